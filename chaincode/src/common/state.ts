@@ -1,0 +1,78 @@
+import { Context } from 'fabric-contract-api';
+import { canonicalize } from './canonical';
+
+/** One state change, as carried in the transaction's `mallchain` event. */
+export interface Change {
+  /** Entity type, e.g. `lot`, `program`, `did`. */
+  readonly entity: string;
+  /** Ledger key (composite keys as their readable parts joined by `/`). */
+  readonly id: string;
+  readonly op: 'put' | 'delete';
+  readonly data?: unknown;
+}
+
+/** Name of the single event each state-changing transaction emits. */
+export const CHANGES_EVENT = 'mallchain.changes';
+
+/**
+ * Context with a change journal: every write goes through {@link put}/{@link remove} so the
+ * transaction's one event lists exactly what it changed. Reads see committed state only
+ * (as Fabric's GetState does): a transaction that writes a key and reads it again must keep
+ * its own copy.
+ */
+export class MallContext extends Context {
+  readonly changes: Change[] = [];
+}
+
+export function key(ctx: Context, objectType: string, ...parts: string[]): string {
+  return ctx.stub.createCompositeKey(objectType, parts);
+}
+
+/** Readable form of a composite key for events and errors. */
+export function readableKey(ctx: Context, compositeKey: string): string {
+  const { objectType, attributes } = ctx.stub.splitCompositeKey(compositeKey);
+  return [objectType, ...attributes].join('/');
+}
+
+export async function getJson<T>(ctx: Context, stateKey: string): Promise<T | undefined> {
+  const bytes = await ctx.stub.getState(stateKey);
+  if (bytes.length === 0) return undefined;
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+}
+
+export async function exists(ctx: Context, stateKey: string): Promise<boolean> {
+  const bytes = await ctx.stub.getState(stateKey);
+  return bytes.length > 0;
+}
+
+export async function put(ctx: MallContext, entity: string, stateKey: string, value: unknown): Promise<void> {
+  await ctx.stub.putState(stateKey, Buffer.from(canonicalize(value), 'utf8'));
+  ctx.changes.push({ entity, id: readableKey(ctx, stateKey), op: 'put', data: value });
+}
+
+export async function remove(ctx: MallContext, entity: string, stateKey: string): Promise<void> {
+  await ctx.stub.deleteState(stateKey);
+  ctx.changes.push({ entity, id: readableKey(ctx, stateKey), op: 'delete' });
+}
+
+/** All values under a composite-key prefix, in key order. */
+export async function listByPrefix<T>(ctx: Context, objectType: string, parts: string[], limit = 10_000): Promise<{ key: string; value: T }[]> {
+  const out: { key: string; value: T }[] = [];
+  const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, parts);
+  try {
+    for (let res = await iterator.next(); !res.done; res = await iterator.next()) {
+      out.push({ key: res.value.key, value: JSON.parse(Buffer.from(res.value.value).toString('utf8')) as T });
+      if (out.length >= limit) break;
+    }
+  } finally {
+    await iterator.close();
+  }
+  return out;
+}
+
+/** Emits the journal as the transaction's single event (called from `afterTransaction`). */
+export function emitChanges(ctx: MallContext, fn: string): void {
+  if (ctx.changes.length === 0) return;
+  const payload = { changes: ctx.changes, fn, txId: ctx.stub.getTxID() };
+  ctx.stub.setEvent(CHANGES_EVENT, Buffer.from(canonicalize(payload), 'utf8'));
+}

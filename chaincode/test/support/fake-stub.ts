@@ -1,0 +1,187 @@
+/**
+ * An in-memory ChaincodeStub with Fabric's semantics where they matter to contracts:
+ * reads see committed state only (not the transaction's own writes), writes are kept in a
+ * write set that is committed only when the transaction function returns, and a thrown
+ * error leaves state untouched. One event per transaction, like the real stub.
+ */
+import type { Contract } from 'fabric-contract-api';
+
+const SEP = '\u0000';
+
+export interface Identity {
+  mspId: string;
+  role: 'admin' | 'client' | 'peer' | 'member';
+  name?: string;
+}
+
+export const IDS = {
+  mallAAdmin: { mspId: 'MallAMSP', role: 'admin', name: 'Admin@mall-a.example.com' },
+  mallAClient: { mspId: 'MallAMSP', role: 'client', name: 'User1@mall-a.example.com' },
+  mallBAdmin: { mspId: 'MallBMSP', role: 'admin', name: 'Admin@mall-b.example.com' },
+  mallBClient: { mspId: 'MallBMSP', role: 'client', name: 'User1@mall-b.example.com' },
+  unknown: { mspId: 'OtherMSP', role: 'member', name: 'someone@other.example.com' },
+} satisfies Record<string, Identity>;
+
+export interface TxEvent {
+  name: string;
+  payload: unknown;
+}
+
+export interface TxResult<T = unknown> {
+  txId: string;
+  result: T;
+  event?: TxEvent;
+}
+
+interface StateIterator {
+  next(): Promise<{ done: boolean; value: { key: string; value: Uint8Array } }>;
+  close(): Promise<void>;
+}
+
+export class Ledger {
+  readonly state = new Map<string, Uint8Array>();
+  readonly events: TxEvent[] = [];
+  /** Transaction time in ms; tests move it forward with {@link advance}. */
+  now = Date.parse('2026-03-01T02:00:00Z');
+  private txCounter = 0;
+  channelId = 'mallchannel';
+
+  advance(ms: number): void {
+    this.now += ms;
+  }
+
+  /** Runs `fn` of `contract` as `who` with string arguments, like a peer would. */
+  async invoke<T = unknown>(contract: Contract, fn: string, args: string[], who: Identity): Promise<TxResult<T>> {
+    const txId = `tx${String(++this.txCounter).padStart(6, '0')}`;
+    const tx = new FakeTx(this, txId, fn, args);
+    const ctx = contract.createContext() as unknown as {
+      setChaincodeStub(s: unknown): void;
+      setClientIdentity(c: unknown): void;
+    };
+    ctx.setChaincodeStub(tx);
+    ctx.setClientIdentity(fakeIdentity(who));
+    const method = (contract as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[fn];
+    if (typeof method !== 'function') throw new Error(`no transaction ${fn}`);
+    await contract.beforeTransaction(ctx as never);
+    const raw = await method.call(contract, ctx, ...args);
+    await contract.afterTransaction(ctx as never, raw);
+    tx.commit();
+    const result = (typeof raw === 'string' && raw.length > 0 ? JSON.parse(raw) : raw) as T;
+    return { txId, result, event: tx.event };
+  }
+
+  /** Snapshot of state as readable key → parsed JSON, for "nothing was written" checks. */
+  dump(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of [...this.state.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      out[k.split(SEP).filter(Boolean).join('/')] = JSON.parse(Buffer.from(v).toString('utf8'));
+    }
+    return out;
+  }
+}
+
+function fakeIdentity(who: Identity): unknown {
+  const cn = who.name ?? `${who.role}@${who.mspId}`;
+  const ou = who.role === 'member' ? '' : `/OU=${who.role}`;
+  const id = `x509::/C=US/ST=California/L=San Francisco${ou}/CN=${cn}::/C=US/ST=California/L=San Francisco/O=${who.mspId}/CN=ca.${who.mspId}`;
+  return {
+    getMSPID: () => who.mspId,
+    getID: () => id,
+    getAttributeValue: () => null,
+    assertAttributeValue: () => false,
+    getIDBytes: () => Buffer.from(id),
+  };
+}
+
+class FakeTx {
+  private readonly writes = new Map<string, Uint8Array | null>();
+  private readonly validation = new Map<string, Uint8Array>();
+  event?: TxEvent;
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly txId: string,
+    private readonly fn: string,
+    private readonly args: string[],
+  ) {}
+
+  getTxID(): string {
+    return this.txId;
+  }
+  getChannelID(): string {
+    return this.ledger.channelId;
+  }
+  getFunctionAndParameters(): { fcn: string; params: string[] } {
+    return { fcn: this.fn, params: this.args };
+  }
+  getTxTimestamp(): { seconds: number; nanos: number } {
+    return { seconds: Math.floor(this.ledger.now / 1000), nanos: (this.ledger.now % 1000) * 1_000_000 };
+  }
+  getDateTimestamp(): Date {
+    return new Date(this.ledger.now);
+  }
+  getMspID(): string {
+    return 'PeerMSP';
+  }
+  getState(key: string): Promise<Uint8Array> {
+    return Promise.resolve(this.ledger.state.get(key) ?? new Uint8Array(0));
+  }
+  putState(key: string, value: Uint8Array): Promise<void> {
+    if (!key) throw new Error('key must not be empty');
+    this.writes.set(key, value);
+    return Promise.resolve();
+  }
+  deleteState(key: string): Promise<void> {
+    this.writes.set(key, null);
+    return Promise.resolve();
+  }
+  setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
+    this.validation.set(key, ep);
+    return Promise.resolve();
+  }
+  getStateValidationParameter(key: string): Promise<Uint8Array> {
+    return Promise.resolve(this.validation.get(key) ?? new Uint8Array(0));
+  }
+  createCompositeKey(objectType: string, attributes: string[]): string {
+    return SEP + objectType + SEP + attributes.map((a) => a + SEP).join('');
+  }
+  splitCompositeKey(key: string): { objectType: string; attributes: string[] } {
+    const parts = key.split(SEP).slice(1, -1);
+    return { objectType: parts[0] ?? '', attributes: parts.slice(1) };
+  }
+  getStateByPartialCompositeKey(objectType: string, attributes: string[]): Promise<StateIterator> {
+    const prefix = this.createCompositeKey(objectType, attributes);
+    return Promise.resolve(this.iterate((k) => k.startsWith(prefix)));
+  }
+  getStateByRange(start: string, end: string): Promise<StateIterator> {
+    return Promise.resolve(this.iterate((k) => k >= start && (end === '' || k < end) && !k.startsWith(SEP)));
+  }
+  getHistoryForKey(): Promise<never> {
+    return Promise.reject(new Error('history is not available in unit tests'));
+  }
+  setEvent(name: string, payload: Uint8Array): void {
+    this.event = { name, payload: JSON.parse(Buffer.from(payload).toString('utf8')) };
+  }
+
+  commit(): void {
+    for (const [k, v] of this.writes) {
+      if (v === null) this.ledger.state.delete(k);
+      else this.ledger.state.set(k, v);
+    }
+    if (this.event) this.ledger.events.push(this.event);
+  }
+
+  private iterate(match: (key: string) => boolean): StateIterator {
+    const keys = [...this.ledger.state.keys()].filter(match).sort();
+    let i = 0;
+    const state = this.ledger.state;
+    return {
+      next: () => {
+        const k = keys[i++];
+        if (k === undefined) return Promise.resolve({ done: true, value: { key: '', value: new Uint8Array(0) } });
+        return Promise.resolve({ done: false, value: { key: k, value: state.get(k) ?? new Uint8Array(0) } });
+      },
+      close: () => Promise.resolve(),
+    };
+  }
+}
