@@ -25,12 +25,12 @@ describe('InfoContract', () => {
   });
 
   it.each([
-    ['not json', 'INPUT_INVALID: request: is not valid JSON'],
-    ['[]', 'INPUT_INVALID: request: must be a JSON object'],
-    ['{"text":"x"}', 'INPUT_INVALID: id: must be a string'],
-    ['{"id":"bad id","text":"x"}', 'INPUT_INVALID: id: may contain only'],
-    [JSON.stringify({ id: 'n', text: 'x'.repeat(1025) }).slice(0, 0) + JSON.stringify({ id: 'n', text: 'x'.repeat(1025) }), 'INPUT_INVALID: text: must have at most 1024 characters'],
-  ])('refuses bad input %s and writes nothing', async (arg, message) => {
+    ['not JSON', 'not json', 'INPUT_INVALID: request: is not valid JSON'],
+    ['an array', '[]', 'INPUT_INVALID: request: must be a JSON object'],
+    ['a missing id', '{"text":"x"}', 'INPUT_INVALID: id: must be a string'],
+    ['an id with a space', '{"id":"bad id","text":"x"}', 'INPUT_INVALID: id: may contain only'],
+    ['an oversized text', JSON.stringify({ id: 'n', text: 'x'.repeat(1025) }), 'INPUT_INVALID: text: must have at most 1024 characters'],
+  ])('refuses %s and writes nothing', async (_label, arg, message) => {
     await expect(ledger.invoke(contract, 'PutNote', [arg], IDS.mallAClient)).rejects.toThrow(message);
     expect(ledger.state.size).toBe(0);
   });

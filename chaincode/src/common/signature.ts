@@ -1,0 +1,80 @@
+import { createHash, createPublicKey, verify, KeyObject } from 'node:crypto';
+import { canonicalize } from './canonical';
+import { inputError } from './errors';
+import { Fields, asObject, str } from './validate';
+
+/** Public key as a JWK: P-256 (ES256) or Ed25519 (EdDSA). Private members are refused. */
+export interface PublicJwk {
+  kty: 'EC' | 'OKP';
+  crv: 'P-256' | 'Ed25519';
+  x: string;
+  y?: string;
+}
+
+export type SignatureAlg = 'ES256' | 'EdDSA';
+
+const B64URL = /^[A-Za-z0-9_-]+$/;
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
+
+/** Validates a JWK taken from a request; the field name is used in error messages. */
+export function parsePublicJwk(value: unknown, name: string): PublicJwk {
+  const f: Fields = asObject(value, name);
+  for (const m of PRIVATE_MEMBERS) {
+    if (m in f) throw inputError(name, `must not contain private key material (member "${m}")`);
+  }
+  const kty = str(f, 'kty', { max: 3 });
+  const crv = str(f, 'crv', { max: 10 });
+  const x = str(f, 'x', { max: 64, pattern: B64URL, patternHint: 'must be base64url' });
+  if (kty === 'EC' && crv === 'P-256') {
+    const y = str(f, 'y', { max: 64, pattern: B64URL, patternHint: 'must be base64url' });
+    const jwk: PublicJwk = { kty, crv, x, y };
+    keyObject(jwk, name);
+    return jwk;
+  }
+  if (kty === 'OKP' && crv === 'Ed25519') {
+    const jwk: PublicJwk = { kty, crv, x };
+    keyObject(jwk, name);
+    return jwk;
+  }
+  throw inputError(name, 'only P-256 (kty EC) and Ed25519 (kty OKP) keys are accepted');
+}
+
+function keyObject(jwk: PublicJwk, name = 'key'): KeyObject {
+  try {
+    return createPublicKey({ key: { ...jwk }, format: 'jwk' });
+  } catch {
+    throw inputError(name, 'is not a valid public key');
+  }
+}
+
+export function algorithmOf(jwk: PublicJwk): SignatureAlg {
+  return jwk.crv === 'P-256' ? 'ES256' : 'EdDSA';
+}
+
+/**
+ * Verifies a base64url signature over `data`. ES256 signatures are raw r||s (JWS style,
+ * 64 bytes) and are checked over SHA-256; EdDSA signs the bytes themselves.
+ */
+export function verifySignature(jwk: PublicJwk, data: Uint8Array, signature: string): boolean {
+  if (!B64URL.test(signature) || signature.length > 200) return false;
+  const sig = Buffer.from(signature, 'base64url');
+  const key = keyObject(jwk);
+  try {
+    if (jwk.crv === 'P-256') {
+      return sig.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig);
+    }
+    return verify(null, data, key, sig);
+  } catch {
+    return false;
+  }
+}
+
+/** RFC 7638 JWK thumbprint (SHA-256, base64url): what a self-certifying DID is derived from. */
+export function jwkThumbprint(jwk: PublicJwk): string {
+  const required = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
+  return createHash('sha256').update(canonicalize(required)).digest('base64url');
+}
+
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}

@@ -1,0 +1,100 @@
+/**
+ * Storage of DID documents and the signature check other contracts rely on.
+ *
+ * Shared API (used by the points and device contracts; keep it stable):
+ *  - {@link getDid}: the current record of a DID;
+ *  - {@link verifyDidSignature}: checks a signature by a key the DID lists under a
+ *    verification relationship, over the canonical (JCS) bytes of a payload.
+ * Storage: the current record at composite key `did` / [did]; every version at
+ * `didv` / [did, zero-padded versionId].
+ */
+import { Context } from 'fabric-contract-api';
+import { toBytes } from '../common/canonical';
+import { ChaincodeError, notFound } from '../common/errors';
+import { PublicJwk, verifySignature } from '../common/signature';
+import { getJson, key } from '../common/state';
+
+export type DidRole = 'member' | 'device' | 'merchant' | 'mall';
+
+export interface VerificationMethod {
+  id: string;
+  type: 'JsonWebKey2020';
+  controller: string;
+  publicKeyJwk: PublicJwk;
+}
+
+export interface ServiceEndpoint {
+  id: string;
+  type: string;
+  serviceEndpoint: string;
+}
+
+export interface DidDocument {
+  '@context': string[];
+  id: string;
+  controller?: string[];
+  verificationMethod: VerificationMethod[];
+  authentication: string[];
+  assertionMethod?: string[];
+  capabilityInvocation?: string[];
+  service?: ServiceEndpoint[];
+}
+
+export type Relationship = 'authentication' | 'assertionMethod' | 'capabilityInvocation';
+
+export interface DidRecord {
+  did: string;
+  role: DidRole;
+  document: DidDocument;
+  versionId: number;
+  created: string;
+  updated: string;
+  deactivated: boolean;
+  /** MSP of the organisation that submitted the creation. */
+  anchoredBy: string;
+}
+
+/** A signature over a payload by one of a DID's keys. */
+export interface DidProof {
+  /** Full verification method id, e.g. `did:mallchain:abc#key-1`. */
+  kid: string;
+  /** base64url signature (ES256: raw r||s). */
+  signature: string;
+}
+
+export function didKey(ctx: Context, did: string): string {
+  return key(ctx, 'did', did);
+}
+
+export function didVersionKey(ctx: Context, did: string, versionId: number): string {
+  return key(ctx, 'didv', did, String(versionId).padStart(10, '0'));
+}
+
+export async function getDid(ctx: Context, did: string): Promise<DidRecord | undefined> {
+  return getJson<DidRecord>(ctx, didKey(ctx, did));
+}
+
+/**
+ * Throws `AUTH_SIGNATURE` unless `proof` is a valid signature over JCS(`payload`) by a key
+ * that the DID's current, non-deactivated document lists under `relationship`.
+ */
+export async function verifyDidSignature(
+  ctx: Context,
+  did: string,
+  payload: unknown,
+  proof: DidProof,
+  relationship: Relationship = 'authentication',
+): Promise<void> {
+  const record = await getDid(ctx, did);
+  if (!record) throw notFound('DID', did);
+  if (record.deactivated) throw new ChaincodeError('AUTH_SIGNATURE', `${did} is deactivated`);
+  const allowed = record.document[relationship] ?? [];
+  if (!proof.kid.startsWith(`${did}#`) || !allowed.includes(proof.kid)) {
+    throw new ChaincodeError('AUTH_SIGNATURE', `${proof.kid} is not a ${relationship} key of ${did}`);
+  }
+  const method = record.document.verificationMethod.find((m) => m.id === proof.kid);
+  if (!method) throw new ChaincodeError('AUTH_SIGNATURE', `${proof.kid} is not in ${did}'s document`);
+  if (!verifySignature(method.publicKeyJwk, toBytes(payload), proof.signature)) {
+    throw new ChaincodeError('AUTH_SIGNATURE', `signature by ${proof.kid} does not verify`);
+  }
+}
