@@ -3,7 +3,8 @@
  * default contract (called without a `name:` prefix).
  */
 import { InfoContract } from './info/info.contract';
+import { PointsContract } from './points/points.contract';
 
-export { InfoContract };
+export { InfoContract, PointsContract };
 
-export const contracts: unknown[] = [InfoContract];
+export const contracts: unknown[] = [InfoContract, PointsContract];

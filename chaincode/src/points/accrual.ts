@@ -1,0 +1,197 @@
+/**
+ * Accrual (one lot per receipt) and reversal (refunds). Both are idempotent on their
+ * reference: a receipt or a return pushed twice changes nothing the second time.
+ */
+import { txTimeIso, txTimeMs } from '../common/clock';
+import { ChaincodeError, inputError, notFound } from '../common/errors';
+import { requireMemberOf } from '../common/identity';
+import { MallContext, getJson, put } from '../common/state';
+import { Fields, ID_RULE, asArray, int, optStr, str } from '../common/validate';
+import { addHistory } from './history';
+import { newLot } from './lots';
+import { AccrualRecord, Lot, Program, ReversalRecord, accrualKey, lotKey, pointsError, reversalKey } from './model';
+import {
+  AMOUNT_RULE,
+  MAX_BATCH,
+  REF_RULE,
+  amountOf,
+  itemFields,
+  memberOf,
+  programIdOf,
+  requireActiveMember,
+} from './request';
+import { getMerchant, getProgram, putLot } from './store';
+
+interface AccrualItem {
+  member: string;
+  amount: number;
+  sourceRef: string;
+  merchant?: string;
+}
+
+export interface AccrualResult {
+  sourceRef: string;
+  status: 'accepted' | 'duplicate';
+  member: string;
+  amount: number;
+  lotId: string;
+  txId: string;
+}
+
+/** `{ programId, items: [{ member, amount, sourceRef, merchant? }] }` → one result per item. */
+export function accrualBatchOf(f: Fields): { programId: string; items: AccrualItem[] } {
+  const programId = programIdOf(f);
+  const raw = asArray(f.items, 'items', { min: 1, max: MAX_BATCH });
+  return { programId, items: raw.map((v, i) => accrualItemOf(itemFields(v, i), `items[${i}].`)) };
+}
+
+export function accrualItemOf(f: Fields, prefix = ''): AccrualItem {
+  try {
+    return {
+      member: memberOf(f),
+      amount: amountOf(f),
+      sourceRef: str(f, 'sourceRef', REF_RULE),
+      merchant: optStr(f, 'merchant', ID_RULE),
+    };
+  } catch (e) {
+    // Name the batch item, so that a caller can tell which receipt is wrong.
+    if (e instanceof ChaincodeError) throw new ChaincodeError(e.code, prefix + e.detail);
+    throw e;
+  }
+}
+
+/** Credits each item once; only the issuing mall (admin or client) may accrue. */
+export async function accrue(ctx: MallContext, programId: string, items: AccrualItem[]): Promise<AccrualResult[]> {
+  const program = await getProgram(ctx, programId);
+  requireMemberOf(ctx, program.issuer);
+  // Reads do not see this transaction's writes: repeats inside the batch are tracked here.
+  const seen = new Map<string, AccrualResult>();
+  const checkedMembers = new Set<string>();
+  const checkedMerchants = new Set<string>();
+  const out: AccrualResult[] = [];
+  for (const [index, item] of items.entries()) {
+    const earlier = seen.get(item.sourceRef) ?? (await committedAccrual(ctx, programId, item.sourceRef));
+    if (earlier) {
+      out.push({ ...earlier, status: 'duplicate' });
+      continue;
+    }
+    await checkOnce(checkedMembers, item.member, () => requireActiveMember(ctx, item.member));
+    if (item.merchant !== undefined) {
+      const merchantId = item.merchant;
+      await checkOnce(checkedMerchants, merchantId, () => requireMerchantOf(ctx, merchantId, program));
+    }
+    const result = await credit(ctx, program, item, index);
+    seen.set(item.sourceRef, result);
+    out.push(result);
+  }
+  return out;
+}
+
+async function checkOnce(done: Set<string>, id: string, check: () => Promise<void>): Promise<void> {
+  if (done.has(id)) return;
+  await check();
+  done.add(id);
+}
+
+async function requireMerchantOf(ctx: MallContext, merchantId: string, program: Program): Promise<void> {
+  const merchant = await getMerchant(ctx, merchantId);
+  if (merchant.programId !== program.programId) {
+    throw inputError('merchant', `${merchantId} earns through ${merchant.programId}, not ${program.programId}`);
+  }
+}
+
+async function committedAccrual(
+  ctx: MallContext,
+  programId: string,
+  sourceRef: string,
+): Promise<AccrualResult | undefined> {
+  const rec = await getJson<AccrualRecord>(ctx, accrualKey(ctx, programId, sourceRef));
+  if (!rec) return undefined;
+  return { sourceRef, status: 'accepted', member: rec.member, amount: rec.amount, lotId: rec.lotId, txId: rec.txId };
+}
+
+async function credit(ctx: MallContext, program: Program, item: AccrualItem, index: number): Promise<AccrualResult> {
+  const txId = ctx.stub.getTxID();
+  const lotId = `${txId}.${index}`;
+  const at = txTimeIso(ctx);
+  const lot = newLot({ ...item, lotId, program, origin: 'accrual', earnedAtMs: txTimeMs(ctx) });
+  const record: AccrualRecord = {
+    programId: program.programId,
+    sourceRef: item.sourceRef,
+    member: item.member,
+    amount: item.amount,
+    merchant: item.merchant,
+    lotId,
+    txId,
+    earnedAt: at,
+    reversed: 0,
+  };
+  await putLot(ctx, lot, true);
+  await put(ctx, 'accrual', accrualKey(ctx, program.programId, item.sourceRef), record);
+  const line = {
+    member: item.member,
+    programId: program.programId,
+    points: item.amount,
+    ref: item.sourceRef,
+    txId,
+    at,
+  };
+  await addHistory(ctx, { ...line, type: 'accrue' }, index);
+  return { sourceRef: item.sourceRef, status: 'accepted', member: item.member, amount: item.amount, lotId, txId };
+}
+
+export interface ReversalRequest {
+  programId: string;
+  sourceRef: string;
+  reversalRef: string;
+  amount?: number;
+}
+
+export function reversalOf(f: Fields): ReversalRequest {
+  return {
+    programId: programIdOf(f),
+    sourceRef: str(f, 'sourceRef', REF_RULE),
+    reversalRef: str(f, 'reversalRef', REF_RULE),
+    amount: f.amount === undefined ? undefined : int(f, 'amount', AMOUNT_RULE),
+  };
+}
+
+/**
+ * Takes back points of one accrual (a refund). Without `amount`, everything not yet
+ * reversed. Only what is still in the lot can be taken back: points already spent or
+ * expired stay where they went. Idempotent on (programId, reversalRef).
+ */
+export async function reverse(
+  ctx: MallContext,
+  r: ReversalRequest,
+): Promise<ReversalRecord & { status: 'accepted' | 'duplicate' }> {
+  const program = await getProgram(ctx, r.programId);
+  requireMemberOf(ctx, program.issuer);
+  const rKey = reversalKey(ctx, r.programId, r.reversalRef);
+  const earlier = await getJson<ReversalRecord>(ctx, rKey);
+  if (earlier) return { ...earlier, status: 'duplicate' };
+  const aKey = accrualKey(ctx, r.programId, r.sourceRef);
+  const accrual = await getJson<AccrualRecord>(ctx, aKey);
+  if (!accrual) throw notFound('accrual', `${r.programId}/${r.sourceRef}`);
+  const lot = await getJson<Lot>(ctx, lotKey(ctx, accrual.member, r.programId, accrual.lotId));
+  if (!lot) throw notFound('lot', accrual.lotId);
+  const amount = r.amount ?? accrual.amount - accrual.reversed;
+  if (amount === 0 || amount > lot.remaining) {
+    throw pointsError(
+      'POINTS_INSUFFICIENT',
+      `cannot reverse ${amount} points of ${r.sourceRef}: ${lot.remaining} remain in its lot`,
+    );
+  }
+  const txId = ctx.stub.getTxID();
+  const at = txTimeIso(ctx);
+  const record: ReversalRecord = { ...r, member: accrual.member, lotId: lot.lotId, amount, txId, at };
+  await putLot(ctx, { ...lot, remaining: lot.remaining - amount, reversed: lot.reversed + amount }, false);
+  await put(ctx, 'accrual', aKey, { ...accrual, reversed: accrual.reversed + amount });
+  await put(ctx, 'reversal', rKey, record);
+  await addHistory(
+    ctx,
+    { member: accrual.member, type: 'reverse', programId: r.programId, points: -amount, ref: r.reversalRef, txId, at },
+    0,
+  );
+  return { ...record, status: 'accepted' };
+}

@@ -1,0 +1,50 @@
+/**
+ * Member consent: a signature by a key in the member's DID document over the exact request,
+ * bounded by a deadline and made single-use by a nonce kept under the member's own key.
+ */
+import { txTimeIso, txTimeMs } from '../common/clock';
+import { MallContext, exists, put } from '../common/state';
+import { Fields, asObject, instant, str } from '../common/validate';
+import { DidProof, verifyDidSignature } from '../dids/did.store';
+import { nonceKey, pointsError } from './model';
+import { NONCE_RULE } from './request';
+
+export interface ConsentFields {
+  nonce: string;
+  deadline: string;
+  deadlineMs: number;
+  proof: DidProof;
+}
+
+/** Consent fields from a request; validated before any state is read. */
+export function consentOf(f: Fields): ConsentFields {
+  const nonce = str(f, 'nonce', NONCE_RULE);
+  const deadlineMs = instant(f, 'deadline');
+  const c = asObject(f.consent, 'consent');
+  const proof: DidProof = {
+    kid: str(c, 'kid', { max: 300 }),
+    signature: str(c, 'signature', { max: 200, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'must be base64url' }),
+  };
+  return { nonce, deadline: str(f, 'deadline'), deadlineMs, proof };
+}
+
+/**
+ * Checks `member`'s signature over `payload`, the deadline against transaction time and
+ * the nonce, then records the nonce. Throws POINTS_CONSENT_EXPIRED, POINTS_NONCE_REPLAYED
+ * or AUTH_SIGNATURE.
+ */
+export async function acceptConsent(
+  ctx: MallContext,
+  member: string,
+  payload: object,
+  c: ConsentFields,
+): Promise<void> {
+  if (txTimeMs(ctx) > c.deadlineMs) {
+    throw pointsError('POINTS_CONSENT_EXPIRED', `consent deadline ${c.deadline} has passed`);
+  }
+  const nKey = nonceKey(ctx, member, c.nonce);
+  if (await exists(ctx, nKey))
+    throw pointsError('POINTS_NONCE_REPLAYED', `nonce ${c.nonce} was already used by ${member}`);
+  await verifyDidSignature(ctx, member, payload, c.proof, 'authentication');
+  await put(ctx, 'nonce', nKey, { member, nonce: c.nonce, txId: ctx.stub.getTxID(), usedAt: txTimeIso(ctx) });
+}

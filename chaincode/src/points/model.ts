@@ -1,0 +1,215 @@
+/**
+ * Records the points contract keeps on the ledger and the keys they live at. Every key is
+ * per event or per member (lot, accrual, redemption, nonce, history line): no key is written
+ * by every transaction, so concurrent work for different members never collides.
+ */
+import { Context } from 'fabric-contract-api';
+import { ChaincodeError } from '../common/errors';
+import { key } from '../common/state';
+
+export const MERCHANT_CATEGORIES = ['retail', 'food', 'parking'] as const;
+export type MerchantCategory = (typeof MERCHANT_CATEGORIES)[number];
+
+export interface Program {
+  programId: string;
+  issuer: string;
+  name: string;
+  /** Liability per point in fen: what the issuer owes a mall that redeems one point. */
+  unitValueFen: number;
+  expiryMonths: number;
+  returnWindowDays: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Merchant {
+  merchantId: string;
+  mall: string;
+  name: string;
+  category: MerchantCategory;
+  /** The program the merchant earns through (always its own mall's program). */
+  programId: string;
+  status: 'active' | 'suspended';
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type LotOrigin = 'accrual' | 'transfer' | 'exchange';
+
+/** A parcel of points with one expiry date. Every point of `amount` ends in exactly one bucket. */
+export interface Lot {
+  lotId: string;
+  member: string;
+  programId: string;
+  origin: LotOrigin;
+  /** Receipt key for accruals, transaction reference for transfers and exchanges. */
+  sourceRef: string;
+  amount: number;
+  remaining: number;
+  redeemed: number;
+  reversed: number;
+  expired: number;
+  /** Moved to another member (transfer) or converted into another program (exchange). */
+  movedOut: number;
+  earnedAt: string;
+  availableAt: string;
+  expiresAt: string;
+}
+
+export interface AccrualRecord {
+  programId: string;
+  sourceRef: string;
+  member: string;
+  amount: number;
+  merchant?: string;
+  lotId: string;
+  txId: string;
+  earnedAt: string;
+  reversed: number;
+}
+
+export interface ReversalRecord {
+  programId: string;
+  reversalRef: string;
+  sourceRef: string;
+  member: string;
+  lotId: string;
+  amount: number;
+  txId: string;
+  at: string;
+}
+
+/** Points taken from one lot by a spend (redeem, transfer, exchange). */
+export interface LotTake {
+  lotId: string;
+  points: number;
+}
+
+export interface RedemptionRecord {
+  merchant: string;
+  ref: string;
+  mall: string;
+  programId: string;
+  issuer: string;
+  member: string;
+  amount: number;
+  valueFen: number;
+  takes: LotTake[];
+  clearingKey?: string;
+  txId: string;
+  at: string;
+}
+
+export interface TransferRecord {
+  programId: string;
+  from: string;
+  to: string;
+  amount: number;
+  nonce: string;
+  takes: LotTake[];
+  txId: string;
+  at: string;
+}
+
+export interface RateRecord {
+  fromProgram: string;
+  toProgram: string;
+  /** `toAmount = amount × numerator / denominator`, exactly (no fractional points). */
+  numerator: number;
+  denominator: number;
+  status: 'proposed' | 'approved';
+  proposedBy: string;
+  approvedBy?: string;
+  updatedAt: string;
+}
+
+export interface ExchangeRecord {
+  member: string;
+  fromProgram: string;
+  toProgram: string;
+  amount: number;
+  received: number;
+  numerator: number;
+  denominator: number;
+  nonce: string;
+  takes: LotTake[];
+  lotId: string;
+  clearingKey?: string;
+  txId: string;
+  at: string;
+}
+
+export interface BreakageRecord {
+  programId: string;
+  issuer: string;
+  points: number;
+  valueFen: number;
+  lots: LotTake[];
+  txId: string;
+  at: string;
+}
+
+export type ClearingKind = 'redemption' | 'exchange';
+
+/** `debtor` owes `creditor` `amountFen`; settled by netting over a closed period. */
+export interface ClearingEntry {
+  kind: ClearingKind;
+  debtor: string;
+  creditor: string;
+  amountFen: number;
+  points: number;
+  programId: string;
+  ref: string;
+  txId: string;
+  at: string;
+}
+
+export interface HistoryLine {
+  member: string;
+  type: 'accrue' | 'reverse' | 'redeem' | 'transfer-out' | 'transfer-in' | 'exchange-out' | 'exchange-in' | 'expire';
+  programId: string;
+  /** Signed change of the member's balance in that program. */
+  points: number;
+  ref: string;
+  txId: string;
+  at: string;
+}
+
+export function pointsError(code: `POINTS_${string}`, detail: string): ChaincodeError {
+  return new ChaincodeError(code, detail);
+}
+
+/** Composite-key object types used by this contract. */
+export const K = {
+  program: 'pprog',
+  merchant: 'pmerch',
+  lot: 'plot',
+  expiryIndex: 'pexpidx',
+  accrual: 'pacc',
+  reversal: 'prev',
+  redemption: 'predm',
+  transfer: 'pxfer',
+  rate: 'prate',
+  exchange: 'pexch',
+  breakage: 'pbrk',
+  nonce: 'pnonce',
+  history: 'phist',
+  statement: 'pstmt',
+  confirmation: 'pconf',
+} as const;
+
+export const programKey = (ctx: Context, programId: string): string => key(ctx, K.program, programId);
+export const merchantKey = (ctx: Context, merchantId: string): string => key(ctx, K.merchant, merchantId);
+export const lotKey = (ctx: Context, member: string, programId: string, lotId: string): string =>
+  key(ctx, K.lot, member, programId, lotId);
+export const expiryIndexKey = (ctx: Context, lot: Lot): string =>
+  key(ctx, K.expiryIndex, lot.programId, lot.expiresAt, lot.member, lot.lotId);
+export const accrualKey = (ctx: Context, programId: string, sourceRef: string): string =>
+  key(ctx, K.accrual, programId, sourceRef);
+export const reversalKey = (ctx: Context, programId: string, reversalRef: string): string =>
+  key(ctx, K.reversal, programId, reversalRef);
+export const redemptionKey = (ctx: Context, merchantId: string, ref: string): string =>
+  key(ctx, K.redemption, merchantId, ref);
+export const nonceKey = (ctx: Context, member: string, nonce: string): string => key(ctx, K.nonce, member, nonce);
+export const rateKey = (ctx: Context, fromProgram: string, toProgram: string): string =>
+  key(ctx, K.rate, fromProgram, toProgram);

@@ -1,0 +1,203 @@
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { MallContract } from '../common/base.contract';
+import { requireOrgUser } from '../common/identity';
+import { MallContext } from '../common/state';
+import { Fields, ID_RULE, str } from '../common/validate';
+import { accrualBatchOf, accrualItemOf, accrue, reversalOf, reverse } from './accrual';
+import { approveRate, exchange, exchangeOf, proposeRate, rateOf } from './exchange';
+import { expire, expireOf } from './expiry';
+import { registerMerchant, registerProgram, updateMerchant, updateProgram } from './program';
+import * as q from './queries';
+import { redeem, redeemOf } from './redeem';
+import { parseRequest, programIdOf } from './request';
+import { closeOf, closePeriod, confirmStatement, confirmations, getStatement, periodOf } from './settlement';
+import { getMerchant, getProgram } from './store';
+import { transfer, transferOf } from './transfer';
+
+const json = (value: unknown): string => JSON.stringify(value);
+
+/** Queries are open to any consortium admin or client; the request is checked after that. */
+function query(ctx: MallContext, request: string): Fields {
+  requireOrgUser(ctx);
+  return parseRequest(request);
+}
+
+/**
+ * Coalition loyalty points (contract name `points`). Every transaction takes one JSON
+ * string `request` and returns JSON; see docs/points.md for the request shapes, keys and
+ * error codes.
+ */
+@Info({ title: 'points', description: 'Cross-mall loyalty points: accrual, redemption, clearing and settlement' })
+export class PointsContract extends MallContract {
+  constructor() {
+    super('points');
+  }
+
+  @Transaction()
+  @Returns('string')
+  async RegisterProgram(ctx: MallContext, request: string): Promise<string> {
+    return json(await registerProgram(ctx, parseRequest(request)));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async UpdateProgram(ctx: MallContext, request: string): Promise<string> {
+    return json(await updateProgram(ctx, parseRequest(request)));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async RegisterMerchant(ctx: MallContext, request: string): Promise<string> {
+    return json(await registerMerchant(ctx, parseRequest(request)));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async UpdateMerchant(ctx: MallContext, request: string): Promise<string> {
+    return json(await updateMerchant(ctx, parseRequest(request)));
+  }
+
+  /** One receipt: `{ programId, member, amount, sourceRef, merchant? }`. */
+  @Transaction()
+  @Returns('string')
+  async Accrue(ctx: MallContext, request: string): Promise<string> {
+    const f = parseRequest(request);
+    const programId = programIdOf(f);
+    const [result] = await accrue(ctx, programId, [accrualItemOf(f)]);
+    return json(result);
+  }
+
+  /** Up to 500 receipts: `{ programId, items: [...] }`; all or nothing. */
+  @Transaction()
+  @Returns('string')
+  async AccrueBatch(ctx: MallContext, request: string): Promise<string> {
+    const { programId, items } = accrualBatchOf(parseRequest(request));
+    return json({ programId, results: await accrue(ctx, programId, items) });
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Reverse(ctx: MallContext, request: string): Promise<string> {
+    return json(await reverse(ctx, reversalOf(parseRequest(request))));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Redeem(ctx: MallContext, request: string): Promise<string> {
+    return json(await redeem(ctx, redeemOf(parseRequest(request))));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Transfer(ctx: MallContext, request: string): Promise<string> {
+    return json(await transfer(ctx, transferOf(parseRequest(request))));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async ProposeRate(ctx: MallContext, request: string): Promise<string> {
+    return json(await proposeRate(ctx, rateOf(parseRequest(request))));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async ApproveRate(ctx: MallContext, request: string): Promise<string> {
+    return json(await approveRate(ctx, rateOf(parseRequest(request))));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Exchange(ctx: MallContext, request: string): Promise<string> {
+    return json(await exchange(ctx, exchangeOf(parseRequest(request))));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async Expire(ctx: MallContext, request: string): Promise<string> {
+    const { programId, limit } = expireOf(parseRequest(request));
+    return json(await expire(ctx, programId, limit));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async ClosePeriod(ctx: MallContext, request: string): Promise<string> {
+    return json(await closePeriod(ctx, closeOf(parseRequest(request))));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async ConfirmStatement(ctx: MallContext, request: string): Promise<string> {
+    return json(await confirmStatement(ctx, periodOf(parseRequest(request))));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetProgram(ctx: MallContext, request: string): Promise<string> {
+    const f = query(ctx, request);
+    return json(await getProgram(ctx, programIdOf(f)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async ListPrograms(ctx: MallContext, request: string): Promise<string> {
+    query(ctx, request);
+    return json(await q.programsView(ctx));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetMerchant(ctx: MallContext, request: string): Promise<string> {
+    const f = query(ctx, request);
+    return json(await getMerchant(ctx, str(f, 'merchantId', ID_RULE)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetBalance(ctx: MallContext, request: string): Promise<string> {
+    return json(await q.balanceView(ctx, query(ctx, request)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetLots(ctx: MallContext, request: string): Promise<string> {
+    return json(await q.lotsView(ctx, query(ctx, request)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetHistory(ctx: MallContext, request: string): Promise<string> {
+    return json(await q.historyView(ctx, query(ctx, request)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetAccrual(ctx: MallContext, request: string): Promise<string> {
+    return json(await q.accrualView(ctx, query(ctx, request)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetRedemption(ctx: MallContext, request: string): Promise<string> {
+    return json(await q.redemptionView(ctx, query(ctx, request)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetRate(ctx: MallContext, request: string): Promise<string> {
+    return json(await q.rateView(ctx, query(ctx, request)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetClearing(ctx: MallContext, request: string): Promise<string> {
+    return json(await q.clearingView(ctx, query(ctx, request)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetStatement(ctx: MallContext, request: string): Promise<string> {
+    const periodId = periodOf(query(ctx, request));
+    const statement = await getStatement(ctx, periodId);
+    return json({ statement, confirmations: await confirmations(ctx, periodId) });
+  }
+}

@@ -1,0 +1,110 @@
+/** Points programs (one or more per issuing mall) and the merchants that earn and redeem through them. */
+import { txTimeIso } from '../common/clock';
+import { conflict, inputError } from '../common/errors';
+import { caller, requireAdminOf } from '../common/identity';
+import { MallContext, getJson, put } from '../common/state';
+import { Fields, ID_RULE, int, oneOf, optInt, optStr, str } from '../common/validate';
+import { MERCHANT_CATEGORIES, Merchant, Program, merchantKey, programKey } from './model';
+import { programIdOf } from './request';
+import { getMerchant, getProgram } from './store';
+
+const UNIT_VALUE = { min: 1, max: 100_000 };
+const EXPIRY_MONTHS = { min: 1, max: 120 };
+const RETURN_DAYS = { min: 0, max: 365 };
+const NAME = { max: 128 };
+
+/** Registers a new program issued by the caller's mall; only that mall's admin may. */
+export async function registerProgram(ctx: MallContext, f: Fields): Promise<Program> {
+  const who = caller(ctx);
+  requireAdminOf(ctx, who.mspId);
+  const programId = programIdOf(f);
+  const now = txTimeIso(ctx);
+  const program: Program = {
+    programId,
+    issuer: who.mspId,
+    name: str(f, 'name', NAME),
+    unitValueFen: int(f, 'unitValueFen', UNIT_VALUE),
+    expiryMonths: int(f, 'expiryMonths', EXPIRY_MONTHS),
+    returnWindowDays: int(f, 'returnWindowDays', RETURN_DAYS),
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (await getJson<Program>(ctx, programKey(ctx, programId))) throw conflict(`program ${programId} already exists`);
+  await put(ctx, 'program', programKey(ctx, programId), program);
+  return program;
+}
+
+/**
+ * Changes a program's terms. New terms apply to lots earned from now on (a lot keeps the
+ * dates it was given) and to redemptions booked from now on.
+ */
+export async function updateProgram(ctx: MallContext, f: Fields): Promise<Program> {
+  const programId = programIdOf(f);
+  const name = optStr(f, 'name', NAME);
+  const unitValueFen = optInt(f, 'unitValueFen', UNIT_VALUE);
+  const expiryMonths = optInt(f, 'expiryMonths', EXPIRY_MONTHS);
+  const returnWindowDays = optInt(f, 'returnWindowDays', RETURN_DAYS);
+  const old = await getProgram(ctx, programId);
+  requireAdminOf(ctx, old.issuer);
+  const program: Program = {
+    ...old,
+    name: name ?? old.name,
+    unitValueFen: unitValueFen ?? old.unitValueFen,
+    expiryMonths: expiryMonths ?? old.expiryMonths,
+    returnWindowDays: returnWindowDays ?? old.returnWindowDays,
+    updatedAt: txTimeIso(ctx),
+  };
+  await put(ctx, 'program', programKey(ctx, programId), program);
+  return program;
+}
+
+/** Registers a merchant of the caller's mall; it earns through a program its mall issues. */
+export async function registerMerchant(ctx: MallContext, f: Fields): Promise<Merchant> {
+  const who = caller(ctx);
+  requireAdminOf(ctx, who.mspId);
+  const merchantId = str(f, 'merchantId', ID_RULE);
+  const name = str(f, 'name', NAME);
+  const category = oneOf(f, 'category', MERCHANT_CATEGORIES);
+  const programId = programIdOf(f);
+  const program = await getProgram(ctx, programId);
+  if (program.issuer !== who.mspId) {
+    throw inputError(
+      'programId',
+      `${programId} is issued by ${program.issuer}, not by the merchant's mall ${who.mspId}`,
+    );
+  }
+  if (await getJson<Merchant>(ctx, merchantKey(ctx, merchantId)))
+    throw conflict(`merchant ${merchantId} already exists`);
+  const now = txTimeIso(ctx);
+  const merchant: Merchant = {
+    merchantId,
+    mall: who.mspId,
+    name,
+    category,
+    programId,
+    status: 'active',
+    createdAt: now,
+    updatedAt: now,
+  };
+  await put(ctx, 'merchant', merchantKey(ctx, merchantId), merchant);
+  return merchant;
+}
+
+/** Renames, recategorises, suspends or reactivates a merchant; only its mall's admin may. */
+export async function updateMerchant(ctx: MallContext, f: Fields): Promise<Merchant> {
+  const merchantId = str(f, 'merchantId', ID_RULE);
+  const name = optStr(f, 'name', NAME);
+  const category = f.category === undefined ? undefined : oneOf(f, 'category', MERCHANT_CATEGORIES);
+  const status = f.status === undefined ? undefined : oneOf(f, 'status', ['active', 'suspended'] as const);
+  const old = await getMerchant(ctx, merchantId);
+  requireAdminOf(ctx, old.mall);
+  const merchant: Merchant = {
+    ...old,
+    name: name ?? old.name,
+    category: category ?? old.category,
+    status: status ?? old.status,
+    updatedAt: txTimeIso(ctx),
+  };
+  await put(ctx, 'merchant', merchantKey(ctx, merchantId), merchant);
+  return merchant;
+}

@@ -1,0 +1,84 @@
+/** Read-only views of the points state, for any admin or client of a consortium mall. */
+import { txTimeMs } from '../common/clock';
+import { notFound } from '../common/errors';
+import { MallContext, getJson, listByPrefix } from '../common/state';
+import { Fields, ID_RULE, bool, int, optStr, str } from '../common/validate';
+import { clearingBetween } from './clearing';
+import { closeOf } from './settlement';
+import { memberHistory } from './history';
+import { Balance, balances, lotState, memberLots } from './lots';
+import {
+  AccrualRecord,
+  ClearingEntry,
+  HistoryLine,
+  K,
+  Lot,
+  Program,
+  RateRecord,
+  RedemptionRecord,
+  accrualKey,
+  rateKey,
+  redemptionKey,
+} from './model';
+import { REF_RULE, memberOf, programIdOf } from './request';
+
+const optProgram = (f: Fields): string | undefined => optStr(f, 'programId', ID_RULE);
+
+export async function balanceView(ctx: MallContext, f: Fields): Promise<{ member: string; balances: Balance[] }> {
+  const member = memberOf(f);
+  const programId = optProgram(f);
+  const days = f.expiringWithinDays === undefined ? 30 : int(f, 'expiringWithinDays', { min: 0, max: 3650 });
+  return { member, balances: balances(await memberLots(ctx, member, programId), txTimeMs(ctx), days) };
+}
+
+export async function lotsView(ctx: MallContext, f: Fields): Promise<(Lot & { state: string })[]> {
+  const member = memberOf(f);
+  const programId = optProgram(f);
+  const includeEmpty = f.includeEmpty === undefined ? false : bool(f, 'includeEmpty');
+  const now = txTimeMs(ctx);
+  return (await memberLots(ctx, member, programId))
+    .map((lot) => ({ ...lot, state: lotState(lot, now) }))
+    .filter((lot) => includeEmpty || lot.state !== 'empty');
+}
+
+export async function historyView(ctx: MallContext, f: Fields): Promise<HistoryLine[]> {
+  const member = memberOf(f);
+  const limit = f.limit === undefined ? 100 : int(f, 'limit', { min: 1, max: 1000 });
+  return memberHistory(ctx, member, limit);
+}
+
+export async function programsView(ctx: MallContext): Promise<Program[]> {
+  return (await listByPrefix<Program>(ctx, K.program, [])).map((r) => r.value);
+}
+
+async function found<T>(ctx: MallContext, stateKey: string, what: string, id: string): Promise<T> {
+  const value = await getJson<T>(ctx, stateKey);
+  if (value === undefined) throw notFound(what, id);
+  return value;
+}
+
+export async function accrualView(ctx: MallContext, f: Fields): Promise<AccrualRecord> {
+  const programId = programIdOf(f);
+  const sourceRef = str(f, 'sourceRef', REF_RULE);
+  return found(ctx, accrualKey(ctx, programId, sourceRef), 'accrual', `${programId}/${sourceRef}`);
+}
+
+export async function redemptionView(ctx: MallContext, f: Fields): Promise<RedemptionRecord> {
+  const merchant = str(f, 'merchant', ID_RULE);
+  const ref = str(f, 'ref', REF_RULE);
+  return found(ctx, redemptionKey(ctx, merchant, ref), 'redemption', `${merchant}/${ref}`);
+}
+
+export async function rateView(ctx: MallContext, f: Fields): Promise<RateRecord> {
+  const fromProgram = programIdOf(f, 'fromProgram');
+  const toProgram = programIdOf(f, 'toProgram');
+  return found(ctx, rateKey(ctx, fromProgram, toProgram), 'rate', `${fromProgram}->${toProgram}`);
+}
+
+/** Clearing entries booked in [from, to), optionally only those where `mall` is a party. */
+export async function clearingView(ctx: MallContext, f: Fields): Promise<ClearingEntry[]> {
+  const period = closeOf(f);
+  const mall = optStr(f, 'mall', ID_RULE);
+  const entries = await clearingBetween(ctx, period.from, period.to);
+  return mall === undefined ? entries : entries.filter((e) => e.debtor === mall || e.creditor === mall);
+}

@@ -1,0 +1,174 @@
+/**
+ * Settlement: a period [from, to) of clearing entries is closed once into a statement of
+ * net positions (multilateral netting), which each participating mall's admin confirms.
+ */
+import { txTimeIso, txTimeMs } from '../common/clock';
+import { authError, inputError, notFound } from '../common/errors';
+import { caller, requireAdminOf } from '../common/identity';
+import { MallContext, getJson, key, listByPrefix, put } from '../common/state';
+import { Fields, instant, str } from '../common/validate';
+import { clearingBetween } from './clearing';
+import { ClearingEntry, K, pointsError } from './model';
+
+export interface Position {
+  mall: string;
+  receivableFen: number;
+  payableFen: number;
+  /** receivable − payable: positive = the mall is owed money. Positions sum to zero. */
+  netFen: number;
+}
+
+export interface Payment {
+  from: string;
+  to: string;
+  amountFen: number;
+}
+
+export interface Statement {
+  periodId: string;
+  from: string;
+  to: string;
+  entries: number;
+  gross: Payment[];
+  positions: Position[];
+  payments: Payment[];
+  closedBy: string;
+  closedAt: string;
+  txId: string;
+}
+
+export interface Confirmation {
+  periodId: string;
+  mall: string;
+  confirmedAt: string;
+  txId: string;
+}
+
+/** The period's ID is its bounds, so the same period can never get two statements. */
+export function periodIdOf(fromIso: string, toIso: string): string {
+  return `${fromIso}..${toIso}`;
+}
+
+export function closeOf(f: Fields): { from: string; to: string } {
+  const fromMs = instant(f, 'from');
+  const toMs = instant(f, 'to');
+  if (toMs <= fromMs) throw inputError('to', 'must be after from');
+  return { from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString() };
+}
+
+/** Gross obligations per (debtor, creditor) pair and the net position of every mall. */
+export function net(entries: ClearingEntry[]): { gross: Payment[]; positions: Position[] } {
+  const pairs = new Map<string, Payment>();
+  const malls = new Map<string, Position>();
+  const pos = (mall: string): Position => {
+    const p = malls.get(mall) ?? { mall, receivableFen: 0, payableFen: 0, netFen: 0 };
+    malls.set(mall, p);
+    return p;
+  };
+  for (const e of entries) {
+    const id = `${e.debtor}\u0000${e.creditor}`;
+    const pair = pairs.get(id) ?? { from: e.debtor, to: e.creditor, amountFen: 0 };
+    pair.amountFen += e.amountFen;
+    pairs.set(id, pair);
+    pos(e.debtor).payableFen += e.amountFen;
+    pos(e.creditor).receivableFen += e.amountFen;
+  }
+  const positions = [...malls.values()].map((p) => ({ ...p, netFen: p.receivableFen - p.payableFen }));
+  return { gross: sortPayments([...pairs.values()]), positions: positions.sort((a, b) => order(a.mall, b.mall)) };
+}
+
+/**
+ * Settles net positions with at most (malls − 1) payments: the largest debtor pays the
+ * largest creditor until both sides are exhausted. Deterministic (ties by MSP ID).
+ */
+export function payments(positions: Position[]): Payment[] {
+  const debtors = positions.filter((p) => p.netFen < 0).map((p) => ({ mall: p.mall, left: -p.netFen }));
+  const creditors = positions.filter((p) => p.netFen > 0).map((p) => ({ mall: p.mall, left: p.netFen }));
+  const out: Payment[] = [];
+  const byLeft = (a: { mall: string; left: number }, b: { mall: string; left: number }): number =>
+    b.left - a.left || order(a.mall, b.mall);
+  for (;;) {
+    debtors.sort(byLeft);
+    creditors.sort(byLeft);
+    const d = debtors.find((x) => x.left > 0);
+    const c = creditors.find((x) => x.left > 0);
+    if (!d || !c) break;
+    const amountFen = Math.min(d.left, c.left);
+    d.left -= amountFen;
+    c.left -= amountFen;
+    out.push({ from: d.mall, to: c.mall, amountFen });
+  }
+  return sortPayments(out);
+}
+
+function order(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
+function sortPayments(list: Payment[]): Payment[] {
+  return list.sort((a, b) => order(a.from, b.from) || order(a.to, b.to));
+}
+
+/**
+ * Any mall's admin closes a period that has ended and overlaps no closed period. Closing a
+ * period with no entries is allowed: it records that nothing is owed.
+ */
+export async function closePeriod(ctx: MallContext, p: { from: string; to: string }): Promise<Statement> {
+  const who = caller(ctx);
+  requireAdminOf(ctx, who.mspId);
+  if (Date.parse(p.to) > txTimeMs(ctx))
+    throw pointsError('POINTS_PERIOD_OPEN', `the period ends at ${p.to}, after the transaction time`);
+  const closed = await listByPrefix<Statement>(ctx, K.statement, []);
+  const overlap = closed.find((s) => s.value.from < p.to && p.from < s.value.to);
+  if (overlap) throw pointsError('POINTS_PERIOD_CLOSED', `overlaps the closed period ${overlap.value.periodId}`);
+  const entries = await clearingBetween(ctx, p.from, p.to);
+  const { gross, positions } = net(entries);
+  const periodId = periodIdOf(p.from, p.to);
+  const statement: Statement = {
+    periodId,
+    ...p,
+    entries: entries.length,
+    gross,
+    positions,
+    payments: payments(positions),
+    closedBy: who.mspId,
+    closedAt: txTimeIso(ctx),
+    txId: ctx.stub.getTxID(),
+  };
+  await put(ctx, 'statement', key(ctx, K.statement, periodId), statement);
+  return statement;
+}
+
+export async function getStatement(ctx: MallContext, periodId: string): Promise<Statement> {
+  const s = await getJson<Statement>(ctx, key(ctx, K.statement, periodId));
+  if (!s) throw notFound('statement', periodId);
+  return s;
+}
+
+export const periodOf = (f: Fields): string => str(f, 'periodId', { max: 60 });
+
+/** A participating mall's admin confirms its statement (each under its own key: no contention). */
+export async function confirmStatement(ctx: MallContext, periodId: string): Promise<Confirmation> {
+  const who = caller(ctx);
+  requireAdminOf(ctx, who.mspId);
+  const statement = await getStatement(ctx, periodId);
+  if (!statement.positions.some((p) => p.mall === who.mspId)) {
+    throw authError('AUTH_FORBIDDEN', `${who.mspId} has no position in ${periodId}`);
+  }
+  const cKey = key(ctx, K.confirmation, periodId, who.mspId);
+  if (await getJson<Confirmation>(ctx, cKey))
+    throw pointsError('POINTS_ALREADY_CONFIRMED', `${who.mspId} already confirmed ${periodId}`);
+  const confirmation: Confirmation = {
+    periodId,
+    mall: who.mspId,
+    confirmedAt: txTimeIso(ctx),
+    txId: ctx.stub.getTxID(),
+  };
+  await put(ctx, 'confirmation', cKey, confirmation);
+  return confirmation;
+}
+
+export async function confirmations(ctx: MallContext, periodId: string): Promise<Confirmation[]> {
+  return (await listByPrefix<Confirmation>(ctx, K.confirmation, [periodId])).map((r) => r.value);
+}
