@@ -12,7 +12,7 @@ import { Context } from 'fabric-contract-api';
 import { toBytes } from '../common/canonical';
 import { ChaincodeError, notFound } from '../common/errors';
 import { PublicJwk, verifySignature } from '../common/signature';
-import { getJson, key } from '../common/state';
+import { getJson, key, listByPrefix } from '../common/state';
 
 export type DidRole = 'member' | 'device' | 'merchant' | 'mall';
 
@@ -52,6 +52,13 @@ export interface DidRecord {
   deactivated: boolean;
   /** MSP of the organisation that submitted the creation. */
   anchoredBy: string;
+  /**
+   * Organisation that owns the DID (merchant, device and mall DIDs): only its identities may
+   * submit updates. Absent for members, who may move between malls.
+   */
+  ownerMsp?: string;
+  /** Transaction that wrote this version. */
+  txId?: string;
 }
 
 /** A signature over a payload by one of a DID's keys. */
@@ -97,4 +104,24 @@ export async function verifyDidSignature(
   if (!verifySignature(method.publicKeyJwk, toBytes(payload), proof.signature)) {
     throw new ChaincodeError('AUTH_SIGNATURE', `signature by ${proof.kid} does not verify`);
   }
+}
+
+/** One stored version of a DID (`versionId` counts from 1). */
+export async function getDidVersion(ctx: Context, did: string, versionId: number): Promise<DidRecord | undefined> {
+  return getJson<DidRecord>(ctx, didVersionKey(ctx, did, versionId));
+}
+
+/** Every version of a DID, oldest first (bounded by the number of updates one DID makes). */
+export async function listDidVersions(ctx: Context, did: string): Promise<DidRecord[]> {
+  const rows = await listByPrefix<DidRecord>(ctx, 'didv', [did]);
+  return rows.map((r) => r.value);
+}
+
+/**
+ * Keys that control the DID (may sign create / update / deactivate): those listed under
+ * `capabilityInvocation` when the document has any, otherwise those under `authentication`.
+ */
+export function controllerKeyIds(document: DidDocument): string[] {
+  const invocation = document.capabilityInvocation ?? [];
+  return invocation.length > 0 ? invocation : document.authentication;
 }
