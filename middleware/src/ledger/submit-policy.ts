@@ -1,0 +1,170 @@
+import { StatusCode } from '@hyperledger/fabric-gateway';
+import type { EndpointPool } from './endpoint-pool';
+import { classify, chaincodeMessage, errorDetails, messageOf } from './gateway-errors';
+import type { CommitLike, Endpoint, ProposalLike, RetrySettings, StatusLike, TransactionLike } from './gateway-types';
+import { backoffDelay, sleep } from './gateway-types';
+import {
+  ChaincodeRejectedError,
+  EndorsementError,
+  LedgerError,
+  LedgerTimeoutError,
+  MvccConflictError,
+  parseChaincodeMessage,
+  TransactionInvalidError,
+  type LedgerStage,
+  type SubmitOptions,
+  type SubmitResult,
+  type TxStatus,
+} from './ledger.port';
+
+const CONFLICT_CODES: ReadonlySet<string> = new Set(['MVCC_READ_CONFLICT', 'PHANTOM_READ_CONFLICT']);
+
+export interface SubmitPolicyOptions {
+  readonly pool: EndpointPool;
+  readonly channel: string;
+  readonly chaincode: string;
+  readonly retry: RetrySettings;
+  /** Asks the ledger whether a transaction committed (qscc); used before re-sending after a commit-status timeout. */
+  readonly lookup: (txId: string) => Promise<TxStatus>;
+}
+
+/**
+ * Submit with Fabric's retry rules: the same signed proposal/transaction (same transaction ID) after a timeout or
+ * an unreachable peer, a new transaction after an MVCC conflict, nothing after a chaincode rejection.
+ */
+export class SubmitPolicy {
+  readonly #o: SubmitPolicyOptions;
+
+  constructor(options: SubmitPolicyOptions) {
+    this.#o = options;
+  }
+
+  async submit(fn: string, args: readonly string[], opts: SubmitOptions = {}): Promise<SubmitResult> {
+    const attempts = opts.maxAttempts ?? this.#o.retry.maxAttempts;
+    let last: StatusLike | undefined;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const proposal = this.#newProposal(fn, args, opts);
+      const { tx, endpoint } = await this.#endorse(proposal);
+      const status = await this.#commit(tx, endpoint);
+      if (status.successful)
+        return { txId: status.transactionId, blockNumber: status.blockNumber, result: tx.getResult() };
+      const codeName = statusName(status.code);
+      if (!CONFLICT_CODES.has(codeName)) {
+        throw new TransactionInvalidError(codeName, `transaction ${status.transactionId} invalidated: ${codeName}`, {
+          txId: status.transactionId,
+        });
+      }
+      last = status;
+      if (attempt < attempts) await sleep(backoffDelay(attempt, this.#o.retry));
+    }
+    throw new MvccConflictError(`${fn}: ${statusName(last?.code ?? 11)} on all ${attempts} attempts`, {
+      txId: last?.transactionId,
+    });
+  }
+
+  #newProposal(fn: string, args: readonly string[], opts: SubmitOptions): ProposalLike {
+    const contract = this.#o.pool.current().gateway.getNetwork(this.#o.channel).getContract(this.#o.chaincode);
+    return contract.newProposal(fn, {
+      arguments: [...args],
+      ...(opts.transient ? { transientData: { ...opts.transient } } : {}),
+      ...(opts.endorsingOrganizations ? { endorsingOrganizations: [...opts.endorsingOrganizations] } : {}),
+    });
+  }
+
+  /** Endorse the one signed proposal, on the next peer of the org when the current one does not answer. */
+  async #endorse(proposal: ProposalLike): Promise<{ tx: TransactionLike; endpoint: Endpoint }> {
+    const origin = this.#o.pool.current();
+    let lastError: unknown;
+    for (let i = 1; i <= this.#o.retry.sameTxAttempts; i++) {
+      const endpoint = this.#o.pool.current();
+      const onEndpoint = endpoint === origin ? proposal : endpoint.gateway.newProposal(proposal.getBytes());
+      try {
+        return { tx: await onEndpoint.endorse(), endpoint };
+      } catch (err) {
+        lastError = err;
+        this.#throwUnlessTransient(err, 'endorse', proposal.getTransactionId());
+        this.#o.pool.failover(endpoint);
+        await sleep(backoffDelay(i, this.#o.retry));
+      }
+    }
+    throw exhausted('endorse', proposal.getTransactionId(), lastError);
+  }
+
+  /** Submit the signed transaction and wait for its status; re-send the very same envelope when unsure. */
+  async #commit(tx: TransactionLike, origin: Endpoint): Promise<StatusLike> {
+    const txId = tx.getTransactionId();
+    let commit: CommitLike | undefined;
+    let lastError: unknown;
+    for (let i = 1; i <= this.#o.retry.sameTxAttempts; i++) {
+      const endpoint = this.#o.pool.current();
+      try {
+        if (commit === undefined) {
+          commit = await (endpoint === origin ? tx : endpoint.gateway.newTransaction(tx.getBytes())).submit();
+        }
+        const onEndpoint = endpoint === origin ? commit : endpoint.gateway.newCommit(commit.getBytes());
+        return await onEndpoint.getStatus();
+      } catch (err) {
+        lastError = err;
+        this.#throwUnlessTransient(err, commit === undefined ? 'submit' : 'commitStatus', txId);
+        if (commit !== undefined) commit = await this.#resendUnlessKnown(txId, commit);
+        this.#o.pool.failover(endpoint);
+        await sleep(backoffDelay(i, this.#o.retry));
+      }
+    }
+    throw exhausted(commit === undefined ? 'submit' : 'commitStatus', txId, lastError);
+  }
+
+  /**
+   * After a commit-status timeout: if no peer has the transaction, it may have been lost before ordering, so the
+   * same envelope is submitted again (a duplicate can never commit twice: Fabric marks it DUPLICATE_TXID).
+   */
+  async #resendUnlessKnown(txId: string, commit: CommitLike): Promise<CommitLike | undefined> {
+    try {
+      const known = await this.#o.lookup(txId);
+      return known.found ? commit : undefined;
+    } catch {
+      return commit;
+    }
+  }
+
+  #throwUnlessTransient(err: unknown, stage: LedgerStage, txId: string): void {
+    const kind = classify(err);
+    if (kind === 'timeout' || kind === 'unavailable') return;
+    if (kind === 'rejected') throw rejection(err, txId);
+    const details = errorDetails(err);
+    if (stage === 'endorse')
+      throw new EndorsementError(`endorse ${txId}: ${messageOf(err)}`, { cause: err, details, txId });
+    throw new LedgerError(`${stage} ${txId}: ${messageOf(err)}`, { cause: err, details, txId });
+  }
+}
+
+export function rejection(err: unknown, txId?: string): ChaincodeRejectedError {
+  const { code, reason } = parseChaincodeMessage(chaincodeMessage(err) ?? messageOf(err));
+  return new ChaincodeRejectedError(code, reason, {
+    cause: err,
+    details: errorDetails(err),
+    ...(txId ? { txId } : {}),
+  });
+}
+
+function exhausted(stage: LedgerStage, txId: string, err: unknown): LedgerError {
+  if (classify(err) === 'timeout') {
+    return new LedgerTimeoutError(stage, `${stage} of ${txId} timed out on every attempt; it may still commit`, {
+      cause: err,
+      txId,
+    });
+  }
+  const message = `${stage} of ${txId}: no peer reachable (${messageOf(err)})`;
+  return stage === 'endorse'
+    ? new EndorsementError(message, { cause: err, details: errorDetails(err), txId })
+    : new LedgerTimeoutError(stage, message, { cause: err, txId });
+}
+
+const STATUS_NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries(StatusCode).map(([name, code]): [number, string] => [code, name]),
+);
+
+/** Fabric's name for a transaction validation code (`MVCC_READ_CONFLICT` for 11). */
+export function statusName(code: number): string {
+  return STATUS_NAMES.get(code) ?? `VALIDATION_CODE_${code}`;
+}
