@@ -1,0 +1,154 @@
+/** Parsing of device requests; every error names the field. */
+import { canonicalize, parseJsonArg } from '../common/canonical';
+import { inputError } from '../common/errors';
+import { PublicJwk, SignatureAlg, parsePublicJwk } from '../common/signature';
+import { Fields, asObject, instant, int, oneOf, optStr, str } from '../common/validate';
+import { DID_RULE } from '../dids/did.document';
+import { DEVICE_TYPES, DeviceLocation, DeviceType, Relay, Statement } from './device.model';
+
+const B64URL_SIG = { max: 200, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'must be base64url' };
+/** Human-readable labels (site, floor, model): letters of any script, digits, common punctuation. */
+const LABEL = { max: 64, pattern: /^[\p{L}\p{N}][\p{L}\p{N} ._:@#()/-]*$/u, patternHint: 'must be a short label' };
+const HEX_DIGEST = { min: 64, max: 64, pattern: /^[0-9a-f]{64}$/, patternHint: 'must be 64 lowercase hex digits' };
+const KIND = { max: 32, pattern: /^[a-z][a-z0-9_.-]*$/, patternHint: 'must be a lowercase name such as traffic' };
+const STATEMENT_MEMBERS = new Set([
+  'deviceDid',
+  'seq',
+  'periodStart',
+  'periodEnd',
+  'kind',
+  'digest',
+  'count',
+  'summary',
+  'channel',
+]);
+const ENTRY_MEMBERS = new Set(['statement', 'kid', 'alg', 'signature', 'relay']);
+export const MAX_SUMMARY_BYTES = 1024;
+export const MAX_PERIOD_MS = 86_400_000;
+export const MAX_BATCH = 200;
+
+export function request(arg: string): Fields {
+  return asObject(parseJsonArg(arg, 'request'), 'request');
+}
+
+export function did(f: Fields, name = 'did'): string {
+  return str(f, name, DID_RULE);
+}
+
+export function signatureOf(value: unknown, name: string): string {
+  return str(asObject(value, name), 'signature', B64URL_SIG);
+}
+
+export function reason(f: Fields): string | undefined {
+  return optStr(f, 'reason', { max: 256 });
+}
+
+function onlyMembers(f: Fields, allowed: Set<string>, name: string): void {
+  for (const k of Object.keys(f)) {
+    if (!allowed.has(k)) throw inputError(name, `unsupported member "${k}"`);
+  }
+}
+
+function parseLocation(value: unknown): DeviceLocation {
+  const f = asObject(value, 'location');
+  onlyMembers(f, new Set(['site', 'floor', 'zone', 'entrance']), 'location');
+  return {
+    site: str(f, 'site', LABEL),
+    floor: optStr(f, 'floor', LABEL),
+    zone: optStr(f, 'zone', LABEL),
+    entrance: optStr(f, 'entrance', LABEL),
+  };
+}
+
+export interface Registration {
+  did: string;
+  type: DeviceType;
+  model: string;
+  firmwareDigest: string;
+  location: DeviceLocation;
+  publicKeyJwk: PublicJwk;
+  signature: string;
+}
+
+export function parseRegistration(f: Fields): Registration {
+  return {
+    did: did(f),
+    type: oneOf(f, 'type', DEVICE_TYPES),
+    model: str(f, 'model', LABEL),
+    firmwareDigest: str(f, 'firmwareDigest', HEX_DIGEST),
+    location: parseLocation(f.location),
+    publicKeyJwk: parsePublicJwk(f.publicKeyJwk, 'publicKeyJwk'),
+    signature: signatureOf(f.proof, 'proof'),
+  };
+}
+
+/** An optional ISO instant that must not lie after `nowMs`; absent means `nowMs`. */
+export function pastInstant(f: Fields, name: string, nowMs: number): number {
+  if (f[name] === undefined) return nowMs;
+  const ms = instant(f, name);
+  if (ms > nowMs) throw inputError(name, 'must not be in the future');
+  return ms;
+}
+
+export interface Entry {
+  statement: Statement;
+  kid: string;
+  alg?: SignatureAlg;
+  signature: string;
+  relay?: Relay;
+  periodEndMs: number;
+}
+
+function parseSummary(value: unknown): Record<string, unknown> {
+  const summary = asObject(value, 'statement.summary');
+  if (canonicalize(summary).length > MAX_SUMMARY_BYTES) {
+    throw inputError('statement.summary', `must be at most ${MAX_SUMMARY_BYTES} bytes in canonical form`);
+  }
+  return summary;
+}
+
+/** A statement in the closed shape devices sign, so the stored bytes are the signed bytes. */
+export function parseStatement(value: unknown): { statement: Statement; periodEndMs: number } {
+  const f = asObject(value, 'statement');
+  onlyMembers(f, STATEMENT_MEMBERS, 'statement');
+  const startMs = instant(f, 'periodStart');
+  const periodEndMs = instant(f, 'periodEnd');
+  if (periodEndMs < startMs) throw inputError('periodEnd', 'must not be before periodStart');
+  if (periodEndMs - startMs > MAX_PERIOD_MS) throw inputError('periodEnd', 'a period may last at most one day');
+  const statement: Statement = {
+    deviceDid: did(f, 'deviceDid'),
+    seq: int(f, 'seq', { min: 1 }),
+    periodStart: str(f, 'periodStart'),
+    periodEnd: str(f, 'periodEnd'),
+    kind: str(f, 'kind', KIND),
+    digest: str(f, 'digest', HEX_DIGEST),
+    count: int(f, 'count'),
+    summary: parseSummary(f.summary),
+    channel: str(f, 'channel', { max: 249 }),
+  };
+  return { statement, periodEndMs };
+}
+
+function parseRelay(value: unknown): Relay {
+  const f = asObject(value, 'relay');
+  return {
+    gatewayDid: did(f, 'gatewayDid'),
+    kid: str(f, 'kid', { max: 140 }),
+    signature: str(f, 'signature', B64URL_SIG),
+  };
+}
+
+export function parseEntry(value: unknown): Entry {
+  const f = asObject(value, 'attestation');
+  onlyMembers(f, ENTRY_MEMBERS, 'attestation');
+  const { statement, periodEndMs } = parseStatement(f.statement);
+  const entry: Entry = {
+    statement,
+    periodEndMs,
+    kid: str(f, 'kid', { max: 140 }),
+    signature: str(f, 'signature', B64URL_SIG),
+  };
+  if (f.alg !== undefined) entry.alg = str(f, 'alg', { max: 16 }) as SignatureAlg;
+  if (f.relay !== undefined) entry.relay = parseRelay(f.relay);
+  return entry;
+}

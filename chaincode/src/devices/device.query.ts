@@ -1,0 +1,89 @@
+/** Read-only questions about devices and their anchored statements. */
+import { Context } from 'fabric-contract-api';
+import { DAY_MS } from '../common/clock';
+import { inputError, notFound } from '../common/errors';
+import { getJson, listByPrefix } from '../common/state';
+import { Fields, instant, int, str } from '../common/validate';
+import {
+  AttestationRecord,
+  DeviceRecord,
+  SeqRecord,
+  attestationKey,
+  findKey,
+  requireDevice,
+  seqKey,
+} from './device.model';
+import { did } from './device.parse';
+
+/** A period query reads at most this many days of the index. */
+export const MAX_QUERY_DAYS = 31;
+
+export async function deviceWithSeq(ctx: Context, f: Fields): Promise<DeviceRecord & { lastSeq: number }> {
+  const device = await requireDevice(ctx, did(f));
+  const seq = await getJson<SeqRecord>(ctx, seqKey(ctx, device.did));
+  return { ...device, lastSeq: seq?.seq ?? 0 };
+}
+
+/** Attestations of a device whose period starts in [from, to), in period order. */
+export async function listAttestations(ctx: Context, f: Fields): Promise<AttestationRecord[]> {
+  const deviceDid = did(f, 'deviceDid');
+  const from = instant(f, 'from');
+  const to = instant(f, 'to');
+  if (to <= from) throw inputError('to', 'must be after from');
+  if (to - from > MAX_QUERY_DAYS * DAY_MS) throw inputError('to', `a query may span at most ${MAX_QUERY_DAYS} days`);
+  const out: AttestationRecord[] = [];
+  for (let day = from - (from % DAY_MS); day < to; day += DAY_MS) {
+    const rows = await listByPrefix<{ seq: number }>(ctx, 'atti', [deviceDid, new Date(day).toISOString().slice(0, 10)]);
+    for (const row of rows) {
+      const record = await getJson<AttestationRecord>(ctx, attestationKey(ctx, deviceDid, row.value.seq));
+      const start = record ? Date.parse(record.statement.periodStart) : NaN;
+      if (record && start >= from && start < to) out.push(record);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether an anchored statement may still be relied on: not if its device was revoked with
+ * a compromise time, or its key reported compromised, at or before the end of its period.
+ */
+function trusted(device: DeviceRecord, record: AttestationRecord): boolean {
+  const end = Date.parse(record.statement.periodEnd);
+  if (device.compromisedAt !== undefined && end >= Date.parse(device.compromisedAt)) return false;
+  const k = findKey(device, record.kid);
+  return k?.compromisedAt === undefined || end < Date.parse(k.compromisedAt);
+}
+
+export interface DigestCheck {
+  match: boolean;
+  trusted: boolean;
+  deviceDid: string;
+  seq: number;
+  digest: string;
+  anchoredDigest: string;
+  deviceStatus: DeviceRecord['status'];
+  ownerMsp: string;
+  attestation: AttestationRecord;
+}
+
+/** Does `digest` match the digest device `deviceDid` signed in statement `seq`? */
+export async function verifyDigest(ctx: Context, f: Fields): Promise<DigestCheck> {
+  const deviceDid = did(f, 'deviceDid');
+  const seq = int(f, 'seq', { min: 1 });
+  const digest = str(f, 'digest', { min: 64, max: 64, pattern: /^[0-9a-f]{64}$/, patternHint: 'must be 64 lowercase hex digits' });
+  const record = await getJson<AttestationRecord>(ctx, attestationKey(ctx, deviceDid, seq));
+  if (!record) throw notFound('attestation', `${deviceDid} seq ${seq}`);
+  const device = await requireDevice(ctx, deviceDid);
+  const match = record.statement.digest === digest;
+  return {
+    match,
+    trusted: match && trusted(device, record),
+    deviceDid,
+    seq,
+    digest,
+    anchoredDigest: record.statement.digest,
+    deviceStatus: device.status,
+    ownerMsp: device.ownerMsp,
+    attestation: record,
+  };
+}

@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NetworkError } from './errors';
+import { run, retry } from './exec';
+import { FabricTools } from './fabric';
+import { ordererArgs, peerAdminEnv } from './nodes';
+import { NetworkPaths, REPO_ROOT } from './paths';
+import { startProcess, stopProcess, waitForPort } from './processes';
+import { Progress } from './progress';
+import { MallOrg, Topology, chaincodeServerPort } from './topology';
+
+export const CHAINCODE_DIR = join(REPO_ROOT, 'chaincode');
+
+export interface ChaincodeDefinition {
+  readonly name: string;
+  readonly version: string;
+  readonly sequence: number;
+  readonly packageId: string;
+  readonly label: string;
+  /** Where the chaincode server for this package listens. */
+  readonly address: string;
+  /** Signature policy given at approval, or undefined for the channel default (MAJORITY Endorsement). */
+  readonly signaturePolicy?: string;
+}
+
+export interface Committed {
+  sequence: number;
+  version: string;
+  approvals?: Record<string, boolean>;
+}
+
+/** Version in chaincode/package.json: what `up` deploys. */
+export function sourceVersion(): string {
+  return (JSON.parse(readFileSync(join(CHAINCODE_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Builds a CCaaS package (metadata.json + code.tar.gz with connection.json). The package is
+ * kept and reused, so its ID stays stable across `up` runs.
+ */
+export async function packageChaincode(paths: NetworkPaths, label: string, address: string): Promise<{ file: string; packageId: string }> {
+  const dir = join(paths.artifacts, 'chaincode', label);
+  const file = join(dir, `${label}.tar.gz`);
+  if (!existsSync(file)) {
+    const work = join(dir, 'src');
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    writeFileSync(join(work, 'connection.json'), JSON.stringify({ address, dial_timeout: '10s', tls_required: false }));
+    writeFileSync(join(dir, 'metadata.json'), JSON.stringify({ type: 'ccaas', label }));
+    await run('tar', ['-C', work, '-czf', join(dir, 'code.tar.gz'), 'connection.json']);
+    await run('tar', ['-C', dir, '-czf', file, 'metadata.json', 'code.tar.gz']);
+  }
+  const digest = createHash('sha256').update(readFileSync(file)).digest('hex');
+  return { file, packageId: `${label}:${digest}` };
+}
+
+async function installedIds(tools: FabricTools, paths: NetworkPaths, m: MallOrg): Promise<string[]> {
+  const { stdout } = await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'], { env: peerAdminEnv(tools, paths, m) });
+  const body = JSON.parse(stdout || '{}') as { installed_chaincodes?: { package_id: string }[] };
+  return (body.installed_chaincodes ?? []).map((c) => c.package_id);
+}
+
+export async function install(tools: FabricTools, paths: NetworkPaths, m: MallOrg, file: string, packageId: string): Promise<boolean> {
+  if ((await installedIds(tools, paths, m)).includes(packageId)) return false;
+  await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'install', file], { env: peerAdminEnv(tools, paths, m), timeoutMs: 300_000 });
+  return true;
+}
+
+function definitionArgs(def: ChaincodeDefinition, channel: string): string[] {
+  const args = ['--channelID', channel, '--name', def.name, '--version', def.version, '--sequence', String(def.sequence)];
+  if (def.signaturePolicy) args.push('--signature-policy', def.signaturePolicy);
+  return args;
+}
+
+export async function approve(tools: FabricTools, paths: NetworkPaths, t: Topology, m: MallOrg, def: ChaincodeDefinition, channel: string): Promise<void> {
+  const args = ['lifecycle', 'chaincode', 'approveformyorg', ...ordererArgs(paths, t), ...definitionArgs(def, channel), '--package-id', def.packageId, '--waitForEvent'];
+  await retry(() => run(tools.bin('peer'), args, { env: peerAdminEnv(tools, paths, m) }), 30_000, 2000);
+}
+
+/** Which organisations have approved the definition (checkcommitreadiness). */
+export async function readiness(tools: FabricTools, paths: NetworkPaths, m: MallOrg, def: ChaincodeDefinition, channel: string): Promise<Record<string, boolean>> {
+  const { stdout } = await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(def, channel), '-O', 'json'], {
+    env: peerAdminEnv(tools, paths, m),
+  });
+  return (JSON.parse(stdout) as { approvals: Record<string, boolean> }).approvals;
+}
+
+/** Arguments that name every mall's peer, so that a proposal collects all their endorsements. */
+export function allPeersArgs(paths: NetworkPaths, malls: readonly MallOrg[]): string[] {
+  return malls.flatMap((m) => ['--peerAddresses', `127.0.0.1:${m.peer.port}`, '--tlsRootCertFiles', paths.peerTlsCa(m)]);
+}
+
+export async function commit(tools: FabricTools, paths: NetworkPaths, t: Topology, def: ChaincodeDefinition, channel: string): Promise<void> {
+  const m = t.malls[0];
+  if (!m) throw new NetworkError('no mall organisation to commit with');
+  const args = ['lifecycle', 'chaincode', 'commit', ...ordererArgs(paths, t), ...definitionArgs(def, channel), ...allPeersArgs(paths, t.malls)];
+  await run(tools.bin('peer'), args, { env: peerAdminEnv(tools, paths, m) });
+}
+
+export async function queryCommitted(tools: FabricTools, paths: NetworkPaths, m: MallOrg, name: string, channel: string): Promise<Committed | undefined> {
+  try {
+    const { stdout } = await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'querycommitted', '--channelID', channel, '--name', name, '-O', 'json'], {
+      env: peerAdminEnv(tools, paths, m),
+    });
+    return JSON.parse(stdout) as Committed;
+  } catch (e) {
+    if (/not found|does not exist|is not defined/i.test((e as Error).message)) return undefined;
+    throw e;
+  }
+}
+
+/** Starts the chaincode server (CCaaS) that every peer dials for this package. */
+export async function startServer(paths: NetworkPaths, def: ChaincodeDefinition): Promise<void> {
+  const dist = join(CHAINCODE_DIR, 'dist', 'index.js');
+  if (!existsSync(dist)) {
+    throw new NetworkError('the chaincode is not built', { hint: 'run `npm ci && npm run build` in chaincode/ (npm run build at the top level does it)' });
+  }
+  const port = Number(def.address.split(':')[1]);
+  const name = `chaincode-${def.sequence}`;
+  startProcess({
+    name,
+    command: process.execPath,
+    args: [join(CHAINCODE_DIR, 'node_modules', 'fabric-shim', 'cli.js'), 'server', '--chaincode-address', def.address, '--chaincode-id', def.packageId, '--module-path', CHAINCODE_DIR],
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, CORE_CHAINCODE_LOGGING_LEVEL: 'info', NODE_ENV: 'production' },
+    pidFile: paths.pid(name),
+    logFile: paths.log(name),
+  });
+  await waitForPort(port, 30_000, 'chaincode server', paths.log(name));
+}
+
+export async function stopServer(paths: NetworkPaths, sequence: number): Promise<void> {
+  await stopProcess(paths.pid(`chaincode-${sequence}`));
+}
+
+/** Where the definition currently in use is recorded. */
+export function definitionFile(paths: NetworkPaths): string {
+  return join(paths.home, 'chaincode.json');
+}
+
+export function readDefinition(paths: NetworkPaths): ChaincodeDefinition | undefined {
+  const file = definitionFile(paths);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ChaincodeDefinition) : undefined;
+}
+
+export function writeDefinition(paths: NetworkPaths, def: ChaincodeDefinition): void {
+  writeFileSync(definitionFile(paths), `${JSON.stringify(def, null, 2)}\n`);
+}
+
+/**
+ * Runs the whole lifecycle for a definition: package, install on every peer, approve for
+ * every organisation, check readiness, commit; then start its server. Each step is skipped
+ * when already done, so it is safe to repeat.
+ */
+export async function deploy(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  t: Topology,
+  channel: string,
+  want: { name: string; version: string; sequence: number; signaturePolicy?: string },
+  progress: Progress,
+): Promise<ChaincodeDefinition> {
+  const label = `${want.name}_${want.version}_${want.sequence}`;
+  const address = `127.0.0.1:${chaincodeServerPort(t.portBase, want.sequence)}`;
+  const pkg = await packageChaincode(paths, label, address);
+  const def: ChaincodeDefinition = { ...want, label, address, packageId: pkg.packageId };
+  progress(`chaincode ${want.name} ${want.version}, sequence ${want.sequence}: package ${pkg.packageId.slice(0, 40)}…`);
+  await startServer(paths, def);
+  for (const m of t.malls) {
+    if (await install(tools, paths, m, pkg.file, pkg.packageId)) progress(`installed on ${m.peer.host}`);
+  }
+  const first = t.malls[0];
+  if (!first) throw new NetworkError('no mall organisation to deploy with');
+  const approvals = await readiness(tools, paths, first, def, channel);
+  for (const m of t.malls) {
+    if (approvals[m.mspId]) continue;
+    await approve(tools, paths, t, m, def, channel);
+    progress(`approved by ${m.mspId}`);
+  }
+  const ready = await retry(async () => {
+    const now = await readiness(tools, paths, first, def, channel);
+    const missing = Object.entries(now).filter(([, ok]) => !ok).map(([org]) => org);
+    if (missing.length > 0) throw new NetworkError(`not approved yet by ${missing.join(', ')}`);
+    return now;
+  }, 20_000);
+  progress(`commit readiness: ${Object.keys(ready).join(', ')} approved`);
+  await commit(tools, paths, t, def, channel);
+  progress(`committed ${want.name} sequence ${want.sequence} on ${channel}`);
+  writeDefinition(paths, def);
+  return def;
+}

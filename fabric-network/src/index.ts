@@ -1,0 +1,10 @@
+/** Programmatic API of the network tooling (used by tests and the admin CLI). */
+export * from './chaincode';
+export * from './description';
+export * from './errors';
+export * from './fabric';
+export * from './network';
+export * from './paths';
+export * from './progress';
+export * from './settings';
+export * from './topology';

@@ -1,0 +1,208 @@
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { CHAINCODE_DIR, ChaincodeDefinition, allPeersArgs, deploy, queryCommitted, readDefinition, sourceVersion, startServer } from './chaincode';
+import { joinOrderer, joinPeer, peerHeight } from './channel';
+import { createGenesisBlock } from './configtx';
+import { ensureCrypto } from './crypto';
+import { describe, writeDescription } from './description';
+import { NetworkError } from './errors';
+import { retry, run } from './exec';
+import { FabricTools, ensureFabric } from './fabric';
+import { ordererArgs, ordererEnv, peerAdminEnv, peerEnv } from './nodes';
+import { NetworkPaths } from './paths';
+import { assertPortsFree, runningPid, startProcess, stopProcess, waitForPort } from './processes';
+import { Progress } from './progress';
+import { NetworkSettings, NetworkState, checkNotStale, writeState } from './settings';
+import { MALL_LETTERS, Topology, listeningPorts, mallOrg, topology } from './topology';
+
+/** A network as described by settings and (once started) its recorded state. */
+export class Network {
+  readonly paths: NetworkPaths;
+
+  constructor(
+    readonly settings: NetworkSettings,
+    private readonly progress: Progress,
+  ) {
+    this.paths = new NetworkPaths(settings.home);
+  }
+
+  /** Topology including malls added after the first start. */
+  topology(state?: NetworkState): Topology {
+    const t = topology(this.settings.profile, this.settings.portBase);
+    if (!state) return t;
+    return { ...t, malls: state.malls.map((letter) => mallOrg(letter, MALL_LETTERS.indexOf(letter as never), this.settings.portBase)) };
+  }
+
+  /**
+   * Starts everything that is not running yet and deploys the chaincode version in
+   * chaincode/package.json; ready when a first transaction has committed. Idempotent.
+   */
+  async up(): Promise<ChaincodeDefinition> {
+    const tools = await ensureFabric(this.progress);
+    const previous = checkNotStale(this.paths, this.settings, tools.version);
+    const state: NetworkState = previous ?? {
+      profile: this.settings.profile,
+      portBase: this.settings.portBase,
+      channel: this.settings.channel,
+      fabricVersion: tools.version,
+      malls: ['A', 'B'],
+    };
+    const t = this.topology(state);
+    await this.checkPorts(t);
+    for (const dir of [this.paths.home, this.paths.logs, this.paths.run, this.paths.data]) mkdirSync(dir, { recursive: true });
+    writeState(this.paths, state);
+    if (await ensureCrypto(tools, this.paths, t)) this.progress('generated crypto material (cryptogen, NodeOUs on)');
+    const block = this.paths.channelBlock(this.settings.channel);
+    if (!existsSync(block)) {
+      await createGenesisBlock(tools, this.paths, t, this.settings.channel);
+      this.progress(`created genesis block of ${this.settings.channel}`);
+    }
+    await this.startNodes(tools, t);
+    for (const o of t.orderers) {
+      if (await joinOrderer(tools, this.paths, o, this.settings.channel, block)) this.progress(`${o.name} joined ${this.settings.channel}`);
+    }
+    for (const m of t.malls) {
+      if (await joinPeer(tools, this.paths, m, this.settings.channel, block)) this.progress(`${m.peer.host} joined ${this.settings.channel}`);
+    }
+    const def = await this.ensureChaincode(tools, t);
+    await this.firstTransaction(tools, t, def);
+    writeDescription(this.paths, describe(this.paths, t, tools.version, this.settings.channel, def));
+    this.progress(`ready: ${this.settings.channel} with ${t.malls.map((m) => m.mspId).join(', ')}; description in ${this.paths.description}`);
+    return def;
+  }
+
+  /** Stops every process this network started; `purge` also deletes its data directory. */
+  async down(purge: boolean): Promise<string[]> {
+    const stopped: string[] = [];
+    if (existsSync(this.paths.run)) {
+      // Chaincode servers first, then peers, then orderers: peers outlive their chaincode.
+      const order = (n: string): number => (n.startsWith('chaincode') ? 0 : n.startsWith('peer') ? 1 : 2);
+      const names = readdirSync(this.paths.run)
+        .filter((f) => f.endsWith('.pid'))
+        .map((f) => f.slice(0, -4))
+        .sort((a, b) => order(a) - order(b));
+      for (const name of names) {
+        if (await stopProcess(this.paths.pid(name))) stopped.push(name);
+      }
+    }
+    if (purge) rmSync(this.paths.home, { recursive: true, force: true });
+    return stopped;
+  }
+
+  private async checkPorts(t: Topology): Promise<void> {
+    const ours = new Set<number>();
+    for (const o of t.orderers) if (runningPid(this.paths.pid(o.host)) !== undefined) [o.port, o.adminPort, o.operationsPort].forEach((p) => ours.add(p));
+    for (const m of t.malls) {
+      if (runningPid(this.paths.pid(m.peer.host)) !== undefined) [m.peer.port, m.peer.chaincodePort, m.peer.operationsPort].forEach((p) => ours.add(p));
+    }
+    await assertPortsFree(listeningPorts(t).filter((p) => !ours.has(p.port)));
+  }
+
+  private async startNodes(tools: FabricTools, t: Topology): Promise<void> {
+    for (const o of t.orderers) {
+      mkdirSync(this.paths.ordererData(o), { recursive: true });
+      const r = startProcess({
+        name: o.host,
+        command: tools.bin('orderer'),
+        args: [],
+        env: ordererEnv(tools, this.paths, o),
+        pidFile: this.paths.pid(o.host),
+        logFile: this.paths.log(o.host),
+      });
+      if (r.started) this.progress(`started ${o.host} (pid ${r.pid}) on 127.0.0.1:${o.port}, log ${this.paths.log(o.host)}`);
+    }
+    for (const m of t.malls) {
+      mkdirSync(this.paths.peerData(m), { recursive: true });
+      const r = startProcess({
+        name: m.peer.host,
+        command: tools.bin('peer'),
+        args: ['node', 'start'],
+        env: peerEnv(tools, this.paths, m),
+        pidFile: this.paths.pid(m.peer.host),
+        logFile: this.paths.log(m.peer.host),
+      });
+      if (r.started) this.progress(`started ${m.peer.host} (pid ${r.pid}) on 127.0.0.1:${m.peer.port}, log ${this.paths.log(m.peer.host)}`);
+    }
+    for (const o of t.orderers) await waitForPort(o.adminPort, 30_000, o.host, this.paths.log(o.host));
+    for (const m of t.malls) await waitForPort(m.peer.port, 30_000, m.peer.host, this.paths.log(m.peer.host));
+  }
+
+  /** Deploys when nothing is committed or the source version changed; else restarts the server if needed. */
+  private async ensureChaincode(tools: FabricTools, t: Topology): Promise<ChaincodeDefinition> {
+    const first = t.malls[0];
+    if (!first) throw new NetworkError('no mall organisation in the network');
+    const name = this.settings.chaincodeName;
+    const committed = await queryCommitted(tools, this.paths, first, name, this.settings.channel);
+    const recorded = readDefinition(this.paths);
+    const version = sourceVersion();
+    if (committed && recorded && committed.sequence === recorded.sequence && committed.version === version) {
+      await startServer(this.paths, recorded);
+      return recorded;
+    }
+    const sequence = (committed?.sequence ?? 0) + 1;
+    if (!existsSync(CHAINCODE_DIR)) throw new NetworkError(`chaincode source not found at ${CHAINCODE_DIR}`);
+    return deploy(tools, this.paths, t, this.settings.channel, { name, version, sequence, signaturePolicy: recorded?.signaturePolicy }, this.progress);
+  }
+
+  /** Ready means a transaction endorsed by every mall commits (gossip and discovery settle first). */
+  private async firstTransaction(tools: FabricTools, t: Topology, def: ChaincodeDefinition): Promise<void> {
+    const first = t.malls[0];
+    if (!first) return;
+    const note = JSON.stringify({ id: 'readiness', text: `network up with ${def.label}` });
+    const args = [
+      'chaincode',
+      'invoke',
+      ...ordererArgs(this.paths, t),
+      '-C',
+      this.settings.channel,
+      '-n',
+      def.name,
+      ...allPeersArgs(this.paths, t.malls),
+      '--waitForEvent',
+      '-c',
+      JSON.stringify({ function: 'info:PutNote', Args: [note] }),
+    ];
+    await retry(() => run(tools.bin('peer'), args, { env: peerAdminEnv(tools, this.paths, first) }), 60_000, 2000);
+    this.progress('first transaction committed (info:PutNote endorsed by every mall)');
+  }
+
+  /** Processes, channel heights and the committed chaincode, for `status`. */
+  async status(): Promise<StatusReport> {
+    const tools = await ensureFabric(() => undefined);
+    const t = this.topology(checkNotStale(this.paths, this.settings, tools.version));
+    const processes = [...t.orderers.map((o) => o.host), ...t.malls.map((m) => m.peer.host)].map((name) => ({
+      name,
+      pid: runningPid(this.paths.pid(name)) ?? null,
+    }));
+    const def = readDefinition(this.paths);
+    if (def) processes.push({ name: `chaincode-${def.sequence}`, pid: runningPid(this.paths.pid(`chaincode-${def.sequence}`)) ?? null });
+    const heights: Record<string, number | string> = {};
+    let committed: StatusReport['chaincode'] = null;
+    for (const m of t.malls) {
+      try {
+        heights[m.peer.host] = await peerHeight(tools, this.paths, m, this.settings.channel);
+        committed ??= (await queryCommitted(tools, this.paths, m, this.settings.chaincodeName, this.settings.channel)) ?? null;
+      } catch (e) {
+        heights[m.peer.host] = `unavailable (${(e as Error).message.split('\n')[0] ?? ''})`;
+      }
+    }
+    return { home: this.paths.home, channel: this.settings.channel, processes, heights, chaincode: committed };
+  }
+}
+
+export interface StatusReport {
+  home: string;
+  channel: string;
+  processes: { name: string; pid: number | null }[];
+  heights: Record<string, number | string>;
+  chaincode: { sequence: number; version: string } | null;
+}
+
+/** Waits for a peer's operations endpoint to report healthy (used after restarts). */
+export async function waitHealthy(address: string, timeoutMs: number): Promise<void> {
+  await retry(async () => {
+    const res = await fetch(`http://${address}/healthz`);
+    if (!res.ok) throw new NetworkError(`${address} /healthz answered ${res.status}`);
+  }, timeoutMs);
+}
+
+export { waitForPort };
