@@ -57,7 +57,11 @@ export class DeviceContract extends MallContract {
     const records = await anchorStatements(ctx, entries);
     return JSON.stringify({
       txId: ctx.stub.getTxID(),
-      anchored: records.map((r) => ({ deviceDid: r.statement.deviceDid, seq: r.statement.seq, statementHash: r.statementHash })),
+      anchored: records.map((r) => ({
+        deviceDid: r.statement.deviceDid,
+        seq: r.statement.seq,
+        statementHash: r.statementHash,
+      })),
     });
   }
 
@@ -71,7 +75,12 @@ export class DeviceContract extends MallContract {
   @Returns('string')
   async GetDeviceKeys(ctx: MallContext, arg: string): Promise<string> {
     const device = await deviceWithSeq(ctx, request(arg));
-    return JSON.stringify({ did: device.did, status: device.status, compromisedAt: device.compromisedAt, keys: device.keys });
+    return JSON.stringify({
+      did: device.did,
+      status: device.status,
+      compromisedAt: device.compromisedAt,
+      keys: device.keys,
+    });
   }
 
   /** `{ deviceDid, from, to }`: statements whose period starts in [from, to), at most 31 days. */

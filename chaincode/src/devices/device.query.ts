@@ -33,7 +33,10 @@ export async function listAttestations(ctx: Context, f: Fields): Promise<Attesta
   if (to - from > MAX_QUERY_DAYS * DAY_MS) throw inputError('to', `a query may span at most ${MAX_QUERY_DAYS} days`);
   const out: AttestationRecord[] = [];
   for (let day = from - (from % DAY_MS); day < to; day += DAY_MS) {
-    const rows = await listByPrefix<{ seq: number }>(ctx, 'atti', [deviceDid, new Date(day).toISOString().slice(0, 10)]);
+    const rows = await listByPrefix<{ seq: number }>(ctx, 'atti', [
+      deviceDid,
+      new Date(day).toISOString().slice(0, 10),
+    ]);
     for (const row of rows) {
       const record = await getJson<AttestationRecord>(ctx, attestationKey(ctx, deviceDid, row.value.seq));
       const start = record ? Date.parse(record.statement.periodStart) : NaN;
@@ -70,7 +73,12 @@ export interface DigestCheck {
 export async function verifyDigest(ctx: Context, f: Fields): Promise<DigestCheck> {
   const deviceDid = did(f, 'deviceDid');
   const seq = int(f, 'seq', { min: 1 });
-  const digest = str(f, 'digest', { min: 64, max: 64, pattern: /^[0-9a-f]{64}$/, patternHint: 'must be 64 lowercase hex digits' });
+  const digest = str(f, 'digest', {
+    min: 64,
+    max: 64,
+    pattern: /^[0-9a-f]{64}$/,
+    patternHint: 'must be 64 lowercase hex digits',
+  });
   const record = await getJson<AttestationRecord>(ctx, attestationKey(ctx, deviceDid, seq));
   if (!record) throw notFound('attestation', `${deviceDid} seq ${seq}`);
   const device = await requireDevice(ctx, deviceDid);

@@ -54,10 +54,15 @@ describe('devices registry', () => {
     ledger.advance(3_600_000);
     const extra = { compromisedAt: '2026-03-01T03:30:00Z' };
     await ledger.invoke(contract, 'RotateDeviceKey', [rotateRequest(k1.did, k3, 3, 'MallAMSP', extra)], IDS.mallAAdmin);
-    const keys = (await ledger.invoke<DeviceView>(contract, 'GetDeviceKeys', [JSON.stringify({ did: k1.did })], IDS.unknown))
-      .result.keys;
+    const keys = (
+      await ledger.invoke<DeviceView>(contract, 'GetDeviceKeys', [JSON.stringify({ did: k1.did })], IDS.unknown)
+    ).result.keys;
     expect(keys).toEqual([
-      expect.objectContaining({ kid: `${k1.did}#key-1`, validFrom: '2026-03-01T02:00:00.000Z', validTo: '2026-03-01T03:00:00.000Z' }),
+      expect.objectContaining({
+        kid: `${k1.did}#key-1`,
+        validFrom: '2026-03-01T02:00:00.000Z',
+        validTo: '2026-03-01T03:00:00.000Z',
+      }),
       expect.objectContaining({
         kid: `${k1.did}#key-2`,
         alg: 'EdDSA',
@@ -85,7 +90,12 @@ describe('devices registry', () => {
     expect((await get(k.did)).statusReason).toBeUndefined();
     await expect(ledger.invoke(contract, 'ReactivateDevice', req(), IDS.mallBAdmin)).rejects.toThrow('DEVICE_STATE');
     ledger.advance(60_000);
-    await ledger.invoke(contract, 'RevokeDevice', req({ compromisedAt: '2026-03-01T01:00:00Z', reason: 'stolen' }), IDS.mallBAdmin);
+    await ledger.invoke(
+      contract,
+      'RevokeDevice',
+      req({ compromisedAt: '2026-03-01T01:00:00Z', reason: 'stolen' }),
+      IDS.mallBAdmin,
+    );
     expect(await get(k.did)).toMatchObject({ status: 'revoked', compromisedAt: '2026-03-01T01:00:00.000Z' });
     const before = ledger.dump();
     for (const fn of ['SuspendDevice', 'ReactivateDevice', 'RevokeDevice']) {
@@ -109,13 +119,41 @@ describe('devices registry', () => {
     const registerCases: [string, string, string][] = [
       ['not JSON', '{', 'request: is not valid JSON'],
       ['an unknown type', registerRequest(k, 'MallAMSP', { type: 'camera' }), 'type: must be one of people_counter'],
-      ['a DID of another key', registerRequest(k, 'MallAMSP', { overrides: { did: newKey().did } }), 'did: must be did:mallchain:<JWK thumbprint'],
-      ['a malformed DID', registerRequest(k, 'MallAMSP', { overrides: { did: 'did:mallchain:short' } }), 'did: must be did:mallchain:'],
-      ['a bad firmware digest', registerRequest(k, 'MallAMSP', { overrides: { firmwareDigest: 'abc' } }), 'firmwareDigest: must have at least 64'],
-      ['no site', registerRequest(k, 'MallAMSP', { overrides: { location: { floor: 'F1' } } }), 'site: must be a string'],
-      ['an unknown location member', registerRequest(k, 'MallAMSP', { overrides: { location: { site: 'A', gps: '1,2' } } }), 'location: unsupported member "gps"'],
-      ['a control character in the model', registerRequest(k, 'MallAMSP', { overrides: { model: 'PC\n1' } }), 'model: must be a short label'],
-      ['a private key', registerRequest(k, 'MallAMSP', { overrides: { publicKeyJwk: { ...k.jwk, d: 'x' } } }), 'must not contain private key material'],
+      [
+        'a DID of another key',
+        registerRequest(k, 'MallAMSP', { overrides: { did: newKey().did } }),
+        'did: must be did:mallchain:<JWK thumbprint',
+      ],
+      [
+        'a malformed DID',
+        registerRequest(k, 'MallAMSP', { overrides: { did: 'did:mallchain:short' } }),
+        'did: must be did:mallchain:',
+      ],
+      [
+        'a bad firmware digest',
+        registerRequest(k, 'MallAMSP', { overrides: { firmwareDigest: 'abc' } }),
+        'firmwareDigest: must have at least 64',
+      ],
+      [
+        'no site',
+        registerRequest(k, 'MallAMSP', { overrides: { location: { floor: 'F1' } } }),
+        'site: must be a string',
+      ],
+      [
+        'an unknown location member',
+        registerRequest(k, 'MallAMSP', { overrides: { location: { site: 'A', gps: '1,2' } } }),
+        'location: unsupported member "gps"',
+      ],
+      [
+        'a control character in the model',
+        registerRequest(k, 'MallAMSP', { overrides: { model: 'PC\n1' } }),
+        'model: must be a short label',
+      ],
+      [
+        'a private key',
+        registerRequest(k, 'MallAMSP', { overrides: { publicKeyJwk: { ...k.jwk, d: 'x' } } }),
+        'must not contain private key material',
+      ],
       ['no proof', registerRequest(k, 'MallAMSP', { overrides: { proof: undefined } }), 'proof: must be a JSON object'],
       ['a proof for another mall', registerRequest(k, 'MallBMSP'), 'AUTH_SIGNATURE: proof of possession'],
       ['a proof for another channel', registerRequest(k, 'MallAMSP', { channel: 'other' }), 'AUTH_SIGNATURE'],
@@ -128,9 +166,9 @@ describe('devices registry', () => {
     it('RegisterDevice twice', async () => {
       await ledger.invoke(contract, 'RegisterDevice', [registerRequest(k, 'MallAMSP')], IDS.mallAAdmin);
       const before = ledger.dump();
-      await expect(ledger.invoke(contract, 'RegisterDevice', [registerRequest(k, 'MallAMSP')], IDS.mallAAdmin)).rejects.toThrow(
-        'DEVICE_EXISTS',
-      );
+      await expect(
+        ledger.invoke(contract, 'RegisterDevice', [registerRequest(k, 'MallAMSP')], IDS.mallAAdmin),
+      ).rejects.toThrow('DEVICE_EXISTS');
       expect(ledger.dump()).toEqual(before);
     });
 
@@ -142,14 +180,30 @@ describe('devices registry', () => {
       const cases: [string, string, string][] = [
         ['RotateDeviceKey', rotateRequest(d.did, d, 2, 'MallAMSP'), 'publicKeyJwk: this key was already used'],
         ['RotateDeviceKey', rotateRequest(d.did, n, 3, 'MallAMSP'), 'AUTH_SIGNATURE'],
-        ['RotateDeviceKey', rotateRequest(d.did, n, 2, 'MallAMSP', { compromisedAt: '2027-01-01T00:00:00Z' }), 'compromisedAt: must not be in the future'],
-        ['RotateDeviceKey', rotateRequest(d.did, n, 2, 'MallAMSP', { compromisedAt: 'soon' }), 'compromisedAt: must be an ISO-8601'],
-        ['RotateDeviceKey', JSON.stringify({ did: d.did, proof: { signature: 'x' } }), 'publicKeyJwk: must be a JSON object'],
+        [
+          'RotateDeviceKey',
+          rotateRequest(d.did, n, 2, 'MallAMSP', { compromisedAt: '2027-01-01T00:00:00Z' }),
+          'compromisedAt: must not be in the future',
+        ],
+        [
+          'RotateDeviceKey',
+          rotateRequest(d.did, n, 2, 'MallAMSP', { compromisedAt: 'soon' }),
+          'compromisedAt: must be an ISO-8601',
+        ],
+        [
+          'RotateDeviceKey',
+          JSON.stringify({ did: d.did, proof: { signature: 'x' } }),
+          'publicKeyJwk: must be a JSON object',
+        ],
         ['RotateDeviceKey', rotateRequest(newKey().did, n, 2, 'MallAMSP'), 'NOT_FOUND: device'],
         ['SuspendDevice', JSON.stringify({ did: 42 }), 'did: must be a string'],
         ['SuspendDevice', JSON.stringify({ did: d.did, reason: 'x'.repeat(257) }), 'reason: must have at most 256'],
         ['ReactivateDevice', '[]', 'request: must be a JSON object'],
-        ['RevokeDevice', JSON.stringify({ did: d.did, compromisedAt: '2026-03-02T00:00:00Z' }), 'compromisedAt: must not be in the future'],
+        [
+          'RevokeDevice',
+          JSON.stringify({ did: d.did, compromisedAt: '2026-03-02T00:00:00Z' }),
+          'compromisedAt: must not be in the future',
+        ],
         ['RevokeDevice', JSON.stringify({ did: newKey().did }), 'NOT_FOUND'],
       ];
       for (const [fn, arg, message] of cases) {
@@ -187,11 +241,12 @@ describe('devices registry', () => {
       }
     });
 
-    const ops: [string, (did: string) => string, string?][] = [
-      ['RotateDeviceKey', (did) => rotateRequest(did, newKey(), 2, 'MallAMSP')],
-      ['SuspendDevice', (did) => JSON.stringify({ did })],
+    // The third column is a transaction that prepares the device ('' for none).
+    const ops: [string, (did: string) => string, string][] = [
+      ['RotateDeviceKey', (did) => rotateRequest(did, newKey(), 2, 'MallAMSP'), ''],
+      ['SuspendDevice', (did) => JSON.stringify({ did }), ''],
       ['ReactivateDevice', (did) => JSON.stringify({ did }), 'SuspendDevice'],
-      ['RevokeDevice', (did) => JSON.stringify({ did })],
+      ['RevokeDevice', (did) => JSON.stringify({ did }), ''],
     ];
     it.each(ops)('%s: only the owner mall admin', async (fn, build, setup) => {
       for (const [name, who] of everyone) {
@@ -216,7 +271,9 @@ describe('devices registry', () => {
       await ledger.invoke(contract, 'RegisterDevice', [registerRequest(k, 'MallAMSP')], IDS.mallAAdmin);
       for (const fn of ['GetDevice', 'GetDeviceKeys']) {
         const answers = await Promise.all(
-          everyone.map(async ([, who]) => (await ledger.invoke(contract, fn, [JSON.stringify({ did: k.did })], who)).result),
+          everyone.map(
+            async ([, who]) => (await ledger.invoke(contract, fn, [JSON.stringify({ did: k.did })], who)).result,
+          ),
         );
         for (const a of answers) expect(a).toEqual(answers[0]);
       }

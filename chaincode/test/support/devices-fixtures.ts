@@ -88,7 +88,11 @@ export function entry(
 }
 
 /** Adds a gateway's relay signature to an entry. */
-export function relayed(e: Record<string, unknown>, gateway: TestKey, kid = `${gateway.did}#key-1`): Record<string, unknown> {
+export function relayed(
+  e: Record<string, unknown>,
+  gateway: TestKey,
+  kid = `${gateway.did}#key-1`,
+): Record<string, unknown> {
   const payload = { op: 'relay', channel: CHANNEL, gatewayDid: gateway.did, statement: e.statement };
   return { ...e, relay: { gatewayDid: gateway.did, kid, signature: signJcs(gateway, payload) } };
 }
