@@ -11,7 +11,7 @@ import { ordererArgs, ordererEnv, peerAdminEnv, peerEnv } from './nodes';
 import { NetworkPaths } from './paths';
 import { assertPortsFree, runningPid, startProcess, stopProcess, waitForPort } from './processes';
 import { Progress } from './progress';
-import { NetworkSettings, NetworkState, checkNotStale, writeState } from './settings';
+import { NetworkSettings, NetworkState, checkNotStale, readState, writeState } from './settings';
 import { MALL_LETTERS, Topology, listeningPorts, mallOrg, topology } from './topology';
 
 /** A network as described by settings and (once started) its recorded state. */
@@ -68,6 +68,14 @@ export class Network {
     writeDescription(this.paths, describe(this.paths, t, tools.version, this.settings.channel, def));
     this.progress(`ready: ${this.settings.channel} with ${t.malls.map((m) => m.mspId).join(', ')}; description in ${this.paths.description}`);
     return def;
+  }
+
+  /** True when every orderer and peer of the recorded network has a live process. */
+  isRunning(): boolean {
+    const state = readState(this.paths);
+    if (!state) return false;
+    const t = this.topology(state);
+    return [...t.orderers.map((o) => o.host), ...t.malls.map((m) => m.peer.host)].every((n) => runningPid(this.paths.pid(n)) !== undefined);
   }
 
   /** Stops every process this network started; `purge` also deletes its data directory. */
