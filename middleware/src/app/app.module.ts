@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { LoggerModule } from 'nestjs-pino';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { AuthModule } from '../auth/auth.module';
+import { KeyThrottlerGuard } from '../auth/key-throttler.guard';
+import { HttpErrorFilter } from '../common/http-error.filter';
+import { StrictValidationPipe } from '../common/validation.pipe';
+import type { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
+import { HealthModule } from '../health/health.module';
+import { IntakeModule } from '../intake/intake.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { NotesModule } from '../notes/notes.module';
+import { ProjectionModule } from '../projection/projection.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { LedgerBindingModule } from './ledger-binding.module';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Honours a sane incoming X-Request-Id, otherwise makes one; echoed in the response. */
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers['x-request-id'];
+  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader('x-request-id', id);
+  return id;
+}
+
+@Module({})
+export class AppModule {
+  /** The whole application; `ledger` binds the LEDGER token (real driver or a test double). */
+  static forRoot(config: AppConfig, ledger: Provider): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: requestId,
+            redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+          },
+        }),
+        ThrottlerModule.forRoot([{ ttl: config.throttleTtlMs, limit: config.throttleLimit }]),
+        LedgerBindingModule.forRoot(ledger),
+        MetricsModule,
+        DatabaseModule.forRoot(),
+        AuthModule,
+        ProjectionModule,
+        IntakeModule,
+        NotesModule,
+        WebhooksModule,
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: KeyThrottlerGuard },
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+      ],
+    };
+  }
+}

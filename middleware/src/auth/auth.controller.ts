@@ -1,0 +1,33 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { AppConfig } from '../config/app-config';
+import { ApiKeysService, type ApiKeyView, type CreatedApiKey } from './api-keys.service';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+import { RequireScopes } from './scopes';
+
+@ApiTags('admin')
+@ApiSecurity('apiKey')
+@Controller('v1/admin/api-keys')
+@RequireScopes('admin')
+export class AuthController {
+  constructor(
+    private readonly keys: ApiKeysService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post()
+  create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKey> {
+    return this.keys.create(dto.mallMspId ?? this.config.mallMspId, dto.name, dto.scopes);
+  }
+
+  @Get()
+  list(): Promise<ApiKeyView[]> {
+    return this.keys.list();
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  revoke(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string): Promise<void> {
+    return this.keys.revoke(id);
+  }
+}

@@ -1,0 +1,69 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ChaincodeRejectedError, LedgerError } from '../ledger/ledger.port';
+import { AppError } from './errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  /** Health check results (terminus) are passed on so that the caller sees which check failed. */
+  details?: Record<string, unknown>;
+}
+
+const CHAINCODE_STATUS: readonly [RegExp, number][] = [
+  [/^NOT_FOUND/, 404],
+  [/^INPUT_/, 400],
+  [/^AUTH_/, 403],
+  [/^CONFLICT/, 409],
+];
+
+/** Maps every error to `{ statusCode, error, message }`; unknown errors become a 500 without internals. */
+@Catch()
+export class HttpErrorFilter implements ExceptionFilter {
+  readonly #logger = new Logger('HttpErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.#logger.error(exception);
+    void reply.status(body.statusCode).send(body);
+  }
+
+  toBody(e: unknown): ErrorBody {
+    if (e instanceof AppError) return { statusCode: e.status, error: e.code, message: e.message };
+    if (e instanceof HttpException) return fromHttpException(e);
+    if (e instanceof ChaincodeRejectedError) {
+      const status = CHAINCODE_STATUS.find(([re]) => re.test(e.code))?.[1] ?? 422;
+      return { statusCode: status, error: e.code, message: e.message };
+    }
+    if (e instanceof LedgerError) return { statusCode: 503, error: 'LEDGER_UNAVAILABLE', message: e.message };
+    return fromFrameworkError(e);
+  }
+}
+
+function fromHttpException(e: HttpException): ErrorBody {
+  const res = e.getResponse();
+  const status = e.getStatus();
+  if (typeof res === 'string') return { statusCode: status, error: e.name, message: res };
+  const r = res as { message?: unknown; error?: unknown; details?: Record<string, unknown> };
+  if (r.details !== undefined) {
+    const down = Object.entries(r.details).filter(([, v]) => (v as { status?: string }).status !== 'up');
+    return { statusCode: status, error: 'UNHEALTHY', message: `down: ${down.map(([k]) => k).join(', ')}`, details: r.details };
+  }
+  const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? e.message);
+  return { statusCode: status, error: typeof r.error === 'string' ? r.error : e.name, message };
+}
+
+/** Fastify's own errors (body too large, invalid JSON, wrong content type) carry their status. */
+function fromFrameworkError(e: unknown): ErrorBody {
+  const err = e as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return {
+      statusCode: err.statusCode,
+      error: typeof err.code === 'string' ? err.code : 'BAD_REQUEST',
+      message: typeof err.message === 'string' ? err.message : 'bad request',
+    };
+  }
+  return { statusCode: 500, error: 'INTERNAL', message: 'internal error' };
+}

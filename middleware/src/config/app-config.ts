@@ -1,0 +1,203 @@
+import 'reflect-metadata';
+import { Type, plainToInstance } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateNested,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+
+/** Which ledger client implementation serves the LEDGER port. */
+export const LEDGER_DRIVERS = ['gateway', 'legacy'] as const;
+export type LedgerDriver = (typeof LEDGER_DRIVERS)[number];
+
+export class LedgerConfig {
+  @IsIn(LEDGER_DRIVERS)
+  driver: LedgerDriver = 'gateway';
+
+  /** Connection description (network description / connection profile) written by fabric-network. */
+  @IsString()
+  @MinLength(1)
+  networkFile!: string;
+
+  /** host:port of this mall's peer (gateway service). */
+  @Matches(/^[A-Za-z0-9.-]+:\d{1,5}$/, { message: 'must be host:port' })
+  peerEndpoint!: string;
+
+  @IsString()
+  @MinLength(1)
+  channel!: string;
+
+  @IsString()
+  @MinLength(1)
+  chaincode!: string;
+}
+
+export class BatcherConfig {
+  /** Most outbox rows claimed and submitted together. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  size = 100;
+
+  /** Longest time a row waits for its batch to fill, in ms. */
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  waitMs = 200;
+
+  /** A claimed batch is given back to the queue after this long without a result (crash recovery). */
+  @IsInt()
+  @Min(100)
+  leaseMs = 60_000;
+
+  /** Transient failures after which an item is moved to the dead-letter state. */
+  @IsInt()
+  @Min(1)
+  maxAttempts = 20;
+
+  /** First retry delay; doubles per attempt up to {@link maxBackoffMs}. */
+  @IsInt()
+  @Min(1)
+  backoffMs = 500;
+
+  @IsInt()
+  @Min(1)
+  maxBackoffMs = 60_000;
+
+  /** Concurrent ledger submissions of one batch. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  concurrency = 50;
+}
+
+export class WebhookConfig {
+  @IsInt()
+  @Min(1)
+  maxAttempts = 12;
+
+  @IsInt()
+  @Min(1)
+  backoffMs = 1000;
+
+  @IsInt()
+  @Min(1)
+  maxBackoffMs = 300_000;
+
+  @IsInt()
+  @Min(100)
+  timeoutMs = 5000;
+
+  @IsInt()
+  @Min(10)
+  pollMs = 500;
+
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  batchSize = 100;
+}
+
+export class AppConfig {
+  @IsString()
+  host = '127.0.0.1';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port = 3000;
+
+  /** The one mall org this middleware serves; API keys of any other mall are refused. */
+  @Matches(/^[A-Za-z0-9.-]+$/, { message: 'must be an MSP ID such as MallAMSP' })
+  mallMspId!: string;
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  databaseUrl!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  databasePoolSize = 20;
+
+  @IsBoolean()
+  migrationsRun = false;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  logLevel = 'info';
+
+  /** Largest accepted request body in bytes (413 beyond). */
+  @IsInt()
+  @Min(1024)
+  bodyLimitBytes = 1_048_576;
+
+  /** Requests per API key (or per client address without a key) per throttle window. */
+  @IsInt()
+  @Min(1)
+  throttleLimit = 6000;
+
+  @IsInt()
+  @Min(100)
+  throttleTtlMs = 60_000;
+
+  /** Health reports the projection as down when it is this many blocks behind what was committed. */
+  @IsInt()
+  @Min(0)
+  projectionMaxLagBlocks = 50;
+
+  /** Starts the projection listener, the batcher and the webhook dispatcher (off for one-shot tools). */
+  @IsBoolean()
+  workersEnabled = true;
+
+  @ValidateNested()
+  @Type(() => LedgerConfig)
+  ledger!: LedgerConfig;
+
+  @ValidateNested()
+  @Type(() => BatcherConfig)
+  batcher: BatcherConfig = new BatcherConfig();
+
+  @ValidateNested()
+  @Type(() => WebhookConfig)
+  webhooks: WebhookConfig = new WebhookConfig();
+
+  @IsOptional()
+  @IsString()
+  adminBootstrapNote?: string;
+}
+
+/** Thrown at start-up when settings are missing or wrong; the message names every offending variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+export function validateConfig(raw: Record<string, unknown>, names: ReadonlyMap<string, string>): AppConfig {
+  const config = plainToInstance(AppConfig, raw, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: true, stopAtFirstError: true });
+  if (errors.length > 0) throw new ConfigError(flatten(errors, '', names));
+  return config;
+}
+
+function flatten(errors: readonly ValidationError[], prefix: string, names: ReadonlyMap<string, string>): string[] {
+  return errors.flatMap((e) => {
+    const path = prefix + e.property;
+    const own = Object.values(e.constraints ?? {}).map((m) => `${names.get(path) ?? path}: ${stripProperty(m, e.property)}`);
+    return [...own, ...flatten(e.children ?? [], `${path}.`, names)];
+  });
+}
+
+function stripProperty(message: string, property: string): string {
+  return message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
+}

@@ -1,0 +1,47 @@
+import { ConfigError } from './app-config';
+import { loadConfig } from './load-config';
+
+const base = {
+  MALL_MSP_ID: 'MallAMSP',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mall_a',
+  LEDGER_NETWORK_FILE: '/tmp/network.json',
+  LEDGER_PEER_ENDPOINT: '127.0.0.1:7051',
+  LEDGER_CHANNEL: 'mallchannel',
+  LEDGER_CHAINCODE: 'mallchain',
+};
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems;
+    throw e;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('builds a typed object with defaults and parsed numbers and booleans', () => {
+    const c = loadConfig({ ...base, PORT: '8081', MIGRATIONS_RUN: 'true', BATCH_SIZE: '250' });
+    expect(c.port).toBe(8081);
+    expect(c.migrationsRun).toBe(true);
+    expect(c.batcher.size).toBe(250);
+    expect(c.batcher.waitMs).toBe(200);
+    expect(c.ledger.channel).toBe('mallchannel');
+    expect(c.ledger.driver).toBe('gateway');
+  });
+
+  it('names every missing required variable', () => {
+    const { MALL_MSP_ID: _m, LEDGER_CHANNEL: _c, ...rest } = base;
+    expect(problems(rest)).toEqual(['MALL_MSP_ID: is required', 'LEDGER_CHANNEL: is required']);
+  });
+
+  it('names the variable of a wrong value', () => {
+    expect(problems({ ...base, PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT: must/)]);
+    expect(problems({ ...base, MIGRATIONS_RUN: 'maybe' })).toEqual([expect.stringMatching(/^MIGRATIONS_RUN: .*boolean/)]);
+    expect(problems({ ...base, DATABASE_URL: 'mysql://x' })).toEqual(['DATABASE_URL: must be a postgres:// URL']);
+    expect(problems({ ...base, BATCH_SIZE: '0' })).toEqual([expect.stringMatching(/^BATCH_SIZE: /)]);
+    expect(problems({ ...base, LEDGER_DRIVER: 'carrier-pigeon' })).toEqual([expect.stringMatching(/^LEDGER_DRIVER: /)]);
+    expect(problems({ ...base, LEDGER_PEER_ENDPOINT: 'peer0' })).toEqual(['LEDGER_PEER_ENDPOINT: must be host:port']);
+  });
+});

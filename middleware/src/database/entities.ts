@@ -1,0 +1,20 @@
+import { ApiKeyEntity } from '../auth/api-key.entity';
+import { IntakeItemEntity } from '../intake/intake-item.entity';
+import { OutboxEntity } from '../intake/outbox.entity';
+import { NoteEntity } from '../notes/note.entity';
+import { CheckpointEntity } from '../projection/checkpoint.entity';
+import { EventEntity } from '../projection/event.entity';
+import { LedgerStateEntity } from '../projection/ledger-state.entity';
+import { SubscriptionEntity } from '../webhooks/subscription.entity';
+
+/** Every TypeORM entity; the schema itself comes only from migrations. */
+export const ENTITIES = [
+  ApiKeyEntity,
+  IntakeItemEntity,
+  OutboxEntity,
+  LedgerStateEntity,
+  CheckpointEntity,
+  EventEntity,
+  NoteEntity,
+  SubscriptionEntity,
+];

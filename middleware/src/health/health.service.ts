@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { AppConfig } from '../config/app-config';
+import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
+import { ProjectionService } from '../projection/projection.service';
+
+/** The three things a mall operator needs to know are up: Postgres, the peer, the projection. */
+@Injectable()
+export class HealthService {
+  constructor(
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    private readonly projection: ProjectionService,
+    private readonly config: AppConfig,
+  ) {}
+
+  database(): Promise<HealthIndicatorResult> {
+    return this.db.pingCheck('database', { timeout: 2000 });
+  }
+
+  async peer(): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check('peer');
+    const ok = await this.ledger.ping().catch(() => false);
+    return ok ? session.up() : session.down({ message: 'peer did not answer the ping' });
+  }
+
+  async projectionLag(): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check('projection');
+    const s = await this.projection.status();
+    const details = { lagBlocks: s.lagBlocks, maxLagBlocks: this.config.projectionMaxLagBlocks, checkpoint: s.checkpoint };
+    if (this.config.workersEnabled && !s.running) return session.down({ ...details, message: s.lastError ?? 'listener not running' });
+    if (s.lagBlocks > this.config.projectionMaxLagBlocks) return session.down({ ...details, message: 'projection is behind' });
+    return session.up(details);
+  }
+}

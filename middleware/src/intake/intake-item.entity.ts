@@ -1,0 +1,63 @@
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+
+export type IntakeStatus = 'pending' | 'committed' | 'dead';
+
+/** An accepted request (raw record) and its ledger outcome, found by tracking ID. */
+@Entity('intake_items')
+@Unique('intake_items_natural_key', ['kind', 'naturalKey'])
+@Check('intake_items_status', `"status" IN ('pending', 'committed', 'dead')`)
+export class IntakeItemEntity {
+  @PrimaryColumn({ name: 'tracking_id', type: 'uuid' })
+  trackingId!: string;
+
+  @Column({ type: 'text' })
+  kind!: string;
+
+  @Column({ name: 'natural_key', type: 'text' })
+  naturalKey!: string;
+
+  /** SHA-256 of the canonical (JCS) payload: same key + same hash = duplicate, different hash = conflict. */
+  @Column({ name: 'content_hash', type: 'char', length: 64 })
+  contentHash!: string;
+
+  @Column({ type: 'jsonb' })
+  payload!: unknown;
+
+  /** Chaincode function (`contract:Function`) and its arguments, fixed at intake. */
+  @Column({ type: 'text' })
+  fn!: string;
+
+  @Column({ type: 'jsonb' })
+  args!: string[];
+
+  @Column({ type: 'text', default: 'pending' })
+  status!: IntakeStatus;
+
+  @Column({ type: 'int', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode!: string | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Index('intake_items_tx_id')
+  @Column({ name: 'tx_id', type: 'text', nullable: true })
+  txId!: string | null;
+
+  @Column({ name: 'block_number', type: 'bigint', nullable: true })
+  blockNumber!: string | null;
+
+  @Column({ name: 'api_key_id', type: 'uuid', nullable: true })
+  apiKeyId!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @Column({ name: 'committed_at', type: 'timestamptz', nullable: true })
+  committedAt!: Date | null;
+}

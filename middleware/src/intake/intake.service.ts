@@ -1,0 +1,93 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ConflictError, NotFoundError } from '../common/errors';
+import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
+import { MetricsService } from '../metrics/metrics.service';
+import { GroupCommitWriter } from './group-commit.writer';
+import type { IntakeAck, IntakeRequest, IntakeStatusView } from './intake.types';
+import { OutboxBatcher } from './outbox.batcher';
+import { OutboxStore } from './outbox.store';
+
+const STATUS_SQL = `SELECT tracking_id, kind, natural_key, status, attempts, tx_id, block_number::text AS block_number,
+  error_code, last_error, created_at, committed_at FROM intake_items WHERE tracking_id = $1`;
+
+/**
+ * Durable intake: `accept` answers only after the item and its outbox row are committed in
+ * Postgres; the batcher then carries it to the ledger.
+ */
+@Injectable()
+export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly store: OutboxStore;
+  readonly batcher: OutboxBatcher;
+  readonly #writer: GroupCommitWriter;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(LEDGER) ledger: LedgerPort,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
+    this.store = new OutboxStore(ds);
+    this.batcher = new OutboxBatcher(this.store, ledger, config.batcher, metrics);
+    const maxInflight = Math.max(1, Math.min(4, Math.floor(config.databasePoolSize / 2)));
+    this.#writer = new GroupCommitWriter(ds, { maxGroup: 1000, maxInflight }, (accepted, groupSize) => {
+      this.metrics.intakeGroupSize.observe(groupSize);
+      if (accepted > 0) this.batcher.notify();
+    });
+    metrics.setOutboxDepthSource(() => this.store.depth());
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.workersEnabled) this.batcher.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.batcher.stop();
+  }
+
+  async accept(req: IntakeRequest): Promise<IntakeAck> {
+    try {
+      const ack = await this.#writer.write(req);
+      this.metrics.intakeItems.inc({ kind: req.kind, outcome: ack.outcome });
+      return ack;
+    } catch (e) {
+      if (e instanceof ConflictError) this.metrics.intakeItems.inc({ kind: req.kind, outcome: 'conflict' });
+      throw e;
+    }
+  }
+
+  async status(trackingId: string): Promise<IntakeStatusView> {
+    const rows = (await this.ds.query(STATUS_SQL, [trackingId])) as StatusRow[];
+    const r = rows[0];
+    if (!r) throw new NotFoundError('intake item', trackingId);
+    return {
+      trackingId: r.tracking_id,
+      kind: r.kind,
+      naturalKey: r.natural_key,
+      status: r.status,
+      attempts: r.attempts,
+      txId: r.tx_id,
+      blockNumber: r.block_number,
+      errorCode: r.error_code,
+      lastError: r.last_error,
+      acceptedAt: r.created_at,
+      committedAt: r.committed_at,
+    };
+  }
+}
+
+interface StatusRow {
+  tracking_id: string;
+  kind: string;
+  natural_key: string;
+  status: IntakeStatusView['status'];
+  attempts: number;
+  tx_id: string | null;
+  block_number: string | null;
+  error_code: string | null;
+  last_error: string | null;
+  created_at: Date;
+  committed_at: Date | null;
+}

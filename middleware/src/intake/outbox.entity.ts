@@ -1,0 +1,24 @@
+import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { IntakeItemEntity } from './intake-item.entity';
+
+/** Work queue of items still to be sent to the ledger; a row disappears when its item is settled. */
+@Entity('outbox')
+@Index('outbox_ready', ['availableAt', 'id'])
+export class OutboxEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'tracking_id', type: 'uuid' })
+  trackingId!: string;
+
+  @OneToOne(() => IntakeItemEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'tracking_id' })
+  item?: IntakeItemEntity;
+
+  @Column({ name: 'available_at', type: 'timestamptz', default: () => 'now()' })
+  availableAt!: Date;
+
+  /** Lease of the batcher that claimed the row; expired leases are claimed again. */
+  @Column({ name: 'claimed_until', type: 'timestamptz', nullable: true })
+  claimedUntil!: Date | null;
+}

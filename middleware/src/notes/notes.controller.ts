@@ -1,0 +1,36 @@
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AuthedRequest } from '../auth/api-key.guard';
+import { RequireScopes } from '../auth/scopes';
+import { IntakeAckDto } from '../intake/dto/intake-status.dto';
+import type { IntakeAck } from '../intake/intake.types';
+import { CreateNoteDto, NoteDto, ReadQueryDto } from './dto/note.dto';
+import { NotesService } from './notes.service';
+
+@ApiTags('notes')
+@ApiSecurity('apiKey')
+@Controller('v1/notes')
+@RequireScopes('admin')
+export class NotesController {
+  constructor(private readonly notes: NotesService) {}
+
+  /** Accepted (202) once durable in Postgres; a re-sent identical note answers 200 with the original tracking ID. */
+  @Post()
+  @ApiOkResponse({ type: IntakeAckDto })
+  async put(
+    @Body() dto: CreateNoteDto,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IntakeAck> {
+    const ack = await this.notes.put(dto, req.principal?.keyId);
+    void reply.status(ack.outcome === 'accepted' ? 202 : 200);
+    return ack;
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: NoteDto })
+  get(@Param('id') id: string, @Query() q: ReadQueryDto): Promise<NoteDto> {
+    return this.notes.get(id, q.consistency ?? 'cache');
+  }
+}

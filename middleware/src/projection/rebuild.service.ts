@@ -1,0 +1,117 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
+import { ProjectionService } from './projection.service';
+import { ProjectorRegistry } from './projector-registry';
+import { quoteSchema } from './projector';
+
+export interface TableComparison {
+  readonly table: string;
+  /** Rows in the live read model that the replay did not produce. */
+  readonly onlyLive: number;
+  /** Rows the replay produced that the live read model lacks (or holds differently). */
+  readonly onlyRebuilt: number;
+}
+
+export interface RebuildReport {
+  readonly schema: string;
+  /** Block and transaction of the live checkpoint the replay ran up to. */
+  readonly upTo: { blockNumber: string; txId: string } | null;
+  readonly eventsReplayed: number;
+  readonly tables: readonly TableComparison[];
+  readonly equal: boolean;
+  readonly kept: boolean;
+}
+
+const BASE_TABLES = ['ledger_state', 'events', 'projection_checkpoint'];
+
+/**
+ * Replays every chaincode event from block 0 into a fresh schema with the projection code and
+ * compares the result with the live read model. Rows the live model changed after the replay's
+ * end point (block above it) are left out of the comparison.
+ */
+@Injectable()
+export class RebuildService {
+  readonly #logger = new Logger('Rebuild');
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    private readonly projection: ProjectionService,
+    private readonly registry: ProjectorRegistry,
+  ) {}
+
+  async rebuild(options: { keep?: boolean; timeoutMs?: number } = {}): Promise<RebuildReport> {
+    const schema = `rebuild_${Date.now().toString()}_${Math.floor(Math.random() * 1e6).toString()}`;
+    const s = quoteSchema(schema);
+    const tables = [...BASE_TABLES, ...this.registry.tables()];
+    await this.ds.query(`CREATE SCHEMA ${s}`);
+    try {
+      for (const t of tables) await this.ds.query(`CREATE TABLE ${s}."${t}" (LIKE public."${t}" INCLUDING ALL)`);
+      const target = await this.projection.checkpoint();
+      const replayed = target ? await this.#replay(schema, target.blockNumber, target.txId ?? '', options.timeoutMs ?? 300_000) : 0;
+      const cmp = [];
+      for (const t of tables.filter((x) => x !== 'projection_checkpoint' && x !== 'events')) {
+        cmp.push(await this.#compare(s, t, target?.blockNumber));
+      }
+      const report: RebuildReport = {
+        schema,
+        upTo: target ? { blockNumber: target.blockNumber.toString(), txId: target.txId ?? '' } : null,
+        eventsReplayed: replayed,
+        tables: cmp,
+        equal: cmp.every((c) => c.onlyLive === 0 && c.onlyRebuilt === 0),
+        kept: options.keep === true,
+      };
+      this.#logger.log(`rebuild into ${schema}: ${replayed} events, equal=${report.equal}`);
+      return report;
+    } finally {
+      if (options.keep !== true) await this.ds.query(`DROP SCHEMA ${s} CASCADE`);
+    }
+  }
+
+  async #replay(schema: string, block: bigint, txId: string, timeoutMs: number): Promise<number> {
+    const abort = new AbortController();
+    let count = 0;
+    let reached = false;
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      await this.ledger.chaincodeEvents(
+        0n,
+        async (e) => {
+          if (reached) return;
+          await this.projection.projector.apply(e, schema);
+          count++;
+          if (e.blockNumber > block || (e.blockNumber === block && e.txId === txId)) {
+            reached = true;
+            abort.abort();
+          }
+        },
+        abort.signal,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!reached) throw new Error(`rebuild: replay did not reach block ${block} within ${timeoutMs} ms`);
+    return count;
+  }
+
+  async #compare(s: string, table: string, upTo: bigint | undefined): Promise<TableComparison> {
+    const limit = (upTo ?? -1n).toString();
+    const live = `SELECT * FROM public."${table}" WHERE block_number <= ${limit}`;
+    const rebuilt = `SELECT * FROM ${s}."${table}" r WHERE NOT EXISTS (SELECT 1 FROM public."${table}" l WHERE ${this.#pk(table, 'l', 'r')} AND l.block_number > ${limit})`;
+    const count = async (sql: string): Promise<number> => {
+      const rows = (await this.ds.query(`SELECT count(*)::int AS n FROM (${sql}) x`)) as { n: number }[];
+      return rows[0]?.n ?? 0;
+    };
+    return {
+      table,
+      onlyLive: await count(`${live} EXCEPT ${rebuilt}`),
+      onlyRebuilt: await count(`${rebuilt} EXCEPT ${live}`),
+    };
+  }
+
+  #pk(table: string, a: string, b: string): string {
+    return table === 'ledger_state' ? `${a}.entity = ${b}.entity AND ${a}.id = ${b}.id` : `${a}.id = ${b}.id`;
+  }
+}

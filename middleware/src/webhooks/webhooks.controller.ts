@@ -1,0 +1,47 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { RequireScopes } from '../auth/scopes';
+import { CreateSubscriptionDto, ReplayDto, SubscriptionView } from './dto/subscription.dto';
+import { WebhooksService } from './webhooks.service';
+
+const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
+
+@ApiTags('webhooks')
+@ApiSecurity('apiKey')
+@Controller('v1/subscriptions')
+@RequireScopes('admin')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  /** The answer carries the HMAC secret; it is not shown again. */
+  @Post()
+  @ApiOkResponse({ type: SubscriptionView })
+  create(@Body() dto: CreateSubscriptionDto): Promise<SubscriptionView> {
+    return this.webhooks.create(dto);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: SubscriptionView, isArray: true })
+  list(): Promise<SubscriptionView[]> {
+    return this.webhooks.list();
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SubscriptionView })
+  get(@Param('id', uuid) id: string): Promise<SubscriptionView> {
+    return this.webhooks.get(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  remove(@Param('id', uuid) id: string): Promise<void> {
+    return this.webhooks.remove(id);
+  }
+
+  @Post(':id/replay')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SubscriptionView })
+  replay(@Param('id', uuid) id: string, @Body() dto: ReplayDto): Promise<SubscriptionView> {
+    return this.webhooks.replay(id, dto.fromOffset);
+  }
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { DataSource, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { NotFoundError } from '../common/errors';
+import { MetricsService } from '../metrics/metrics.service';
+import { type CreateSubscriptionDto, EVENT_TYPES, type SubscriptionView } from './dto/subscription.dto';
+import { SubscriptionEntity } from './subscription.entity';
+import { WebhookDispatcher } from './webhook.dispatcher';
+
+@Injectable()
+export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy {
+  readonly dispatcher: WebhookDispatcher;
+
+  constructor(
+    @InjectRepository(SubscriptionEntity) private readonly repo: Repository<SubscriptionEntity>,
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
+    this.dispatcher = new WebhookDispatcher(ds, config.webhooks, metrics);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.workersEnabled) this.dispatcher.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.dispatcher.stop();
+  }
+
+  async create(dto: CreateSubscriptionDto): Promise<SubscriptionView> {
+    const secret = dto.secret ?? randomBytes(32).toString('base64url');
+    const offset = dto.fromOffset ?? (await this.#head());
+    const saved = await this.repo.save(
+      this.repo.create({
+        mallMspId: this.config.mallMspId,
+        url: dto.url,
+        secret,
+        eventTypes: dto.eventTypes ?? [...EVENT_TYPES],
+        offset: offset.toString(),
+      }),
+    );
+    return { ...view(saved), secret };
+  }
+
+  async list(): Promise<SubscriptionView[]> {
+    const rows = await this.repo.find({ where: { mallMspId: this.config.mallMspId }, order: { createdAt: 'ASC' } });
+    return rows.map(view);
+  }
+
+  async get(id: string): Promise<SubscriptionView> {
+    return view(await this.#find(id));
+  }
+
+  async remove(id: string): Promise<void> {
+    const res = await this.repo.delete({ id, mallMspId: this.config.mallMspId });
+    if (res.affected !== 1) throw new NotFoundError('subscription', id);
+  }
+
+  /** Moves the offset back (or forward): events after `fromOffset` are delivered (again). */
+  async replay(id: string, fromOffset: number): Promise<SubscriptionView> {
+    const sub = await this.#find(id);
+    await this.repo.update(
+      { id: sub.id },
+      { offset: fromOffset.toString(), attempts: 0, status: 'active', lastError: null, nextAttemptAt: new Date() },
+    );
+    return this.get(id);
+  }
+
+  async #find(id: string): Promise<SubscriptionEntity> {
+    const sub = await this.repo.findOneBy({ id, mallMspId: this.config.mallMspId });
+    if (!sub) throw new NotFoundError('subscription', id);
+    return sub;
+  }
+
+  async #head(): Promise<number> {
+    const rows = (await this.ds.query('SELECT coalesce(max(seq), 0)::text AS s FROM events')) as { s: string }[];
+    return Number(rows[0]?.s ?? 0);
+  }
+}
+
+function view(s: SubscriptionEntity): SubscriptionView {
+  return {
+    id: s.id,
+    url: s.url,
+    eventTypes: s.eventTypes,
+    offset: s.offset,
+    status: s.status,
+    attempts: s.attempts,
+    lastError: s.lastError,
+    lastDeliveredAt: s.lastDeliveredAt,
+  };
+}
