@@ -1,0 +1,18 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+/** The dev network's description; integration tests fail (not skip) when the network is not up. */
+export const NETWORK_FILE =
+  process.env.MALLCHAIN_NETWORK_FILE ?? join(resolve(__dirname, '..', '..', '..'), '.mallchain', 'dev', 'network.json');
+
+export function requireNetwork(): string {
+  if (!existsSync(NETWORK_FILE)) {
+    throw new Error(`dev network not found at ${NETWORK_FILE}: run 'node fabric-network/dist/cli/main.js up' first`);
+  }
+  return NETWORK_FILE;
+}
+
+/** A unique note ID per run, so tests never collide with earlier runs or with each other. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
