@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, closeSync, existsSync, fsyncSync, openSync, readFileSync } from 'node:fs';
+import canonicalize from 'canonicalize';
+import {
+  ChaincodeRejectedError,
+  type LedgerCheckpoint,
+  type LedgerEvent,
+  type LedgerPort,
+  type SubmitResult,
+  type TxStatus,
+} from '../../src/ledger/ledger.port';
+
+interface Tx {
+  readonly txId: string;
+  readonly blockNumber: string;
+  readonly fn: string;
+  readonly args: readonly string[];
+}
+
+type Listener = () => void;
+
+/**
+ * In-memory stand-in for the ledger, for the middleware's own tests. It implements the one
+ * chaincode function the backbone uses (`info:PutNote` / `info:GetNote`) with the chaincode's
+ * rules and emits the same `mallchain.changes` event. With `journal`, every committed
+ * transaction is appended (fsync'd) to a file and replayed on start, so the ledger outlives a
+ * killed middleware process.
+ */
+export class FakeLedger implements LedgerPort {
+  readonly txs: Tx[] = [];
+  readonly #state = new Map<string, unknown>();
+  readonly #events: LedgerEvent[] = [];
+  readonly #listeners = new Set<Listener>();
+  /** Called before each submit; throw to simulate a failure, await to delay. */
+  beforeSubmit: ((fn: string, args: readonly string[]) => Promise<void>) | undefined;
+  up = true;
+  readonly mspId: string;
+
+  constructor(options: { journal?: string; mspId?: string } = {}) {
+    this.mspId = options.mspId ?? 'MallAMSP';
+    this.#journal = options.journal;
+    if (this.#journal !== undefined && existsSync(this.#journal)) {
+      for (const line of readFileSync(this.#journal, 'utf8').split('\n')) {
+        if (line.trim() !== '') this.#apply(JSON.parse(line) as Tx);
+      }
+    }
+  }
+
+  readonly #journal: string | undefined;
+
+  get height(): bigint {
+    return BigInt(this.txs.length);
+  }
+
+  async submit(fn: string, args: readonly string[]): Promise<SubmitResult> {
+    if (this.beforeSubmit) await this.beforeSubmit(fn, args);
+    const result = this.#execute(fn, args);
+    const tx: Tx = { txId: randomBytes(32).toString('hex'), blockNumber: (this.height + 1n).toString(), fn, args };
+    if (this.#journal !== undefined) {
+      const fd = openSync(this.#journal, 'a');
+      appendFileSync(fd, `${JSON.stringify(tx)}\n`);
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+    this.#apply(tx);
+    return { txId: tx.txId, blockNumber: BigInt(tx.blockNumber), result: Buffer.from(result) };
+  }
+
+  evaluate(fn: string, args: readonly string[]): Promise<Uint8Array> {
+    if (fn !== 'info:GetNote') return Promise.reject(new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`));
+    const note = this.#state.get(`note/${args[0] ?? ''}`);
+    if (note === undefined) return Promise.reject(new ChaincodeRejectedError('NOT_FOUND', `note ${args[0] ?? ''} does not exist`));
+    return Promise.resolve(Buffer.from(JSON.stringify(note)));
+  }
+
+  async chaincodeEvents(
+    fromBlock: bigint | undefined,
+    onEvent: (e: LedgerEvent) => Promise<void>,
+    signal: AbortSignal,
+    after?: LedgerCheckpoint,
+  ): Promise<void> {
+    let i = fromBlock === undefined ? this.#events.length : this.#events.findIndex((e) => e.blockNumber >= fromBlock);
+    if (i < 0) i = this.#events.length;
+    if (after?.txId !== undefined) {
+      const seen = this.#events.findIndex((e) => e.blockNumber === after.blockNumber && e.txId === after.txId);
+      if (seen >= 0) i = Math.max(i, seen + 1);
+    }
+    while (!signal.aborted) {
+      const e = this.#events[i];
+      if (e) {
+        await onEvent(e);
+        i++;
+        continue;
+      }
+      await new Promise<void>((resolve) => {
+        const wake = (): void => {
+          this.#listeners.delete(wake);
+          signal.removeEventListener('abort', wake);
+          resolve();
+        };
+        this.#listeners.add(wake);
+        signal.addEventListener('abort', wake);
+      });
+    }
+  }
+
+  txStatus(txId: string): Promise<TxStatus> {
+    const tx = this.txs.find((t) => t.txId === txId);
+    return Promise.resolve(
+      tx ? { txId, found: true, validationCode: 'VALID', blockNumber: BigInt(tx.blockNumber) } : { txId, found: false },
+    );
+  }
+
+  ping(): Promise<boolean> {
+    return Promise.resolve(this.up);
+  }
+
+  close(): void {
+    for (const l of [...this.#listeners]) l();
+  }
+
+  /** Chaincode-equivalent checks of `info:PutNote`; throws the chaincode's rejection. */
+  #execute(fn: string, args: readonly string[]): string {
+    if (fn !== 'info:PutNote') throw new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`);
+    let req: { id?: unknown; text?: unknown };
+    try {
+      req = JSON.parse(args[0] ?? '') as { id?: unknown; text?: unknown };
+    } catch {
+      throw new ChaincodeRejectedError('INPUT_INVALID', 'request: must be JSON');
+    }
+    if (typeof req.id !== 'string' || req.id === '') throw new ChaincodeRejectedError('INPUT_INVALID', 'id: must not be empty');
+    if (typeof req.text !== 'string' || req.text.length > 1024) throw new ChaincodeRejectedError('INPUT_INVALID', 'text: must have at most 1024 characters');
+    return JSON.stringify({ id: req.id, text: req.text });
+  }
+
+  #apply(tx: Tx): void {
+    const req = JSON.parse(tx.args[0] ?? '{}') as { id: string; text: string };
+    const note = { id: req.id, text: req.text, writtenBy: this.mspId, writtenAt: new Date(Date.UTC(2026, 0, 1, 0, 0, this.txs.length)).toISOString() };
+    this.txs.push(tx);
+    this.#state.set(`note/${req.id}`, note);
+    const payload = { changes: [{ data: note, entity: 'note', id: `note/${req.id}`, op: 'put' }], fn: 'PutNote', txId: tx.txId };
+    this.#events.push({
+      blockNumber: BigInt(tx.blockNumber),
+      txId: tx.txId,
+      eventName: 'mallchain.changes',
+      payload: Buffer.from(canonicalize(payload) ?? ''),
+    });
+    for (const l of [...this.#listeners]) l();
+  }
+}
