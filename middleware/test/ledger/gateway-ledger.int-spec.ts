@@ -67,7 +67,9 @@ describe('GatewayLedger on the dev network', () => {
     ): Promise<LedgerEvent[]> => {
       const got: LedgerEvent[] = [];
       const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(), 20_000);
+      const timer = setTimeout(() => {
+        ac.abort();
+      }, 20_000);
       await ledger.chaincodeEvents(
         from,
         (e) => {
