@@ -39,7 +39,11 @@ export function sourceVersion(): string {
  * Builds a CCaaS package (metadata.json + code.tar.gz with connection.json). The package is
  * kept and reused, so its ID stays stable across `up` runs.
  */
-export async function packageChaincode(paths: NetworkPaths, label: string, address: string): Promise<{ file: string; packageId: string }> {
+export async function packageChaincode(
+  paths: NetworkPaths,
+  label: string,
+  address: string,
+): Promise<{ file: string; packageId: string }> {
   const dir = join(paths.artifacts, 'chaincode', label);
   const file = join(dir, `${label}.tar.gz`);
   if (!existsSync(file)) {
@@ -56,53 +60,127 @@ export async function packageChaincode(paths: NetworkPaths, label: string, addre
 }
 
 async function installedIds(tools: FabricTools, paths: NetworkPaths, m: MallOrg): Promise<string[]> {
-  const { stdout } = await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'], { env: peerAdminEnv(tools, paths, m) });
+  const { stdout } = await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'], {
+    env: peerAdminEnv(tools, paths, m),
+  });
   const body = JSON.parse(stdout || '{}') as { installed_chaincodes?: { package_id: string }[] };
   return (body.installed_chaincodes ?? []).map((c) => c.package_id);
 }
 
-export async function install(tools: FabricTools, paths: NetworkPaths, m: MallOrg, file: string, packageId: string): Promise<boolean> {
+export async function install(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  m: MallOrg,
+  file: string,
+  packageId: string,
+): Promise<boolean> {
   if ((await installedIds(tools, paths, m)).includes(packageId)) return false;
-  await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'install', file], { env: peerAdminEnv(tools, paths, m), timeoutMs: 300_000 });
+  await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'install', file], {
+    env: peerAdminEnv(tools, paths, m),
+    timeoutMs: 300_000,
+  });
   return true;
 }
 
 function definitionArgs(def: ChaincodeDefinition, channel: string): string[] {
-  const args = ['--channelID', channel, '--name', def.name, '--version', def.version, '--sequence', String(def.sequence)];
+  const args = [
+    '--channelID',
+    channel,
+    '--name',
+    def.name,
+    '--version',
+    def.version,
+    '--sequence',
+    String(def.sequence),
+  ];
   if (def.signaturePolicy) args.push('--signature-policy', def.signaturePolicy);
   return args;
 }
 
-export async function approve(tools: FabricTools, paths: NetworkPaths, t: Topology, m: MallOrg, def: ChaincodeDefinition, channel: string): Promise<void> {
-  const args = ['lifecycle', 'chaincode', 'approveformyorg', ...ordererArgs(paths, t), ...definitionArgs(def, channel), '--package-id', def.packageId, '--waitForEvent'];
+export async function approve(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  t: Topology,
+  m: MallOrg,
+  def: ChaincodeDefinition,
+  channel: string,
+): Promise<void> {
+  const args = [
+    'lifecycle',
+    'chaincode',
+    'approveformyorg',
+    ...ordererArgs(paths, t),
+    ...definitionArgs(def, channel),
+    '--package-id',
+    def.packageId,
+    '--waitForEvent',
+  ];
   await retry(() => run(tools.bin('peer'), args, { env: peerAdminEnv(tools, paths, m) }), 30_000, 2000);
 }
 
 /** Which organisations have approved the definition (checkcommitreadiness). */
-export async function readiness(tools: FabricTools, paths: NetworkPaths, m: MallOrg, def: ChaincodeDefinition, channel: string): Promise<Record<string, boolean>> {
-  const { stdout } = await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(def, channel), '-O', 'json'], {
-    env: peerAdminEnv(tools, paths, m),
-  });
+export async function readiness(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  m: MallOrg,
+  def: ChaincodeDefinition,
+  channel: string,
+): Promise<Record<string, boolean>> {
+  const { stdout } = await run(
+    tools.bin('peer'),
+    ['lifecycle', 'chaincode', 'checkcommitreadiness', ...definitionArgs(def, channel), '-O', 'json'],
+    {
+      env: peerAdminEnv(tools, paths, m),
+    },
+  );
   return (JSON.parse(stdout) as { approvals: Record<string, boolean> }).approvals;
 }
 
 /** Arguments that name every mall's peer, so that a proposal collects all their endorsements. */
 export function allPeersArgs(paths: NetworkPaths, malls: readonly MallOrg[]): string[] {
-  return malls.flatMap((m) => ['--peerAddresses', `127.0.0.1:${m.peer.port}`, '--tlsRootCertFiles', paths.peerTlsCa(m)]);
+  return malls.flatMap((m) => [
+    '--peerAddresses',
+    `127.0.0.1:${m.peer.port}`,
+    '--tlsRootCertFiles',
+    paths.peerTlsCa(m),
+  ]);
 }
 
-export async function commit(tools: FabricTools, paths: NetworkPaths, t: Topology, def: ChaincodeDefinition, channel: string): Promise<void> {
+export async function commit(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  t: Topology,
+  def: ChaincodeDefinition,
+  channel: string,
+): Promise<void> {
   const m = t.malls[0];
   if (!m) throw new NetworkError('no mall organisation to commit with');
-  const args = ['lifecycle', 'chaincode', 'commit', ...ordererArgs(paths, t), ...definitionArgs(def, channel), ...allPeersArgs(paths, t.malls)];
+  const args = [
+    'lifecycle',
+    'chaincode',
+    'commit',
+    ...ordererArgs(paths, t),
+    ...definitionArgs(def, channel),
+    ...allPeersArgs(paths, t.malls),
+  ];
   await run(tools.bin('peer'), args, { env: peerAdminEnv(tools, paths, m) });
 }
 
-export async function queryCommitted(tools: FabricTools, paths: NetworkPaths, m: MallOrg, name: string, channel: string): Promise<Committed | undefined> {
+export async function queryCommitted(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  m: MallOrg,
+  name: string,
+  channel: string,
+): Promise<Committed | undefined> {
   try {
-    const { stdout } = await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'querycommitted', '--channelID', channel, '--name', name, '-O', 'json'], {
-      env: peerAdminEnv(tools, paths, m),
-    });
+    const { stdout } = await run(
+      tools.bin('peer'),
+      ['lifecycle', 'chaincode', 'querycommitted', '--channelID', channel, '--name', name, '-O', 'json'],
+      {
+        env: peerAdminEnv(tools, paths, m),
+      },
+    );
     return JSON.parse(stdout) as Committed;
   } catch (e) {
     if (/not found|does not exist|is not defined/i.test((e as Error).message)) return undefined;
@@ -114,15 +192,31 @@ export async function queryCommitted(tools: FabricTools, paths: NetworkPaths, m:
 export async function startServer(paths: NetworkPaths, def: ChaincodeDefinition): Promise<void> {
   const dist = join(CHAINCODE_DIR, 'dist', 'index.js');
   if (!existsSync(dist)) {
-    throw new NetworkError('the chaincode is not built', { hint: 'run `npm ci && npm run build` in chaincode/ (npm run build at the top level does it)' });
+    throw new NetworkError('the chaincode is not built', {
+      hint: 'run `npm ci && npm run build` in chaincode/ (npm run build at the top level does it)',
+    });
   }
   const port = Number(def.address.split(':')[1]);
   const name = `chaincode-${def.sequence}`;
   startProcess({
     name,
     command: process.execPath,
-    args: [join(CHAINCODE_DIR, 'node_modules', 'fabric-shim', 'cli.js'), 'server', '--chaincode-address', def.address, '--chaincode-id', def.packageId, '--module-path', CHAINCODE_DIR],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, CORE_CHAINCODE_LOGGING_LEVEL: 'info', NODE_ENV: 'production' },
+    args: [
+      join(CHAINCODE_DIR, 'node_modules', 'fabric-shim', 'cli.js'),
+      'server',
+      '--chaincode-address',
+      def.address,
+      '--chaincode-id',
+      def.packageId,
+      '--module-path',
+      CHAINCODE_DIR,
+    ],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+      NODE_ENV: 'production',
+    },
     pidFile: paths.pid(name),
     logFile: paths.log(name),
   });
@@ -179,7 +273,9 @@ export async function deploy(
   }
   const ready = await retry(async () => {
     const now = await readiness(tools, paths, first, def, channel);
-    const missing = Object.entries(now).filter(([, ok]) => !ok).map(([org]) => org);
+    const missing = Object.entries(now)
+      .filter(([, ok]) => !ok)
+      .map(([org]) => org);
     if (missing.length > 0) throw new NetworkError(`not approved yet by ${missing.join(', ')}`);
     return now;
   }, 20_000);

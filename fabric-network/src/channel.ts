@@ -11,16 +11,38 @@ function osnadminTls(paths: NetworkPaths): string[] {
 
 /** Channels an orderer is a member of (channel participation API). */
 export async function ordererChannels(tools: FabricTools, paths: NetworkPaths, o: OrdererNode): Promise<string[]> {
-  const { stdout } = await run(tools.bin('osnadmin'), ['channel', 'list', '-o', `127.0.0.1:${o.adminPort}`, ...osnadminTls(paths)]);
+  const { stdout } = await run(tools.bin('osnadmin'), [
+    'channel',
+    'list',
+    '-o',
+    `127.0.0.1:${o.adminPort}`,
+    ...osnadminTls(paths),
+  ]);
   const body = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { channels: { name: string }[] | null };
   return (body.channels ?? []).map((c) => c.name);
 }
 
 /** Joins an orderer to a channel with its genesis (or latest config) block, unless it is a member. */
-export async function joinOrderer(tools: FabricTools, paths: NetworkPaths, o: OrdererNode, channel: string, block: string): Promise<boolean> {
+export async function joinOrderer(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  o: OrdererNode,
+  channel: string,
+  block: string,
+): Promise<boolean> {
   const channels = await retry(() => ordererChannels(tools, paths, o), 20_000);
   if (channels.includes(channel)) return false;
-  await run(tools.bin('osnadmin'), ['channel', 'join', '--channelID', channel, '--config-block', block, '-o', `127.0.0.1:${o.adminPort}`, ...osnadminTls(paths)]);
+  await run(tools.bin('osnadmin'), [
+    'channel',
+    'join',
+    '--channelID',
+    channel,
+    '--config-block',
+    block,
+    '-o',
+    `127.0.0.1:${o.adminPort}`,
+    ...osnadminTls(paths),
+  ]);
   return true;
 }
 
@@ -32,16 +54,33 @@ export async function peerChannels(tools: FabricTools, paths: NetworkPaths, m: M
 }
 
 /** Joins a mall's peer to a channel, unless it already is a member. */
-export async function joinPeer(tools: FabricTools, paths: NetworkPaths, m: MallOrg, channel: string, block: string): Promise<boolean> {
+export async function joinPeer(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  m: MallOrg,
+  channel: string,
+  block: string,
+): Promise<boolean> {
   const channels = await retry(() => peerChannels(tools, paths, m), 20_000);
   if (channels.includes(channel)) return false;
-  await retry(() => run(tools.bin('peer'), ['channel', 'join', '-b', block], { env: peerAdminEnv(tools, paths, m) }), 20_000, 1000);
+  await retry(
+    () => run(tools.bin('peer'), ['channel', 'join', '-b', block], { env: peerAdminEnv(tools, paths, m) }),
+    20_000,
+    1000,
+  );
   return true;
 }
 
 /** Block height of a channel as seen by a peer. */
-export async function peerHeight(tools: FabricTools, paths: NetworkPaths, m: MallOrg, channel: string): Promise<number> {
-  const { stdout } = await run(tools.bin('peer'), ['channel', 'getinfo', '-c', channel], { env: peerAdminEnv(tools, paths, m) });
+export async function peerHeight(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  m: MallOrg,
+  channel: string,
+): Promise<number> {
+  const { stdout } = await run(tools.bin('peer'), ['channel', 'getinfo', '-c', channel], {
+    env: peerAdminEnv(tools, paths, m),
+  });
   const json = stdout.slice(stdout.indexOf('{'));
   return (JSON.parse(json) as { height: number }).height;
 }

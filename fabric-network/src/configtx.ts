@@ -62,7 +62,13 @@ export function channelProfile(tools: FabricTools, paths: NetworkPaths, t: Topol
           const tls = join(paths.ordererDir(o), 'tls', 'server.crt');
           return { Host: '127.0.0.1', Port: o.port, ClientTLSCert: tls, ServerTLSCert: tls };
         }),
-        Options: { TickInterval: '500ms', ElectionTick: 10, HeartbeatTick: 1, MaxInflightBlocks: 5, SnapshotIntervalSize: '16 MB' },
+        Options: {
+          TickInterval: '500ms',
+          ElectionTick: 10,
+          HeartbeatTick: 1,
+          MaxInflightBlocks: 5,
+          SnapshotIntervalSize: '16 MB',
+        },
       },
       BatchTimeout: BATCH.timeout,
       BatchSize: {
@@ -76,19 +82,37 @@ export function channelProfile(tools: FabricTools, paths: NetworkPaths, t: Topol
     },
     Application: {
       Organizations: t.malls.map((m) => mallOrgDefinition(paths, m)),
-      Policies: { ...standard, LifecycleEndorsement: meta('MAJORITY Endorsement'), Endorsement: meta('MAJORITY Endorsement') },
+      Policies: {
+        ...standard,
+        LifecycleEndorsement: meta('MAJORITY Endorsement'),
+        Endorsement: meta('MAJORITY Endorsement'),
+      },
       Capabilities: { V2_5: true },
     },
   };
 }
 
 /** Writes configtx.yaml and produces the channel's genesis block. */
-export async function createGenesisBlock(tools: FabricTools, paths: NetworkPaths, t: Topology, channel: string): Promise<string> {
+export async function createGenesisBlock(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  t: Topology,
+  channel: string,
+): Promise<string> {
   const dir = join(paths.config, 'configtx');
   mkdirSync(dir, { recursive: true });
   mkdirSync(paths.artifacts, { recursive: true });
   writeFileSync(join(dir, 'configtx.yaml'), stringify({ Profiles: { MallChannel: channelProfile(tools, paths, t) } }));
   const block = paths.channelBlock(channel);
-  await run(tools.bin('configtxgen'), ['-configPath', dir, '-profile', 'MallChannel', '-outputBlock', block, '-channelID', channel]);
+  await run(tools.bin('configtxgen'), [
+    '-configPath',
+    dir,
+    '-profile',
+    'MallChannel',
+    '-outputBlock',
+    block,
+    '-channelID',
+    channel,
+  ]);
   return block;
 }

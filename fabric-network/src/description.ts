@@ -27,14 +27,28 @@ export interface OrgDescription {
   users: { admin: string; client: string };
 }
 
-export function describe(paths: NetworkPaths, t: Topology, fabricVersion: string, channel: string, cc: ChaincodeDefinition | undefined): NetworkDescription {
+export function describe(
+  paths: NetworkPaths,
+  t: Topology,
+  fabricVersion: string,
+  channel: string,
+  cc: ChaincodeDefinition | undefined,
+): NetworkDescription {
   const orgs: Record<string, OrgDescription> = {};
   for (const m of t.malls) {
     orgs[m.mspId] = {
       name: m.name,
       mspId: m.mspId,
       domain: m.domain,
-      peers: [{ name: m.peer.name, host: m.peer.host, address: `127.0.0.1:${m.peer.port}`, operations: `127.0.0.1:${m.peer.operationsPort}`, tlsCACert: paths.peerTlsCa(m) }],
+      peers: [
+        {
+          name: m.peer.name,
+          host: m.peer.host,
+          address: `127.0.0.1:${m.peer.port}`,
+          operations: `127.0.0.1:${m.peer.operationsPort}`,
+          tlsCACert: paths.peerTlsCa(m),
+        },
+      ],
       users: { admin: paths.userMsp(m, 'Admin'), client: paths.userMsp(m, 'User1') },
     };
   }
@@ -43,7 +57,9 @@ export function describe(paths: NetworkPaths, t: Topology, fabricVersion: string
     portBase: t.portBase,
     fabricVersion,
     channel,
-    chaincode: cc ? { name: cc.name, version: cc.version, sequence: cc.sequence, packageId: cc.packageId, server: cc.address } : null,
+    chaincode: cc
+      ? { name: cc.name, version: cc.version, sequence: cc.sequence, packageId: cc.packageId, server: cc.address }
+      : null,
     orderers: t.orderers.map((o) => ({
       name: o.name,
       host: o.host,

@@ -33,7 +33,8 @@ export async function ensureFabric(progress: Progress): Promise<FabricTools> {
 
 export function toolsAt(binDir: string): FabricTools {
   const versionFile = join(binDir, 'FABRIC_VERSION');
-  if (!existsSync(versionFile)) throw new NetworkError(`no Fabric binaries in ${binDir}`, { hint: `run bash ${INSTALL_SCRIPT}` });
+  if (!existsSync(versionFile))
+    throw new NetworkError(`no Fabric binaries in ${binDir}`, { hint: `run bash ${INSTALL_SCRIPT}` });
   const version = readFileSync(versionFile, 'utf8').trim();
   return {
     binDir,

@@ -1,5 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { CHAINCODE_DIR, ChaincodeDefinition, allPeersArgs, deploy, queryCommitted, readDefinition, sourceVersion, startServer } from './chaincode';
+import {
+  CHAINCODE_DIR,
+  ChaincodeDefinition,
+  allPeersArgs,
+  deploy,
+  queryCommitted,
+  readDefinition,
+  sourceVersion,
+  startServer,
+} from './chaincode';
 import { joinOrderer, joinPeer, peerHeight } from './channel';
 import { createGenesisBlock } from './configtx';
 import { ensureCrypto } from './crypto';
@@ -29,7 +38,12 @@ export class Network {
   topology(state?: NetworkState): Topology {
     const t = topology(this.settings.profile, this.settings.portBase);
     if (!state) return t;
-    return { ...t, malls: state.malls.map((letter) => mallOrg(letter, MALL_LETTERS.indexOf(letter as never), this.settings.portBase)) };
+    return {
+      ...t,
+      malls: state.malls.map((letter) =>
+        mallOrg(letter, MALL_LETTERS.indexOf(letter as never), this.settings.portBase),
+      ),
+    };
   }
 
   /**
@@ -48,7 +62,8 @@ export class Network {
     };
     const t = this.topology(state);
     await this.checkPorts(t);
-    for (const dir of [this.paths.home, this.paths.logs, this.paths.run, this.paths.data]) mkdirSync(dir, { recursive: true });
+    for (const dir of [this.paths.home, this.paths.logs, this.paths.run, this.paths.data])
+      mkdirSync(dir, { recursive: true });
     writeState(this.paths, state);
     if (await ensureCrypto(tools, this.paths, t)) this.progress('generated crypto material (cryptogen, NodeOUs on)');
     const block = this.paths.channelBlock(this.settings.channel);
@@ -58,15 +73,19 @@ export class Network {
     }
     await this.startNodes(tools, t);
     for (const o of t.orderers) {
-      if (await joinOrderer(tools, this.paths, o, this.settings.channel, block)) this.progress(`${o.name} joined ${this.settings.channel}`);
+      if (await joinOrderer(tools, this.paths, o, this.settings.channel, block))
+        this.progress(`${o.name} joined ${this.settings.channel}`);
     }
     for (const m of t.malls) {
-      if (await joinPeer(tools, this.paths, m, this.settings.channel, block)) this.progress(`${m.peer.host} joined ${this.settings.channel}`);
+      if (await joinPeer(tools, this.paths, m, this.settings.channel, block))
+        this.progress(`${m.peer.host} joined ${this.settings.channel}`);
     }
     const def = await this.ensureChaincode(tools, t);
     await this.firstTransaction(tools, t, def);
     writeDescription(this.paths, describe(this.paths, t, tools.version, this.settings.channel, def));
-    this.progress(`ready: ${this.settings.channel} with ${t.malls.map((m) => m.mspId).join(', ')}; description in ${this.paths.description}`);
+    this.progress(
+      `ready: ${this.settings.channel} with ${t.malls.map((m) => m.mspId).join(', ')}; description in ${this.paths.description}`,
+    );
     return def;
   }
 
@@ -75,7 +94,9 @@ export class Network {
     const state = readState(this.paths);
     if (!state) return false;
     const t = this.topology(state);
-    return [...t.orderers.map((o) => o.host), ...t.malls.map((m) => m.peer.host)].every((n) => runningPid(this.paths.pid(n)) !== undefined);
+    return [...t.orderers.map((o) => o.host), ...t.malls.map((m) => m.peer.host)].every(
+      (n) => runningPid(this.paths.pid(n)) !== undefined,
+    );
   }
 
   /** Stops every process this network started; `purge` also deletes its data directory. */
@@ -98,9 +119,12 @@ export class Network {
 
   private async checkPorts(t: Topology): Promise<void> {
     const ours = new Set<number>();
-    for (const o of t.orderers) if (runningPid(this.paths.pid(o.host)) !== undefined) [o.port, o.adminPort, o.operationsPort].forEach((p) => ours.add(p));
+    for (const o of t.orderers)
+      if (runningPid(this.paths.pid(o.host)) !== undefined)
+        [o.port, o.adminPort, o.operationsPort].forEach((p) => ours.add(p));
     for (const m of t.malls) {
-      if (runningPid(this.paths.pid(m.peer.host)) !== undefined) [m.peer.port, m.peer.chaincodePort, m.peer.operationsPort].forEach((p) => ours.add(p));
+      if (runningPid(this.paths.pid(m.peer.host)) !== undefined)
+        [m.peer.port, m.peer.chaincodePort, m.peer.operationsPort].forEach((p) => ours.add(p));
     }
     await assertPortsFree(listeningPorts(t).filter((p) => !ours.has(p.port)));
   }
@@ -116,7 +140,8 @@ export class Network {
         pidFile: this.paths.pid(o.host),
         logFile: this.paths.log(o.host),
       });
-      if (r.started) this.progress(`started ${o.host} (pid ${r.pid}) on 127.0.0.1:${o.port}, log ${this.paths.log(o.host)}`);
+      if (r.started)
+        this.progress(`started ${o.host} (pid ${r.pid}) on 127.0.0.1:${o.port}, log ${this.paths.log(o.host)}`);
     }
     for (const m of t.malls) {
       mkdirSync(this.paths.peerData(m), { recursive: true });
@@ -128,7 +153,10 @@ export class Network {
         pidFile: this.paths.pid(m.peer.host),
         logFile: this.paths.log(m.peer.host),
       });
-      if (r.started) this.progress(`started ${m.peer.host} (pid ${r.pid}) on 127.0.0.1:${m.peer.port}, log ${this.paths.log(m.peer.host)}`);
+      if (r.started)
+        this.progress(
+          `started ${m.peer.host} (pid ${r.pid}) on 127.0.0.1:${m.peer.port}, log ${this.paths.log(m.peer.host)}`,
+        );
     }
     for (const o of t.orderers) await waitForPort(o.adminPort, 30_000, o.host, this.paths.log(o.host));
     for (const m of t.malls) await waitForPort(m.peer.port, 30_000, m.peer.host, this.paths.log(m.peer.host));
@@ -148,7 +176,14 @@ export class Network {
     }
     const sequence = (committed?.sequence ?? 0) + 1;
     if (!existsSync(CHAINCODE_DIR)) throw new NetworkError(`chaincode source not found at ${CHAINCODE_DIR}`);
-    return deploy(tools, this.paths, t, this.settings.channel, { name, version, sequence, signaturePolicy: recorded?.signaturePolicy }, this.progress);
+    return deploy(
+      tools,
+      this.paths,
+      t,
+      this.settings.channel,
+      { name, version, sequence, signaturePolicy: recorded?.signaturePolicy },
+      this.progress,
+    );
   }
 
   /** Ready means a transaction endorsed by every mall commits (gossip and discovery settle first). */
@@ -182,13 +217,18 @@ export class Network {
       pid: runningPid(this.paths.pid(name)) ?? null,
     }));
     const def = readDefinition(this.paths);
-    if (def) processes.push({ name: `chaincode-${def.sequence}`, pid: runningPid(this.paths.pid(`chaincode-${def.sequence}`)) ?? null });
+    if (def)
+      processes.push({
+        name: `chaincode-${def.sequence}`,
+        pid: runningPid(this.paths.pid(`chaincode-${def.sequence}`)) ?? null,
+      });
     const heights: Record<string, number | string> = {};
     let committed: StatusReport['chaincode'] = null;
     for (const m of t.malls) {
       try {
         heights[m.peer.host] = await peerHeight(tools, this.paths, m, this.settings.channel);
-        committed ??= (await queryCommitted(tools, this.paths, m, this.settings.chaincodeName, this.settings.channel)) ?? null;
+        committed ??=
+          (await queryCommitted(tools, this.paths, m, this.settings.chaincodeName, this.settings.channel)) ?? null;
       } catch (e) {
         heights[m.peer.host] = `unavailable (${(e as Error).message.split('\n')[0] ?? ''})`;
       }

@@ -80,7 +80,9 @@ export function peerEnv(tools: FabricTools, paths: NetworkPaths, m: MallOrg): No
     CORE_METRICS_PROVIDER: 'prometheus',
     // No Docker: chaincode runs as a service, reached through the ccaas external builder.
     CORE_VM_ENDPOINT: '',
-    CORE_CHAINCODE_EXTERNALBUILDERS: JSON.stringify([{ name: 'ccaas', path: CCAAS_BUILDER_DIR, propagateEnvironment: [] }]),
+    CORE_CHAINCODE_EXTERNALBUILDERS: JSON.stringify([
+      { name: 'ccaas', path: CCAAS_BUILDER_DIR, propagateEnvironment: [] },
+    ]),
   };
 }
 
@@ -101,5 +103,13 @@ export function peerAdminEnv(tools: FabricTools, paths: NetworkPaths, m: MallOrg
 export function ordererArgs(paths: NetworkPaths, t: Topology): string[] {
   const o = t.orderers[0];
   if (!o) throw new Error('topology has no orderer');
-  return ['-o', `127.0.0.1:${o.port}`, '--ordererTLSHostnameOverride', o.host, '--tls', '--cafile', paths.ordererTlsCa()];
+  return [
+    '-o',
+    `127.0.0.1:${o.port}`,
+    '--ordererTLSHostnameOverride',
+    o.host,
+    '--tls',
+    '--cafile',
+    paths.ordererTlsCa(),
+  ];
 }

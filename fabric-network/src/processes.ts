@@ -51,7 +51,8 @@ export function startProcess(spec: ProcessSpec): { pid: number; started: boolean
       detached: true,
       stdio: ['ignore', fd, fd],
     });
-    if (child.pid === undefined) throw new NetworkError(`cannot start ${spec.name} (${spec.command})`, { log: spec.logFile });
+    if (child.pid === undefined)
+      throw new NetworkError(`cannot start ${spec.name} (${spec.command})`, { log: spec.logFile });
     child.unref();
     writeFileSync(spec.pidFile, `${child.pid}\n`);
     return { pid: child.pid, started: true };
@@ -67,10 +68,21 @@ export async function stopProcess(pidFile: string, graceMs = 10_000): Promise<bo
   if (pid === undefined) return false;
   signalGroup(pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
-  while (isAlive(pid)) await sleep(50);
+  while (groupAlive(pid) && Date.now() < deadline) await sleep(100);
+  if (groupAlive(pid)) signalGroup(pid, 'SIGKILL');
+  const killDeadline = Date.now() + 5000;
+  while (groupAlive(pid) && Date.now() < killDeadline) await sleep(50);
   return true;
+}
+
+/** True while any process of the group led by `pid` exists. */
+function groupAlive(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return isAlive(pid);
+  }
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -118,7 +130,9 @@ export async function waitForPort(port: number, timeoutMs: number, what: string,
     if (await accepts(port)) return;
     await sleep(200);
   }
-  throw new NetworkError(`${what} did not start listening on port ${port} within ${timeoutMs / 1000}s`, { log: logFile });
+  throw new NetworkError(`${what} did not start listening on port ${port} within ${timeoutMs / 1000}s`, {
+    log: logFile,
+  });
 }
 
 function accepts(port: number): Promise<boolean> {

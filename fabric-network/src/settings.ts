@@ -21,18 +21,38 @@ const CHANNEL_PATTERN = /^[a-z][a-z0-9.-]{0,48}$/;
  * (default mallchannel); a wrong value stops with a message naming it.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): NetworkSettings {
-  const profile = env.MALLCHAIN_PROFILE ?? 'dev';
-  if (profile !== 'dev' && profile !== 'ha') throw new NetworkError(`MALLCHAIN_PROFILE=${profile} is not a profile (use dev or ha)`);
-  const portBase = Number(env.MALLCHAIN_PORT_BASE ?? '7000');
-  if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
-    throw new NetworkError(`MALLCHAIN_PORT_BASE=${env.MALLCHAIN_PORT_BASE ?? ''} must be an integer between 1024 and 65000`);
-  }
-  const channel = env.MALLCHAIN_CHANNEL ?? 'mallchannel';
-  if (!CHANNEL_PATTERN.test(channel)) {
-    throw new NetworkError(`MALLCHAIN_CHANNEL=${channel} is not a valid channel name (lower case letters, digits, dots and dashes, starting with a letter)`);
-  }
+  const profile = profileFrom(env.MALLCHAIN_PROFILE ?? 'dev');
   const home = resolve(env.MALLCHAIN_HOME ?? join(REPO_ROOT, '.mallchain', profile));
-  return { profile, portBase, home, channel, chaincodeName: 'mallchain' };
+  return {
+    profile,
+    portBase: portBaseFrom(env.MALLCHAIN_PORT_BASE ?? '7000'),
+    home,
+    channel: channelFrom(env.MALLCHAIN_CHANNEL ?? 'mallchannel'),
+    chaincodeName: 'mallchain',
+  };
+}
+
+function profileFrom(value: string): Profile {
+  if (value !== 'dev' && value !== 'ha')
+    throw new NetworkError(`MALLCHAIN_PROFILE=${value} is not a profile (use dev or ha)`);
+  return value;
+}
+
+function portBaseFrom(value: string): number {
+  const portBase = Number(value);
+  if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
+    throw new NetworkError(`MALLCHAIN_PORT_BASE=${value} must be an integer between 1024 and 65000`);
+  }
+  return portBase;
+}
+
+function channelFrom(value: string): string {
+  if (!CHANNEL_PATTERN.test(value)) {
+    throw new NetworkError(
+      `MALLCHAIN_CHANNEL=${value} is not a valid channel name (lower case letters, digits, dots and dashes, starting with a letter)`,
+    );
+  }
+  return value;
 }
 
 /** Recorded in the data directory on first start; a later start must match it. */
@@ -62,16 +82,27 @@ export function writeState(paths: NetworkPaths, state: NetworkState): void {
  * Refuses a data directory that was made for another network (other ports, profile,
  * channel or Fabric version) or left half-made by an interrupted first start.
  */
-export function checkNotStale(paths: NetworkPaths, s: NetworkSettings, fabricVersion: string): NetworkState | undefined {
+export function checkNotStale(
+  paths: NetworkPaths,
+  s: NetworkSettings,
+  fabricVersion: string,
+): NetworkState | undefined {
   if (!existsSync(paths.home) || readdirSync(paths.home).length === 0) return undefined;
   const state = readState(paths);
   const purge = `remove it with \`npm run network -- down --purge\` (with the same MALLCHAIN_* settings) or choose another MALLCHAIN_HOME`;
-  if (!state) throw new NetworkError(`stale data directory ${paths.home}: it has files but no state.json (an interrupted first start?)`, { hint: purge });
+  if (!state)
+    throw new NetworkError(
+      `stale data directory ${paths.home}: it has files but no state.json (an interrupted first start?)`,
+      { hint: purge },
+    );
   const diffs: string[] = [];
   if (state.profile !== s.profile) diffs.push(`profile ${state.profile} ≠ ${s.profile}`);
   if (state.portBase !== s.portBase) diffs.push(`port base ${state.portBase} ≠ ${s.portBase}`);
   if (state.channel !== s.channel) diffs.push(`channel ${state.channel} ≠ ${s.channel}`);
   if (state.fabricVersion !== fabricVersion) diffs.push(`Fabric ${state.fabricVersion} ≠ ${fabricVersion}`);
-  if (diffs.length > 0) throw new NetworkError(`stale data directory ${paths.home}: it belongs to another network (${diffs.join(', ')})`, { hint: purge });
+  if (diffs.length > 0)
+    throw new NetworkError(`stale data directory ${paths.home}: it belongs to another network (${diffs.join(', ')})`, {
+      hint: purge,
+    });
   return state;
 }

@@ -81,11 +81,19 @@ export function chaincodeServerPort(portBase: number, sequence: number): number 
 export function listeningPorts(t: Topology): { port: number; owner: string }[] {
   const out: { port: number; owner: string }[] = [];
   for (const o of t.orderers) {
-    out.push({ port: o.port, owner: o.name }, { port: o.adminPort, owner: `${o.name} admin` }, { port: o.operationsPort, owner: `${o.name} operations` });
+    out.push(
+      { port: o.port, owner: o.name },
+      { port: o.adminPort, owner: `${o.name} admin` },
+      { port: o.operationsPort, owner: `${o.name} operations` },
+    );
   }
   for (const m of t.malls) {
     const p = m.peer;
-    out.push({ port: p.port, owner: p.host }, { port: p.chaincodePort, owner: `${p.host} chaincode` }, { port: p.operationsPort, owner: `${p.host} operations` });
+    out.push(
+      { port: p.port, owner: p.host },
+      { port: p.chaincodePort, owner: `${p.host} chaincode` },
+      { port: p.operationsPort, owner: `${p.host} operations` },
+    );
   }
   return out;
 }

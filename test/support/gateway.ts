@@ -32,7 +32,11 @@ export interface Connection {
 }
 
 /** Connects to `peerOrg`'s peer as `identity`. */
-export function connectTo(d: NetworkDescription, peerOrg: string, id: { identity: Identity; signer: Signer }): Connection {
+export function connectTo(
+  d: NetworkDescription,
+  peerOrg: string,
+  id: { identity: Identity; signer: Signer },
+): Connection {
   const peer = d.orgs[peerOrg]?.peers[0];
   if (!peer) throw new Error(`no peer for ${peerOrg} in network.json`);
   const tls = grpc.credentials.createSsl(readFileSync(peer.tlsCACert));

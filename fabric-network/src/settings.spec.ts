@@ -1,0 +1,72 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NetworkError } from './errors';
+import { NetworkPaths } from './paths';
+import { checkNotStale, settingsFromEnv, writeState } from './settings';
+
+describe('settingsFromEnv', () => {
+  it('has defaults for a dev network', () => {
+    const s = settingsFromEnv({});
+    expect(s).toMatchObject({ profile: 'dev', portBase: 7000, channel: 'mallchannel', chaincodeName: 'mallchain' });
+    expect(s.home).toMatch(/\.mallchain\/dev$/);
+  });
+
+  it.each([
+    [{ MALLCHAIN_PROFILE: 'prod' }, 'MALLCHAIN_PROFILE=prod is not a profile'],
+    [{ MALLCHAIN_PORT_BASE: 'abc' }, 'MALLCHAIN_PORT_BASE=abc must be an integer'],
+    [{ MALLCHAIN_PORT_BASE: '80' }, 'MALLCHAIN_PORT_BASE=80 must be an integer between 1024 and 65000'],
+    [{ MALLCHAIN_CHANNEL: 'Bad_Channel' }, 'MALLCHAIN_CHANNEL=Bad_Channel is not a valid channel name'],
+  ])('refuses %p naming the setting', (env, message) => {
+    expect(() => settingsFromEnv(env)).toThrow(message);
+  });
+});
+
+describe('checkNotStale', () => {
+  let home: string;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'mallchain-settings-'));
+  });
+  afterEach(() => {
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const settings = (h: string): ReturnType<typeof settingsFromEnv> => settingsFromEnv({ MALLCHAIN_HOME: h });
+
+  it('accepts an empty or missing directory', () => {
+    expect(checkNotStale(new NetworkPaths(join(home, 'none')), settings(join(home, 'none')), '2.5.0')).toBeUndefined();
+    expect(checkNotStale(new NetworkPaths(home), settings(home), '2.5.0')).toBeUndefined();
+  });
+
+  it('refuses a directory left half-made, saying how to clean it', () => {
+    mkdirSync(join(home, 'crypto'));
+    writeFileSync(join(home, 'crypto', 'x'), '');
+    const attempt = (): unknown => checkNotStale(new NetworkPaths(home), settings(home), '2.5.0');
+    expect(attempt).toThrow(NetworkError);
+    expect(attempt).toThrow(/stale data directory .* no state.json/);
+  });
+
+  it('refuses a directory made for another port base or Fabric version', () => {
+    const paths = new NetworkPaths(home);
+    writeState(paths, {
+      profile: 'dev',
+      portBase: 9000,
+      channel: 'mallchannel',
+      fabricVersion: '3.1.5',
+      malls: ['A', 'B'],
+    });
+    expect(() => checkNotStale(paths, settings(home), '2.5.0')).toThrow('port base 9000 ≠ 7000, Fabric 3.1.5 ≠ 2.5.0');
+  });
+
+  it('returns the recorded state when it matches', () => {
+    const paths = new NetworkPaths(home);
+    writeState(paths, {
+      profile: 'dev',
+      portBase: 7000,
+      channel: 'mallchannel',
+      fabricVersion: '2.5.0',
+      malls: ['A', 'B', 'C'],
+    });
+    expect(checkNotStale(paths, settings(home), '2.5.0')?.malls).toEqual(['A', 'B', 'C']);
+  });
+});

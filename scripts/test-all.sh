@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: install, lint, unit tests, then the integration and end-to-end tests
+# against a real Fabric network and the real Postgres. A network that is already running
+# (same MALLCHAIN_* settings) is reused and left running; one started here is stopped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "install and build"
+bash scripts/bootstrap.sh
+
+step "lint"
+npm run lint
+
+step "unit tests"
+npm run test:unit
+
+step "end-to-end tests (real Fabric network, real Postgres)"
+started_here=0
+if ! node -e 'const {Network,settingsFromEnv}=require("./fabric-network/dist");process.exit(new Network(settingsFromEnv(),()=>{}).isRunning()?0:1)'; then
+  started_here=1
+fi
+cleanup() {
+  if [[ $started_here == 1 ]]; then
+    node fabric-network/dist/cli/main.js down || true
+  fi
+}
+trap cleanup EXIT
+node fabric-network/dist/cli/main.js up
+npm run test:e2e
