@@ -1,0 +1,411 @@
+/** Refusals of the transactions that move points: each writes nothing and emits nothing. */
+import { DAY_MS } from '../../src/common/clock';
+import { IDS } from '../support/fake-stub';
+import { Case, S, SPEND_TXS, expectRefusal, seed } from '../support/points-refusals';
+import { A, B, deadline, signedExchange, signedRedeem, signedTransfer } from '../support/points-fixture';
+
+beforeAll(seed);
+
+const acc = (over: Record<string, unknown>) => (): unknown => ({
+  programId: A,
+  member: S.w.alice.did,
+  amount: 10,
+  sourceRef: 'new-1',
+  ...over,
+});
+const redeemReq = (over: Partial<{ merchant: string; programId: string; amount: number }>) => (): unknown =>
+  signedRedeem(S.w, S.w.alice, { merchant: 'b-food', ref: 'new-r', programId: A, amount: 10, ...over });
+
+const cases: Case[] = [
+  ['Accrue', 'a negative amount', acc({ amount: -5 }), IDS.mallAClient, 'INPUT_INVALID: amount: must be at least 1'],
+  ['Accrue', 'a zero amount', acc({ amount: 0 }), IDS.mallAClient, 'INPUT_INVALID: amount: must be at least 1'],
+  [
+    'Accrue',
+    'a huge amount',
+    acc({ amount: 1e12 }),
+    IDS.mallAClient,
+    'INPUT_INVALID: amount: must be at most 1000000000',
+  ],
+  ['Accrue', 'a fractional amount', acc({ amount: 1.5 }), IDS.mallAClient, 'INPUT_INVALID: amount: must be an integer'],
+  ['Accrue', 'a string amount', acc({ amount: '10' }), IDS.mallAClient, 'INPUT_INVALID: amount: must be an integer'],
+  [
+    'Accrue',
+    'a member that is not a DID',
+    acc({ member: '13800000000' }),
+    IDS.mallAClient,
+    'INPUT_INVALID: member: must be a DID',
+  ],
+  [
+    'Accrue',
+    'an unknown member',
+    acc({ member: 'did:mallchain:nobody' }),
+    IDS.mallAClient,
+    'NOT_FOUND: member DID did:mallchain:nobody',
+  ],
+  ['Accrue', 'a deactivated member', () => acc({ member: S.dave.did })(), IDS.mallAClient, 'POINTS_MEMBER_INACTIVE'],
+  ['Accrue', 'an unknown program', acc({ programId: 'NOPE' }), IDS.mallAClient, 'NOT_FOUND: program NOPE'],
+  ['Accrue', 'an unknown merchant', acc({ merchant: 'nope' }), IDS.mallAClient, 'NOT_FOUND: merchant nope'],
+  [
+    'Accrue',
+    "another program's merchant",
+    acc({ merchant: 'b-food' }),
+    IDS.mallAClient,
+    'INPUT_INVALID: merchant: b-food earns through B-PTS',
+  ],
+  ['Accrue', 'the wrong org', acc({}), IDS.mallBClient, 'AUTH_FORBIDDEN: only MallAMSP may do this'],
+  [
+    'Accrue',
+    'a missing sourceRef',
+    acc({ sourceRef: undefined }),
+    IDS.mallAClient,
+    'INPUT_INVALID: sourceRef: must be a string',
+  ],
+  [
+    'AccrueBatch',
+    'no items',
+    { programId: A, items: [] },
+    IDS.mallAClient,
+    'INPUT_INVALID: items: must have at least 1 item(s)',
+  ],
+  [
+    'AccrueBatch',
+    'items that are not an array',
+    { programId: A, items: {} },
+    IDS.mallAClient,
+    'INPUT_INVALID: items: must be an array',
+  ],
+  [
+    'AccrueBatch',
+    '501 items',
+    () => ({
+      programId: A,
+      items: Array.from({ length: 501 }, (_, i) => ({ member: S.w.alice.did, amount: 1, sourceRef: `s${i}` })),
+    }),
+    IDS.mallAClient,
+    'INPUT_INVALID: items: must have at most 500 items',
+  ],
+  [
+    'AccrueBatch',
+    'one bad item among good ones',
+    () => ({
+      programId: A,
+      items: [
+        { member: S.w.alice.did, amount: 1, sourceRef: 'g1' },
+        { member: S.w.alice.did, amount: -1, sourceRef: 'g2' },
+      ],
+    }),
+    IDS.mallAClient,
+    'INPUT_INVALID: items[1].amount: must be at least 1',
+  ],
+  [
+    'AccrueBatch',
+    'an item that is not an object',
+    { programId: A, items: [5] },
+    IDS.mallAClient,
+    'INPUT_INVALID: items[0]: must be a JSON object',
+  ],
+  [
+    'AccrueBatch',
+    'one unknown member among good ones',
+    () => ({
+      programId: A,
+      items: [
+        { member: S.w.alice.did, amount: 1, sourceRef: 'g1' },
+        { member: S.stranger, amount: 1, sourceRef: 'g2' },
+      ],
+    }),
+    IDS.mallAClient,
+    'NOT_FOUND: member DID',
+  ],
+  [
+    'Reverse',
+    'an unknown sourceRef',
+    { programId: A, sourceRef: 'nope', reversalRef: 'rv1' },
+    IDS.mallAClient,
+    'NOT_FOUND: accrual A-PTS/nope',
+  ],
+  [
+    'Reverse',
+    'more than remains',
+    { programId: A, sourceRef: 'r1', reversalRef: 'rv1', amount: 291 },
+    IDS.mallAClient,
+    'POINTS_INSUFFICIENT: cannot reverse 291 points of r1: 290 remain',
+  ],
+  [
+    'Reverse',
+    'a full reversal of a partly spent lot',
+    { programId: A, sourceRef: 'r1', reversalRef: 'rv1' },
+    IDS.mallAClient,
+    'POINTS_INSUFFICIENT: cannot reverse 300',
+  ],
+  [
+    'Reverse',
+    'a zero amount',
+    { programId: A, sourceRef: 'r1', reversalRef: 'rv1', amount: 0 },
+    IDS.mallAClient,
+    'INPUT_INVALID: amount: must be at least 1',
+  ],
+  [
+    'Reverse',
+    'the wrong org',
+    { programId: A, sourceRef: 'r1', reversalRef: 'rv1', amount: 1 },
+    IDS.mallBAdmin,
+    'AUTH_FORBIDDEN',
+  ],
+  [
+    'Redeem',
+    'a cross-mall redemption without consent',
+    () => ({ merchant: 'b-food', ref: 'x', member: S.w.alice.did, programId: A, amount: 5 }),
+    IDS.mallBClient,
+    'POINTS_CONSENT_REQUIRED',
+  ],
+  [
+    'Redeem',
+    'an expired consent',
+    () =>
+      signedRedeem(
+        S.w,
+        S.w.alice,
+        { merchant: 'b-food', ref: 'x', programId: A, amount: 5 },
+        { deadline: deadline(S.w.ledger, -1000) },
+      ),
+    IDS.mallBClient,
+    'POINTS_CONSENT_EXPIRED',
+  ],
+  [
+    'Redeem',
+    'a replayed nonce',
+    () => signedRedeem(S.w, S.w.alice, { merchant: 'b-food', ref: 'x', programId: A, amount: 5 }, { nonce: 'used-1' }),
+    IDS.mallBClient,
+    'POINTS_NONCE_REPLAYED: nonce used-1',
+  ],
+  [
+    'Redeem',
+    'a consent for another amount',
+    () => ({
+      ...(signedRedeem(S.w, S.w.alice, { merchant: 'b-food', ref: 'x', programId: A, amount: 5 }) as object),
+      amount: 50,
+    }),
+    IDS.mallBClient,
+    'AUTH_SIGNATURE: signature by',
+  ],
+  [
+    'Redeem',
+    "another member's key",
+    () => ({
+      ...(signedRedeem(S.w, S.w.alice, { merchant: 'b-food', ref: 'x', programId: A, amount: 5 }) as object),
+      consent: { kid: S.w.bob.kid, signature: 'AAAA' },
+    }),
+    IDS.mallBClient,
+    'AUTH_SIGNATURE: did:mallchain:',
+  ],
+  [
+    'Redeem',
+    'a malformed signature',
+    () => ({
+      ...(signedRedeem(S.w, S.w.alice, { merchant: 'b-food', ref: 'x', programId: A, amount: 5 }) as object),
+      consent: { kid: S.w.alice.kid, signature: 'not base64!' },
+    }),
+    IDS.mallBClient,
+    'INPUT_INVALID: signature: must be base64url',
+  ],
+  [
+    'Redeem',
+    'a deadline that is not a time',
+    () => ({
+      ...(signedRedeem(S.w, S.w.alice, { merchant: 'b-food', ref: 'x', programId: A, amount: 5 }) as object),
+      deadline: 'tomorrow',
+    }),
+    IDS.mallBClient,
+    'INPUT_INVALID: deadline',
+  ],
+  [
+    'Redeem',
+    'an unknown member',
+    () => ({
+      ...(signedRedeem(S.w, S.w.alice, { merchant: 'b-food', ref: 'x', programId: A, amount: 5 }) as object),
+      member: S.stranger,
+    }),
+    IDS.mallBClient,
+    'NOT_FOUND: DID did:mallchain:nobody',
+  ],
+  ['Redeem', 'an unknown merchant', redeemReq({ merchant: 'nope' }), IDS.mallBClient, 'NOT_FOUND: merchant nope'],
+  ['Redeem', 'an unknown program', redeemReq({ programId: 'NOPE' }), IDS.mallBClient, 'NOT_FOUND: program NOPE'],
+  [
+    'Redeem',
+    'more than is available',
+    redeemReq({ amount: 291 }),
+    IDS.mallBClient,
+    'POINTS_INSUFFICIENT: 291 points requested, 290 available',
+  ],
+  [
+    'Redeem',
+    'a huge amount',
+    redeemReq({ amount: 2 ** 60 }),
+    IDS.mallBClient,
+    'INPUT_INVALID: amount: must be an integer',
+  ],
+  [
+    'Redeem',
+    'a negative amount',
+    redeemReq({ amount: -3 }),
+    IDS.mallBClient,
+    'INPUT_INVALID: amount: must be at least 1',
+  ],
+  ['Redeem', 'a suspended merchant', redeemReq({ merchant: 'b-park' }), IDS.mallBClient, 'POINTS_MERCHANT_SUSPENDED'],
+  ['Redeem', "another mall's merchant", redeemReq({}), IDS.mallAClient, 'AUTH_FORBIDDEN: only MallBMSP may do this'],
+  ['Redeem', 'an identity without a role', redeemReq({}), IDS.unknown, 'AUTH_FORBIDDEN'],
+  [
+    'Transfer',
+    'a transfer to oneself',
+    () => signedTransfer(S.w, S.w.bob, { to: S.w.bob.did, programId: B, amount: 5 }),
+    IDS.mallBClient,
+    'INPUT_INVALID: to: must differ',
+  ],
+  [
+    'Transfer',
+    'an unknown recipient',
+    () => signedTransfer(S.w, S.w.bob, { to: S.stranger, programId: B, amount: 5 }),
+    IDS.mallBClient,
+    'NOT_FOUND: member DID did:mallchain:nobody',
+  ],
+  [
+    'Transfer',
+    'a deactivated recipient',
+    () => signedTransfer(S.w, S.w.bob, { to: S.dave.did, programId: B, amount: 5 }),
+    IDS.mallBClient,
+    'POINTS_MEMBER_INACTIVE',
+  ],
+  [
+    'Transfer',
+    'more than is available',
+    () => signedTransfer(S.w, S.w.bob, { to: S.w.carol.did, programId: B, amount: 100 }),
+    IDS.mallBClient,
+    'POINTS_INSUFFICIENT: 100 points requested, 99 available',
+  ],
+  [
+    'Transfer',
+    'a replayed nonce',
+    () => signedTransfer(S.w, S.w.bob, { to: S.w.carol.did, programId: B, amount: 1 }, { nonce: 'used-2' }),
+    IDS.mallBClient,
+    'POINTS_NONCE_REPLAYED',
+  ],
+  [
+    'Transfer',
+    'an expired consent',
+    () =>
+      signedTransfer(
+        S.w,
+        S.w.bob,
+        { to: S.w.carol.did, programId: B, amount: 1 },
+        { deadline: deadline(S.w.ledger, -1) },
+      ),
+    IDS.mallBClient,
+    'POINTS_CONSENT_EXPIRED',
+  ],
+  [
+    'Transfer',
+    'a changed recipient',
+    () => ({
+      ...(signedTransfer(S.w, S.w.bob, { to: S.w.carol.did, programId: B, amount: 1 }) as object),
+      to: S.w.alice.did,
+    }),
+    IDS.mallBClient,
+    'AUTH_SIGNATURE',
+  ],
+  [
+    'Transfer',
+    'a missing consent',
+    () => ({
+      programId: B,
+      from: S.w.bob.did,
+      to: S.w.carol.did,
+      amount: 1,
+      nonce: 'n',
+      deadline: deadline(S.w.ledger),
+    }),
+    IDS.mallBClient,
+    'INPUT_INVALID: consent: must be a JSON object',
+  ],
+  [
+    'Transfer',
+    'an unknown program',
+    () => signedTransfer(S.w, S.w.bob, { to: S.w.carol.did, programId: 'NOPE', amount: 1 }),
+    IDS.mallBClient,
+    'NOT_FOUND: program NOPE',
+  ],
+  [
+    'Transfer',
+    'an identity without a role',
+    () => signedTransfer(S.w, S.w.bob, { to: S.w.carol.did, programId: B, amount: 1 }),
+    IDS.unknown,
+    'AUTH_ROLE',
+  ],
+  [
+    'Exchange',
+    'a rate not yet approved',
+    () => signedExchange(S.w, S.w.alice, { fromProgram: A, toProgram: B, amount: 10, receive: 5 }),
+    IDS.mallAClient,
+    'POINTS_RATE_NOT_APPROVED',
+  ],
+  [
+    'Exchange',
+    'an inexact receive',
+    () => signedExchange(S.w, S.w.bob, { fromProgram: B, toProgram: A, amount: 10, receive: 21 }),
+    IDS.mallBClient,
+    'INPUT_INVALID: receive: at 2/1, 10 points give 20',
+  ],
+  [
+    'Exchange',
+    'more than is available',
+    () => signedExchange(S.w, S.w.bob, { fromProgram: B, toProgram: A, amount: 100, receive: 200 }),
+    IDS.mallBClient,
+    'POINTS_INSUFFICIENT',
+  ],
+  [
+    'Exchange',
+    'a replayed nonce',
+    () => signedExchange(S.w, S.w.bob, { fromProgram: B, toProgram: A, amount: 1, receive: 2 }, { nonce: 'used-2' }),
+    IDS.mallBClient,
+    'POINTS_NONCE_REPLAYED',
+  ],
+  [
+    'Exchange',
+    'the same program twice',
+    () => signedExchange(S.w, S.w.bob, { fromProgram: B, toProgram: B, amount: 1, receive: 1 }),
+    IDS.mallBClient,
+    'INPUT_INVALID: toProgram',
+  ],
+  [
+    'Exchange',
+    'an identity without a role',
+    () => signedExchange(S.w, S.w.bob, { fromProgram: B, toProgram: A, amount: 1, receive: 2 }),
+    IDS.unknown,
+    'AUTH_ROLE',
+  ],
+  ['Expire', 'a zero limit', { programId: A, limit: 0 }, IDS.mallAClient, 'INPUT_INVALID: limit: must be at least 1'],
+  [
+    'Expire',
+    'a limit over the batch size',
+    { programId: A, limit: 501 },
+    IDS.mallAClient,
+    'INPUT_INVALID: limit: must be at most 500',
+  ],
+  ['Expire', 'an unknown program', { programId: 'NOPE' }, IDS.mallAClient, 'NOT_FOUND: program NOPE'],
+  ['Expire', 'the wrong org', { programId: A }, IDS.mallBAdmin, 'AUTH_FORBIDDEN'],
+];
+
+describe('points: refusals of accrual, reversal, redemption, transfer, exchange, expiry', () => {
+  it.each(cases)('%s refuses %s', async (...c) => {
+    await expectRefusal(c);
+  });
+
+  it('has cases for each of its transactions', () => {
+    expect([...new Set(cases.map(([fn]) => fn))].sort()).toEqual([...SPEND_TXS].sort());
+  });
+
+  it('a refused accrual after time passes still writes nothing', async () => {
+    S.w.ledger.advance(DAY_MS);
+    await expectRefusal(['Accrue', 'unknown member', acc({ member: S.stranger }), IDS.mallAClient, 'NOT_FOUND']);
+  });
+});
