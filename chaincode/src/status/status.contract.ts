@@ -1,0 +1,183 @@
+import { Info, Returns, Transaction } from 'fabric-contract-api';
+import { MallContract } from '../common/base.contract';
+import { parseJsonArg } from '../common/canonical';
+import { txTimeIso, txTimeMs } from '../common/clock';
+import { ChaincodeError, conflict, inputError, notFound } from '../common/errors';
+import { sha256Hex } from '../common/signature';
+import { MallContext, getJson, listByPrefix, put } from '../common/state';
+import { Fields, ID_RULE, asArray, asObject, instant, int, oneOf, optStr, str } from '../common/validate';
+import { DID_RULE } from '../dids/did.document';
+import { parseProof } from '../dids/did.operation';
+import { bitAt, decodeList } from './bitstring';
+import { verifyInclusion } from './merkle';
+import {
+  CredentialBatch,
+  PURPOSES,
+  StatusListVersion,
+  authorizeIssuer,
+  batchKey,
+  getListHead,
+  issuerPayload,
+  listKey,
+  listVersionKey,
+} from './status.store';
+
+const HEX64 = { min: 64, max: 64, pattern: /^[0-9a-f]{64}$/, patternHint: 'must be 64 lowercase hex digits' };
+const HEX = { max: 2048, pattern: /^([0-9a-f]{2})+$/, patternHint: 'must be lowercase hex of whole bytes' };
+
+/** What a set bit means, by list purpose. */
+const SET_STATUS = { revocation: 'revoked', suspension: 'suspended' } as const;
+
+function request(arg: string): Fields {
+  return asObject(parseJsonArg(arg, 'request'), 'request');
+}
+
+/** The list as anchored: digest of the encodedList's UTF-8 bytes, with the list itself when given. */
+function parseList(f: Fields): { digest: string; encodedList?: string; length?: number } {
+  const encodedList = optStr(f, 'encodedList', { max: 200_000 });
+  const given = optStr(f, 'digest', HEX64);
+  if (encodedList === undefined) {
+    if (given === undefined) throw inputError('request', 'give encodedList or digest');
+    return { digest: given };
+  }
+  const digest = sha256Hex(encodedList);
+  if (given !== undefined && given !== digest) throw inputError('digest', 'does not match encodedList');
+  return { digest, encodedList, length: decodeList(encodedList).length * 8 };
+}
+
+/** A list version without the (large) list itself, for heads and answers. */
+function withoutList(record: StatusListVersion): Omit<StatusListVersion, 'encodedList'> {
+  const copy: Partial<StatusListVersion> = { ...record };
+  delete copy.encodedList;
+  return copy as Omit<StatusListVersion, 'encodedList'>;
+}
+
+/**
+ * Credential status: issuers anchor Bitstring Status Lists (every version kept) and Merkle
+ * roots of credential batches; anyone on the channel checks a credential against them.
+ */
+@Info({ title: 'status', description: 'Bitstring Status Lists and Merkle roots of credential batches' })
+export class StatusContract extends MallContract {
+  constructor() {
+    super('status');
+  }
+
+  /** `{ issuer, listId, purpose, version, encodedList? , digest?, proof }`. */
+  @Transaction()
+  @Returns('string')
+  async AnchorStatusList(ctx: MallContext, arg: string): Promise<string> {
+    const f = request(arg);
+    const issuer = str(f, 'issuer', DID_RULE);
+    const listId = str(f, 'listId', ID_RULE);
+    const purpose = oneOf(f, 'purpose', PURPOSES);
+    const version = int(f, 'version', { min: 1 });
+    const list = parseList(f);
+    const proof = parseProof(f.proof);
+    const payload = issuerPayload(ctx, 'anchorStatusList', { issuer, listId, purpose, version, digest: list.digest });
+    await authorizeIssuer(ctx, issuer, payload, proof);
+    const head = await getListHead(ctx, issuer, listId);
+    if (head && head.purpose !== purpose) {
+      throw new ChaincodeError('STATUS_PURPOSE', `${listId} is a ${head.purpose} list`);
+    }
+    const expected = (head?.version ?? 0) + 1;
+    if (version !== expected)
+      throw new ChaincodeError('STATUS_VERSION', `${listId} expects version ${expected}, got ${version}`);
+    const record: StatusListVersion = {
+      issuer,
+      listId,
+      purpose,
+      version,
+      ...list,
+      anchoredAt: txTimeIso(ctx),
+      txId: ctx.stub.getTxID(),
+    };
+    const headRecord = withoutList(record);
+    await put(ctx, 'statusList', listKey(ctx, issuer, listId), headRecord);
+    await put(ctx, 'statusListVersion', listVersionKey(ctx, issuer, listId, version), record);
+    return JSON.stringify(headRecord);
+  }
+
+  /** `{ issuer, batchId, root, size, proof }`; a batch root is anchored once and never changes. */
+  @Transaction()
+  @Returns('string')
+  async AnchorCredentialBatch(ctx: MallContext, arg: string): Promise<string> {
+    const f = request(arg);
+    const issuer = str(f, 'issuer', DID_RULE);
+    const batchId = str(f, 'batchId', ID_RULE);
+    const root = str(f, 'root', HEX64);
+    const size = int(f, 'size', { min: 1, max: 1_000_000_000 });
+    const proof = parseProof(f.proof);
+    await authorizeIssuer(
+      ctx,
+      issuer,
+      issuerPayload(ctx, 'anchorCredentialBatch', { issuer, batchId, root, size }),
+      proof,
+    );
+    if (await getJson(ctx, batchKey(ctx, issuer, batchId)))
+      throw conflict(`batch ${batchId} of ${issuer} is already anchored`);
+    const record: CredentialBatch = {
+      issuer,
+      batchId,
+      root,
+      size,
+      anchoredAt: txTimeIso(ctx),
+      txId: ctx.stub.getTxID(),
+    };
+    await put(ctx, 'credentialBatch', batchKey(ctx, issuer, batchId), record);
+    return JSON.stringify(record);
+  }
+
+  /** `{ issuer, listId, index, at? }`: the status bit in the list version in force at `at` (default: now). */
+  @Transaction(false)
+  @Returns('string')
+  async CheckCredentialStatus(ctx: MallContext, arg: string): Promise<string> {
+    const f = request(arg);
+    const issuer = str(f, 'issuer', DID_RULE);
+    const listId = str(f, 'listId', ID_RULE);
+    const index = int(f, 'index', { max: 2 ** 31 });
+    const at = f.at === undefined ? txTimeMs(ctx) : instant(f, 'at');
+    const versions = await listByPrefix<StatusListVersion>(ctx, 'stlv', [issuer, listId]);
+    if (versions.length === 0) throw notFound('status list', `${listId} of ${issuer}`);
+    const inForce = versions.filter((v) => Date.parse(v.value.anchoredAt) <= at).pop()?.value;
+    if (!inForce) throw notFound('status list version', `of ${listId} at ${new Date(at).toISOString()}`);
+    let bit: 0 | 1 | null = null;
+    if (inForce.encodedList !== undefined) {
+      const value = bitAt(decodeList(inForce.encodedList), index);
+      if (value === undefined) throw inputError('index', `must be below the list length ${inForce.length ?? 0}`);
+      bit = value;
+    }
+    const status = bit === null ? 'unknown' : bit === 1 ? SET_STATUS[inForce.purpose] : 'valid';
+    return JSON.stringify({ index, at: new Date(at).toISOString(), status, bit, statusList: withoutList(inForce) });
+  }
+
+  /** `{ issuer, batchId, leaf, index, path }`: whether the RFC 9162 inclusion proof matches the anchored root. */
+  @Transaction(false)
+  @Returns('string')
+  async VerifyInclusion(ctx: MallContext, arg: string): Promise<string> {
+    const f = request(arg);
+    const issuer = str(f, 'issuer', DID_RULE);
+    const batchId = str(f, 'batchId', ID_RULE);
+    const leaf = Buffer.from(str(f, 'leaf', HEX), 'hex');
+    const index = int(f, 'index');
+    const path = asArray(f.path, 'path', { max: 64 }).map((p, i) => str({ [`path[${i}]`]: p }, `path[${i}]`, HEX64));
+    const batch = await getJson<CredentialBatch>(ctx, batchKey(ctx, issuer, batchId));
+    if (!batch) throw notFound('credential batch', `${batchId} of ${issuer}`);
+    const included = verifyInclusion(leaf, index, batch.size, path, batch.root);
+    return JSON.stringify({ included, batch });
+  }
+
+  /** `{ issuer, listId, version? }`: one anchored version (default: the latest) including the list when stored. */
+  @Transaction(false)
+  @Returns('string')
+  async GetStatusList(ctx: MallContext, arg: string): Promise<string> {
+    const f = request(arg);
+    const issuer = str(f, 'issuer', DID_RULE);
+    const listId = str(f, 'listId', ID_RULE);
+    const head = await getListHead(ctx, issuer, listId);
+    if (!head) throw notFound('status list', `${listId} of ${issuer}`);
+    const version = f.version === undefined ? head.version : int(f, 'version', { min: 1 });
+    const record = await getJson<StatusListVersion>(ctx, listVersionKey(ctx, issuer, listId, version));
+    if (!record) throw notFound('status list version', `${version} of ${listId}`);
+    return JSON.stringify(record);
+  }
+}

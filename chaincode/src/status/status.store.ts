@@ -1,0 +1,76 @@
+/** Records and keys of credential status: per issuer and list / batch, never a shared key. */
+import { Context } from 'fabric-contract-api';
+import { ChaincodeError } from '../common/errors';
+import { caller, requireOrgUser } from '../common/identity';
+import { getJson, key } from '../common/state';
+import { DidProof, verifyDidSignature, getDid } from '../dids/did.store';
+import { CHAINCODE_NAME } from '../dids/did.operation';
+
+export const PURPOSES = ['revocation', 'suspension'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+/** One anchored version of a status list; `encodedList` is absent when only the digest was anchored. */
+export interface StatusListVersion {
+  issuer: string;
+  listId: string;
+  purpose: Purpose;
+  version: number;
+  /** SHA-256 hex of the UTF-8 bytes of `encodedList`. */
+  digest: string;
+  encodedList?: string;
+  /** Number of entries, when the list itself is on the ledger. */
+  length?: number;
+  anchoredAt: string;
+  txId: string;
+}
+
+export interface CredentialBatch {
+  issuer: string;
+  batchId: string;
+  /** RFC 9162 Merkle tree head, hex. */
+  root: string;
+  size: number;
+  anchoredAt: string;
+  txId: string;
+}
+
+export function listKey(ctx: Context, issuer: string, listId: string): string {
+  return key(ctx, 'stl', issuer, listId);
+}
+
+export function listVersionKey(ctx: Context, issuer: string, listId: string, version: number): string {
+  return key(ctx, 'stlv', issuer, listId, String(version).padStart(10, '0'));
+}
+
+export function batchKey(ctx: Context, issuer: string, batchId: string): string {
+  return key(ctx, 'stb', issuer, batchId);
+}
+
+export async function getListHead(
+  ctx: Context,
+  issuer: string,
+  listId: string,
+): Promise<StatusListVersion | undefined> {
+  return getJson<StatusListVersion>(ctx, listKey(ctx, issuer, listId));
+}
+
+/** What the issuer signs (JCS) for each anchoring, bound to this channel and chaincode. */
+export function issuerPayload(ctx: Context, op: 'anchorStatusList' | 'anchorCredentialBatch', body: object): object {
+  return { op, channel: ctx.stub.getChannelID(), chaincode: CHAINCODE_NAME, ...body };
+}
+
+/**
+ * The submitter must be an organisation user and, when the issuer DID belongs to an
+ * organisation (a mall or merchant), of that organisation; the issuer must have signed
+ * `payload` with an `assertionMethod` key.
+ */
+export async function authorizeIssuer(ctx: Context, issuer: string, payload: object, proof: DidProof): Promise<string> {
+  requireOrgUser(ctx);
+  const record = await getDid(ctx, issuer);
+  const who = caller(ctx);
+  if (record?.ownerMsp !== undefined && record.ownerMsp !== who.mspId) {
+    throw new ChaincodeError('AUTH_FORBIDDEN', `${issuer} belongs to ${record.ownerMsp}; caller is ${who.mspId}`);
+  }
+  await verifyDidSignature(ctx, issuer, payload, proof, 'assertionMethod');
+  return who.mspId;
+}
