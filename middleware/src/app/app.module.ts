@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
@@ -22,12 +22,10 @@ import { LedgerBindingModule } from './ledger-binding.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Honours a sane incoming X-Request-Id, otherwise makes one; echoed in the response. */
-export function requestId(req: IncomingMessage, res: ServerResponse): string {
+/** Honours a sane incoming X-Request-Id, otherwise makes one (echoed in the response by createApp). */
+export function requestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
-  const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-  res.setHeader('x-request-id', id);
-  return id;
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 @Module({})
@@ -41,7 +39,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            genReqId: requestId,
+            genReqId: (req) => ((req as { id?: unknown }).id as string | undefined) ?? requestId(req),
             redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
             customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
           },

@@ -40,6 +40,8 @@ export interface LedgerConnection {
   /** Preferred peer first; the others are failover targets of the same org. */
   readonly peers: readonly PeerEndpointConfig[];
   readonly orderers: readonly PeerEndpointConfig[];
+  /** Every peer of every org on the channel: the legacy SDK without discovery must name endorsers itself. */
+  readonly channelPeers: readonly (PeerEndpointConfig & { readonly mspId: string })[];
 }
 
 export class NetworkFileError extends Error {
@@ -110,5 +112,6 @@ export function selectConnection(
     mspDir: org.users[select.user ?? 'client'],
     peers,
     orderers: d.orderers.map(node),
+    channelPeers: Object.values(d.orgs).flatMap((o) => o.peers.map((p) => ({ ...node(p), mspId: o.mspId }))),
   };
 }

@@ -24,11 +24,12 @@ export interface DeliveredEvent {
   createdAt: Date;
 }
 
-const CLAIM = `
+// A CTE so that the driver returns the rows (a bare UPDATE … RETURNING comes back as [rows, count]).
+const CLAIM = `WITH c AS (
   UPDATE webhook_subscriptions SET next_attempt_at = now() + make_interval(secs => $2::double precision / 1000)
   WHERE id IN (SELECT id FROM webhook_subscriptions WHERE status <> 'paused' AND next_attempt_at <= now()
                ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-  RETURNING id, url, secret, event_types, "offset"::text AS "offset", attempts`;
+  RETURNING id, url, secret, event_types, "offset"::text AS "offset", attempts) SELECT * FROM c`;
 const EVENTS = `SELECT seq::text AS seq, type, tx_id AS "txId", block_number::text AS "blockNumber", data, created_at AS "createdAt"
   FROM events WHERE seq > $1 ORDER BY seq LIMIT $2`;
 
