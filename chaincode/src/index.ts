@@ -4,7 +4,10 @@
  */
 import { InfoContract } from './info/info.contract';
 import { PointsContract } from './points/points.contract';
+import { DidContract } from './dids/did.contract';
+import { StatusContract } from './status/status.contract';
+import { DeviceContract } from './devices/device.contract';
 
-export { InfoContract, PointsContract };
+export { InfoContract, PointsContract, DidContract, StatusContract, DeviceContract };
 
-export const contracts: unknown[] = [InfoContract, PointsContract];
+export const contracts: unknown[] = [InfoContract, PointsContract, DidContract, StatusContract, DeviceContract];
