@@ -35,6 +35,25 @@ async function currentFor(ctx: MallContext, did: string, previousVersionId: stri
   return current;
 }
 
+function nextVersion(ctx: MallContext, current: DidRecord, document: DidDocument, deactivated: boolean): DidRecord {
+  return {
+    ...current,
+    document,
+    versionId: current.versionId + 1,
+    updated: txTimeIso(ctx),
+    deactivated,
+    txId: ctx.stub.getTxID(),
+  };
+}
+
+async function store(ctx: MallContext, record: DidRecord): Promise<void> {
+  const current = didKey(ctx, record.did);
+  const version = didVersionKey(ctx, record.did, record.versionId);
+  await put(ctx, 'did', current, record);
+  await put(ctx, 'didVersion', version, record);
+  await protectMallKeys(ctx, record, [current, version]);
+}
+
 /**
  * did:mallchain anchors: create, update and deactivate a DID document, each authorized by a
  * controller key's signature over the canonical operation, and resolve any stored version.
@@ -74,7 +93,7 @@ export class DidContract extends MallContract {
       ownerMsp,
       txId: ctx.stub.getTxID(),
     };
-    await this.store(ctx, record);
+    await store(ctx, record);
     return JSON.stringify({ did, versionId: '1', created: now });
   }
 
@@ -90,8 +109,8 @@ export class DidContract extends MallContract {
     const current = await currentFor(ctx, did, previousVersionId);
     authorizeChange(ctx, current);
     verifyOperation(operation(ctx, 'update', did, previousVersionId, { document }), current.document, proof);
-    const record = this.next(ctx, current, document, false);
-    await this.store(ctx, record);
+    const record = nextVersion(ctx, current, document, false);
+    await store(ctx, record);
     return JSON.stringify({ did, versionId: String(record.versionId), updated: record.updated });
   }
 
@@ -106,8 +125,8 @@ export class DidContract extends MallContract {
     const current = await currentFor(ctx, did, previousVersionId);
     authorizeChange(ctx, current);
     verifyOperation(operation(ctx, 'deactivate', did, previousVersionId), current.document, proof);
-    const record = this.next(ctx, current, current.document, true);
-    await this.store(ctx, record);
+    const record = nextVersion(ctx, current, current.document, true);
+    await store(ctx, record);
     return JSON.stringify({ did, versionId: String(record.versionId), deactivated: true });
   }
 
@@ -124,24 +143,5 @@ export class DidContract extends MallContract {
     if (f.versionId !== undefined) selector = { versionId: Number(versionIdOf(f, 'versionId')) };
     if (f.versionTime !== undefined) selector = { versionTime: instant(f, 'versionTime') };
     return JSON.stringify(await resolveDid(ctx, did, selector));
-  }
-
-  private next(ctx: MallContext, current: DidRecord, document: DidDocument, deactivated: boolean): DidRecord {
-    return {
-      ...current,
-      document,
-      versionId: current.versionId + 1,
-      updated: txTimeIso(ctx),
-      deactivated,
-      txId: ctx.stub.getTxID(),
-    };
-  }
-
-  private async store(ctx: MallContext, record: DidRecord): Promise<void> {
-    const current = didKey(ctx, record.did);
-    const version = didVersionKey(ctx, record.did, record.versionId);
-    await put(ctx, 'did', current, record);
-    await put(ctx, 'didVersion', version, record);
-    await protectMallKeys(ctx, record, [current, version]);
   }
 }
