@@ -13,7 +13,11 @@ async function deadPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
   return port;
 }
 
@@ -26,7 +30,10 @@ describe('GatewayLedger faults on the dev network', () => {
   it('fails over from an unreachable first peer to the next peer of the org and commits once', async () => {
     const real = conn.peers[0]!;
     const dead = { ...real, address: `127.0.0.1:${await deadPort()}` };
-    const ledger = await GatewayLedger.connect({ ...conn, peers: [dead, real] }, { retry: { maxAttempts: 3, sameTxAttempts: 3, backoffMs: 10, maxBackoffMs: 50 } });
+    const ledger = await GatewayLedger.connect(
+      { ...conn, peers: [dead, real] },
+      { retry: { maxAttempts: 3, sameTxAttempts: 3, backoffMs: 10, maxBackoffMs: 50 } },
+    );
     try {
       const id = uniqueId('failover');
       const r = await ledger.submit('info:PutNote', [JSON.stringify({ id, text: 'after failover' })]);
@@ -54,7 +61,9 @@ describe('GatewayLedger faults on the dev network', () => {
       retry: { maxAttempts: 1, sameTxAttempts: 2, backoffMs: 1, maxBackoffMs: 1 },
     });
     try {
-      const err = await ledger.submit('info:PutNote', [JSON.stringify({ id: uniqueId('slow'), text: 'x' })]).catch((e: unknown) => e);
+      const err = await ledger
+        .submit('info:PutNote', [JSON.stringify({ id: uniqueId('slow'), text: 'x' })])
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(LedgerTimeoutError);
       expect((err as LedgerTimeoutError).stage).toBe('endorse');
       expect((err as LedgerTimeoutError).txId).toMatch(/^[0-9a-f]{64}$/);
