@@ -155,6 +155,30 @@ describe('devices attestations', () => {
     await submit(batch(entry(counter, counter.did, 1, early)));
   });
 
+  it('reports statements anchored before a key compromise became known as untrusted', async () => {
+    await submit(
+      batch(
+        entry(counter, counter.did, 1, { periodStart: '2026-03-01T01:00:00Z', periodEnd: '2026-03-01T01:15:00Z' }),
+        entry(counter, counter.did, 2),
+      ),
+    );
+    const extra = { compromisedAt: '2026-03-01T01:30:00Z' };
+    await ledger.invoke(
+      contract,
+      'RotateDeviceKey',
+      [rotateRequest(counter.did, newKey(), 2, 'MallAMSP', extra)],
+      IDS.mallAAdmin,
+    );
+    expect(await verify(counter.did, 1, digestOf(`records ${counter.did} 1`))).toMatchObject({
+      match: true,
+      trusted: true,
+    });
+    expect(await verify(counter.did, 2, digestOf(`records ${counter.did} 2`))).toMatchObject({
+      match: true,
+      trusted: false,
+    });
+  });
+
   it('refuses a revoked device and reports its statements after the compromise time untrusted', async () => {
     const before = { periodStart: '2026-03-01T01:00:00Z', periodEnd: '2026-03-01T01:15:00Z' };
     await submit(batch(entry(counter, counter.did, 1, before), entry(counter, counter.did, 2)));
