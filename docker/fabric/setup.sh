@@ -21,7 +21,7 @@ join_orderers() {
   local i host admin list
   for i in "${ORDERERS[@]}"; do
     host=$(orderer_host "$i")
-    getent hosts "$host" >/dev/null || die "$host is not running: the ha profile needs COMPOSE_PROFILES=ha (it starts orderer1 and orderer2)"
+    retry 60 getent hosts "$host" >/dev/null || die "$host is not running: the ha profile needs COMPOSE_PROFILES=ha (it starts orderer1 and orderer2)"
     admin="$host:$(orderer_admin_port "$i")"
     # shellcheck disable=SC2046
     retry 120 osnadmin channel list -o "$admin" $(osnadmin_tls) >/tmp/channels.out 2>&1 || die "$host admin API did not answer: $(cat /tmp/channels.out)"
