@@ -4,6 +4,7 @@
  * @type {import('jest').Config}
  */
 module.exports = {
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'static',
@@ -20,7 +21,6 @@ module.exports = {
       testMatch: ['**/*.e2e.ts'],
       globalSetup: '<rootDir>/support/global-setup.ts',
       globalTeardown: '<rootDir>/support/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };
