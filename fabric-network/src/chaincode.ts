@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetworkError } from './errors';
 import { run, retry } from './exec';
@@ -22,6 +22,8 @@ export interface ChaincodeDefinition {
   readonly address: string;
   /** Signature policy given at approval, or undefined for the channel default (MAJORITY Endorsement). */
   readonly signaturePolicy?: string;
+  /** Digest of the built chaincode the server runs ({@link sourceDigest}). */
+  readonly codeDigest?: string;
 }
 
 export interface Committed {
@@ -33,6 +35,22 @@ export interface Committed {
 /** Version in chaincode/package.json: what `up` deploys. */
 export function sourceVersion(): string {
   return (JSON.parse(readFileSync(join(CHAINCODE_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Digest of the built chaincode (chaincode/dist and package.json). A CCaaS package holds only
+ * the server's address, so a code change is detected here and deployed as a new sequence,
+ * exactly like a version change.
+ */
+export function sourceDigest(): string {
+  const hash = createHash('sha256');
+  hash.update(readFileSync(join(CHAINCODE_DIR, 'package.json')));
+  const dist = join(CHAINCODE_DIR, 'dist');
+  const files = existsSync(dist)
+    ? (readdirSync(dist, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.js')).sort()
+    : [];
+  for (const f of files) hash.update(f).update(readFileSync(join(dist, f)));
+  return hash.digest('hex').slice(0, 16);
 }
 
 /**
@@ -251,7 +269,7 @@ export async function deploy(
   paths: NetworkPaths,
   t: Topology,
   channel: string,
-  want: { name: string; version: string; sequence: number; signaturePolicy?: string },
+  want: { name: string; version: string; sequence: number; signaturePolicy?: string; codeDigest?: string },
   progress: Progress,
 ): Promise<ChaincodeDefinition> {
   const label = `${want.name}_${want.version}_${want.sequence}`;

@@ -6,7 +6,9 @@ import {
   deploy,
   queryCommitted,
   readDefinition,
+  sourceDigest,
   sourceVersion,
+  stopServer,
   startServer,
 } from './chaincode';
 import { joinOrderer, joinPeer, peerHeight } from './channel';
@@ -170,20 +172,27 @@ export class Network {
     const committed = await queryCommitted(tools, this.paths, first, name, this.settings.channel);
     const recorded = readDefinition(this.paths);
     const version = sourceVersion();
-    if (committed && recorded && committed.sequence === recorded.sequence && committed.version === version) {
+    const codeDigest = sourceDigest();
+    const current = committed && recorded && committed.sequence === recorded.sequence;
+    if (current && committed.version === version && recorded.codeDigest === codeDigest) {
       await startServer(this.paths, recorded);
       return recorded;
     }
-    const sequence = (committed?.sequence ?? 0) + 1;
     if (!existsSync(CHAINCODE_DIR)) throw new NetworkError(`chaincode source not found at ${CHAINCODE_DIR}`);
-    return deploy(
+    const sequence = (committed?.sequence ?? 0) + 1;
+    if (committed)
+      this.progress(`chaincode changed since sequence ${committed.sequence}: upgrading to sequence ${sequence}`);
+    const def = await deploy(
       tools,
       this.paths,
       t,
       this.settings.channel,
-      { name, version, sequence, signaturePolicy: recorded?.signaturePolicy },
+      { name, version, sequence, signaturePolicy: recorded?.signaturePolicy, codeDigest },
       this.progress,
     );
+    // Blue/green: the old server kept serving until the new definition was committed.
+    if (recorded && recorded.sequence !== def.sequence) await stopServer(this.paths, recorded.sequence);
+    return def;
   }
 
   /** Ready means a transaction endorsed by every mall commits (gossip and discovery settle first). */
