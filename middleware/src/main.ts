@@ -12,6 +12,8 @@ async function main(): Promise<void> {
 
 main().catch((e: unknown) => {
   // Before the logger exists (bad configuration) the reason must still reach the operator.
-  process.stderr.write(`${e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.stderr.write(
+    `${e instanceof ConfigError ? e.message : e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+  );
   process.exit(1);
 });

@@ -33,7 +33,10 @@ describe('outbox crash safety', () => {
     const key = 'mck_crash_test_key_0123456789';
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
-    await pg.query(`INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'crash', 'x', $1, '{admin}')`, [hashKey(key)]);
+    await pg.query(
+      `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'crash', 'x', $1, '{admin}')`,
+      [hashKey(key)],
+    );
 
     const N = 300;
     const acks = await Promise.all(
@@ -71,7 +74,9 @@ describe('outbox crash safety', () => {
     expect(submitted).toHaveLength(N);
     expect(new Set(submitted)).toEqual(new Set(Array.from({ length: N }, (_, i) => `crash-${i}`)));
     const tracked = await pg.query(`SELECT tracking_id FROM intake_items WHERE status = 'committed'`);
-    expect(new Set(tracked.rows.map((r: { tracking_id: string }) => r.tracking_id))).toEqual(new Set(acks.map((a) => a.body.trackingId)));
+    expect(new Set(tracked.rows.map((r: { tracking_id: string }) => r.tracking_id))).toEqual(
+      new Set(acks.map((a) => a.body.trackingId)),
+    );
     await pg.end();
   });
 });

@@ -32,7 +32,12 @@ describe('notes: intake → outbox → ledger → projection → read', () => {
       const r = await t.app.inject({ url: '/v1/notes/n-1', headers: { 'x-api-key': admin } });
       return r.statusCode === 200 ? r.json<{ text: string; txId: string; source: string }>() : undefined;
     });
-    expect(cached).toMatchObject({ text: 'hello', txId: status.txId, source: 'cache', blockNumber: status.blockNumber });
+    expect(cached).toMatchObject({
+      text: 'hello',
+      txId: status.txId,
+      source: 'cache',
+      blockNumber: status.blockNumber,
+    });
 
     const fromLedger = await t.app.inject({ url: '/v1/notes/n-1?consistency=ledger', headers: { 'x-api-key': admin } });
     expect(fromLedger.json()).toMatchObject({ id: 'n-1', text: 'hello', writtenBy: 'MallAMSP', source: 'ledger' });

@@ -13,7 +13,10 @@ describe('health, metrics, OpenAPI, request IDs', () => {
   it('reports healthy when Postgres, the peer and the projection are fine, and names the peer when it is down', async () => {
     const ok = await t.app.inject({ url: '/health' });
     expect(ok.statusCode).toBe(200);
-    expect(ok.json()).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, peer: { status: 'up' }, projection: { status: 'up' } } });
+    expect(ok.json()).toMatchObject({
+      status: 'ok',
+      info: { database: { status: 'up' }, peer: { status: 'up' }, projection: { status: 'up' } },
+    });
     ledger.up = false;
     const down = await t.app.inject({ url: '/health' });
     ledger.up = true;
@@ -23,7 +26,12 @@ describe('health, metrics, OpenAPI, request IDs', () => {
 
   it('exposes Prometheus metrics for intake, outbox, submit latency, projection lag and HTTP', async () => {
     const admin = await t.key(['admin']);
-    const ack = await t.app.inject({ method: 'POST', url: '/v1/notes', headers: { 'x-api-key': admin }, payload: { id: 'm-1', text: 'x' } });
+    const ack = await t.app.inject({
+      method: 'POST',
+      url: '/v1/notes',
+      headers: { 'x-api-key': admin },
+      payload: { id: 'm-1', text: 'x' },
+    });
     const tracking = ack.json<{ trackingId: string }>().trackingId;
     await eventually(async () => {
       const s = await t.app.inject({ url: `/v1/intake/${tracking}`, headers: { 'x-api-key': admin } });
@@ -41,14 +49,27 @@ describe('health, metrics, OpenAPI, request IDs', () => {
     ]) {
       expect(res.body).toContain(name);
     }
-    expect(res.body).toMatch(/mallchain_http_request_duration_seconds_count\{method="POST",route="\/v1\/notes",status="202"\} 1/);
+    expect(res.body).toMatch(
+      /mallchain_http_request_duration_seconds_count\{method="POST",route="\/v1\/notes",status="202"\} 1/,
+    );
   });
 
   it('serves the OpenAPI document and Swagger UI', async () => {
     const json = await t.app.inject({ url: '/docs-json' });
     expect(json.statusCode).toBe(200);
-    const doc = json.json<{ paths: Record<string, unknown>; components: { securitySchemes: Record<string, unknown> } }>();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/notes', '/v1/notes/{id}', '/v1/intake/{trackingId}', '/v1/subscriptions', '/health']));
+    const doc = json.json<{
+      paths: Record<string, unknown>;
+      components: { securitySchemes: Record<string, unknown> };
+    }>();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/v1/notes',
+        '/v1/notes/{id}',
+        '/v1/intake/{trackingId}',
+        '/v1/subscriptions',
+        '/health',
+      ]),
+    );
     expect(doc.components.securitySchemes).toHaveProperty('apiKey');
     const ui = await t.app.inject({ url: '/docs' });
     expect(ui.statusCode).toBe(200);

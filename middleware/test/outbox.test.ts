@@ -8,21 +8,32 @@ describe('outbox batcher', () => {
   let admin: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ BATCH_SIZE: '10', BATCH_WAIT_MS: '30', BATCH_MAX_ATTEMPTS: '3', BATCH_BACKOFF_MS: '10' }, new FakeLedger());
+    t = await startTestApp(
+      { BATCH_SIZE: '10', BATCH_WAIT_MS: '30', BATCH_MAX_ATTEMPTS: '3', BATCH_BACKOFF_MS: '10' },
+      new FakeLedger(),
+    );
     admin = await t.key(['admin']);
   });
   afterAll(() => t.close());
 
   const post = async (id: string, text = 'x'): Promise<string> => {
-    const r = await t.app.inject({ method: 'POST', url: '/v1/notes', headers: { 'x-api-key': admin }, payload: { id, text } });
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/v1/notes',
+      headers: { 'x-api-key': admin },
+      payload: { id, text },
+    });
     return r.json<{ trackingId: string }>().trackingId;
   };
-  const status = (id: string): Promise<{ status: string; errorCode: string | null; lastError: string | null; attempts: number }> =>
+  const status = (
+    id: string,
+  ): Promise<{ status: string; errorCode: string | null; lastError: string | null; attempts: number }> =>
     t.app.inject({ url: `/v1/intake/${id}`, headers: { 'x-api-key': admin } }).then((r) => r.json());
-  const settled = (id: string) => eventually(async () => {
-    const s = await status(id);
-    return s.status === 'pending' ? undefined : s;
-  });
+  const settled = (id: string) =>
+    eventually(async () => {
+      const s = await status(id);
+      return s.status === 'pending' ? undefined : s;
+    });
 
   it('commits a burst in batches, each item exactly once, and empties the outbox', async () => {
     const ids = await Promise.all(Array.from({ length: 35 }, (_, i) => post(`burst-${i}`)));
@@ -43,9 +54,16 @@ describe('outbox batcher', () => {
       return Promise.resolve();
     };
     const s = await settled(await post('rejected-1'));
-    expect(s).toMatchObject({ status: 'dead', errorCode: 'NOTE_REFUSED', lastError: 'the chaincode said no', attempts: 1 });
+    expect(s).toMatchObject({
+      status: 'dead',
+      errorCode: 'NOTE_REFUSED',
+      lastError: 'the chaincode said no',
+      attempts: 1,
+    });
     expect(calls).toBe(1);
-    const events = (await t.db.query(`SELECT data FROM events WHERE type = 'intake.dead'`)) as { data: { naturalKey: string } }[];
+    const events = (await t.db.query(`SELECT data FROM events WHERE type = 'intake.dead'`)) as {
+      data: { naturalKey: string };
+    }[];
     expect(events.map((e) => e.data.naturalKey)).toContain('rejected-1');
     t.ledger.beforeSubmit = undefined;
   });
@@ -53,7 +71,8 @@ describe('outbox batcher', () => {
   it('retries transient failures with back-off and commits once the ledger recovers', async () => {
     let failures = 2;
     t.ledger.beforeSubmit = (_fn, args) => {
-      if (args[0]?.includes('flaky-1') && failures-- > 0) return Promise.reject(new LedgerTimeoutError('commitStatus', 'deadline passed'));
+      if (args[0]?.includes('flaky-1') && failures-- > 0)
+        return Promise.reject(new LedgerTimeoutError('commitStatus', 'deadline passed'));
       return Promise.resolve();
     };
     const s = await settled(await post('flaky-1'));
@@ -64,7 +83,9 @@ describe('outbox batcher', () => {
 
   it('gives up after BATCH_MAX_ATTEMPTS transient failures', async () => {
     t.ledger.beforeSubmit = (_fn, args) =>
-      args[0]?.includes('down-1') ? Promise.reject(new LedgerTimeoutError('endorse', 'peer unreachable')) : Promise.resolve();
+      args[0]?.includes('down-1')
+        ? Promise.reject(new LedgerTimeoutError('endorse', 'peer unreachable'))
+        : Promise.resolve();
     const s = await settled(await post('down-1'));
     expect(s.status).toBe('dead');
     expect(s.errorCode).toBe('RETRIES_EXHAUSTED');

@@ -11,12 +11,16 @@ describe('projection', () => {
   });
   afterAll(() => t.close());
 
-  const noteCount = async (): Promise<number> => ((await t.db.query('SELECT count(*)::int AS n FROM notes')) as { n: number }[])[0]!.n;
+  const noteCount = async (): Promise<number> =>
+    ((await t.db.query('SELECT count(*)::int AS n FROM notes')) as { n: number }[])[0]!.n;
 
   it('projects ledger events into ledger_state, the typed table and the event log, with the checkpoint', async () => {
-    for (let i = 0; i < 5; i++) await t.ledger.submit('info:PutNote', [JSON.stringify({ id: `p-${i}`, text: `v${i}` })]);
+    for (let i = 0; i < 5; i++)
+      await t.ledger.submit('info:PutNote', [JSON.stringify({ id: `p-${i}`, text: `v${i}` })]);
     await eventually(async () => ((await noteCount()) === 5 ? true : undefined));
-    const state = (await t.db.query(`SELECT id, data->>'text' AS text FROM ledger_state WHERE entity = 'note' ORDER BY id`)) as unknown[];
+    const state = (await t.db.query(
+      `SELECT id, data->>'text' AS text FROM ledger_state WHERE entity = 'note' ORDER BY id`,
+    )) as unknown[];
     expect(state).toEqual([0, 1, 2, 3, 4].map((i) => ({ id: `note/p-${i}`, text: `v${i}` })));
     const cp = await t.app.get(ProjectionService).checkpoint();
     expect(cp).toEqual({ blockNumber: t.ledger.height, txId: t.ledger.txs.at(-1)!.txId });
@@ -29,10 +33,14 @@ describe('projection', () => {
     // Replay everything again through the projector: every transaction is already in the event log.
     const results = [];
     const abort = new AbortController();
-    await t.ledger.chaincodeEvents(0n, async (e) => {
-      results.push(await projection.projector.apply(e));
-      if (e.txId === last.txId) abort.abort();
-    }, abort.signal);
+    await t.ledger.chaincodeEvents(
+      0n,
+      async (e) => {
+        results.push(await projection.projector.apply(e));
+        if (e.txId === last.txId) abort.abort();
+      },
+      abort.signal,
+    );
     expect(results.every((r) => !r.applied)).toBe(true);
     expect(await t.db.query(`SELECT count(*)::int AS n FROM events WHERE type = 'ledger.changes'`)).toEqual([{ n: 5 }]);
     projection.start();
@@ -61,7 +69,9 @@ describe('projection', () => {
     expect(report.equal).toBe(true);
     expect(report.eventsReplayed).toBe(6);
     expect(report.tables.map((x) => x.table).sort()).toEqual(['ledger_state', 'notes']);
-    const schemas = (await t.db.query(`SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`)) as { n: number }[];
+    const schemas = (await t.db.query(
+      `SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`,
+    )) as { n: number }[];
     expect(schemas[0]!.n).toBe(0);
   });
 
@@ -69,11 +79,20 @@ describe('projection', () => {
     await t.db.query(`UPDATE notes SET text = 'tampered' WHERE id = 'p-1'`);
     await t.db.query(`DELETE FROM ledger_state WHERE id = 'note/p-2'`);
     const admin = await t.key(['admin']);
-    const res = await t.app.inject({ method: 'POST', url: '/v1/admin/projection/rebuild', headers: { 'x-api-key': admin }, payload: {} });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/admin/projection/rebuild',
+      headers: { 'x-api-key': admin },
+      payload: {},
+    });
     expect(res.statusCode).toBe(200);
     const report = res.json<{ equal: boolean; tables: { table: string; onlyLive: number; onlyRebuilt: number }[] }>();
     expect(report.equal).toBe(false);
     expect(report.tables.find((x) => x.table === 'notes')).toEqual({ table: 'notes', onlyLive: 1, onlyRebuilt: 1 });
-    expect(report.tables.find((x) => x.table === 'ledger_state')).toEqual({ table: 'ledger_state', onlyLive: 0, onlyRebuilt: 1 });
+    expect(report.tables.find((x) => x.table === 'ledger_state')).toEqual({
+      table: 'ledger_state',
+      onlyLive: 0,
+      onlyRebuilt: 1,
+    });
   });
 });

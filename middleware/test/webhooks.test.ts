@@ -28,7 +28,11 @@ describe('webhooks', () => {
           res.writeHead(500).end();
           return;
         }
-        received.push({ body, signature: String(req.headers['x-mallchain-signature']), timestamp: String(req.headers['x-mallchain-timestamp']) });
+        received.push({
+          body,
+          signature: String(req.headers['x-mallchain-signature']),
+          timestamp: String(req.headers['x-mallchain-timestamp']),
+        });
         res.writeHead(204).end();
       });
     });
@@ -42,7 +46,8 @@ describe('webhooks', () => {
     await new Promise((r) => server.close(r));
   });
 
-  const seqs = (): string[] => received.flatMap((r) => (JSON.parse(r.body) as { events: { seq: string }[] }).events.map((e) => e.seq));
+  const seqs = (): string[] =>
+    received.flatMap((r) => (JSON.parse(r.body) as { events: { seq: string }[] }).events.map((e) => e.seq));
 
   it('delivers signed events at least once, retries a failing receiver, advances the offset and replays from an offset', async () => {
     const sub = await t.app.inject({
@@ -59,22 +64,34 @@ describe('webhooks', () => {
     await t.ledger.submit('info:PutNote', [JSON.stringify({ id: 'w-1', text: 'a' })]);
     await t.ledger.submit('info:PutNote', [JSON.stringify({ id: 'w-2', text: 'b' })]);
     await eventually(async () => (seqs().length >= 2 ? true : undefined)).catch(async (e: unknown) => {
-      throw new Error(`${String(e)}: ${JSON.stringify(await t.db.query('SELECT * FROM webhook_subscriptions'))} ${JSON.stringify(await t.db.query('SELECT seq, type FROM events'))}`);
+      throw new Error(
+        `${String(e)}: ${JSON.stringify(await t.db.query('SELECT * FROM webhook_subscriptions'))} ${JSON.stringify(await t.db.query('SELECT seq, type FROM events'))}`,
+      );
     });
     expect(failNext).toBe(0);
     for (const r of received) expect(verifyDelivery(secret, r.timestamp, r.body, r.signature)).toBe(true);
-    const events = received.flatMap((r) => (JSON.parse(r.body) as { events: { type: string; data: { changes: { id: string }[] } }[] }).events);
+    const events = received.flatMap(
+      (r) => (JSON.parse(r.body) as { events: { type: string; data: { changes: { id: string }[] } }[] }).events,
+    );
     expect(events.map((e) => e.data.changes[0]!.id)).toEqual(['note/w-1', 'note/w-2']);
     expect(events.every((e) => e.type === 'ledger.changes')).toBe(true);
 
     const view = await eventually(async () => {
-      const v = (await t.app.inject({ url: `/v1/subscriptions/${id}`, headers: { 'x-api-key': admin } })).json<{ offset: string; status: string }>();
+      const v = (await t.app.inject({ url: `/v1/subscriptions/${id}`, headers: { 'x-api-key': admin } })).json<{
+        offset: string;
+        status: string;
+      }>();
       return v.status === 'active' && v.offset === seqs().at(-1) ? v : undefined;
     });
     expect(view.status).toBe('active');
 
     const before = seqs().length;
-    const replay = await t.app.inject({ method: 'POST', url: `/v1/subscriptions/${id}/replay`, headers: { 'x-api-key': admin }, payload: { fromOffset: 0 } });
+    const replay = await t.app.inject({
+      method: 'POST',
+      url: `/v1/subscriptions/${id}/replay`,
+      headers: { 'x-api-key': admin },
+      payload: { fromOffset: 0 },
+    });
     expect(replay.statusCode).toBe(200);
     await eventually(async () => (seqs().length >= before + 2 ? true : undefined));
     expect(seqs().slice(before)).toEqual(seqs().slice(0, 2));

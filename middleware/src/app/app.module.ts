@@ -41,7 +41,8 @@ export class AppModule {
             level: config.logLevel,
             genReqId: (req) => ((req as { id?: unknown }).id as string | undefined) ?? requestId(req),
             redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
-            customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+            customLogLevel: (_req, res, err) =>
+              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
           },
         }),
         ThrottlerModule.forRoot([{ ttl: config.throttleTtlMs, limit: config.throttleLimit }]),

@@ -22,11 +22,14 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true) return true;
     const req = context.switchToHttp().getRequest<AuthedRequest>();
     const presented = presentedKey(req);
-    if (presented === undefined) throw new UnauthorizedError('missing API key: send X-Api-Key or Authorization: Bearer <key>');
+    if (presented === undefined)
+      throw new UnauthorizedError('missing API key: send X-Api-Key or Authorization: Bearer <key>');
     const principal = await this.keys.authenticate(presented);
     if (!principal) throw new UnauthorizedError('unknown or revoked API key');
     if (principal.mallMspId !== this.config.mallMspId) {
-      throw new ForbiddenError(`API key belongs to ${principal.mallMspId}; this middleware serves ${this.config.mallMspId}`);
+      throw new ForbiddenError(
+        `API key belongs to ${principal.mallMspId}; this middleware serves ${this.config.mallMspId}`,
+      );
     }
     const needed = this.reflector.getAllAndOverride<Scope[] | undefined>(SCOPES_KEY, targets) ?? [];
     const missing = needed.filter((s) => !principal.scopes.includes(s));

@@ -60,7 +60,10 @@ export class ApiKeysService {
   }
 
   async revoke(id: string): Promise<void> {
-    const res = await this.repo.update({ id, mallMspId: this.config.mallMspId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const res = await this.repo.update(
+      { id, mallMspId: this.config.mallMspId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
     if (res.affected !== 1) throw new NotFoundError('active API key', id);
     this.#cache.clear();
   }

@@ -49,7 +49,12 @@ function fromHttpException(e: HttpException): ErrorBody {
   const r = res as { message?: unknown; error?: unknown; details?: Record<string, unknown> };
   if (r.details !== undefined) {
     const down = Object.entries(r.details).filter(([, v]) => (v as { status?: string }).status !== 'up');
-    return { statusCode: status, error: 'UNHEALTHY', message: `down: ${down.map(([k]) => k).join(', ')}`, details: r.details };
+    return {
+      statusCode: status,
+      error: 'UNHEALTHY',
+      message: `down: ${down.map(([k]) => k).join(', ')}`,
+      details: r.details,
+    };
   }
   const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? e.message);
   return { statusCode: status, error: typeof r.error === 'string' ? r.error : e.name, message };

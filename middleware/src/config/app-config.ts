@@ -193,7 +193,9 @@ export function validateConfig(raw: Record<string, unknown>, names: ReadonlyMap<
 function flatten(errors: readonly ValidationError[], prefix: string, names: ReadonlyMap<string, string>): string[] {
   return errors.flatMap((e) => {
     const path = prefix + e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => `${names.get(path) ?? path}: ${stripProperty(m, e.property)}`);
+    const own = Object.values(e.constraints ?? {}).map(
+      (m) => `${names.get(path) ?? path}: ${stripProperty(m, e.property)}`,
+    );
     return [...own, ...flatten(e.children ?? [], `${path}.`, names)];
   });
 }

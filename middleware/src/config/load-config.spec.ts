@@ -38,7 +38,9 @@ describe('loadConfig', () => {
 
   it('names the variable of a wrong value', () => {
     expect(problems({ ...base, PORT: 'eighty' })).toEqual([expect.stringMatching(/^PORT: must/)]);
-    expect(problems({ ...base, MIGRATIONS_RUN: 'maybe' })).toEqual([expect.stringMatching(/^MIGRATIONS_RUN: .*boolean/)]);
+    expect(problems({ ...base, MIGRATIONS_RUN: 'maybe' })).toEqual([
+      expect.stringMatching(/^MIGRATIONS_RUN: .*boolean/),
+    ]);
     expect(problems({ ...base, DATABASE_URL: 'mysql://x' })).toEqual(['DATABASE_URL: must be a postgres:// URL']);
     expect(problems({ ...base, BATCH_SIZE: '0' })).toEqual([expect.stringMatching(/^BATCH_SIZE: /)]);
     expect(problems({ ...base, LEDGER_DRIVER: 'carrier-pigeon' })).toEqual([expect.stringMatching(/^LEDGER_DRIVER: /)]);

@@ -19,6 +19,10 @@ export class HealthController {
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.checks.database(), () => this.checks.peer(), () => this.checks.projectionLag()]);
+    return this.health.check([
+      () => this.checks.database(),
+      () => this.checks.peer(),
+      () => this.checks.projectionLag(),
+    ]);
   }
 }

@@ -28,9 +28,15 @@ export class HealthService {
   async projectionLag(): Promise<HealthIndicatorResult> {
     const session = this.indicators.check('projection');
     const s = await this.projection.status();
-    const details = { lagBlocks: s.lagBlocks, maxLagBlocks: this.config.projectionMaxLagBlocks, checkpoint: s.checkpoint };
-    if (this.config.workersEnabled && !s.running) return session.down({ ...details, message: s.lastError ?? 'listener not running' });
-    if (s.lagBlocks > this.config.projectionMaxLagBlocks) return session.down({ ...details, message: 'projection is behind' });
+    const details = {
+      lagBlocks: s.lagBlocks,
+      maxLagBlocks: this.config.projectionMaxLagBlocks,
+      checkpoint: s.checkpoint,
+    };
+    if (this.config.workersEnabled && !s.running)
+      return session.down({ ...details, message: s.lastError ?? 'listener not running' });
+    if (s.lagBlocks > this.config.projectionMaxLagBlocks)
+      return session.down({ ...details, message: 'projection is behind' });
     return session.up(details);
   }
 }

@@ -28,7 +28,9 @@ export interface WriterOptions {
 }
 
 export function contentHash(payload: unknown): string {
-  return createHash('sha256').update(canonicalize(payload) ?? 'null', 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalize(payload) ?? 'null', 'utf8')
+    .digest('hex');
 }
 
 const INSERT_ITEMS = `
@@ -91,13 +93,17 @@ export class GroupCommitWriter {
     const idOfKey = new Map(rows.map((r) => [keyOf(r.p.req), r]));
     for (const p of group) {
       const first = idOfKey.get(keyOf(p.req));
-      if (first?.p === p && inserted.has(first.id)) p.resolve({ trackingId: first.id, outcome: 'accepted', status: 'pending' });
-      else if (first && inserted.has(first.id)) settleAgainst(p, { tracking_id: first.id, content_hash: first.p.hash, status: 'pending' });
+      if (first?.p === p && inserted.has(first.id))
+        p.resolve({ trackingId: first.id, outcome: 'accepted', status: 'pending' });
+      else if (first && inserted.has(first.id))
+        settleAgainst(p, { tracking_id: first.id, content_hash: first.p.hash, status: 'pending' });
       else settleAgainst(p, existing.get(keyOf(p.req)));
     }
   }
 
-  async #transaction(rows: { p: Pending; id: string }[]): Promise<{ inserted: Set<string>; existing: Map<string, Existing> }> {
+  async #transaction(
+    rows: { p: Pending; id: string }[],
+  ): Promise<{ inserted: Set<string>; existing: Map<string, Existing> }> {
     return inTransaction(this.ds, async (qr) => {
       const ins = (await qr.query(INSERT_ITEMS, [
         rows.map((r) => r.id),
@@ -130,7 +136,10 @@ function keyOf(req: IntakeRequest): string {
 }
 
 /** A request whose key was already taken: same content is a duplicate, different content a conflict. */
-function settleAgainst(p: Pending, original: Pick<Existing, 'tracking_id' | 'content_hash' | 'status'> | undefined): void {
+function settleAgainst(
+  p: Pending,
+  original: Pick<Existing, 'tracking_id' | 'content_hash' | 'status'> | undefined,
+): void {
   if (!original) {
     p.reject(new UnavailableError(`intake: ${p.req.kind} ${p.req.naturalKey} could not be settled; retry`));
   } else if (original.content_hash !== p.hash) {

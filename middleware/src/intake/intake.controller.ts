@@ -13,7 +13,9 @@ export class IntakeController {
   /** Ledger status of an accepted item: pending, committed (with tx ID and block) or dead (with the reason). */
   @Get(':trackingId')
   @ApiOkResponse({ type: IntakeStatusDto })
-  status(@Param('trackingId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) trackingId: string): Promise<IntakeStatusView> {
+  status(
+    @Param('trackingId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) trackingId: string,
+  ): Promise<IntakeStatusView> {
     return this.intake.status(trackingId);
   }
 }

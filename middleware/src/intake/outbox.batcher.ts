@@ -9,7 +9,8 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number): nu
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(30, attempt - 1)));
 }
 
-type Outcome = { kind: 'committed'; value: Committed } | { kind: 'failed'; value: Failed } | { kind: 'retry'; value: Retry };
+type Outcome =
+  { kind: 'committed'; value: Committed } | { kind: 'failed'; value: Failed } | { kind: 'retry'; value: Retry };
 
 /**
  * Drains the outbox: claims batches (size/wait from configuration), submits each item to the
@@ -120,7 +121,10 @@ export class OutboxBatcher {
       const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
       const attempt = item.attempts + 1;
       if (attempt >= this.config.maxAttempts) {
-        return { kind: 'failed', value: { item, code: 'RETRIES_EXHAUSTED', reason: `after ${attempt} attempts: ${reason}` } };
+        return {
+          kind: 'failed',
+          value: { item, code: 'RETRIES_EXHAUSTED', reason: `after ${attempt} attempts: ${reason}` },
+        };
       }
       const delayMs = backoffDelay(attempt, this.config.backoffMs, this.config.maxBackoffMs);
       return { kind: 'retry', value: { item, reason, delayMs } };

@@ -121,7 +121,12 @@ export class OutboxStore {
     );
   }
 
-  async #events(qr: QueryRunner, type: string, data: readonly object[], txIds: readonly (string | null)[]): Promise<void> {
+  async #events(
+    qr: QueryRunner,
+    type: string,
+    data: readonly object[],
+    txIds: readonly (string | null)[],
+  ): Promise<void> {
     await lockEventLog(qr);
     await qr.query(
       `INSERT INTO events (type, tx_id, data) SELECT $1, t, d FROM unnest($2::text[], $3::jsonb[]) AS u(t, d)`,

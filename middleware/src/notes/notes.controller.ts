@@ -1,11 +1,11 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthedRequest } from '../auth/api-key.guard';
 import { RequireScopes } from '../auth/scopes';
 import { IntakeAckDto } from '../intake/dto/intake-status.dto';
 import type { IntakeAck } from '../intake/intake.types';
-import { CreateNoteDto, NoteDto, ReadQueryDto } from './dto/note.dto';
+import { BatchItemResultDto, CreateNoteDto, CreateNotesBatchDto, NoteDto, ReadQueryDto } from './dto/note.dto';
 import { NotesService } from './notes.service';
 
 @ApiTags('notes')
@@ -26,6 +26,14 @@ export class NotesController {
     const ack = await this.notes.put(dto, req.principal?.keyId);
     void reply.status(ack.outcome === 'accepted' ? 202 : 200);
     return ack;
+  }
+
+  /** 200 with one result per note, in request order; the batch is durable when answered. */
+  @Post('batch')
+  @HttpCode(200)
+  @ApiOkResponse({ type: BatchItemResultDto, isArray: true })
+  putMany(@Body() dto: CreateNotesBatchDto, @Req() req: AuthedRequest): Promise<BatchItemResultDto[]> {
+    return this.notes.putMany(dto.notes, req.principal?.keyId);
   }
 
   @Get(':id')

@@ -2,12 +2,12 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import type { Repository } from 'typeorm';
-import { NotFoundError } from '../common/errors';
+import { ConflictError, NotFoundError } from '../common/errors';
 import { IntakeService } from '../intake/intake.service';
 import type { IntakeAck } from '../intake/intake.types';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
 import { ProjectorRegistry } from '../projection/projector-registry';
-import type { CreateNoteDto, NoteDto } from './dto/note.dto';
+import type { BatchItemResultDto, CreateNoteDto, NoteDto } from './dto/note.dto';
 import { NoteEntity } from './note.entity';
 import { noteProjector } from './note.projector';
 
@@ -34,6 +34,17 @@ export class NotesService implements OnModuleInit {
       fn: 'info:PutNote',
       args: [canonicalize(request) ?? '{}'],
       apiKeyId,
+    });
+  }
+
+  /** Every note goes into the same group commit; one refused note (409) does not stop the others. */
+  async putMany(dtos: readonly CreateNoteDto[], apiKeyId: string | undefined): Promise<BatchItemResultDto[]> {
+    const settled = await Promise.allSettled(dtos.map((d) => this.put(d, apiKeyId)));
+    return settled.map((r, i) => {
+      const id = dtos[i]?.id ?? '';
+      if (r.status === 'fulfilled') return { id, outcome: r.value.outcome, trackingId: r.value.trackingId };
+      if (r.reason instanceof ConflictError) return { id, outcome: 'rejected', message: r.reason.message };
+      throw r.reason;
     });
   }
 

@@ -7,7 +7,8 @@ export class ProjectorRegistry {
   readonly #byEntity = new Map<string, EntityProjector>();
 
   register(projector: EntityProjector): void {
-    if (this.#byEntity.has(projector.entity)) throw new Error(`a projector for ${projector.entity} is already registered`);
+    if (this.#byEntity.has(projector.entity))
+      throw new Error(`a projector for ${projector.entity} is already registered`);
     this.#byEntity.set(projector.entity, projector);
   }
 

@@ -81,7 +81,13 @@ export class Projector {
         `INSERT INTO ${meta.schema}.ledger_state (entity, id, data, tx_id, block_number)
          SELECT e, i, d, $4, $5 FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS u(e, i, d)
          ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, tx_id = excluded.tx_id, block_number = excluded.block_number`,
-        [puts.map((c) => c.entity), puts.map((c) => c.id), puts.map((c) => JSON.stringify(c.data ?? null)), meta.txId, meta.blockNumber.toString()],
+        [
+          puts.map((c) => c.entity),
+          puts.map((c) => c.id),
+          puts.map((c) => JSON.stringify(c.data ?? null)),
+          meta.txId,
+          meta.blockNumber.toString(),
+        ],
       );
     }
     if (dels.length > 0) {

@@ -50,7 +50,9 @@ export class RebuildService {
     try {
       for (const t of tables) await this.ds.query(`CREATE TABLE ${s}."${t}" (LIKE public."${t}" INCLUDING ALL)`);
       const target = await this.projection.checkpoint();
-      const replayed = target ? await this.#replay(schema, target.blockNumber, target.txId ?? '', options.timeoutMs ?? 300_000) : 0;
+      const replayed = target
+        ? await this.#replay(schema, target.blockNumber, target.txId ?? '', options.timeoutMs ?? 300_000)
+        : 0;
       const cmp = [];
       for (const t of tables.filter((x) => x !== 'projection_checkpoint' && x !== 'events')) {
         cmp.push(await this.#compare(s, t, target?.blockNumber));

@@ -87,9 +87,11 @@ export class WebhookDispatcher {
     const error = await this.#post(sub, wanted);
     this.metrics.webhookDeliveries.inc({ result: error === undefined ? 'ok' : 'failed' });
     if (error === undefined) {
-      await this.#update(sub, `"offset" = $3, attempts = 0, status = 'active', last_error = NULL, last_delivered_at = now(), next_attempt_at = now()`, [
-        last.seq,
-      ]);
+      await this.#update(
+        sub,
+        `"offset" = $3, attempts = 0, status = 'active', last_error = NULL, last_delivered_at = now(), next_attempt_at = now()`,
+        [last.seq],
+      );
     } else {
       const delay = backoffDelay(sub.attempts + 1, this.config.backoffMs, this.config.maxBackoffMs);
       await this.#update(
@@ -103,7 +105,11 @@ export class WebhookDispatcher {
 
   /** Only if nobody moved the offset meanwhile (a replay request wins over an in-flight delivery). */
   async #update(sub: DueSubscription, set: string, params: unknown[]): Promise<void> {
-    await this.ds.query(`UPDATE webhook_subscriptions SET ${set} WHERE id = $1 AND "offset" = $2`, [sub.id, sub.offset, ...params]);
+    await this.ds.query(`UPDATE webhook_subscriptions SET ${set} WHERE id = $1 AND "offset" = $2`, [
+      sub.id,
+      sub.offset,
+      ...params,
+    ]);
   }
 
   async #post(sub: DueSubscription, events: readonly DeliveredEvent[]): Promise<string | undefined> {

@@ -9,10 +9,14 @@ export interface ChildApp {
 
 /** Starts test/support/app-process.ts in its own node process and waits for it to listen. */
 export function startChildApp(env: Record<string, string>, timeoutMs = 30_000): Promise<ChildApp> {
-  const proc = spawn(process.execPath, ['-r', path.join(__dirname, 'ts-register.js'), path.join(__dirname, 'app-process.ts')], {
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['-r', path.join(__dirname, 'ts-register.js'), path.join(__dirname, 'app-process.ts')],
+    {
+      env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';

@@ -67,9 +67,11 @@ export class FakeLedger implements LedgerPort {
   }
 
   evaluate(fn: string, args: readonly string[]): Promise<Uint8Array> {
-    if (fn !== 'info:GetNote') return Promise.reject(new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`));
+    if (fn !== 'info:GetNote')
+      return Promise.reject(new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`));
     const note = this.#state.get(`note/${args[0] ?? ''}`);
-    if (note === undefined) return Promise.reject(new ChaincodeRejectedError('NOT_FOUND', `note ${args[0] ?? ''} does not exist`));
+    if (note === undefined)
+      return Promise.reject(new ChaincodeRejectedError('NOT_FOUND', `note ${args[0] ?? ''} does not exist`));
     return Promise.resolve(Buffer.from(JSON.stringify(note)));
   }
 
@@ -128,17 +130,28 @@ export class FakeLedger implements LedgerPort {
     } catch {
       throw new ChaincodeRejectedError('INPUT_INVALID', 'request: must be JSON');
     }
-    if (typeof req.id !== 'string' || req.id === '') throw new ChaincodeRejectedError('INPUT_INVALID', 'id: must not be empty');
-    if (typeof req.text !== 'string' || req.text.length > 1024) throw new ChaincodeRejectedError('INPUT_INVALID', 'text: must have at most 1024 characters');
+    if (typeof req.id !== 'string' || req.id === '')
+      throw new ChaincodeRejectedError('INPUT_INVALID', 'id: must not be empty');
+    if (typeof req.text !== 'string' || req.text.length > 1024)
+      throw new ChaincodeRejectedError('INPUT_INVALID', 'text: must have at most 1024 characters');
     return JSON.stringify({ id: req.id, text: req.text });
   }
 
   #apply(tx: Tx): void {
     const req = JSON.parse(tx.args[0] ?? '{}') as { id: string; text: string };
-    const note = { id: req.id, text: req.text, writtenBy: this.mspId, writtenAt: new Date(Date.UTC(2026, 0, 1, 0, 0, this.txs.length)).toISOString() };
+    const note = {
+      id: req.id,
+      text: req.text,
+      writtenBy: this.mspId,
+      writtenAt: new Date(Date.UTC(2026, 0, 1, 0, 0, this.txs.length)).toISOString(),
+    };
     this.txs.push(tx);
     this.#state.set(`note/${req.id}`, note);
-    const payload = { changes: [{ data: note, entity: 'note', id: `note/${req.id}`, op: 'put' }], fn: 'PutNote', txId: tx.txId };
+    const payload = {
+      changes: [{ data: note, entity: 'note', id: `note/${req.id}`, op: 'put' }],
+      fn: 'PutNote',
+      txId: tx.txId,
+    };
     this.#events.push({
       blockNumber: BigInt(tx.blockNumber),
       txId: tx.txId,

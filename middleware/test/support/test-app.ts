@@ -56,11 +56,10 @@ export async function startTestApp(extra: Record<string, string> = {}, ledger = 
       // A key of another mall cannot be made through the service; plant one as if copied from mall B's database.
       const key = `mck_other_${Math.random().toString(36).slice(2)}`;
       const { hashKey } = await import('../../src/auth/api-keys.service');
-      await db.query(`INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ($1, 'other', 'x', $2, $3)`, [
-        mall,
-        hashKey(key),
-        scopes,
-      ]);
+      await db.query(
+        `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ($1, 'other', 'x', $2, $3)`,
+        [mall, hashKey(key), scopes],
+      );
       return key;
     },
     close: async () => {

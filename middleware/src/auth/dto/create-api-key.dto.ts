@@ -1,5 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+} from 'class-validator';
 import { SCOPES, type Scope } from '../scopes';
 
 export class CreateApiKeyDto {
@@ -16,7 +26,10 @@ export class CreateApiKeyDto {
   @IsIn(SCOPES, { each: true })
   scopes!: Scope[];
 
-  @ApiPropertyOptional({ example: 'MallAMSP', description: 'Defaults to the mall this middleware serves; any other is refused' })
+  @ApiPropertyOptional({
+    example: 'MallAMSP',
+    description: 'Defaults to the mall this middleware serves; any other is refused',
+  })
   @IsOptional()
   @Matches(/^[A-Za-z0-9.-]{1,64}$/, { message: 'mallMspId must be an MSP ID such as MallAMSP' })
   mallMspId?: string;

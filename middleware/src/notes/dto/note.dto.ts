@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  ValidateNested,
+} from 'class-validator';
 
 /** Same rules as the chaincode's `info:PutNote`, so a bad note is refused before it is stored. */
 export class CreateNoteDto {
@@ -30,4 +41,22 @@ export class NoteDto {
   @ApiPropertyOptional({ description: 'absent when read from the ledger' }) txId?: string;
   @ApiPropertyOptional({ description: 'absent when read from the ledger' }) blockNumber?: string;
   @ApiProperty({ enum: ['cache', 'ledger'] }) source!: 'cache' | 'ledger';
+}
+
+/** Up to 1,000 notes in one request (how a POS uploads receipts): each is accepted or refused on its own. */
+export class CreateNotesBatchDto {
+  @ApiProperty({ type: CreateNoteDto, isArray: true, maxItems: 1000 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(1000)
+  @ValidateNested({ each: true })
+  @Type(() => CreateNoteDto)
+  notes!: CreateNoteDto[];
+}
+
+export class BatchItemResultDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: ['accepted', 'duplicate', 'rejected'] }) outcome!: 'accepted' | 'duplicate' | 'rejected';
+  @ApiPropertyOptional({ format: 'uuid' }) trackingId?: string;
+  @ApiPropertyOptional() message?: string;
 }
