@@ -47,7 +47,9 @@ export function sourceDigest(): string {
   hash.update(readFileSync(join(CHAINCODE_DIR, 'package.json')));
   const dist = join(CHAINCODE_DIR, 'dist');
   const files = existsSync(dist)
-    ? (readdirSync(dist, { recursive: true, encoding: 'utf8' }) as string[]).filter((f) => f.endsWith('.js')).sort()
+    ? readdirSync(dist, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.js'))
+        .sort()
     : [];
   for (const f of files) hash.update(f).update(readFileSync(join(dist, f)));
   return hash.digest('hex').slice(0, 16);

@@ -164,34 +164,39 @@ export class Network {
     for (const m of t.malls) await waitForPort(m.peer.port, 30_000, m.peer.host, this.paths.log(m.peer.host));
   }
 
-  /** Deploys when nothing is committed or the source version changed; else restarts the server if needed. */
+  /** Deploys when nothing is committed or the chaincode changed; else (re)starts its server. */
   private async ensureChaincode(tools: FabricTools, t: Topology): Promise<ChaincodeDefinition> {
     const first = t.malls[0];
     if (!first) throw new NetworkError('no mall organisation in the network');
+    if (!existsSync(CHAINCODE_DIR)) throw new NetworkError(`chaincode source not found at ${CHAINCODE_DIR}`);
     const name = this.settings.chaincodeName;
     const committed = await queryCommitted(tools, this.paths, first, name, this.settings.channel);
     const recorded = readDefinition(this.paths);
-    const version = sourceVersion();
-    const codeDigest = sourceDigest();
-    const current = committed && recorded && committed.sequence === recorded.sequence;
-    if (current && committed.version === version && recorded.codeDigest === codeDigest) {
+    const want = { name, version: sourceVersion(), codeDigest: sourceDigest() };
+    if (recorded && isCurrent(committed, recorded, want)) {
       await startServer(this.paths, recorded);
       return recorded;
     }
-    if (!existsSync(CHAINCODE_DIR)) throw new NetworkError(`chaincode source not found at ${CHAINCODE_DIR}`);
-    const sequence = (committed?.sequence ?? 0) + 1;
-    if (committed)
-      this.progress(`chaincode changed since sequence ${committed.sequence}: upgrading to sequence ${sequence}`);
+    return this.upgrade(tools, t, { ...want, sequence: (committed?.sequence ?? 0) + 1 }, recorded);
+  }
+
+  /** Deploys a new sequence; the old server keeps serving until the new definition is committed. */
+  private async upgrade(
+    tools: FabricTools,
+    t: Topology,
+    want: { name: string; version: string; codeDigest: string; sequence: number },
+    previous: ChaincodeDefinition | undefined,
+  ): Promise<ChaincodeDefinition> {
+    if (want.sequence > 1) this.progress(`chaincode changed since sequence ${want.sequence - 1}: upgrading`);
     const def = await deploy(
       tools,
       this.paths,
       t,
       this.settings.channel,
-      { name, version, sequence, signaturePolicy: recorded?.signaturePolicy, codeDigest },
+      { ...want, signaturePolicy: previous?.signaturePolicy },
       this.progress,
     );
-    // Blue/green: the old server kept serving until the new definition was committed.
-    if (recorded && recorded.sequence !== def.sequence) await stopServer(this.paths, recorded.sequence);
+    if (previous && previous.sequence !== def.sequence) await stopServer(this.paths, previous.sequence);
     return def;
   }
 
@@ -244,6 +249,19 @@ export class Network {
     }
     return { home: this.paths.home, channel: this.settings.channel, processes, heights, chaincode: committed };
   }
+}
+
+/** The committed definition is the one recorded here, for the same version and build. */
+function isCurrent(
+  committed: { sequence: number; version: string } | undefined,
+  recorded: ChaincodeDefinition,
+  want: { version: string; codeDigest: string },
+): boolean {
+  return (
+    committed?.sequence === recorded.sequence &&
+    committed.version === want.version &&
+    recorded.codeDigest === want.codeDigest
+  );
 }
 
 export interface StatusReport {
