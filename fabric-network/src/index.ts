@@ -1,4 +1,5 @@
 /** Programmatic API of the network tooling (used by tests and the admin CLI). */
+export * from './admin';
 export * from './chaincode';
 export * from './description';
 export * from './errors';

@@ -4,6 +4,7 @@
  * Settings come from MALLCHAIN_PROFILE, MALLCHAIN_PORT_BASE, MALLCHAIN_HOME, MALLCHAIN_CHANNEL.
  */
 import { NetworkError } from '../errors';
+import { runAdmin } from './admin';
 import { ensureFabric } from '../fabric';
 import { Network } from '../network';
 import { stderrProgress } from '../progress';
@@ -17,6 +18,8 @@ commands:
   down [--purge]   stop every process of the network; --purge also deletes its data
   status           processes, channel heights and the committed chaincode
   install-fabric   build (or find cached) Fabric binaries
+  admin …          consortium administration (channels, malls, signatures, chaincode, identities):
+                   \`mallchain admin help\`
 
 settings (environment): MALLCHAIN_PROFILE=dev|ha  MALLCHAIN_PORT_BASE=7000
                         MALLCHAIN_HOME=<dir>  MALLCHAIN_CHANNEL=mallchannel`;
@@ -56,7 +59,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
+function entry(argv: string[]): Promise<number> {
+  return argv[0] === 'admin' ? runAdmin(argv.slice(1), stderrProgress('mallchain admin')) : main(argv);
+}
+
+entry(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

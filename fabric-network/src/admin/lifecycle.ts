@@ -1,0 +1,187 @@
+/**
+ * Chaincode lifecycle across the consortium: state per org, upgrade to a new sequence (and
+ * version), endorsement policy change. The new sequence gets its own CCaaS server (blue);
+ * the previous one (green) stops once the new definition has served a transaction.
+ */
+import {
+  ChaincodeDefinition,
+  Committed,
+  allPeersArgs,
+  deploy,
+  queryCommitted,
+  readDefinition,
+  sourceVersion,
+  stopServer,
+} from '../chaincode';
+import { describe, writeDescription } from '../description';
+import { retry, run } from '../exec';
+import { ordererArgs, peerAdminEnv } from '../nodes';
+import { AdminContext } from './context';
+import { AdminError } from './errors';
+
+export interface OrgChaincodeState {
+  readonly mspId: string;
+  readonly installed: readonly { packageId: string; label: string }[];
+  /** Latest definition this org approved, if any. */
+  readonly approved: { sequence: number; version: string; packageId: string } | null;
+}
+
+export interface ChaincodeStatus {
+  readonly channel: string;
+  readonly name: string;
+  readonly committed: Committed | null;
+  readonly orgs: readonly OrgChaincodeState[];
+}
+
+async function peerJson(ctx: AdminContext, mspId: string, args: string[]): Promise<unknown> {
+  const m = ctx.topology.malls.find((x) => x.mspId === mspId);
+  if (!m) throw new AdminError('NOT_FOUND', `${mspId} is not a mall of this network`);
+  const { stdout } = await run(ctx.tools.bin('peer'), args, { env: peerAdminEnv(ctx.tools, ctx.paths, m) });
+  return JSON.parse(stdout || '{}') as unknown;
+}
+
+async function approvedBy(
+  ctx: AdminContext,
+  mspId: string,
+  channel: string,
+  name: string,
+): Promise<OrgChaincodeState['approved']> {
+  try {
+    const body = (await peerJson(ctx, mspId, [
+      'lifecycle',
+      'chaincode',
+      'queryapproved',
+      '-C',
+      channel,
+      '-n',
+      name,
+      '-O',
+      'json',
+    ])) as { sequence: number; version: string; source?: { Type?: { LocalPackage?: { package_id?: string } } } };
+    return {
+      sequence: body.sequence,
+      version: body.version,
+      packageId: body.source?.Type?.LocalPackage?.package_id ?? '',
+    };
+  } catch (e) {
+    if (/not found|does not exist|could not fetch/i.test((e as Error).message)) return null;
+    throw e;
+  }
+}
+
+/** Installed packages, approved and committed definitions for every mall of the network. */
+export async function chaincodeStatus(ctx: AdminContext, channel: string): Promise<ChaincodeStatus> {
+  const name = ctx.settings.chaincodeName;
+  const first = ctx.topology.malls[0];
+  if (!first) throw new AdminError('NOT_FOUND', 'the network has no mall');
+  const committed = (await queryCommitted(ctx.tools, ctx.paths, first, name, channel)) ?? null;
+  const orgs: OrgChaincodeState[] = [];
+  for (const m of ctx.topology.malls) {
+    const inst = (await peerJson(ctx, m.mspId, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'])) as {
+      installed_chaincodes?: { package_id: string; label: string }[];
+    };
+    orgs.push({
+      mspId: m.mspId,
+      installed: (inst.installed_chaincodes ?? []).map((c) => ({ packageId: c.package_id, label: c.label })),
+      approved: await approvedBy(ctx, m.mspId, channel, name),
+    });
+  }
+  return { channel, name, committed, orgs };
+}
+
+const PRINCIPAL = /'([A-Za-z0-9.-]+)\.(member|admin|client|peer|orderer)'/g;
+const VERSION = /^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$/;
+
+/** Refuses a signature policy that is not AND/OR/OutOf over principals of this network's malls. */
+export function validateSignaturePolicy(policy: string, mspIds: readonly string[]): void {
+  if (!/^(AND|OR|OutOf)\(.*\)$/.test(policy.trim()))
+    throw new AdminError('INVALID_INPUT', `signature policy ${policy} must be AND(...), OR(...) or OutOf(n, ...)`);
+  const principals = [...policy.matchAll(PRINCIPAL)];
+  if (principals.length === 0)
+    throw new AdminError('INVALID_INPUT', `signature policy ${policy} names no principal such as 'MallAMSP.peer'`);
+  const unknown = principals.map((p) => p[1] ?? '').filter((id) => !mspIds.includes(id));
+  if (unknown.length > 0)
+    throw new AdminError(
+      'INVALID_INPUT',
+      `signature policy ${policy} names ${[...new Set(unknown)].join(', ')}, not a mall of the channel (${mspIds.join(', ')})`,
+    );
+}
+
+export interface UpgradeOptions {
+  /** Defaults to the version in chaincode/package.json. */
+  readonly version?: string;
+  /** A signature policy; null returns to the channel default; undefined keeps the current one. */
+  readonly signaturePolicy?: string | null;
+}
+
+export interface UpgradeResult {
+  readonly previous: { sequence: number; version: string };
+  readonly definition: ChaincodeDefinition;
+}
+
+/** Runs one transaction endorsed by every mall, proving the new definition serves requests. */
+async function probe(ctx: AdminContext, channel: string, def: ChaincodeDefinition): Promise<void> {
+  const first = ctx.topology.malls[0];
+  if (!first) return;
+  const note = JSON.stringify({ id: `upgrade-${def.sequence}`, text: `upgraded to ${def.label}` });
+  const args = [
+    'chaincode',
+    'invoke',
+    ...ordererArgs(ctx.paths, ctx.topology),
+    '-C',
+    channel,
+    '-n',
+    def.name,
+    ...allPeersArgs(ctx.paths, ctx.topology.malls),
+    '--waitForEvent',
+    '-c',
+    JSON.stringify({ function: 'info:PutNote', Args: [note] }),
+  ];
+  await retry(() => run(ctx.tools.bin('peer'), args, { env: peerAdminEnv(ctx.tools, ctx.paths, first) }), 60_000, 2000);
+}
+
+/** New sequence: package, install everywhere, every mall approves, readiness check, commit. */
+export async function upgradeChaincode(ctx: AdminContext, opts: UpgradeOptions): Promise<UpgradeResult> {
+  const channel = ctx.settings.channel;
+  const first = ctx.topology.malls[0];
+  if (!first) throw new AdminError('NOT_FOUND', 'the network has no mall');
+  const version = opts.version ?? sourceVersion();
+  if (!VERSION.test(version))
+    throw new AdminError('INVALID_INPUT', `version ${version} must be letters, digits, dots, dashes (at most 64)`);
+  const committed = await queryCommitted(ctx.tools, ctx.paths, first, ctx.settings.chaincodeName, channel);
+  if (!committed)
+    throw new AdminError(
+      'NOT_FOUND',
+      `chaincode ${ctx.settings.chaincodeName} is not committed on ${channel}: run \`mallchain up\` first`,
+    );
+  const recorded = readDefinition(ctx.paths);
+  const signaturePolicy =
+    opts.signaturePolicy === undefined ? recorded?.signaturePolicy : (opts.signaturePolicy ?? undefined);
+  if (signaturePolicy)
+    validateSignaturePolicy(
+      signaturePolicy,
+      ctx.topology.malls.map((m) => m.mspId),
+    );
+  const def = await deploy(
+    ctx.tools,
+    ctx.paths,
+    ctx.topology,
+    channel,
+    { name: ctx.settings.chaincodeName, version, sequence: committed.sequence + 1, signaturePolicy },
+    ctx.progress,
+  );
+  await probe(ctx, channel, def);
+  ctx.progress(`sequence ${def.sequence} served a transaction endorsed by every mall`);
+  if (await stopServerOf(ctx, committed.sequence))
+    ctx.progress(`stopped the chaincode server of sequence ${committed.sequence}`);
+  writeDescription(ctx.paths, describe(ctx.paths, ctx.topology, ctx.tools.version, channel, def));
+  return { previous: { sequence: committed.sequence, version: committed.version }, definition: def };
+}
+
+async function stopServerOf(ctx: AdminContext, sequence: number): Promise<boolean> {
+  // Sequences share a port every 50 upgrades; never stop the one that now serves.
+  const recorded = readDefinition(ctx.paths);
+  if (recorded?.sequence === sequence) return false;
+  await stopServer(ctx.paths, sequence);
+  return true;
+}
