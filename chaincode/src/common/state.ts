@@ -34,6 +34,8 @@ export function readableKey(ctx: Context, compositeKey: string): string {
   return [objectType, ...attributes].join('/');
 }
 
+// The caller names the stored type: state holds JSON that this chaincode wrote itself.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export async function getJson<T>(ctx: Context, stateKey: string): Promise<T | undefined> {
   const bytes = await ctx.stub.getState(stateKey);
   if (bytes.length === 0) return undefined;
