@@ -34,8 +34,7 @@ export function readableKey(ctx: Context, compositeKey: string): string {
   return [objectType, ...attributes].join('/');
 }
 
-// The caller names the stored type: state holds JSON that this chaincode wrote itself.
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+/** Reads a JSON value; the caller names its type (state holds only what this chaincode wrote). */
 export async function getJson<T>(ctx: Context, stateKey: string): Promise<T | undefined> {
   const bytes = await ctx.stub.getState(stateKey);
   if (bytes.length === 0) return undefined;
@@ -57,8 +56,14 @@ export async function remove(ctx: MallContext, entity: string, stateKey: string)
   ctx.changes.push({ entity, id: readableKey(ctx, stateKey), op: 'delete' });
 }
 
-/** All values under a composite-key prefix, in key order. */
-export async function listByPrefix<T>(ctx: Context, objectType: string, parts: string[], limit = 10_000): Promise<{ key: string; value: T }[]> {
+/** All values under a composite-key prefix, in key order; the caller names their type. */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+export async function listByPrefix<T>(
+  ctx: Context,
+  objectType: string,
+  parts: string[],
+  limit = 10_000,
+): Promise<{ key: string; value: T }[]> {
   const out: { key: string; value: T }[] = [];
   const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, parts);
   try {
