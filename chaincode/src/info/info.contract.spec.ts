@@ -15,10 +15,18 @@ describe('InfoContract', () => {
   });
 
   it('writes a note, reads it back and emits one change event', async () => {
-    const put = await ledger.invoke<{ writtenBy: string }>(contract, 'PutNote', ['{"id":"n1","text":"hello"}'], IDS.mallAClient);
+    const put = await ledger.invoke<{ writtenBy: string }>(
+      contract,
+      'PutNote',
+      ['{"id":"n1","text":"hello"}'],
+      IDS.mallAClient,
+    );
     expect(put.result.writtenBy).toBe('MallAMSP');
     expect(put.event?.name).toBe('mallchain.changes');
-    expect(put.event?.payload).toMatchObject({ fn: 'PutNote', changes: [{ entity: 'note', id: 'note/n1', op: 'put' }] });
+    expect(put.event?.payload).toMatchObject({
+      fn: 'PutNote',
+      changes: [{ entity: 'note', id: 'note/n1', op: 'put' }],
+    });
     const got = await ledger.invoke<{ text: string; writtenAt: string }>(contract, 'GetNote', ['n1'], IDS.mallBClient);
     expect(got.result.text).toBe('hello');
     expect(got.result.writtenAt).toBe('2026-03-01T02:00:00.000Z');
@@ -29,19 +37,27 @@ describe('InfoContract', () => {
     ['an array', '[]', 'INPUT_INVALID: request: must be a JSON object'],
     ['a missing id', '{"text":"x"}', 'INPUT_INVALID: id: must be a string'],
     ['an id with a space', '{"id":"bad id","text":"x"}', 'INPUT_INVALID: id: may contain only'],
-    ['an oversized text', JSON.stringify({ id: 'n', text: 'x'.repeat(1025) }), 'INPUT_INVALID: text: must have at most 1024 characters'],
+    [
+      'an oversized text',
+      JSON.stringify({ id: 'n', text: 'x'.repeat(1025) }),
+      'INPUT_INVALID: text: must have at most 1024 characters',
+    ],
   ])('refuses %s and writes nothing', async (_label, arg, message) => {
     await expect(ledger.invoke(contract, 'PutNote', [arg], IDS.mallAClient)).rejects.toThrow(message);
     expect(ledger.state.size).toBe(0);
   });
 
   it('refuses identities without an org role', async () => {
-    await expect(ledger.invoke(contract, 'PutNote', ['{"id":"n1","text":"x"}'], IDS.unknown)).rejects.toThrow('AUTH_ROLE');
+    await expect(ledger.invoke(contract, 'PutNote', ['{"id":"n1","text":"x"}'], IDS.unknown)).rejects.toThrow(
+      'AUTH_ROLE',
+    );
     expect(ledger.state.size).toBe(0);
   });
 
   it('answers NOT_FOUND for a missing note and INPUT_INVALID for an empty id', async () => {
-    await expect(ledger.invoke(contract, 'GetNote', ['nope'], IDS.mallAClient)).rejects.toThrow('NOT_FOUND: note nope does not exist');
+    await expect(ledger.invoke(contract, 'GetNote', ['nope'], IDS.mallAClient)).rejects.toThrow(
+      'NOT_FOUND: note nope does not exist',
+    );
     await expect(ledger.invoke(contract, 'GetNote', [''], IDS.mallAClient)).rejects.toThrow('INPUT_INVALID: id');
   });
 });
