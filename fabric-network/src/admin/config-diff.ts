@@ -93,6 +93,17 @@ export function analyzeUpdate(current: ConfigGroup, update: ConfigUpdate): Updat
   };
 }
 
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Paths of the leaves that differ between two JSON values (objects are descended into). */
+export function changedPaths(before: unknown, after: unknown, prefix = ''): string[] {
+  if (isDeepStrictEqual(before, after)) return [];
+  if (!isObject(before) || !isObject(after)) return [prefix || '.'];
+  return names(before, after).flatMap((k) => changedPaths(before[k], after[k], prefix ? `${prefix}.${k}` : k));
+}
+
 function short(value: unknown): string {
   const text = JSON.stringify(value);
   return text.length <= 100 ? text : `${text.slice(0, 97)}...`;
@@ -100,6 +111,11 @@ function short(value: unknown): string {
 
 function names(a: object, b: object): string[] {
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+}
+
+function delta(before: unknown, after: unknown): string {
+  const whole = `${short(before)} -> ${short(after)}`;
+  return whole.includes('...') ? `changed ${changedPaths(before, after).join(', ')}` : whole;
 }
 
 /** Differences between two maps of values or policies (compared by their content). */
@@ -115,7 +131,7 @@ function describeEntries(
     const a = after[name];
     if (b === undefined) out.push(`added ${what} ${path}/${name}: ${short(a)}`);
     else if (a === undefined) out.push(`removed ${what} ${path}/${name}`);
-    else if (!isDeepStrictEqual(a, b)) out.push(`changed ${what} ${path}/${name}: ${short(b)} -> ${short(a)}`);
+    else if (!isDeepStrictEqual(a, b)) out.push(`changed ${what} ${path}/${name}: ${delta(b, a)}`);
   }
   return out;
 }

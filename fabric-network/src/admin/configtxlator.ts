@@ -12,9 +12,11 @@ export type ProtoType = 'common.Block' | 'common.Config' | 'common.ConfigUpdate'
 export async function decode(ctx: AdminContext, type: ProtoType, bytes: Buffer): Promise<unknown> {
   return withScratch(async (dir) => {
     const file = join(dir, 'in.pb');
+    const out = join(dir, 'out.json');
     writeFileSync(file, bytes);
-    const { stdout } = await run(ctx.tools.bin('configtxlator'), ['proto_decode', '--input', file, '--type', type]);
-    return JSON.parse(stdout) as unknown;
+    // configtxlator writes to /dev/stdout by default, which is not openable when stdout is a socket.
+    await run(ctx.tools.bin('configtxlator'), ['proto_decode', '--input', file, '--type', type, '--output', out]);
+    return JSON.parse(readFileSync(out, 'utf8')) as unknown;
   });
 }
 

@@ -180,7 +180,7 @@ export function refusal(s: ProposalStatus): AdminError | undefined {
   const signed = [...new Set(s.signers.map((x) => x.mspId))].join(', ') || 'nobody';
   return new AdminError('SIGNATURES_MISSING', `${unmet.map(describeMissing).join('; ')} (signed by ${signed})`, {
     missing: [...new Set(unmet.flatMap((x) => x.missing))],
-    hint: `each missing admin runs \`mallchain admin sign <proposal> --org <MSP ID>\``,
+    hint: `each missing admin runs \`mallchain admin proposal sign <proposal> --org <MSP ID>\``,
   });
 }
 
