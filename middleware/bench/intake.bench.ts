@@ -37,7 +37,9 @@ function post(agent: Agent, port: number, body: string): Promise<number> {
       },
       (res) => {
         res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('end', () => {
+          resolve(res.statusCode ?? 0);
+        });
       },
     );
     req.on('error', reject);
@@ -123,8 +125,8 @@ async function main(): Promise<void> {
     p50ms: percentile(latencies, 50).toFixed(2),
     p99ms: percentile(latencies, 99).toFixed(2),
     errors,
-    acceptToCommitP50s: Number(l.p50).toFixed(2),
-    acceptToCommitP99s: Number(l.p99).toFixed(2),
+    acceptToCommitP50s: l.p50.toFixed(2),
+    acceptToCommitP99s: l.p99.toFixed(2),
     drainAfterLoadSeconds: drainSeconds.toFixed(1),
   };
   console.log(JSON.stringify(report, null, 2));

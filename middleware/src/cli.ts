@@ -37,6 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig({ ...process.env, WORKERS_ENABLED: 'false' });
   // Key management needs only the database: it must work while the peer is down.
   const root = group === 'apikey' ? KeysOnlyModule.forRoot(config) : AppModule.forRoot(config, realLedgerProvider);
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
   const app = await NestFactory.createApplicationContext(root, { logger: ['error'] });
   try {
     if (group === 'apikey') return await apikey(app.get(ApiKeysService), command, rest);
@@ -52,19 +53,21 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function apikey(keys: ApiKeysService, command: string | undefined, args: readonly string[]): Promise<number> {
-  if (command === 'create') {
-    const mall = flag(args, 'mall');
-    const scopes = (flag(args, 'scopes') ?? '').split(',').filter((s) => s !== '');
-    const bad = scopes.filter((s) => !isScope(s));
-    if (mall === undefined || scopes.length === 0 || bad.length > 0) {
-      process.stderr.write(`${bad.length > 0 ? `unknown scope ${bad.join(', ')}\n` : ''}${USAGE}\n`);
-      return 2;
-    }
-    const created = await keys.create(mall, flag(args, 'name') ?? 'cli', scopes.filter(isScope));
-    process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
-    return 0;
+async function createKey(keys: ApiKeysService, args: readonly string[]): Promise<number> {
+  const mall = flag(args, 'mall');
+  const scopes = (flag(args, 'scopes') ?? '').split(',').filter((s) => s !== '');
+  const bad = scopes.filter((s) => !isScope(s));
+  if (mall === undefined || scopes.length === 0 || bad.length > 0) {
+    process.stderr.write(`${bad.length > 0 ? `unknown scope ${bad.join(', ')}\n` : ''}${USAGE}\n`);
+    return 2;
   }
+  const created = await keys.create(mall, flag(args, 'name') ?? 'cli', scopes.filter(isScope));
+  process.stdout.write(`${JSON.stringify(created, null, 2)}\n`);
+  return 0;
+}
+
+async function apikey(keys: ApiKeysService, command: string | undefined, args: readonly string[]): Promise<number> {
+  if (command === 'create') return createKey(keys, args);
   if (command === 'list') {
     process.stdout.write(`${JSON.stringify(await keys.list(), null, 2)}\n`);
     return 0;

@@ -16,12 +16,10 @@ describe('input, auth and scope checks', () => {
   afterAll(() => t.close());
 
   async function counts(): Promise<Record<string, number>> {
-    const [row] = (await t.db
-      .query(`SELECT (SELECT count(*) FROM intake_items)::int AS items, (SELECT count(*) FROM outbox)::int AS outbox,
-      (SELECT count(*) FROM webhook_subscriptions)::int AS subs, (SELECT count(*) FROM api_keys)::int AS keys`)) as Record<
-      string,
-      number
-    >[];
+    const [row] = await t.db.query<
+      Record<string, number>[]
+    >(`SELECT (SELECT count(*) FROM intake_items)::int AS items, (SELECT count(*) FROM outbox)::int AS outbox,
+      (SELECT count(*) FROM webhook_subscriptions)::int AS subs, (SELECT count(*) FROM api_keys)::int AS keys`);
     return row!;
   }
 
@@ -189,7 +187,7 @@ describe('input, auth and scope checks', () => {
     expect(created.statusCode).toBe(201);
     const { id, key } = created.json<{ id: string; key: string }>();
     expect(key).toMatch(/^mck_/);
-    const stored = (await t.db.query('SELECT key_hash FROM api_keys WHERE id = $1', [id])) as { key_hash: string }[];
+    const stored = await t.db.query<{ key_hash: string }[]>('SELECT key_hash FROM api_keys WHERE id = $1', [id]);
     expect(stored[0]!.key_hash).not.toContain(key.slice(4));
     const list = await t.app.inject({ url: '/v1/admin/api-keys', headers: { 'x-api-key': admin } });
     expect(list.json<{ id: string; keyHash?: string }[]>().find((k) => k.id === id)).toMatchObject({

@@ -51,7 +51,9 @@ describe('notes: intake → outbox → ledger → projection → read', () => {
     const changed = await post({ id: 'n-dup', text: 'different' });
     expect(changed.statusCode).toBe(409);
     expect(changed.json<{ message: string }>().message).toContain(first.trackingId);
-    const rows = await t.db.query(`SELECT count(*)::int AS n FROM intake_items WHERE natural_key = 'n-dup'`);
+    const rows = await t.db.query<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM intake_items WHERE natural_key = 'n-dup'`,
+    );
     expect(rows).toEqual([{ n: 1 }]);
   });
 

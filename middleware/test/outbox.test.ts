@@ -29,7 +29,7 @@ describe('outbox batcher', () => {
     id: string,
   ): Promise<{ status: string; errorCode: string | null; lastError: string | null; attempts: number }> =>
     t.app.inject({ url: `/v1/intake/${id}`, headers: { 'x-api-key': admin } }).then((r) => r.json());
-  const settled = (id: string) =>
+  const settled = (id: string): ReturnType<typeof status> =>
     eventually(async () => {
       const s = await status(id);
       return s.status === 'pending' ? undefined : s;
@@ -61,9 +61,11 @@ describe('outbox batcher', () => {
       attempts: 1,
     });
     expect(calls).toBe(1);
-    const events = (await t.db.query(`SELECT data FROM events WHERE type = 'intake.dead'`)) as {
-      data: { naturalKey: string };
-    }[];
+    const events = await t.db.query<
+      {
+        data: { naturalKey: string };
+      }[]
+    >(`SELECT data FROM events WHERE type = 'intake.dead'`);
     expect(events.map((e) => e.data.naturalKey)).toContain('rejected-1');
     t.ledger.beforeSubmit = undefined;
   });

@@ -12,15 +12,15 @@ describe('projection', () => {
   afterAll(() => t.close());
 
   const noteCount = async (): Promise<number> =>
-    ((await t.db.query('SELECT count(*)::int AS n FROM notes')) as { n: number }[])[0]!.n;
+    (await t.db.query<{ n: number }[]>('SELECT count(*)::int AS n FROM notes'))[0]!.n;
 
   it('projects ledger events into ledger_state, the typed table and the event log, with the checkpoint', async () => {
     for (let i = 0; i < 5; i++)
       await t.ledger.submit('info:PutNote', [JSON.stringify({ id: `p-${i}`, text: `v${i}` })]);
     await eventually(async () => ((await noteCount()) === 5 ? true : undefined));
-    const state = (await t.db.query(
+    const state = await t.db.query<unknown[]>(
       `SELECT id, data->>'text' AS text FROM ledger_state WHERE entity = 'note' ORDER BY id`,
-    )) as unknown[];
+    );
     expect(state).toEqual([0, 1, 2, 3, 4].map((i) => ({ id: `note/p-${i}`, text: `v${i}` })));
     const cp = await t.app.get(ProjectionService).checkpoint();
     expect(cp).toEqual({ blockNumber: t.ledger.height, txId: t.ledger.txs.at(-1)!.txId });
@@ -31,7 +31,7 @@ describe('projection', () => {
     await projection.stop();
     const last = t.ledger.txs.at(-1)!;
     // Replay everything again through the projector: every transaction is already in the event log.
-    const results = [];
+    const results: { applied: boolean }[] = [];
     const abort = new AbortController();
     await t.ledger.chaincodeEvents(
       0n,
@@ -69,9 +69,9 @@ describe('projection', () => {
     expect(report.equal).toBe(true);
     expect(report.eventsReplayed).toBe(6);
     expect(report.tables.map((x) => x.table).sort()).toEqual(['ledger_state', 'notes']);
-    const schemas = (await t.db.query(
+    const schemas = await t.db.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`,
-    )) as { n: number }[];
+    );
     expect(schemas[0]!.n).toBe(0);
   });
 

@@ -63,7 +63,7 @@ describe('webhooks', () => {
     failNext = 2;
     await t.ledger.submit('info:PutNote', [JSON.stringify({ id: 'w-1', text: 'a' })]);
     await t.ledger.submit('info:PutNote', [JSON.stringify({ id: 'w-2', text: 'b' })]);
-    await eventually(async () => (seqs().length >= 2 ? true : undefined)).catch(async (e: unknown) => {
+    await eventually(() => Promise.resolve(seqs().length >= 2 ? true : undefined)).catch(async (e: unknown) => {
       throw new Error(
         `${String(e)}: ${JSON.stringify(await t.db.query('SELECT * FROM webhook_subscriptions'))} ${JSON.stringify(await t.db.query('SELECT seq, type FROM events'))}`,
       );
@@ -93,7 +93,7 @@ describe('webhooks', () => {
       payload: { fromOffset: 0 },
     });
     expect(replay.statusCode).toBe(200);
-    await eventually(async () => (seqs().length >= before + 2 ? true : undefined));
+    await eventually(() => Promise.resolve(seqs().length >= before + 2 ? true : undefined));
     expect(seqs().slice(before)).toEqual(seqs().slice(0, 2));
   });
 

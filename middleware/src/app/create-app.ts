@@ -10,6 +10,7 @@ import { AppModule, requestId } from './app.module';
 /** Builds the configured application (not yet listening): Fastify, pino, OpenAPI at /docs, HTTP metrics. */
 export async function createApp(config: AppConfig, ledger: Provider): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: false, genReqId: requestId });
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, ledger), adapter, {
     bufferLogs: true,
   });

@@ -56,7 +56,15 @@ export class ApiKeysService {
 
   async list(): Promise<ApiKeyView[]> {
     const rows = await this.repo.find({ where: { mallMspId: this.config.mallMspId }, order: { createdAt: 'ASC' } });
-    return rows.map(({ keyHash: _hash, ...view }) => view);
+    return rows.map((r) => ({
+      id: r.id,
+      mallMspId: r.mallMspId,
+      name: r.name,
+      keyPrefix: r.keyPrefix,
+      scopes: r.scopes,
+      createdAt: r.createdAt,
+      revokedAt: r.revokedAt,
+    }));
   }
 
   async revoke(id: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { UUID_PARAM } from '../common/uuid.pipe';
 import { ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AppConfig } from '../config/app-config';
 import { ApiKeysService, type ApiKeyView, type CreatedApiKey } from './api-keys.service';
@@ -27,7 +28,7 @@ export class AuthController {
 
   @Delete(':id')
   @HttpCode(204)
-  revoke(@Param('id', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) id: string): Promise<void> {
+  revoke(@Param('id', UUID_PARAM) id: string): Promise<void> {
     return this.keys.revoke(id);
   }
 }

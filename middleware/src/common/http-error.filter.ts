@@ -56,7 +56,11 @@ function fromHttpException(e: HttpException): ErrorBody {
       details: r.details,
     };
   }
-  const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? e.message);
+  const message = Array.isArray(r.message)
+    ? r.message.join('; ')
+    : typeof r.message === 'string'
+      ? r.message
+      : e.message;
   return { statusCode: status, error: typeof r.error === 'string' ? r.error : e.name, message };
 }
 

@@ -78,9 +78,7 @@ export class GroupCommitWriter {
 
   async #flush(group: Pending[]): Promise<void> {
     // One row per natural key per group; later requests for the same key are settled against it.
-    const firsts = new Map<string, Pending>();
-    for (const p of group) if (!firsts.has(keyOf(p.req))) firsts.set(keyOf(p.req), p);
-    const rows = [...firsts.values()].map((p) => ({ p, id: randomUUID() }));
+    const rows = firstPerKey(group).map((p) => ({ p, id: randomUUID() }));
     let inserted: Set<string>;
     let existing: Map<string, Existing>;
     try {
@@ -129,6 +127,12 @@ export class GroupCommitWriter {
       return { inserted, existing };
     });
   }
+}
+
+function firstPerKey(group: readonly Pending[]): Pending[] {
+  const firsts = new Map<string, Pending>();
+  for (const p of group) if (!firsts.has(keyOf(p.req))) firsts.set(keyOf(p.req), p);
+  return [...firsts.values()];
 }
 
 function keyOf(req: IntakeRequest): string {

@@ -1,4 +1,5 @@
-import { Controller, Get, Param, ParseUUIDPipe } from '@nestjs/common';
+import { Controller, Get, Param } from '@nestjs/common';
+import { UUID_PARAM } from '../common/uuid.pipe';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { IntakeStatusDto } from './dto/intake-status.dto';
 import { IntakeService } from './intake.service';
@@ -13,9 +14,7 @@ export class IntakeController {
   /** Ledger status of an accepted item: pending, committed (with tx ID and block) or dead (with the reason). */
   @Get(':trackingId')
   @ApiOkResponse({ type: IntakeStatusDto })
-  status(
-    @Param('trackingId', new ParseUUIDPipe({ errorHttpStatusCode: 400 })) trackingId: string,
-  ): Promise<IntakeStatusView> {
+  status(@Param('trackingId', UUID_PARAM) trackingId: string): Promise<IntakeStatusView> {
     return this.intake.status(trackingId);
   }
 }

@@ -59,7 +59,7 @@ export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async status(trackingId: string): Promise<IntakeStatusView> {
-    const rows = (await this.ds.query(STATUS_SQL, [trackingId])) as StatusRow[];
+    const rows = await this.ds.query<StatusRow[]>(STATUS_SQL, [trackingId]);
     const r = rows[0];
     if (!r) throw new NotFoundError('intake item', trackingId);
     return {

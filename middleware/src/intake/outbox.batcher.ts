@@ -76,7 +76,7 @@ export class OutboxBatcher {
         this.#logger.error(`outbox round failed: ${String(e)}`);
         delay = this.config.backoffMs;
       }
-      if (delay > 0 && this.#running) await this.#sleep(delay);
+      if (delay > 0) await this.#sleep(delay);
     }
   }
 
@@ -98,7 +98,7 @@ export class OutboxBatcher {
       while (next < items.length) {
         const i = next++;
         const item = items[i];
-        if (item) out[i] = await this.#submitOne(item);
+        if (item !== undefined) out[i] = await this.#submitOne(item);
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.config.concurrency, items.length) }, worker));

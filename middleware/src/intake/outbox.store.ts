@@ -69,7 +69,7 @@ export class OutboxStore {
   }
 
   async depth(): Promise<number> {
-    const rows = (await this.ds.query('SELECT count(*)::int AS n FROM outbox')) as { n: number }[];
+    const rows = await this.ds.query<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox');
     return rows[0]?.n ?? 0;
   }
 

@@ -5,7 +5,15 @@ import type { AuthedRequest } from '../auth/api-key.guard';
 import { RequireScopes } from '../auth/scopes';
 import { IntakeAckDto } from '../intake/dto/intake-status.dto';
 import type { IntakeAck } from '../intake/intake.types';
-import { BatchItemResultDto, CreateNoteDto, CreateNotesBatchDto, NoteDto, ReadQueryDto } from './dto/note.dto';
+import {
+  type BatchItemResult,
+  BatchItemResultDto,
+  CreateNoteDto,
+  CreateNotesBatchDto,
+  NoteDto,
+  type NoteView,
+  ReadQueryDto,
+} from './dto/note.dto';
 import { NotesService } from './notes.service';
 
 @ApiTags('notes')
@@ -32,13 +40,13 @@ export class NotesController {
   @Post('batch')
   @HttpCode(200)
   @ApiOkResponse({ type: BatchItemResultDto, isArray: true })
-  putMany(@Body() dto: CreateNotesBatchDto, @Req() req: AuthedRequest): Promise<BatchItemResultDto[]> {
+  putMany(@Body() dto: CreateNotesBatchDto, @Req() req: AuthedRequest): Promise<BatchItemResult[]> {
     return this.notes.putMany(dto.notes, req.principal?.keyId);
   }
 
   @Get(':id')
   @ApiOkResponse({ type: NoteDto })
-  get(@Param('id') id: string, @Query() q: ReadQueryDto): Promise<NoteDto> {
+  get(@Param('id') id: string, @Query() q: ReadQueryDto): Promise<NoteView> {
     return this.notes.get(id, q.consistency ?? 'cache');
   }
 }

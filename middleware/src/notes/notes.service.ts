@@ -7,7 +7,7 @@ import { IntakeService } from '../intake/intake.service';
 import type { IntakeAck } from '../intake/intake.types';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
 import { ProjectorRegistry } from '../projection/projector-registry';
-import type { BatchItemResultDto, CreateNoteDto, NoteDto } from './dto/note.dto';
+import type { BatchItemResult, CreateNoteDto, NoteView } from './dto/note.dto';
 import { NoteEntity } from './note.entity';
 import { noteProjector } from './note.projector';
 
@@ -38,7 +38,7 @@ export class NotesService implements OnModuleInit {
   }
 
   /** Every note goes into the same group commit; one refused note (409) does not stop the others. */
-  async putMany(dtos: readonly CreateNoteDto[], apiKeyId: string | undefined): Promise<BatchItemResultDto[]> {
+  async putMany(dtos: readonly CreateNoteDto[], apiKeyId: string | undefined): Promise<BatchItemResult[]> {
     const settled = await Promise.allSettled(dtos.map((d) => this.put(d, apiKeyId)));
     return settled.map((r, i) => {
       const id = dtos[i]?.id ?? '';
@@ -48,9 +48,11 @@ export class NotesService implements OnModuleInit {
     });
   }
 
-  async get(id: string, consistency: 'cache' | 'ledger'): Promise<NoteDto> {
+  async get(id: string, consistency: 'cache' | 'ledger'): Promise<NoteView> {
     if (consistency === 'ledger') {
-      const raw = JSON.parse(Buffer.from(await this.ledger.evaluate('info:GetNote', [id])).toString('utf8')) as NoteDto;
+      const raw = JSON.parse(
+        Buffer.from(await this.ledger.evaluate('info:GetNote', [id])).toString('utf8'),
+      ) as NoteView;
       return { id: raw.id, text: raw.text, writtenBy: raw.writtenBy, writtenAt: raw.writtenAt, source: 'ledger' };
     }
     const n = await this.notes.findOneBy({ id });

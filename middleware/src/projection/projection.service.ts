@@ -63,10 +63,10 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async checkpoint(schema = 'public'): Promise<LedgerCheckpoint | undefined> {
-    const rows = (await this.ds.query(
+    const rows = await this.ds.query<{ b: string; tx_id: string }[]>(
       `SELECT block_number::text AS b, tx_id FROM "${schema}".projection_checkpoint WHERE name = $1`,
       [LIVE_PROJECTION],
-    )) as { b: string; tx_id: string }[];
+    );
     const r = rows[0];
     return r ? { blockNumber: BigInt(r.b), txId: r.tx_id } : undefined;
   }
@@ -96,7 +96,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
         this.#logger.warn(`listener stopped, resuming from checkpoint in ${delay} ms: ${this.#lastError}`);
       }
       this.#running = false;
-      if (!signal.aborted) await sleep(delay, signal);
+      await sleep(delay, signal);
       delay = Math.min(RECONNECT_MAX_MS, delay * 2);
     }
   }
@@ -109,10 +109,10 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   async #observeCommitToCache(txId: string): Promise<void> {
-    const rows = (await this.ds.query(
+    const rows = await this.ds.query<{ s: string }[]>(
       `SELECT extract(epoch from (now() - committed_at)) AS s FROM intake_items WHERE tx_id = $1 AND committed_at IS NOT NULL LIMIT 1`,
       [txId],
-    )) as { s: string }[];
+    );
     const s = rows[0]?.s;
     if (s !== undefined) this.metrics.commitToCache.observe(Math.max(0, Number(s)));
   }
@@ -120,6 +120,10 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve();
+      return;
+    }
     const t = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => {
       clearTimeout(t);

@@ -49,22 +49,8 @@ export class RebuildService {
     await this.ds.query(`CREATE SCHEMA ${s}`);
     try {
       for (const t of tables) await this.ds.query(`CREATE TABLE ${s}."${t}" (LIKE public."${t}" INCLUDING ALL)`);
-      const target = await this.projection.checkpoint();
-      const replayed = target
-        ? await this.#replay(schema, target.blockNumber, target.txId ?? '', options.timeoutMs ?? 300_000)
-        : 0;
-      const cmp = [];
-      for (const t of tables.filter((x) => x !== 'projection_checkpoint' && x !== 'events')) {
-        cmp.push(await this.#compare(s, t, target?.blockNumber));
-      }
-      const report: RebuildReport = {
-        schema,
-        upTo: target ? { blockNumber: target.blockNumber.toString(), txId: target.txId ?? '' } : null,
-        eventsReplayed: replayed,
-        tables: cmp,
-        equal: cmp.every((c) => c.onlyLive === 0 && c.onlyRebuilt === 0),
-        kept: options.keep === true,
-      };
+      const report = await this.#replayAndCompare(schema, tables, options);
+      const replayed = report.eventsReplayed;
       this.#logger.log(`rebuild into ${schema}: ${replayed} events, equal=${report.equal}`);
       return report;
     } finally {
@@ -72,20 +58,43 @@ export class RebuildService {
     }
   }
 
+  async #replayAndCompare(
+    schema: string,
+    tables: readonly string[],
+    options: { keep?: boolean; timeoutMs?: number },
+  ): Promise<RebuildReport> {
+    const target = await this.projection.checkpoint();
+    const upTo = target ? { blockNumber: target.blockNumber, txId: target.txId ?? '' } : undefined;
+    const replayed = upTo ? await this.#replay(schema, upTo.blockNumber, upTo.txId, options.timeoutMs ?? 300_000) : 0;
+    const cmp: TableComparison[] = [];
+    for (const t of tables.filter((x) => x !== 'projection_checkpoint' && x !== 'events')) {
+      cmp.push(await this.#compare(quoteSchema(schema), t, upTo?.blockNumber));
+    }
+    return {
+      schema,
+      upTo: upTo ? { blockNumber: upTo.blockNumber.toString(), txId: upTo.txId } : null,
+      eventsReplayed: replayed,
+      tables: cmp,
+      equal: cmp.every((c) => c.onlyLive === 0 && c.onlyRebuilt === 0),
+      kept: options.keep === true,
+    };
+  }
+
   async #replay(schema: string, block: bigint, txId: string, timeoutMs: number): Promise<number> {
     const abort = new AbortController();
-    let count = 0;
-    let reached = false;
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    const progress = { count: 0, reached: false };
+    const timer = setTimeout(() => {
+      abort.abort();
+    }, timeoutMs);
     try {
       await this.ledger.chaincodeEvents(
         0n,
         async (e) => {
-          if (reached) return;
+          if (progress.reached) return;
           await this.projection.projector.apply(e, schema);
-          count++;
+          progress.count++;
           if (e.blockNumber > block || (e.blockNumber === block && e.txId === txId)) {
-            reached = true;
+            progress.reached = true;
             abort.abort();
           }
         },
@@ -94,8 +103,8 @@ export class RebuildService {
     } finally {
       clearTimeout(timer);
     }
-    if (!reached) throw new Error(`rebuild: replay did not reach block ${block} within ${timeoutMs} ms`);
-    return count;
+    if (!progress.reached) throw new Error(`rebuild: replay did not reach block ${block} within ${timeoutMs} ms`);
+    return progress.count;
   }
 
   async #compare(s: string, table: string, upTo: bigint | undefined): Promise<TableComparison> {
@@ -103,7 +112,7 @@ export class RebuildService {
     const live = `SELECT * FROM public."${table}" WHERE block_number <= ${limit}`;
     const rebuilt = `SELECT * FROM ${s}."${table}" r WHERE NOT EXISTS (SELECT 1 FROM public."${table}" l WHERE ${this.#pk(table, 'l', 'r')} AND l.block_number > ${limit})`;
     const count = async (sql: string): Promise<number> => {
-      const rows = (await this.ds.query(`SELECT count(*)::int AS n FROM (${sql}) x`)) as { n: number }[];
+      const rows = await this.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM (${sql}) x`);
       return rows[0]?.n ?? 0;
     };
     return {

@@ -53,8 +53,12 @@ export class WebhookDispatcher {
     this.#timer ??= setInterval(() => {
       this.#busy ??= this.tick()
         .then(() => undefined)
-        .catch((e: unknown) => this.#logger.error(`dispatch round failed: ${String(e)}`))
-        .finally(() => (this.#busy = undefined));
+        .catch((e: unknown) => {
+          this.#logger.error(`dispatch round failed: ${String(e)}`);
+        })
+        .finally(() => {
+          this.#busy = undefined;
+        });
     }, this.config.pollMs);
   }
 
@@ -67,13 +71,13 @@ export class WebhookDispatcher {
   /** One round over the due subscriptions; returns how many requests were sent. */
   async tick(): Promise<number> {
     const lease = this.config.timeoutMs * 2;
-    const due = (await this.ds.query(CLAIM, [20, lease])) as DueSubscription[];
+    const due = await this.ds.query<DueSubscription[]>(CLAIM, [20, lease]);
     const sent = await Promise.all(due.map((s) => this.#deliver(s)));
     return sent.filter(Boolean).length;
   }
 
   async #deliver(sub: DueSubscription): Promise<boolean> {
-    const events = (await this.ds.query(EVENTS, [sub.offset, this.config.batchSize])) as DeliveredEvent[];
+    const events = await this.ds.query<DeliveredEvent[]>(EVENTS, [sub.offset, this.config.batchSize]);
     const last = events.at(-1);
     if (!last) {
       await this.#update(sub, `next_attempt_at = now()`, []);

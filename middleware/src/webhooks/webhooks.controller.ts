@@ -1,10 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { UUID_PARAM } from '../common/uuid.pipe';
 import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/scopes';
-import { CreateSubscriptionDto, ReplayDto, SubscriptionView } from './dto/subscription.dto';
+import { CreateSubscriptionDto, ReplayDto, type Subscription, SubscriptionView } from './dto/subscription.dto';
 import { WebhooksService } from './webhooks.service';
 
-const uuid = new ParseUUIDPipe({ errorHttpStatusCode: 400 });
+const uuid = UUID_PARAM;
 
 @ApiTags('webhooks')
 @ApiSecurity('apiKey')
@@ -16,19 +17,19 @@ export class WebhooksController {
   /** The answer carries the HMAC secret; it is not shown again. */
   @Post()
   @ApiOkResponse({ type: SubscriptionView })
-  create(@Body() dto: CreateSubscriptionDto): Promise<SubscriptionView> {
+  create(@Body() dto: CreateSubscriptionDto): Promise<Subscription> {
     return this.webhooks.create(dto);
   }
 
   @Get()
   @ApiOkResponse({ type: SubscriptionView, isArray: true })
-  list(): Promise<SubscriptionView[]> {
+  list(): Promise<Subscription[]> {
     return this.webhooks.list();
   }
 
   @Get(':id')
   @ApiOkResponse({ type: SubscriptionView })
-  get(@Param('id', uuid) id: string): Promise<SubscriptionView> {
+  get(@Param('id', uuid) id: string): Promise<Subscription> {
     return this.webhooks.get(id);
   }
 
@@ -41,7 +42,7 @@ export class WebhooksController {
   @Post(':id/replay')
   @HttpCode(200)
   @ApiOkResponse({ type: SubscriptionView })
-  replay(@Param('id', uuid) id: string, @Body() dto: ReplayDto): Promise<SubscriptionView> {
+  replay(@Param('id', uuid) id: string, @Body() dto: ReplayDto): Promise<Subscription> {
     return this.webhooks.replay(id, dto.fromOffset);
   }
 }

@@ -5,7 +5,7 @@ import type { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { NotFoundError } from '../common/errors';
 import { MetricsService } from '../metrics/metrics.service';
-import { type CreateSubscriptionDto, EVENT_TYPES, type SubscriptionView } from './dto/subscription.dto';
+import { type CreateSubscriptionDto, EVENT_TYPES, type Subscription } from './dto/subscription.dto';
 import { SubscriptionEntity } from './subscription.entity';
 import { WebhookDispatcher } from './webhook.dispatcher';
 
@@ -30,7 +30,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
     await this.dispatcher.stop();
   }
 
-  async create(dto: CreateSubscriptionDto): Promise<SubscriptionView> {
+  async create(dto: CreateSubscriptionDto): Promise<Subscription> {
     const secret = dto.secret ?? randomBytes(32).toString('base64url');
     const offset = dto.fromOffset ?? (await this.#head());
     const saved = await this.repo.save(
@@ -42,15 +42,15 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
         offset: offset.toString(),
       }),
     );
-    return { ...view(saved), secret };
+    return Object.assign(view(saved), { secret });
   }
 
-  async list(): Promise<SubscriptionView[]> {
+  async list(): Promise<Subscription[]> {
     const rows = await this.repo.find({ where: { mallMspId: this.config.mallMspId }, order: { createdAt: 'ASC' } });
     return rows.map(view);
   }
 
-  async get(id: string): Promise<SubscriptionView> {
+  async get(id: string): Promise<Subscription> {
     return view(await this.#find(id));
   }
 
@@ -60,7 +60,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /** Moves the offset back (or forward): events after `fromOffset` are delivered (again). */
-  async replay(id: string, fromOffset: number): Promise<SubscriptionView> {
+  async replay(id: string, fromOffset: number): Promise<Subscription> {
     const sub = await this.#find(id);
     await this.repo.update(
       { id: sub.id },
@@ -76,12 +76,12 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async #head(): Promise<number> {
-    const rows = (await this.ds.query('SELECT coalesce(max(seq), 0)::text AS s FROM events')) as { s: string }[];
+    const rows = await this.ds.query<{ s: string }[]>('SELECT coalesce(max(seq), 0)::text AS s FROM events');
     return Number(rows[0]?.s ?? 0);
   }
 }
 
-function view(s: SubscriptionEntity): SubscriptionView {
+function view(s: SubscriptionEntity): Subscription {
   return {
     id: s.id,
     url: s.url,

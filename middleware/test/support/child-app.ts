@@ -46,7 +46,9 @@ export function killHard(child: ChildApp): Promise<void> {
       resolve();
       return;
     }
-    child.proc.once('exit', () => resolve());
+    child.proc.once('exit', () => {
+      resolve();
+    });
     child.proc.kill('SIGKILL');
   });
 }

@@ -33,7 +33,25 @@ export class ReadQueryDto {
   consistency?: 'cache' | 'ledger';
 }
 
-export class NoteDto {
+/** A note as served (from the cache or from the ledger). */
+export interface NoteView {
+  readonly id: string;
+  readonly text: string;
+  readonly writtenBy: string;
+  readonly writtenAt: string;
+  readonly txId?: string;
+  readonly blockNumber?: string;
+  readonly source: 'cache' | 'ledger';
+}
+
+export interface BatchItemResult {
+  readonly id: string;
+  readonly outcome: 'accepted' | 'duplicate' | 'rejected';
+  readonly trackingId?: string;
+  readonly message?: string;
+}
+
+export class NoteDto implements NoteView {
   @ApiProperty() id!: string;
   @ApiProperty() text!: string;
   @ApiProperty() writtenBy!: string;
@@ -54,7 +72,7 @@ export class CreateNotesBatchDto {
   notes!: CreateNoteDto[];
 }
 
-export class BatchItemResultDto {
+export class BatchItemResultDto implements BatchItemResult {
   @ApiProperty() id!: string;
   @ApiProperty({ enum: ['accepted', 'duplicate', 'rejected'] }) outcome!: 'accepted' | 'duplicate' | 'rejected';
   @ApiPropertyOptional({ format: 'uuid' }) trackingId?: string;

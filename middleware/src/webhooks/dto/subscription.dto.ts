@@ -53,7 +53,19 @@ export class ReplayDto {
   fromOffset!: number;
 }
 
-export class SubscriptionView {
+export interface Subscription {
+  readonly id: string;
+  readonly url: string;
+  readonly eventTypes: string[];
+  readonly offset: string;
+  readonly status: string;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly lastDeliveredAt: Date | null;
+  readonly secret?: string;
+}
+
+export class SubscriptionView implements Subscription {
   @ApiProperty() id!: string;
   @ApiProperty() url!: string;
   @ApiProperty({ isArray: true, enum: EVENT_TYPES }) eventTypes!: string[];
