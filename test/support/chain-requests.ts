@@ -44,9 +44,19 @@ function didOperation(
 
 /** dids:CreateDid for the DID derived from `key`, signed by it. */
 export function createDid(channel: string, key: ChainKey, role: DidRole = 'member'): Record<string, unknown> {
-  const document = didDocument(key.did, [{ fragment: 'key-1', key }]);
-  const signature = key.sign(didOperation(channel, 'create', key.did, null, { role, document }));
-  return { role, document, proof: { kid: `${key.did}#key-1`, signature } };
+  return createDidAs(channel, key.did, key, role);
+}
+
+/** dids:CreateDid for `did` with `key` as its controller: only valid when `did` derives from `key`. */
+export function createDidAs(
+  channel: string,
+  did: string,
+  key: ChainKey,
+  role: DidRole = 'member',
+): Record<string, unknown> {
+  const document = didDocument(did, [{ fragment: 'key-1', key }]);
+  const signature = key.sign(didOperation(channel, 'create', did, null, { role, document }));
+  return { role, document, proof: { kid: `${did}#key-1`, signature } };
 }
 
 /** dids:UpdateDid replacing `previousVersionId` with `document`, signed by `signer` as `kid`. */
@@ -127,6 +137,26 @@ export function registerDevice(
   };
 }
 
+/** devices:RotateDeviceKey: the new key proves possession for slot `#key-<keyNumber>`. */
+export function rotateDeviceKey(
+  channel: string,
+  deviceDid: string,
+  newKey: ChainKey,
+  keyNumber: number,
+  ownerMsp: string,
+): Record<string, unknown> {
+  const kid = `${deviceDid}#key-${keyNumber}`;
+  const signature = newKey.sign({
+    op: 'rotateDeviceKey',
+    channel,
+    chaincode: CHAINCODE,
+    did: deviceDid,
+    kid,
+    ownerMsp,
+  });
+  return { did: deviceDid, publicKeyJwk: newKey.jwk, proof: { signature } };
+}
+
 export interface Statement {
   deviceDid: string;
   seq: number;
@@ -162,9 +192,9 @@ export function trafficStatement(
   };
 }
 
-/** One SubmitAttestations entry: the statement signed by `key` as `<deviceDid>#key-1`. */
-export function attestation(statement: Statement, key: ChainKey): Record<string, unknown> {
-  return { statement, kid: `${statement.deviceDid}#key-1`, signature: key.sign(statement) };
+/** One SubmitAttestations entry: the statement signed by `key` as `<deviceDid>#<fragment>`. */
+export function attestation(statement: Statement, key: ChainKey, fragment = 'key-1'): Record<string, unknown> {
+  return { statement, kid: `${statement.deviceDid}#${fragment}`, signature: key.sign(statement) };
 }
 
 // ---------- credential status ----------
