@@ -64,9 +64,13 @@ export interface FabricMspConfig {
   fabric_node_ous?: { enable?: boolean } | null;
 }
 
-/** A deep copy, so that edits never touch the decoded original. */
+/**
+ * A deep copy, so that edits never touch the decoded original. A JSON round trip (not
+ * structuredClone) keeps the copy's objects in the caller's realm, so deep-equality checks
+ * compare content only (structuredClone inside a VM context, e.g. Jest, yields other prototypes).
+ */
 export function cloneConfig<T>(value: T): T {
-  return structuredClone(value);
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 export function emptyGroup(): ConfigGroup {

@@ -10,6 +10,7 @@ import {
   deploy,
   queryCommitted,
   readDefinition,
+  sourceDigest,
   sourceVersion,
   stopServer,
 } from '../chaincode';
@@ -167,7 +168,13 @@ export async function upgradeChaincode(ctx: AdminContext, opts: UpgradeOptions):
     ctx.paths,
     ctx.topology,
     channel,
-    { name: ctx.settings.chaincodeName, version, sequence: committed.sequence + 1, signaturePolicy },
+    {
+      name: ctx.settings.chaincodeName,
+      version,
+      sequence: committed.sequence + 1,
+      signaturePolicy,
+      codeDigest: sourceDigest(),
+    },
     ctx.progress,
   );
   await probe(ctx, channel, def);

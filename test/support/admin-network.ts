@@ -1,0 +1,96 @@
+/**
+ * An isolated network for the admin end-to-end test: its own data directory and port base,
+ * so that the shared dev network (base 7000) is never touched. Stopped and purged at the end.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AuditRecord,
+  ConfigProposal,
+  ConsortiumAdmin,
+  Network,
+  NetworkDescription,
+  NetworkSettings,
+  settingsFromEnv,
+  toolsAt,
+} from '../../fabric-network/src';
+import { portIsFree } from '../../fabric-network/src/processes';
+
+export interface AdminNetwork {
+  readonly settings: NetworkSettings;
+  readonly network: Network;
+  readonly admin: ConsortiumAdmin;
+  readonly audit: AuditRecord[];
+  readonly progress: string[];
+  description(): NetworkDescription;
+}
+
+/** First base from `candidates` whose whole range (base+50 … base+260) is free on 127.0.0.1. */
+export async function freePortBase(candidates: readonly number[]): Promise<number> {
+  for (const base of candidates) {
+    let free = true;
+    for (let p = base + 50; p <= base + 260 && free; p++) free = await portIsFree(p);
+    if (free) return base;
+  }
+  throw new Error(`no free port range among bases ${candidates.join(', ')}`);
+}
+
+export async function startAdminNetwork(): Promise<AdminNetwork> {
+  const home = mkdtempSync(join(tmpdir(), 'mallchain-admin-e2e-'));
+  const portBase = await freePortBase([17000, 17300, 17600, 19000]);
+  const settings: NetworkSettings = { ...settingsFromEnv({}), home, portBase };
+  const progress: string[] = [];
+  const audit: AuditRecord[] = [];
+  const report = (m: string): void => {
+    progress.push(m);
+  };
+  const network = new Network(settings, report);
+  await network.up();
+  const admin = new ConsortiumAdmin({ settings, progress: report, audit: (r) => audit.push(r), actor: 'e2e-admin' });
+  return {
+    settings,
+    network,
+    admin,
+    audit,
+    progress,
+    description: () => JSON.parse(readFileSync(network.paths.description, 'utf8')) as NetworkDescription,
+  };
+}
+
+/**
+ * Appends a signature by any MSP folder straight into the proposal's envelope, as a
+ * tampered proposal file would carry it (the admin API itself refuses non-admin signers).
+ */
+export function forgeSignature(n: AdminNetwork, p: ConfigProposal, mspId: string, mspDir: string): ConfigProposal {
+  const tools = toolsAt(
+    execFileSync('bash', [join(__dirname, '..', '..', 'fabric-network', 'scripts', 'install-fabric.sh')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .trim()
+      .split('\n')
+      .pop() ?? '',
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'mallchain-forge-'));
+  const file = join(dir, 'update.pb');
+  writeFileSync(file, Buffer.from(p.envelope, 'base64'));
+  execFileSync(tools.bin('peer'), ['channel', 'signconfigtx', '-f', file], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      FABRIC_CFG_PATH: tools.configDir,
+      CORE_PEER_LOCALMSPID: mspId,
+      CORE_PEER_MSPCONFIGPATH: mspDir,
+    },
+    stdio: 'ignore',
+  });
+  const envelope = readFileSync(file).toString('base64');
+  rmSync(dir, { recursive: true, force: true });
+  return { ...p, envelope };
+}
+
+export function stopAdminNetwork(n: AdminNetwork | undefined): Promise<string[]> {
+  return n ? n.network.down(true) : Promise.resolve([]);
+}
