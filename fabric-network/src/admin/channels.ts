@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { joinOrderer, joinPeer, ordererChannels, peerChannels, peerHeight } from '../channel';
 import { channelProfile } from '../configtx';
-import { run } from '../exec';
+import { retry, run } from '../exec';
 import { ChannelConfig, ConfigGroup, FabricMspConfig } from './config-types';
 import { certificateInfo } from './certificate';
 import { fetchConfig } from './configtxlator';
@@ -193,5 +193,6 @@ export async function createChannel(
     if (await joinOrderer(ctx.tools, ctx.paths, o, name, block)) ctx.progress(`${o.name} joined ${name}`);
   for (const m of members)
     if (await joinPeer(ctx.tools, ctx.paths, m, name, block)) ctx.progress(`${m.peer.host} joined ${name}`);
-  return showChannel(ctx, name);
+  // The new channel's raft group elects a leader first; until then the orderer refuses deliveries.
+  return retry(() => showChannel(ctx, name), 30_000, 1000);
 }
