@@ -63,7 +63,7 @@ export async function startAdminNetwork(): Promise<AdminNetwork> {
  * Appends a signature by any MSP folder straight into the proposal's envelope, as a
  * tampered proposal file would carry it (the admin API itself refuses non-admin signers).
  */
-export function forgeSignature(n: AdminNetwork, p: ConfigProposal, mspId: string, mspDir: string): ConfigProposal {
+export function forgeSignature(p: ConfigProposal, mspId: string, mspDir: string): ConfigProposal {
   const tools = toolsAt(
     execFileSync('bash', [join(__dirname, '..', '..', 'fabric-network', 'scripts', 'install-fabric.sh')], {
       encoding: 'utf8',
