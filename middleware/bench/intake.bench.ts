@@ -148,7 +148,7 @@ acknowledgement means the item and its outbox row are committed in Postgres (gro
 | throughput | **${report.itemsPerSecond} items/s** |
 | ack latency p50 | ${report.p50ms} ms |
 | ack latency p99 | **${report.p99ms} ms** |
-| non-202 answers | ${errors} |
+| unexpected HTTP status | ${errors} |
 | accept → committed (fake ledger) p50 / p99 | ${report.acceptToCommitP50s} s / ${report.acceptToCommitP99s} s |
 | outbox drained and projected after load stopped | ${report.drainAfterLoadSeconds} s |
 
