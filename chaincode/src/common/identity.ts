@@ -40,7 +40,8 @@ export function roleFromId(id: string): Role {
 export function requireAdminOf(ctx: Context, mspId: string): Caller {
   const who = caller(ctx);
   if (who.mspId !== mspId) throw authError('AUTH_FORBIDDEN', `only ${mspId} may do this; caller is ${who.mspId}`);
-  if (who.role !== 'admin') throw authError('AUTH_ROLE', `an admin identity of ${mspId} is required; caller is ${who.role}`);
+  if (who.role !== 'admin')
+    throw authError('AUTH_ROLE', `an admin identity of ${mspId} is required; caller is ${who.role}`);
   return who;
 }
 

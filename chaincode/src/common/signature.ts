@@ -71,7 +71,8 @@ export function verifySignature(jwk: PublicJwk, data: Uint8Array, signature: str
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url): what a self-certifying DID is derived from. */
 export function jwkThumbprint(jwk: PublicJwk): string {
-  const required = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
+  const required =
+    jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
   return createHash('sha256').update(canonicalize(required)).digest('base64url');
 }
 

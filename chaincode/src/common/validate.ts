@@ -39,7 +39,8 @@ export function optStr(fields: Fields, name: string, rule: StringRule = {}): str
 function checkString(value: string, name: string, rule: StringRule): void {
   const min = rule.min ?? 1;
   const max = rule.max ?? 256;
-  if (value.length < min) throw inputError(name, min === 1 ? 'must not be empty' : `must have at least ${min} characters`);
+  if (value.length < min)
+    throw inputError(name, min === 1 ? 'must not be empty' : `must have at least ${min} characters`);
   if (value.length > max) throw inputError(name, `must have at most ${max} characters`);
   if (rule.pattern && !rule.pattern.test(value)) {
     throw inputError(name, rule.patternHint ?? `must match ${rule.pattern.source}`);
@@ -82,7 +83,11 @@ export function bool(fields: Fields, name: string): boolean {
 
 /** An ISO-8601 UTC instant (`2026-01-31T12:00:00Z`, milliseconds optional), returned as epoch ms. */
 export function instant(fields: Fields, name: string): number {
-  const value = str(fields, name, { max: 40, pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/, patternHint: 'must be an ISO-8601 UTC time such as 2026-01-31T12:00:00Z' });
+  const value = str(fields, name, {
+    max: 40,
+    pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/,
+    patternHint: 'must be an ISO-8601 UTC time such as 2026-01-31T12:00:00Z',
+  });
   const ms = Date.parse(value);
   if (Number.isNaN(ms)) throw inputError(name, 'is not a valid date');
   return ms;
@@ -90,4 +95,8 @@ export function instant(fields: Fields, name: string): number {
 
 /** Identifier-like keys: no control characters, no composite-key separator. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@\-/]*$/;
-export const ID_RULE: StringRule = { max: 128, pattern: ID_PATTERN, patternHint: 'may contain only letters, digits and . _ : @ - /' };
+export const ID_RULE: StringRule = {
+  max: 128,
+  pattern: ID_PATTERN,
+  patternHint: 'may contain only letters, digits and . _ : @ - /',
+};
