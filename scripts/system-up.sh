@@ -5,6 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 node fabric-network/dist/cli/main.js up
-if [[ -f scripts/middleware-up.sh ]]; then
-  bash scripts/middleware-up.sh
-fi
+bash scripts/middleware.sh up

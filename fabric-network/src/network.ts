@@ -105,8 +105,12 @@ export class Network {
   async down(purge: boolean): Promise<string[]> {
     const stopped: string[] = [];
     if (existsSync(this.paths.run)) {
-      // Chaincode servers first, then peers, then orderers: peers outlive their chaincode.
-      const order = (n: string): number => (n.startsWith('chaincode') ? 0 : n.startsWith('peer') ? 1 : 2);
+      // Clients first (middlewares), then chaincode servers, peers, orderers.
+      const rank = ['middleware', 'chaincode', 'peer'];
+      const order = (n: string): number => {
+        const i = rank.findIndex((prefix) => n.startsWith(prefix));
+        return i < 0 ? rank.length : i;
+      };
       const names = readdirSync(this.paths.run)
         .filter((f) => f.endsWith('.pid'))
         .map((f) => f.slice(0, -4))

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Starts (up) or stops (down) one middleware per mall of the running network, each with its
+# own Postgres database, as background processes whose pid and log files sit beside the
+# network's (MALLCHAIN_HOME/run, MALLCHAIN_HOME/logs), so `network down` stops them too.
+#
+#   bash scripts/middleware.sh up | down
+# Settings: MALLCHAIN_HOME / MALLCHAIN_PORT_BASE as for the network; PGHOST (127.0.0.1),
+# PGPORT (5432), PGUSER (postgres).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+home=$(node -e 'console.log(require("./fabric-network/dist").settingsFromEnv().home)')
+base=$(node -e 'console.log(require("./fabric-network/dist").settingsFromEnv().portBase)')
+network_file="$home/network.json"
+pg="postgres://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
+
+say() { printf '[middleware] %s\n' "$*" >&2; }
+die() { printf '[middleware] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# One line per mall: "<MSP ID> <peer address> <index>"
+malls() {
+  node -e '
+    const d = require(process.argv[1]);
+    Object.values(d.orgs).forEach((o, i) => console.log(`${o.mspId} ${o.peers[0].address} ${i}`));
+  ' "$network_file"
+}
+
+ensure_db() {
+  node -e '
+    const { Client } = require("pg");
+    (async () => {
+      const c = new Client({ connectionString: process.argv[1] + "/postgres" });
+      await c.connect();
+      const r = await c.query("select 1 from pg_database where datname = $1", [process.argv[2]]);
+      if (r.rowCount === 0) await c.query(`create database "${process.argv[2]}"`);
+      await c.end();
+    })().catch((e) => { console.error(`cannot reach Postgres at ${process.argv[1]}: ${e.message}`); process.exit(1); });
+  ' "$pg" "$1"
+}
+
+up() {
+  [[ -f "$network_file" ]] || die "no network description at $network_file: start the network first (npm run network -- up)"
+  [[ -f middleware/dist/main.js ]] || die "the middleware is not built: run npm run build"
+  mkdir -p "$home/run" "$home/logs"
+  while read -r msp peer index; do
+    slug=$(echo "${msp%MSP}" | sed 's/^Mall/mall-/' | tr 'A-Z' 'a-z')
+    db="mallchain_${slug//-/_}"
+    port=$((base + 300 + 10 * index))
+    pidfile="$home/run/middleware-$slug.pid"
+    log="$home/logs/middleware-$slug.log"
+    if [[ -f "$pidfile" ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      say "$msp middleware already running (pid $(cat "$pidfile")) on http://127.0.0.1:$port"
+      continue
+    fi
+    ensure_db "$db"
+    MALL_MSP_ID="$msp" DATABASE_URL="$pg/$db" LEDGER_NETWORK_FILE="$network_file" LEDGER_PEER_ENDPOINT="$peer" \
+      LEDGER_CHANNEL="$(node -p "require('$network_file').channel")" LEDGER_CHAINCODE=mallchain \
+      HOST=127.0.0.1 PORT="$port" MIGRATIONS_RUN=true \
+      setsid node middleware/dist/main.js >>"$log" 2>&1 < /dev/null &
+    echo $! > "$pidfile"
+    for _ in $(seq 1 60); do
+      curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+      kill -0 "$(cat "$pidfile")" 2>/dev/null || die "$msp middleware exited during start-up; see $log"
+      sleep 1
+    done
+    curl -fsS "http://127.0.0.1:$port/health" >/dev/null || die "$msp middleware did not become healthy; see $log"
+    say "$msp middleware on http://127.0.0.1:$port (OpenAPI at /docs, database $db, log $log)"
+    say "  create an API key: MALL_MSP_ID=$msp DATABASE_URL=$pg/$db LEDGER_NETWORK_FILE=$network_file LEDGER_PEER_ENDPOINT=$peer LEDGER_CHANNEL=mallchannel LEDGER_CHAINCODE=mallchain node middleware/dist/cli.js apikey create --mall $msp --scopes admin,points:read,points:write"
+  done < <(malls)
+}
+
+down() {
+  shopt -s nullglob
+  for pidfile in "$home"/run/middleware-*.pid; do
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      say "stopped $(basename "$pidfile" .pid)"
+    fi
+    rm -f "$pidfile"
+  done
+}
+
+case "${1:-}" in
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+esac
