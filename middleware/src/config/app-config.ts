@@ -39,6 +39,31 @@ export class LedgerConfig {
   @IsString()
   @MinLength(1)
   chaincode!: string;
+
+  /** Which user of the mall's MSP signs: `client` (default) or `admin`. */
+  @IsIn(['client', 'admin'])
+  user: 'client' | 'admin' = 'client';
+
+  /** Per-stage deadlines of the ledger client, in ms (defaults: the ledger client's own). */
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  evaluateTimeoutMs?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  endorseTimeoutMs?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  submitTimeoutMs?: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  commitTimeoutMs?: number;
 }
 
 export class BatcherConfig {

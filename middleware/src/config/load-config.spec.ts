@@ -48,4 +48,17 @@ describe('loadConfig', () => {
     expect(problems({ ...base, LEDGER_DRIVER: 'carrier-pigeon' })).toEqual([expect.stringMatching(/^LEDGER_DRIVER: /)]);
     expect(problems({ ...base, LEDGER_PEER_ENDPOINT: 'peer0' })).toEqual(['LEDGER_PEER_ENDPOINT: must be host:port']);
   });
+
+  it('accepts both ledger drivers and the optional ledger user and deadlines', () => {
+    const c = loadConfig({ ...base, LEDGER_DRIVER: 'legacy', LEDGER_USER: 'admin', LEDGER_COMMIT_TIMEOUT_MS: '9000' });
+    expect(c.ledger.driver).toBe('legacy');
+    expect(c.ledger.user).toBe('admin');
+    expect(c.ledger.commitTimeoutMs).toBe(9000);
+    expect(c.ledger.endorseTimeoutMs).toBeUndefined();
+    expect(loadConfig(base).ledger.user).toBe('client');
+    expect(problems({ ...base, LEDGER_USER: 'root' })).toEqual([expect.stringMatching(/^LEDGER_USER: /)]);
+    expect(problems({ ...base, LEDGER_ENDORSE_TIMEOUT_MS: '5' })).toEqual([
+      expect.stringMatching(/^LEDGER_ENDORSE_TIMEOUT_MS: /),
+    ]);
+  });
 });

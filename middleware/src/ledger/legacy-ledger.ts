@@ -1,3 +1,5 @@
+// Must precede the fabric-network import: sets the SDK's log routing before its loggers exist.
+import './legacy-logging';
 import { Gateway, Wallets, type Contract, type ContractEvent, type Network, type X509Identity } from 'fabric-network';
 import { common, peer } from '@hyperledger/fabric-protos';
 import {
