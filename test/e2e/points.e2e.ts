@@ -265,6 +265,7 @@ describe('points across two malls (real Fabric, end to end)', () => {
         /^AUTH_FORBIDDEN/,
       );
 
+      // The refusals above used t's nonce; that it is still free shows they wrote nothing.
       redemption = await m.bClient.submit('points:Redeem', redeemWithConsent(channel, t, member));
       expect(redemption).toMatchObject({ status: 'accepted', valueFen: 200 * UNIT_FEN, issuer: MALL_A, mall: MALL_B });
       expect(redemption.clearingKey).toContain(redemption.txId);
