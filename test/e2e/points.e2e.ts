@@ -3,7 +3,8 @@
  * known only by a DID, the member spends them at a Mall B car park with a signed consent,
  * both malls see the clearing entry through their own peers, a settlement period is closed
  * and confirmed by both, and the books reconcile. Every ID is unique per run because the
- * ledger persists.
+ * ledger persists. Settlement periods are channel-wide: two copies of this suite running at
+ * the same moment would close overlapping periods and one would get POINTS_PERIOD_CLOSED.
  */
 import { ChainUser, MALL_A, MALL_B, Malls, connectMalls } from '../support/chain-call';
 import { ChainKey, newKey, uniqueSuffix } from '../support/chain-keys';
