@@ -96,6 +96,10 @@ export class GatewayLedger implements LedgerPort {
     return this.#policy.submit(fn, args, opts);
   }
 
+  resubmit(envelope: Uint8Array): Promise<SubmitResult> {
+    return this.#policy.resubmit(envelope);
+  }
+
   /** Evaluate on the current peer; on a timeout or an unreachable peer, once more on the next one. */
   async evaluate(fn: string, args: readonly string[], opts: EvaluateOptions = {}): Promise<Uint8Array> {
     const tries = Math.max(1, Math.min(2, this.#pool.size));

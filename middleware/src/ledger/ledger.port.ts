@@ -15,6 +15,22 @@ export interface SubmitOptions {
   readonly endorsingOrganizations?: readonly string[];
   /** Overrides the configured number of attempts for this call (1 = no retry). */
   readonly maxAttempts?: number;
+  /**
+   * Awaited after each new transaction is signed and before it is sent to be ordered: the place to persist its ID
+   * (and envelope) so that a process killed after sending can look the transaction up instead of sending another.
+   * Called again for every new transaction (after an MVCC conflict); a throwing hook stops the submit unsent.
+   */
+  readonly beforeSend?: (tx: SignedTransaction) => Promise<void>;
+}
+
+/** A transaction about to be ordered. */
+export interface SignedTransaction {
+  readonly txId: string;
+  /**
+   * The signed, endorsed envelope, when the driver can send it again as is ({@link LedgerPort.resubmit});
+   * absent for drivers that cannot (legacy SDK).
+   */
+  readonly envelope?: Uint8Array;
 }
 
 /** Per-call options for an evaluate. */
@@ -74,6 +90,13 @@ export interface LedgerPort {
     signal: AbortSignal,
     after?: LedgerCheckpoint,
   ): Promise<void>;
+  /**
+   * Send a signed envelope from {@link SubmitOptions.beforeSend} again (same tx ID) and wait for its commit. Fabric
+   * commits one transaction ID at most once, so this is safe when the first send may or may not have reached the
+   * orderer. Optional: drivers that cannot re-send leave it out.
+   * @throws MvccConflictError, TransactionInvalidError (then a new transaction is needed), LedgerTimeoutError, LedgerError
+   */
+  resubmit?(envelope: Uint8Array): Promise<SubmitResult>;
   /** Look up whether a transaction was committed (qscc GetTransactionByID). */
   txStatus(txId: string): Promise<TxStatus>;
   /** `true` when a peer answers a query for the chaincode within its deadline. */

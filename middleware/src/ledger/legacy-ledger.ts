@@ -1,6 +1,14 @@
 // Must precede the fabric-network import: sets the SDK's log routing before its loggers exist.
 import './legacy-logging';
-import { Gateway, Wallets, type Contract, type ContractEvent, type Network, type X509Identity } from 'fabric-network';
+import {
+  Gateway,
+  Wallets,
+  type Contract,
+  type ContractEvent,
+  type Network,
+  type Transaction,
+  type X509Identity,
+} from 'fabric-network';
 import { common, peer } from '@hyperledger/fabric-protos';
 import {
   ChaincodeRejectedError,
@@ -89,11 +97,10 @@ export class LegacyLedger implements LedgerPort {
     const attempts = opts.maxAttempts ?? this.#retry.maxAttempts;
     let lastTxId = '';
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const tx = this.#contract.createTransaction(fn);
-      if (opts.transient)
-        tx.setTransient(Object.fromEntries(Object.entries(opts.transient).map(([k, v]) => [k, Buffer.from(v)])));
-      if (opts.endorsingOrganizations) tx.setEndorsingOrganizations(...opts.endorsingOrganizations);
+      const tx = this.#newTransaction(fn, opts);
       lastTxId = tx.getTransactionId();
+      // The SDK signs and sends in one call, so only the ID can be handed out (no envelope to re-send).
+      if (opts.beforeSend) await opts.beforeSend({ txId: lastTxId });
       try {
         const result = await tx.submit(...args);
         const status = await this.txStatus(lastTxId);
@@ -105,6 +112,14 @@ export class LegacyLedger implements LedgerPort {
       }
     }
     throw new MvccConflictError(`${fn}: MVCC_READ_CONFLICT on all ${attempts} attempts`, { txId: lastTxId });
+  }
+
+  #newTransaction(fn: string, opts: SubmitOptions): Transaction {
+    const tx = this.#contract.createTransaction(fn);
+    if (opts.transient)
+      tx.setTransient(Object.fromEntries(Object.entries(opts.transient).map(([k, v]) => [k, Buffer.from(v)])));
+    if (opts.endorsingOrganizations) tx.setEndorsingOrganizations(...opts.endorsingOrganizations);
+    return tx;
   }
 
   async evaluate(fn: string, args: readonly string[]): Promise<Uint8Array> {

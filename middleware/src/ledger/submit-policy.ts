@@ -45,7 +45,7 @@ export class SubmitPolicy {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const proposal = this.#newProposal(fn, args, opts);
       const { tx, endpoint } = await this.#endorse(proposal);
-      const status = await this.#commit(tx, endpoint);
+      const status = await this.#send(tx, endpoint, opts.beforeSend);
       if (status.successful)
         return { txId: status.transactionId, blockNumber: status.blockNumber, result: tx.getResult() };
       const codeName = statusName(status.code);
@@ -60,6 +60,34 @@ export class SubmitPolicy {
     throw new MvccConflictError(`${fn}: ${statusName(last?.code ?? 11)} on all ${attempts} attempts`, {
       txId: last?.transactionId,
     });
+  }
+
+  /** Let the caller record the signed transaction, then order it and wait for its status. */
+  async #send(tx: TransactionLike, endpoint: Endpoint, beforeSend: SubmitOptions['beforeSend']): Promise<StatusLike> {
+    if (beforeSend) await beforeSend({ txId: tx.getTransactionId(), envelope: tx.getBytes() });
+    return this.#commit(tx, endpoint);
+  }
+
+  /**
+   * Send an already endorsed envelope again and wait for its status. A `DUPLICATE_TXID` answer means an earlier send
+   * of it was ordered: the ledger is asked how that one ended.
+   */
+  async resubmit(envelope: Uint8Array): Promise<SubmitResult> {
+    const endpoint = this.#o.pool.current();
+    const tx = endpoint.gateway.newTransaction(envelope);
+    const status = await this.#commit(tx, endpoint);
+    const txId = tx.getTransactionId();
+    if (status.successful) return { txId, blockNumber: status.blockNumber, result: tx.getResult() };
+    let codeName = statusName(status.code);
+    if (codeName === 'DUPLICATE_TXID') {
+      const first = await this.#o.lookup(txId);
+      if (first.validationCode === 'VALID' && first.blockNumber !== undefined) {
+        return { txId, blockNumber: first.blockNumber, result: tx.getResult() };
+      }
+      codeName = first.validationCode ?? codeName;
+    }
+    if (CONFLICT_CODES.has(codeName)) throw new MvccConflictError(`${codeName} on ${txId}`, { txId });
+    throw new TransactionInvalidError(codeName, `transaction ${txId} invalidated: ${codeName}`, { txId });
   }
 
   #newProposal(fn: string, args: readonly string[], opts: SubmitOptions): ProposalLike {
