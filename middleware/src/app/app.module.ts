@@ -11,6 +11,7 @@ import { HttpErrorFilter } from '../common/http-error.filter';
 import { StrictValidationPipe } from '../common/validation.pipe';
 import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
+import { ConsortiumModule } from '../consortium/consortium.module';
 import { DatabaseModule } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
 import { IntakeModule } from '../intake/intake.module';
@@ -18,6 +19,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { NotesModule } from '../notes/notes.module';
 import { ProjectionModule } from '../projection/projection.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
+import { WindowThrottlerStorage } from './throttler-storage';
 import { LedgerBindingModule } from './ledger-binding.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -45,7 +47,10 @@ export class AppModule {
               err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
           },
         }),
-        ThrottlerModule.forRoot([{ ttl: config.throttleTtlMs, limit: config.throttleLimit }]),
+        ThrottlerModule.forRoot({
+          throttlers: [{ ttl: config.throttleTtlMs, limit: config.throttleLimit }],
+          storage: new WindowThrottlerStorage(),
+        }),
         LedgerBindingModule.forRoot(ledger),
         MetricsModule,
         DatabaseModule.forRoot(),
@@ -55,6 +60,7 @@ export class AppModule {
         NotesModule,
         WebhooksModule,
         HealthModule,
+        ConsortiumModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,4 +1,7 @@
 import { ApiKeyEntity } from '../auth/api-key.entity';
+import { AuditLogEntity } from '../consortium/audit-log.entity';
+import { OperationEntity } from '../consortium/operation.entity';
+import { ProposalEntity } from '../consortium/proposal.entity';
 import { IntakeItemEntity } from '../intake/intake-item.entity';
 import { OutboxEntity } from '../intake/outbox.entity';
 import { NoteEntity } from '../notes/note.entity';
@@ -17,4 +20,7 @@ export const ENTITIES = [
   EventEntity,
   NoteEntity,
   SubscriptionEntity,
+  AuditLogEntity,
+  ProposalEntity,
+  OperationEntity,
 ];

@@ -1,0 +1,17 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, Matches } from 'class-validator';
+import { CHANNEL_NAME, MALL_NAME } from './create-proposal.dto';
+
+export class CreateChannelDto {
+  @ApiProperty({ example: 'district-east' })
+  @Matches(CHANNEL_NAME, { message: 'name must be a channel name (lower case letters, digits, dots, dashes)' })
+  name!: string;
+
+  @ApiProperty({ example: ['MallA', 'MallB'], description: 'malls whose peers join the new channel' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(26)
+  @ArrayUnique()
+  @Matches(MALL_NAME, { each: true, message: 'malls must name malls such as MallA, MallAMSP or A' })
+  malls!: string[];
+}
