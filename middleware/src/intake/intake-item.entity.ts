@@ -42,9 +42,18 @@ export class IntakeItemEntity {
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 
+  /** The item's transaction: written before it is sent (see `txSentAt`), kept as the committed one. */
   @Index('intake_items_tx_id')
   @Column({ name: 'tx_id', type: 'text', nullable: true })
   txId!: string | null;
+
+  /** Signed envelope of `txId` while pending, so a restarted batcher can send the very same transaction again. */
+  @Column({ name: 'tx_envelope', type: 'bytea', nullable: true })
+  txEnvelope!: Buffer | null;
+
+  /** When `txId` was last about to be sent to the orderer. */
+  @Column({ name: 'tx_sent_at', type: 'timestamptz', nullable: true })
+  txSentAt!: Date | null;
 
   @Column({ name: 'block_number', type: 'bigint', nullable: true })
   blockNumber!: string | null;

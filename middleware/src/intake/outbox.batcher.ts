@@ -1,8 +1,16 @@
 import { Logger } from '@nestjs/common';
-import { ChaincodeRejectedError, type LedgerPort } from '../ledger/ledger.port';
+import {
+  ChaincodeRejectedError,
+  MvccConflictError,
+  TransactionInvalidError,
+  type LedgerPort,
+  type SubmitResult,
+} from '../ledger/ledger.port';
 import type { BatcherConfig } from '../config/app-config';
 import type { MetricsService } from '../metrics/metrics.service';
-import type { ClaimedItem, Committed, Failed, OutboxStore, Retry } from './outbox.store';
+import { Coalescer } from './coalescer';
+import type { ClaimedItem, Committed, Failed, OutboxStore, Retry, SentTx } from './outbox.store';
+import { planRecovery } from './tx-recovery';
 
 /** Exponential back-off: `base * 2^(attempt-1)`, capped. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
@@ -23,13 +31,20 @@ export class OutboxBatcher {
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** Transaction IDs about to be sent, written to Postgres together (one UPDATE per group of concurrent sends). */
+  readonly #recorder: Coalescer<SentTx>;
 
   constructor(
     private readonly store: OutboxStore,
     private readonly ledger: LedgerPort,
     private readonly config: BatcherConfig,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.#recorder = new Coalescer(
+      (list) => store.recordSent(list),
+      (t) => new Error(`item ${t.trackingId} is no longer pending; transaction ${t.txId} not sent`),
+    );
+  }
 
   start(): void {
     if (this.#running) return;
@@ -109,25 +124,71 @@ export class OutboxBatcher {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     try {
-      const r = await this.ledger.submit(item.fn, item.args);
-      this.metrics.submitLatency.observe({ outcome: 'committed' }, seconds());
-      return { kind: 'committed', value: { item, txId: r.txId, blockNumber: r.blockNumber } };
+      const outcome = await this.#carry(item);
+      this.metrics.submitLatency.observe({ outcome: outcome.kind === 'committed' ? 'committed' : 'error' }, seconds());
+      return outcome;
     } catch (e) {
-      if (e instanceof ChaincodeRejectedError) {
-        this.metrics.submitLatency.observe({ outcome: 'rejected' }, seconds());
-        return { kind: 'failed', value: { item, code: e.code, reason: e.reason } };
-      }
-      this.metrics.submitLatency.observe({ outcome: 'error' }, seconds());
-      const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-      const attempt = item.attempts + 1;
-      if (attempt >= this.config.maxAttempts) {
-        return {
-          kind: 'failed',
-          value: { item, code: 'RETRIES_EXHAUSTED', reason: `after ${attempt} attempts: ${reason}` },
-        };
-      }
-      const delayMs = backoffDelay(attempt, this.config.backoffMs, this.config.maxBackoffMs);
-      return { kind: 'retry', value: { item, reason, delayMs } };
+      return this.#failure(item, e, seconds());
     }
   }
+
+  /**
+   * An item sent before (by this process or one that died) is looked up first: found VALID it is done, unknown it
+   * is sent again as the same signed transaction when that is kept, otherwise as a new one.
+   */
+  async #carry(item: ClaimedItem): Promise<Outcome> {
+    const { sent } = item;
+    const status = sent.txId === null ? undefined : await this.ledger.txStatus(sent.txId);
+    const step = planRecovery(sent, status, {
+      canResend: this.ledger.resubmit !== undefined,
+      now: new Date(),
+      graceMs: this.config.leaseMs,
+    });
+    if (step.action !== 'submit')
+      this.#logger.log(`item ${item.trackingId} sent before as ${sent.txId ?? '?'}: ${step.action}`);
+    if (step.action === 'committed') return committed(item, step.txId, step.blockNumber);
+    if (step.action === 'wait')
+      return { kind: 'retry', value: { item, reason: step.reason, delayMs: this.config.backoffMs } };
+    if (step.action === 'resend') {
+      const again = await this.#resend(step.envelope);
+      if (again !== undefined) return committed(item, again.txId, again.blockNumber);
+    }
+    const r = await this.ledger.submit(item.fn, item.args, {
+      beforeSend: (tx) =>
+        this.#recorder.add({ trackingId: item.trackingId, txId: tx.txId, envelope: tx.envelope ?? null }),
+    });
+    return committed(item, r.txId, r.blockNumber);
+  }
+
+  /** The same transaction again; `undefined` when the ledger invalidated it (then a new one is needed). */
+  async #resend(envelope: Uint8Array): Promise<SubmitResult | undefined> {
+    try {
+      return await this.ledger.resubmit?.(envelope);
+    } catch (e) {
+      if (e instanceof MvccConflictError || e instanceof TransactionInvalidError) return undefined;
+      throw e;
+    }
+  }
+
+  #failure(item: ClaimedItem, e: unknown, seconds: number): Outcome {
+    if (e instanceof ChaincodeRejectedError) {
+      this.metrics.submitLatency.observe({ outcome: 'rejected' }, seconds);
+      return { kind: 'failed', value: { item, code: e.code, reason: e.reason } };
+    }
+    this.metrics.submitLatency.observe({ outcome: 'error' }, seconds);
+    const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    const attempt = item.attempts + 1;
+    if (attempt >= this.config.maxAttempts) {
+      return {
+        kind: 'failed',
+        value: { item, code: 'RETRIES_EXHAUSTED', reason: `after ${attempt} attempts: ${reason}` },
+      };
+    }
+    const delayMs = backoffDelay(attempt, this.config.backoffMs, this.config.maxBackoffMs);
+    return { kind: 'retry', value: { item, reason, delayMs } };
+  }
+}
+
+function committed(item: ClaimedItem, txId: string, blockNumber: bigint): Outcome {
+  return { kind: 'committed', value: { item, txId, blockNumber } };
 }

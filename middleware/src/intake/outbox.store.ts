@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { lockEventLog } from '../database/event-log';
 import { inTransaction } from '../database/transaction';
+import type { RecordedTx } from './tx-recovery';
 
 export interface ClaimedItem {
   readonly outboxId: string;
@@ -11,6 +12,15 @@ export interface ClaimedItem {
   readonly args: string[];
   readonly attempts: number;
   readonly createdAt: Date;
+  /** The transaction this item was last sent as, if any (a previous round or process may have sent it). */
+  readonly sent: RecordedTx;
+}
+
+/** A signed transaction about to be sent for an item. */
+export interface SentTx {
+  readonly trackingId: string;
+  readonly txId: string;
+  readonly envelope: Uint8Array | null;
 }
 
 export interface Committed {
@@ -38,7 +48,8 @@ const SELECT_READY = `
 const CLAIM = `
   WITH c AS (UPDATE outbox SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
              WHERE id = ANY($1::bigint[]) RETURNING id, tracking_id)
-  SELECT c.id AS outbox_id, i.tracking_id, i.kind, i.natural_key, i.fn, i.args, i.attempts, i.created_at
+  SELECT c.id AS outbox_id, i.tracking_id, i.kind, i.natural_key, i.fn, i.args, i.attempts, i.created_at,
+         i.tx_id, i.tx_envelope, i.tx_sent_at
   FROM c JOIN intake_items i ON i.tracking_id = c.tracking_id ORDER BY c.id`;
 
 /** SQL of the outbox: claiming with FOR UPDATE SKIP LOCKED under a lease, and settling results in one transaction. */
@@ -68,6 +79,25 @@ export class OutboxStore {
     });
   }
 
+  /**
+   * Records, before sending, the transaction each item is about to be sent as. Returns per item whether it was
+   * recorded (an item settled meanwhile, by another batcher, is not: its transaction must not be sent).
+   */
+  async recordSent(list: readonly SentTx[]): Promise<boolean[]> {
+    const rows = await this.ds.query<{ tracking_id: string }[]>(
+      `UPDATE intake_items i SET tx_id = u.tx_id, tx_envelope = u.envelope, tx_sent_at = now(), updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::bytea[]) AS u(id, tx_id, envelope)
+       WHERE i.tracking_id = u.id AND i.status = 'pending' RETURNING i.tracking_id`,
+      [
+        list.map((t) => t.trackingId),
+        list.map((t) => t.txId),
+        list.map((t) => (t.envelope === null ? null : Buffer.from(t.envelope))),
+      ],
+    );
+    const recorded = new Set(rows.map((r) => r.tracking_id));
+    return list.map((t) => recorded.has(t.trackingId));
+  }
+
   async depth(): Promise<number> {
     const rows = await this.ds.query<{ n: number }[]>('SELECT count(*)::int AS n FROM outbox');
     return rows[0]?.n ?? 0;
@@ -77,7 +107,7 @@ export class OutboxStore {
     const ids = list.map((c) => c.item.trackingId);
     await qr.query(
       `UPDATE intake_items i SET status = 'committed', tx_id = u.tx_id, block_number = u.block, attempts = i.attempts + 1,
-         committed_at = now(), updated_at = now(), error_code = NULL, last_error = NULL
+         committed_at = now(), updated_at = now(), error_code = NULL, last_error = NULL, tx_envelope = NULL
        FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS u(id, tx_id, block)
        WHERE i.tracking_id = u.id AND i.status = 'pending'`,
       [ids, list.map((c) => c.txId), list.map((c) => c.blockNumber.toString())],
@@ -94,7 +124,8 @@ export class OutboxStore {
   async #failed(qr: QueryRunner, list: readonly Failed[]): Promise<void> {
     const ids = list.map((f) => f.item.trackingId);
     await qr.query(
-      `UPDATE intake_items i SET status = 'dead', error_code = u.code, last_error = u.reason, attempts = i.attempts + 1, updated_at = now()
+      `UPDATE intake_items i SET status = 'dead', error_code = u.code, last_error = u.reason, attempts = i.attempts + 1,
+         updated_at = now(), tx_envelope = NULL
        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, code, reason)
        WHERE i.tracking_id = u.id AND i.status = 'pending'`,
       [ids, list.map((f) => f.code), list.map((f) => f.reason)],
@@ -148,6 +179,9 @@ interface ClaimRow {
   args: string[];
   attempts: number;
   created_at: Date;
+  tx_id: string | null;
+  tx_envelope: Buffer | null;
+  tx_sent_at: Date | null;
 }
 
 function toClaimed(r: ClaimRow): ClaimedItem {
@@ -160,6 +194,7 @@ function toClaimed(r: ClaimRow): ClaimedItem {
     args: r.args,
     attempts: r.attempts,
     createdAt: r.created_at,
+    sent: { txId: r.tx_id, envelope: r.tx_envelope, sentAt: r.tx_sent_at },
   };
 }
 

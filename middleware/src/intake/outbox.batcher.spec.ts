@@ -1,0 +1,187 @@
+import { BatcherConfig } from '../config/app-config';
+import {
+  ChaincodeRejectedError,
+  MvccConflictError,
+  type LedgerPort,
+  type SubmitOptions,
+  type SubmitResult,
+  type TxStatus,
+} from '../ledger/ledger.port';
+import { MetricsService } from '../metrics/metrics.service';
+import { OutboxBatcher } from './outbox.batcher';
+import type { ClaimedItem, Committed, Failed, OutboxStore, Retry, SentTx } from './outbox.store';
+import type { RecordedTx } from './tx-recovery';
+
+const NOTHING_SENT: RecordedTx = { txId: null, envelope: null, sentAt: null };
+
+function item(sent: RecordedTx = NOTHING_SENT): ClaimedItem {
+  return {
+    outboxId: '1',
+    trackingId: '00000000-0000-4000-8000-000000000001',
+    kind: 'note',
+    naturalKey: 'n1',
+    fn: 'info:PutNote',
+    args: ['{"id":"n1","text":"x"}'],
+    attempts: 0,
+    createdAt: new Date(),
+    sent,
+  };
+}
+
+/** A ledger whose every call is logged in order, with scripted answers. */
+class ScriptedLedger implements LedgerPort {
+  readonly log: string[] = [];
+  status: TxStatus | Error = { txId: 'old', found: false };
+  submitError: Error | undefined;
+  resubmitError: Error | undefined;
+
+  async submit(_fn: string, _args: readonly string[], opts?: SubmitOptions): Promise<SubmitResult> {
+    this.log.push('endorse:new');
+    await opts?.beforeSend?.({ txId: 'new', envelope: new Uint8Array([9]) });
+    if (this.submitError) throw this.submitError;
+    this.log.push('send:new');
+    return { txId: 'new', blockNumber: 20n, result: new Uint8Array() };
+  }
+
+  resubmit(envelope: Uint8Array): Promise<SubmitResult> {
+    this.log.push(`resend:${envelope.join(',')}`);
+    if (this.resubmitError) return Promise.reject(this.resubmitError);
+    return Promise.resolve({ txId: 'old', blockNumber: 15n, result: new Uint8Array() });
+  }
+
+  txStatus(txId: string): Promise<TxStatus> {
+    this.log.push(`status:${txId}`);
+    return this.status instanceof Error ? Promise.reject(this.status) : Promise.resolve(this.status);
+  }
+
+  evaluate(): Promise<Uint8Array> {
+    return Promise.reject(new Error('not used'));
+  }
+  chaincodeEvents(): Promise<void> {
+    return Promise.reject(new Error('not used'));
+  }
+  ping(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+  close(): void {
+    this.log.push('close');
+  }
+}
+
+interface Settled {
+  committed: Committed[];
+  failed: Failed[];
+  retries: Retry[];
+}
+
+function setup(
+  claimed: ClaimedItem,
+  ledger: ScriptedLedger,
+  recordOk = true,
+): { run: () => Promise<Settled>; recorded: SentTx[] } {
+  const recorded: SentTx[] = [];
+  const settled: Settled = { committed: [], failed: [], retries: [] };
+  const store = {
+    claim: () => Promise.resolve({ items: [claimed], waitMs: 0 }),
+    recordSent: (list: readonly SentTx[]) => {
+      recorded.push(...list);
+      ledger.log.push(`record:${list.map((t) => t.txId).join(',')}`);
+      return Promise.resolve(list.map(() => recordOk));
+    },
+    settle: (c: Committed[], f: Failed[], r: Retry[]) => {
+      settled.committed.push(...c);
+      settled.failed.push(...f);
+      settled.retries.push(...r);
+      return Promise.resolve();
+    },
+  } as unknown as OutboxStore;
+  const config = Object.assign(new BatcherConfig(), { size: 1, waitMs: 1, backoffMs: 7, leaseMs: 60_000 });
+  const batcher = new OutboxBatcher(store, ledger, config, new MetricsService());
+  return {
+    recorded,
+    run: async () => {
+      await batcher.tick();
+      return settled;
+    },
+  };
+}
+
+const sentBefore = (over: Partial<RecordedTx> = {}): RecordedTx => ({
+  txId: 'old',
+  envelope: new Uint8Array([1, 2]),
+  sentAt: new Date(Date.now() - 1000),
+  ...over,
+});
+
+describe('OutboxBatcher', () => {
+  it('records the new transaction ID (and envelope) in Postgres before sending it, then settles it committed', async () => {
+    const ledger = new ScriptedLedger();
+    const { run, recorded } = setup(item(), ledger);
+    const s = await run();
+    expect(ledger.log).toEqual(['endorse:new', 'record:new', 'send:new']);
+    expect(recorded).toEqual([{ trackingId: item().trackingId, txId: 'new', envelope: new Uint8Array([9]) }]);
+    expect(s.committed.map((c) => [c.txId, c.blockNumber])).toEqual([['new', 20n]]);
+  });
+
+  it('sends nothing when the ID could not be recorded (item no longer pending), and retries later', async () => {
+    const ledger = new ScriptedLedger();
+    const s = await setup(item(), ledger, false).run();
+    expect(ledger.log).toEqual(['endorse:new', 'record:new']);
+    expect(s.committed).toEqual([]);
+    expect(s.retries[0]?.reason).toMatch(/no longer pending; transaction new not sent/);
+  });
+
+  it('an item sent before and committed VALID is settled from the ledger, nothing is sent', async () => {
+    const ledger = new ScriptedLedger();
+    ledger.status = { txId: 'old', found: true, validationCode: 'VALID', blockNumber: 12n };
+    const s = await setup(item(sentBefore()), ledger).run();
+    expect(ledger.log).toEqual(['status:old']);
+    expect(s.committed.map((c) => [c.txId, c.blockNumber])).toEqual([['old', 12n]]);
+  });
+
+  it('an item sent before but unknown to the ledger is sent again as the SAME signed transaction', async () => {
+    const ledger = new ScriptedLedger();
+    const s = await setup(item(sentBefore()), ledger).run();
+    expect(ledger.log).toEqual(['status:old', 'resend:1,2']);
+    expect(s.committed.map((c) => [c.txId, c.blockNumber])).toEqual([['old', 15n]]);
+  });
+
+  it('makes a new transaction when the re-sent one is invalidated (MVCC conflict)', async () => {
+    const ledger = new ScriptedLedger();
+    ledger.resubmitError = new MvccConflictError('MVCC_READ_CONFLICT on old');
+    const s = await setup(item(sentBefore()), ledger).run();
+    expect(ledger.log).toEqual(['status:old', 'resend:1,2', 'endorse:new', 'record:new', 'send:new']);
+    expect(s.committed.map((c) => c.txId)).toEqual(['new']);
+  });
+
+  it('makes a new transaction when the recorded one is on the ledger as invalid', async () => {
+    const ledger = new ScriptedLedger();
+    ledger.status = { txId: 'old', found: true, validationCode: 'MVCC_READ_CONFLICT', blockNumber: 11n };
+    const s = await setup(item(sentBefore()), ledger).run();
+    expect(ledger.log).toEqual(['status:old', 'endorse:new', 'record:new', 'send:new']);
+    expect(s.committed.map((c) => c.txId)).toEqual(['new']);
+  });
+
+  it('waits (sends nothing) for a recently sent transaction without envelope that the ledger does not know yet', async () => {
+    const ledger = new ScriptedLedger();
+    const s = await setup(item(sentBefore({ envelope: null })), ledger).run();
+    expect(ledger.log).toEqual(['status:old']);
+    expect(s.retries.map((r) => r.delayMs)).toEqual([7]);
+    expect(s.retries[0]?.reason).toMatch(/^transaction old sent \d+ ms ago is not on the ledger yet$/);
+  });
+
+  it('sends nothing when the ledger cannot be asked about the recorded transaction, and retries', async () => {
+    const ledger = new ScriptedLedger();
+    ledger.status = new Error('14 UNAVAILABLE: connection refused');
+    const s = await setup(item(sentBefore()), ledger).run();
+    expect(ledger.log).toEqual(['status:old']);
+    expect(s.retries[0]?.reason).toBe('Error: 14 UNAVAILABLE: connection refused');
+  });
+
+  it('moves a chaincode rejection to the dead letter with its code', async () => {
+    const ledger = new ScriptedLedger();
+    ledger.submitError = new ChaincodeRejectedError('INPUT_INVALID', 'id: must not be empty');
+    const s = await setup(item(), ledger).run();
+    expect(s.failed.map((f) => [f.code, f.reason])).toEqual([['INPUT_INVALID', 'id: must not be empty']]);
+  });
+});

@@ -1,0 +1,52 @@
+import type { TxStatus } from '../ledger/ledger.port';
+
+/** What the outbox knows about the transaction an item was last sent as (written before sending). */
+export interface RecordedTx {
+  readonly txId: string | null;
+  /** Signed envelope, when the ledger driver could hand it out and it is still kept. */
+  readonly envelope: Uint8Array | null;
+  readonly sentAt: Date | null;
+}
+
+/** What to do with a claimed item before (or instead of) sending a new transaction. */
+export type RecoveryStep =
+  /** Nothing recorded, or the recorded transaction is on the ledger as invalid (it wrote nothing): a new one. */
+  | { readonly action: 'submit' }
+  /** The recorded transaction committed VALID: record it, send nothing. */
+  | { readonly action: 'committed'; readonly txId: string; readonly blockNumber: bigint }
+  /** Unknown to the ledger but the signed envelope is kept: send that same transaction again (commits at most once). */
+  | { readonly action: 'resend'; readonly txId: string; readonly envelope: Uint8Array }
+  /** Unknown to the ledger, no envelope, and sent too recently to call it lost: ask again later. */
+  | { readonly action: 'wait'; readonly reason: string };
+
+export interface RecoveryContext {
+  /** The ledger driver can send a kept envelope again. */
+  readonly canResend: boolean;
+  readonly now: Date;
+  /** How long a sent transaction may take to show up on the ledger before it is considered lost. */
+  readonly graceMs: number;
+}
+
+/**
+ * Decides, from the recorded transaction and the ledger's answer about it (`txStatus`, undefined when nothing was
+ * recorded), whether an item is done, needs its old transaction sent again, a new one, or more time.
+ */
+export function planRecovery(recorded: RecordedTx, status: TxStatus | undefined, ctx: RecoveryContext): RecoveryStep {
+  const { txId } = recorded;
+  if (txId === null || status === undefined) return { action: 'submit' };
+  if (status.found) return foundStep(txId, status);
+  if (recorded.envelope !== null && ctx.canResend) return { action: 'resend', txId, envelope: recorded.envelope };
+  const age = recorded.sentAt === null ? Infinity : ctx.now.getTime() - recorded.sentAt.getTime();
+  if (age < ctx.graceMs) {
+    return { action: 'wait', reason: `transaction ${txId} sent ${Math.round(age)} ms ago is not on the ledger yet` };
+  }
+  return { action: 'submit' };
+}
+
+function foundStep(txId: string, status: TxStatus): RecoveryStep {
+  if (status.validationCode !== 'VALID') return { action: 'submit' };
+  if (status.blockNumber === undefined) {
+    return { action: 'wait', reason: `transaction ${txId} is VALID but its block is not known yet` };
+  }
+  return { action: 'committed', txId, blockNumber: status.blockNumber };
+}
