@@ -126,6 +126,9 @@ export class ProposalsService {
       file: p,
       createdBy: actor.label,
       sequence: null,
+      // Set here (millisecond precision) rather than by now(): sign() matches on updatedAt as a version.
+      createdAt: new Date(),
+      updatedAt: new Date(),
     });
     return this.rows.save(row);
   }
@@ -207,6 +210,7 @@ export class ProposalsService {
           { id, updatedAt: row.updatedAt, status: 'open' },
           { file: signed, signatures, updatedAt: new Date() },
         );
+        // No row means another request changed the proposal meanwhile; its signatures must not be lost.
         if (updated.affected !== 1)
           throw new ConflictError(`proposal ${id} changed while it was being signed; sign again`);
         return view(Object.assign(row, { file: signed, signatures }));

@@ -13,8 +13,8 @@ export class EndorsementPolicyDto {
     description: 'a signature policy, or `default` for the channel default (MAJORITY Endorsement)',
     example: "AND('MallAMSP.peer','MallBMSP.peer')",
   })
-  @IsString()
-  @MinLength(1)
   @MaxLength(2000)
+  @MinLength(1)
+  @IsString()
   policy!: string;
 }

@@ -8,10 +8,10 @@ export class CreateChannelDto {
   name!: string;
 
   @ApiProperty({ example: ['MallA', 'MallB'], description: 'malls whose peers join the new channel' })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(26)
-  @ArrayUnique()
   @Matches(MALL_NAME, { each: true, message: 'malls must name malls such as MallA, MallAMSP or A' })
+  @ArrayUnique()
+  @ArrayMaxSize(26)
+  @ArrayMinSize(1)
+  @IsArray()
   malls!: string[];
 }
