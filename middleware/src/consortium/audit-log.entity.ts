@@ -1,10 +1,11 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type AuditResult = 'ok' | 'refused' | 'failed';
 
 /** One row per consortium admin request: who, what, when, result. Rows are only ever inserted. */
 @Entity('consortium_audit_log')
 @Index('consortium_audit_log_started', ['startedAt'])
+@Check('consortium_audit_log_result', `"result" IN ('ok', 'refused', 'failed')`)
 export class AuditLogEntity {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;

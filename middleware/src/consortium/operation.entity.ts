@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed';
 
@@ -12,6 +12,7 @@ export interface ProgressLine {
  * background. At most one runs at a time: they all change the same network.
  */
 @Entity('consortium_operations')
+@Check('consortium_operations_status', `"status" IN ('running', 'succeeded', 'failed')`)
 @Index('consortium_operations_one_running', ['status'], { unique: true, where: `"status" = 'running'` })
 export class OperationEntity {
   @PrimaryColumn({ type: 'uuid' })

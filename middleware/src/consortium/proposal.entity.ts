@@ -1,5 +1,5 @@
 import type { ConfigProposal } from '@mallchain/fabric-network';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** `open`: collecting signatures; `submitting`: a submit operation runs; `submitted`: in the channel. */
 export type ProposalState = 'open' | 'submitting' | 'submitted';
@@ -16,6 +16,7 @@ export interface SignatureSummary {
 
 /** A config update proposal kept while its signatures are collected. */
 @Entity('consortium_proposals')
+@Check('consortium_proposals_status', `"status" IN ('open', 'submitting', 'submitted')`)
 export class ProposalEntity {
   /** The proposal file's own id (the same at every mall that handles the file). */
   @PrimaryColumn({ type: 'uuid' })
