@@ -5,7 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
 import { MetricsService } from '../metrics/metrics.service';
-import { GroupCommitWriter } from './group-commit.writer';
+import { GroupCommitWriter, type WriteOutcome } from './group-commit.writer';
 import type { IntakeAck, IntakeRequest, IntakeStatusView } from './intake.types';
 import { OutboxBatcher } from './outbox.batcher';
 import { OutboxStore } from './outbox.store';
@@ -56,6 +56,31 @@ export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
       if (e instanceof ConflictError) this.metrics.intakeItems.inc({ kind: req.kind, outcome: 'conflict' });
       throw e;
     }
+  }
+
+  /**
+   * Several items of one request (a POS batch) into the group commit at once: one outcome per item, in
+   * order. A conflict is that item's outcome; any other failure (database down) fails the whole call.
+   */
+  async acceptMany(reqs: readonly IntakeRequest[]): Promise<WriteOutcome[]> {
+    const outcomes = await this.#writer.writeMany(reqs);
+    const failed = outcomes.find((o) => !o.ok && !(o.error instanceof ConflictError));
+    if (failed && !failed.ok) throw failed.error;
+    this.#count(reqs, outcomes);
+    return outcomes;
+  }
+
+  /** Counted per kind and outcome, not per item: label look-ups are not free at thousands of items per second. */
+  #count(reqs: readonly IntakeRequest[], outcomes: readonly WriteOutcome[]): void {
+    const counts = new Map<string, { kind: string; outcome: string; n: number }>();
+    outcomes.forEach((o, i) => {
+      const kind = reqs[i]?.kind ?? '';
+      const outcome = o.ok ? o.ack.outcome : 'conflict';
+      const c = counts.get(`${kind}\u0000${outcome}`);
+      if (c) c.n++;
+      else counts.set(`${kind}\u0000${outcome}`, { kind, outcome, n: 1 });
+    });
+    for (const c of counts.values()) this.metrics.intakeItems.inc({ kind: c.kind, outcome: c.outcome }, c.n);
   }
 
   async status(trackingId: string): Promise<IntakeStatusView> {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthedRequest } from '../auth/api-key.guard';
 import { RequireScopes } from '../auth/scopes';
@@ -14,6 +14,7 @@ import {
   type NoteView,
   ReadQueryDto,
 } from './dto/note.dto';
+import { NoteBodyPipe, type NoteInput, NotesBatchBodyPipe } from './dto/note.validator';
 import { NotesService } from './notes.service';
 
 @ApiTags('notes')
@@ -25,9 +26,10 @@ export class NotesController {
 
   /** Accepted (202) once durable in Postgres; a re-sent identical note answers 200 with the original tracking ID. */
   @Post()
+  @ApiBody({ type: CreateNoteDto })
   @ApiOkResponse({ type: IntakeAckDto })
   async put(
-    @Body() dto: CreateNoteDto,
+    @Body(NoteBodyPipe) dto: NoteInput,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IntakeAck> {
@@ -39,9 +41,10 @@ export class NotesController {
   /** 200 with one result per note, in request order; the batch is durable when answered. */
   @Post('batch')
   @HttpCode(200)
+  @ApiBody({ type: CreateNotesBatchDto })
   @ApiOkResponse({ type: BatchItemResultDto, isArray: true })
-  putMany(@Body() dto: CreateNotesBatchDto, @Req() req: AuthedRequest): Promise<BatchItemResult[]> {
-    return this.notes.putMany(dto.notes, req.principal?.keyId);
+  putMany(@Body(NotesBatchBodyPipe) notes: NoteInput[], @Req() req: AuthedRequest): Promise<BatchItemResult[]> {
+    return this.notes.putMany(notes, req.principal?.keyId);
   }
 
   @Get(':id')

@@ -2,12 +2,13 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import type { Repository } from 'typeorm';
-import { ConflictError, NotFoundError } from '../common/errors';
+import { NotFoundError } from '../common/errors';
 import { IntakeService } from '../intake/intake.service';
-import type { IntakeAck } from '../intake/intake.types';
+import type { IntakeAck, IntakeRequest } from '../intake/intake.types';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
 import { ProjectorRegistry } from '../projection/projector-registry';
-import type { BatchItemResult, CreateNoteDto, NoteView } from './dto/note.dto';
+import type { BatchItemResult, NoteView } from './dto/note.dto';
+import type { NoteInput } from './dto/note.validator';
 import { NoteEntity } from './note.entity';
 import { noteProjector } from './note.projector';
 
@@ -25,26 +26,18 @@ export class NotesService implements OnModuleInit {
     this.projectors.register(noteProjector);
   }
 
-  put(dto: CreateNoteDto, apiKeyId: string | undefined): Promise<IntakeAck> {
-    const request = { id: dto.id, text: dto.text };
-    return this.intake.accept({
-      kind: 'note',
-      naturalKey: dto.id,
-      payload: request,
-      fn: 'info:PutNote',
-      args: [canonicalize(request) ?? '{}'],
-      apiKeyId,
-    });
+  put(dto: NoteInput, apiKeyId: string | undefined): Promise<IntakeAck> {
+    return this.intake.accept(noteRequest(dto, apiKeyId));
   }
 
   /** Every note goes into the same group commit; one refused note (409) does not stop the others. */
-  async putMany(dtos: readonly CreateNoteDto[], apiKeyId: string | undefined): Promise<BatchItemResult[]> {
-    const settled = await Promise.allSettled(dtos.map((d) => this.put(d, apiKeyId)));
-    return settled.map((r, i) => {
+  async putMany(dtos: readonly NoteInput[], apiKeyId: string | undefined): Promise<BatchItemResult[]> {
+    const outcomes = await this.intake.acceptMany(dtos.map((d) => noteRequest(d, apiKeyId)));
+    return outcomes.map((o, i) => {
       const id = dtos[i]?.id ?? '';
-      if (r.status === 'fulfilled') return { id, outcome: r.value.outcome, trackingId: r.value.trackingId };
-      if (r.reason instanceof ConflictError) return { id, outcome: 'rejected', message: r.reason.message };
-      throw r.reason;
+      return o.ok
+        ? { id, outcome: o.ack.outcome, trackingId: o.ack.trackingId }
+        : { id, outcome: 'rejected', message: o.error.message };
     });
   }
 
@@ -67,4 +60,17 @@ export class NotesService implements OnModuleInit {
       source: 'cache',
     };
   }
+}
+
+/** `info:PutNote` with the note as its one argument (sorted keys, as the chaincode expects). */
+function noteRequest(dto: NoteInput, apiKeyId: string | undefined): IntakeRequest {
+  const request = { id: dto.id, text: dto.text };
+  return {
+    kind: 'note',
+    naturalKey: dto.id,
+    payload: request,
+    fn: 'info:PutNote',
+    args: [canonicalize(request) ?? '{}'],
+    apiKeyId,
+  };
 }
