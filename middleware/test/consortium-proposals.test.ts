@@ -1,5 +1,7 @@
 import { AdminError } from '@mallchain/fabric-network';
 import type { ConfigProposal } from '@mallchain/fabric-network';
+import { OperationsService } from '../src/consortium/operations.service';
+import { ProposalsService } from '../src/consortium/proposals.service';
 import { FakeNetwork } from '../src/consortium/testing/fake-consortium-admin';
 import { BASE, type ConsortiumApp, startConsortiumApp, until } from './consortium-harness';
 
@@ -221,5 +223,21 @@ describe('consortium proposals: create, sign with this mall’s admin, collect, 
     expect(res.statusCode).toBe(200);
     const list = res.json<{ operation: string; status: string }[]>();
     expect(list.map((p) => p.operation).sort()).toEqual(['add-mall', 'channel-params', 'remove-mall']);
+  });
+
+  it('after a restart, marks operations left running failed and reopens proposals left submitting', async () => {
+    const created = await t.call('POST', `${BASE}/proposals`, admin, { kind: 'channel-params', maxMessageCount: 50 });
+    const id = created.body.id as string;
+    await t.db.query(`UPDATE consortium_proposals SET status = 'submitting' WHERE id = $1`, [id]);
+    await t.db.query(
+      `INSERT INTO consortium_operations (id, kind, status, actor, target, started_at)
+       VALUES ('0b6f7f0e-3c43-4f5e-9d0e-7a1c2b3d4e5f', 'proposal.submit', 'running', 'x', '{}', now())`,
+    );
+    // What a fresh process does at start.
+    await t.app.get(OperationsService).onApplicationBootstrap();
+    await t.app.get(ProposalsService).onApplicationBootstrap();
+    const op = await t.call('GET', `${BASE}/operations/0b6f7f0e-3c43-4f5e-9d0e-7a1c2b3d4e5f`, admin);
+    expect(op.body).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' } });
+    expect((await proposalRows()).find((r) => r.id === id)?.status).toBe('open');
   });
 });

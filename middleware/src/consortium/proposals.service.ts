@@ -6,7 +6,7 @@ import {
   parseProposal,
   refusal,
 } from '@mallchain/fabric-network';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import type { Principal } from '../auth/scopes';
@@ -75,7 +75,7 @@ function sameSigner(a: { mspId: string; subject: string }, b: { mspId: string; s
 
 /** Config update proposals: made or imported here, signed by this mall's admin, submitted as an operation. */
 @Injectable()
-export class ProposalsService {
+export class ProposalsService implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(ProposalEntity) private readonly rows: Repository<ProposalEntity>,
     private readonly audit: AuditService,
@@ -83,6 +83,11 @@ export class ProposalsService {
     private readonly config: AppConfig,
     @Inject(CONSORTIUM_ADMIN_FACTORY) private readonly factory: ConsortiumAdminFactory,
   ) {}
+
+  /** A submit that was running when the process stopped is over: its proposal collects again. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.rows.update({ status: 'submitting' }, { status: 'open', updatedAt: new Date() });
+  }
 
   async #scope(principal: Principal, operation: string, target: Record<string, unknown>): Promise<AuditScope> {
     return new AuditScope(await this.audit.actorOf(principal), operation, target);
