@@ -95,7 +95,13 @@ function setup(
       return Promise.resolve();
     },
   } as unknown as OutboxStore;
-  const config = Object.assign(new BatcherConfig(), { size: 1, waitMs: 1, backoffMs: 7, leaseMs: 60_000 });
+  const config = Object.assign(new BatcherConfig(), {
+    size: 1,
+    waitMs: 1,
+    backoffMs: 7,
+    maxBackoffMs: 5_000,
+    leaseMs: 60_000,
+  });
   const batcher = new OutboxBatcher(store, ledger, config, new MetricsService());
   return {
     recorded,
@@ -166,7 +172,7 @@ describe('OutboxBatcher', () => {
     const ledger = new ScriptedLedger();
     const s = await setup(item(sentBefore({ envelope: null })), ledger).run();
     expect(ledger.log).toEqual(['status:old']);
-    expect(s.retries.map((r) => r.delayMs)).toEqual([7]);
+    expect(s.retries.map((r) => [r.delayMs, r.wait])).toEqual([[5_000, true]]);
     expect(s.retries[0]?.reason).toMatch(/^transaction old sent \d+ ms ago is not on the ledger yet$/);
   });
 

@@ -143,12 +143,13 @@ export class OutboxBatcher {
       canResend: this.ledger.resubmit !== undefined,
       now: new Date(),
       graceMs: this.config.leaseMs,
+      retryMs: this.config.maxBackoffMs,
     });
     if (step.action !== 'submit')
       this.#logger.log(`item ${item.trackingId} sent before as ${sent.txId ?? '?'}: ${step.action}`);
     if (step.action === 'committed') return committed(item, step.txId, step.blockNumber);
     if (step.action === 'wait')
-      return { kind: 'retry', value: { item, reason: step.reason, delayMs: this.config.backoffMs } };
+      return { kind: 'retry', value: { item, reason: step.reason, delayMs: step.retryInMs, wait: true } };
     if (step.action === 'resend') {
       const again = await this.#resend(step.envelope);
       if (again !== undefined) return committed(item, again.txId, again.blockNumber);

@@ -39,6 +39,8 @@ export interface Retry {
   readonly item: ClaimedItem;
   readonly reason: string;
   readonly delayMs: number;
+  /** Waiting for an earlier transaction to show up on the ledger: not a failed attempt. */
+  readonly wait?: boolean;
 }
 
 const SELECT_READY = `
@@ -85,9 +87,12 @@ export class OutboxStore {
    */
   async recordSent(list: readonly SentTx[]): Promise<boolean[]> {
     const rows = await this.ds.query<{ tracking_id: string }[]>(
-      `UPDATE intake_items i SET tx_id = u.tx_id, tx_envelope = u.envelope, tx_sent_at = now(), updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::bytea[]) AS u(id, tx_id, envelope)
-       WHERE i.tracking_id = u.id AND i.status = 'pending' RETURNING i.tracking_id`,
+      // As a SELECT over the UPDATE: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
+      `WITH r AS (
+         UPDATE intake_items i SET tx_id = u.tx_id, tx_envelope = u.envelope, tx_sent_at = now(), updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::bytea[]) AS u(id, tx_id, envelope)
+         WHERE i.tracking_id = u.id AND i.status = 'pending' RETURNING i.tracking_id)
+       SELECT tracking_id FROM r`,
       [
         list.map((t) => t.trackingId),
         list.map((t) => t.txId),
@@ -141,9 +146,9 @@ export class OutboxStore {
 
   async #retry(qr: QueryRunner, list: readonly Retry[]): Promise<void> {
     await qr.query(
-      `UPDATE intake_items i SET attempts = i.attempts + 1, last_error = u.reason, updated_at = now()
-       FROM unnest($1::uuid[], $2::text[]) AS u(id, reason) WHERE i.tracking_id = u.id`,
-      [list.map((r) => r.item.trackingId), list.map((r) => r.reason)],
+      `UPDATE intake_items i SET attempts = i.attempts + u.counted::int, last_error = u.reason, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::boolean[]) AS u(id, reason, counted) WHERE i.tracking_id = u.id`,
+      [list.map((r) => r.item.trackingId), list.map((r) => r.reason), list.map((r) => r.wait !== true)],
     );
     await qr.query(
       `UPDATE outbox o SET claimed_until = NULL, available_at = now() + make_interval(secs => u.delay / 1000)

@@ -1,7 +1,7 @@
 import { planRecovery, type RecordedTx } from './tx-recovery';
 
 const now = new Date('2026-11-21T10:00:00Z');
-const ctx = { canResend: true, now, graceMs: 60_000 };
+const ctx = { canResend: true, now, graceMs: 60_000, retryMs: 2_000 };
 const envelope = new Uint8Array([1, 2, 3]);
 const sent = (over: Partial<RecordedTx> = {}): RecordedTx => ({
   txId: 'tx1',
@@ -27,7 +27,11 @@ describe('planRecovery', () => {
 
   it('waits when the transaction is VALID but its block is not known', () => {
     const step = planRecovery(sent(), { txId: 'tx1', found: true, validationCode: 'VALID' }, ctx);
-    expect(step).toEqual({ action: 'wait', reason: 'transaction tx1 is VALID but its block is not known yet' });
+    expect(step).toEqual({
+      action: 'wait',
+      reason: 'transaction tx1 is VALID but its block is not known yet',
+      retryInMs: 1000,
+    });
   });
 
   it('sends a new transaction when the recorded one was invalidated (it wrote nothing)', () => {
@@ -51,7 +55,10 @@ describe('planRecovery', () => {
     expect(planRecovery(sent({ envelope: null }), unknown, ctx)).toEqual({
       action: 'wait',
       reason: 'transaction tx1 sent 5000 ms ago is not on the ledger yet',
+      retryInMs: 2_000,
     });
+    const nearlyLost = sent({ envelope: null, sentAt: new Date(now.getTime() - 59_500) });
+    expect(planRecovery(nearlyLost, unknown, ctx)).toMatchObject({ action: 'wait', retryInMs: 500 });
     expect(planRecovery(sent(), unknown, { ...ctx, canResend: false })).toMatchObject({ action: 'wait' });
     const old = sent({ envelope: null, sentAt: new Date(now.getTime() - 61_000) });
     expect(planRecovery(old, unknown, ctx)).toEqual({ action: 'submit' });

@@ -17,7 +17,7 @@ export type RecoveryStep =
   /** Unknown to the ledger but the signed envelope is kept: send that same transaction again (commits at most once). */
   | { readonly action: 'resend'; readonly txId: string; readonly envelope: Uint8Array }
   /** Unknown to the ledger, no envelope, and sent too recently to call it lost: ask again later. */
-  | { readonly action: 'wait'; readonly reason: string };
+  | { readonly action: 'wait'; readonly reason: string; readonly retryInMs: number };
 
 export interface RecoveryContext {
   /** The ledger driver can send a kept envelope again. */
@@ -25,6 +25,8 @@ export interface RecoveryContext {
   readonly now: Date;
   /** How long a sent transaction may take to show up on the ledger before it is considered lost. */
   readonly graceMs: number;
+  /** How soon to ask again while waiting. */
+  readonly retryMs: number;
 }
 
 /**
@@ -38,7 +40,11 @@ export function planRecovery(recorded: RecordedTx, status: TxStatus | undefined,
   if (recorded.envelope !== null && ctx.canResend) return { action: 'resend', txId, envelope: recorded.envelope };
   const age = recorded.sentAt === null ? Infinity : ctx.now.getTime() - recorded.sentAt.getTime();
   if (age < ctx.graceMs) {
-    return { action: 'wait', reason: `transaction ${txId} sent ${Math.round(age)} ms ago is not on the ledger yet` };
+    return {
+      action: 'wait',
+      reason: `transaction ${txId} sent ${Math.round(age)} ms ago is not on the ledger yet`,
+      retryInMs: Math.min(ctx.retryMs, ctx.graceMs - age),
+    };
   }
   return { action: 'submit' };
 }
@@ -46,7 +52,7 @@ export function planRecovery(recorded: RecordedTx, status: TxStatus | undefined,
 function foundStep(txId: string, status: TxStatus): RecoveryStep {
   if (status.validationCode !== 'VALID') return { action: 'submit' };
   if (status.blockNumber === undefined) {
-    return { action: 'wait', reason: `transaction ${txId} is VALID but its block is not known yet` };
+    return { action: 'wait', reason: `transaction ${txId} is VALID but its block is not known yet`, retryInMs: 1000 };
   }
   return { action: 'committed', txId, blockNumber: status.blockNumber };
 }

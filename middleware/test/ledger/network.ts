@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { NetworkPaths } from '../../../fabric-network/src/paths';
+import { settingsFromEnv } from '../../../fabric-network/src/settings';
 
-/** The dev network's description; integration tests fail (not skip) when the network is not up. */
-export const NETWORK_FILE =
-  process.env.MALLCHAIN_NETWORK_FILE ?? join(resolve(__dirname, '..', '..', '..'), '.mallchain', 'dev', 'network.json');
+/**
+ * The dev network's description, where fabric-network puts it for the current MALLCHAIN_HOME / MALLCHAIN_PROFILE
+ * (MALLCHAIN_NETWORK_FILE points elsewhere explicitly).
+ */
+export const NETWORK_FILE = process.env.MALLCHAIN_NETWORK_FILE ?? new NetworkPaths(settingsFromEnv().home).description;
 
+/** Integration tests fail (not skip) when the network is not up. */
 export function requireNetwork(): string {
   if (!existsSync(NETWORK_FILE)) {
     throw new Error(`dev network not found at ${NETWORK_FILE}: run 'node fabric-network/dist/cli/main.js up' first`);

@@ -1,0 +1,63 @@
+import { createLedger } from '../../../src/ledger/ledger.factory';
+import type { LedgerEvent, LedgerPort } from '../../../src/ledger/ledger.port';
+
+interface Change {
+  readonly entity: string;
+  readonly op: string;
+  readonly data?: { readonly id?: string };
+}
+
+/** A second, independent ledger client (gateway driver) for checking what is on the ledger. */
+export function openChecker(networkFile: string, mspId = 'MallAMSP'): Promise<LedgerPort> {
+  return createLedger({ driver: 'gateway', networkFile, mspId });
+}
+
+/** Writes a note straight to the ledger and returns its transaction (a fence to read the chain up to). */
+export async function putNote(
+  ledger: LedgerPort,
+  id: string,
+  text: string,
+): Promise<{ txId: string; blockNumber: bigint }> {
+  const r = await ledger.submit('info:PutNote', [JSON.stringify({ id, text })]);
+  return { txId: r.txId, blockNumber: r.blockNumber };
+}
+
+/**
+ * Every chaincode event from `fromBlock` up to a fence transaction committed now, i.e. everything committed before
+ * this call returns (in ledger order).
+ */
+export async function eventsSince(ledger: LedgerPort, fromBlock: bigint, fenceId: string): Promise<LedgerEvent[]> {
+  const fence = await putNote(ledger, fenceId, 'fence');
+  const got: LedgerEvent[] = [];
+  const ac = new AbortController();
+  const timer = setTimeout(() => {
+    ac.abort();
+  }, 60_000);
+  await ledger.chaincodeEvents(
+    fromBlock,
+    (e) => {
+      got.push(e);
+      if (e.txId === fence.txId) ac.abort();
+      return Promise.resolve();
+    },
+    ac.signal,
+  );
+  clearTimeout(timer);
+  if (got.at(-1)?.txId !== fence.txId) throw new Error(`events: fence ${fence.txId} not reached`);
+  return got;
+}
+
+/** For each note ID, the transactions whose `mallchain.changes` event puts that note. */
+export function notePuts(events: readonly LedgerEvent[], ids: readonly string[]): Map<string, string[]> {
+  const wanted = new Set(ids);
+  const puts = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const e of events) {
+    if (e.eventName !== 'mallchain.changes') continue;
+    const { changes } = JSON.parse(new TextDecoder().decode(e.payload)) as { changes: Change[] };
+    for (const c of changes) {
+      const id = c.data?.id;
+      if (c.entity === 'note' && c.op === 'put' && id !== undefined && wanted.has(id)) puts.get(id)?.push(e.txId);
+    }
+  }
+  return puts;
+}
