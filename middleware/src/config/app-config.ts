@@ -197,6 +197,12 @@ export class AppConfig {
   @IsOptional()
   @IsString()
   adminBootstrapNote?: string;
+
+  /** This mall's admin MSP folder for signing config updates; default: network file `orgs.<MSP>.users.admin`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  adminMspDir?: string;
 }
 
 /** Thrown at start-up when settings are missing or wrong; the message names every offending variable. */

@@ -23,6 +23,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'THROTTLE_TTL_MS', path: 'throttleTtlMs', kind: 'int' },
   { env: 'PROJECTION_MAX_LAG_BLOCKS', path: 'projectionMaxLagBlocks', kind: 'int' },
   { env: 'WORKERS_ENABLED', path: 'workersEnabled', kind: 'bool' },
+  { env: 'ADMIN_MSP_DIR', path: 'adminMspDir', kind: 'string' },
   { env: 'LEDGER_DRIVER', path: 'ledger.driver', kind: 'string' },
   { env: 'LEDGER_NETWORK_FILE', path: 'ledger.networkFile', kind: 'string', required: true },
   { env: 'LEDGER_PEER_ENDPOINT', path: 'ledger.peerEndpoint', kind: 'string', required: true },

@@ -84,6 +84,7 @@ export class FabricConsortiumAdminFactory implements ConsortiumAdminFactory {
 
   ownAdmin(): MspIdentity {
     const mspId = this.config.mallMspId;
+    if (this.config.adminMspDir !== undefined) return { mspId, mspDir: this.config.adminMspDir };
     const file = this.config.ledger.networkFile;
     const mspDir = (readJson(file) as NetworkJson | undefined)?.orgs?.[mspId]?.users?.admin;
     if (mspDir === undefined)
