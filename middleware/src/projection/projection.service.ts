@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LEDGER, type LedgerCheckpoint, type LedgerEvent, type LedgerPort } from '../ledger/ledger.port';
+import { EventBatcher } from './event-batcher';
 import { MetricsService } from '../metrics/metrics.service';
 import { LIVE_PROJECTION } from './projection.types';
 import { ProjectorRegistry } from './projector-registry';
@@ -17,11 +18,14 @@ export interface ProjectionStatus {
 
 const RECONNECT_MIN_MS = 200;
 const RECONNECT_MAX_MS = 10_000;
+/** Most events per read-model transaction. */
+const MAX_BATCH = 500;
 
 /**
  * Keeps the live read model in step with the ledger: listens to chaincode events from the
- * checkpoint in Postgres and applies each through the {@link Projector}. When the listener
- * fails (peer restart, projection error), it starts again from the stored checkpoint.
+ * checkpoint in Postgres and applies them in batches (many events per transaction, see
+ * {@link EventBatcher}) through the {@link Projector}. When the listener fails (peer restart,
+ * projection error), it starts again from the stored checkpoint.
  */
 @Injectable()
 export class ProjectionService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -85,11 +89,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
     let delay = RECONNECT_MIN_MS;
     while (!signal.aborted) {
       try {
-        const cp = await this.checkpoint();
-        if (cp) this.metrics.observeCheckpoint(Number(cp.blockNumber));
-        this.#running = true;
-        // From the checkpoint's block, skipping what was already applied in it; from block 0 the first time.
-        await this.ledger.chaincodeEvents(cp?.blockNumber ?? 0n, (e) => this.#onEvent(e), signal, cp);
+        await this.#listenOnce(signal);
         delay = RECONNECT_MIN_MS;
       } catch (e) {
         this.#lastError = e instanceof Error ? e.message : String(e);
@@ -101,20 +101,46 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
     }
   }
 
-  async #onEvent(e: LedgerEvent): Promise<void> {
-    await this.projector.apply(e);
-    this.#lastError = null;
-    this.metrics.observeCheckpoint(Number(e.blockNumber));
-    await this.#observeCommitToCache(e.txId);
+  /** One listening session from the stored checkpoint; returns when stopped, throws when a batch failed. */
+  async #listenOnce(signal: AbortSignal): Promise<void> {
+    const stream = new AbortController();
+    const stop = (): void => {
+      stream.abort();
+    };
+    signal.addEventListener('abort', stop, { once: true });
+    const batcher = new EventBatcher((events) => this.#applyBatch(events), MAX_BATCH, stop);
+    try {
+      const cp = await this.checkpoint();
+      if (cp) this.metrics.observeCheckpoint(Number(cp.blockNumber));
+      this.#running = true;
+      // From the checkpoint's block, skipping what was already applied in it; from block 0 the first time.
+      await this.ledger.chaincodeEvents(cp?.blockNumber ?? 0n, (e) => batcher.push(e), stream.signal, cp);
+      // Stopping: write what was already taken. A failed batch ended the stream: rethrow its error.
+      await batcher.flush();
+    } finally {
+      signal.removeEventListener('abort', stop);
+    }
   }
 
-  async #observeCommitToCache(txId: string): Promise<void> {
+  async #applyBatch(events: readonly LedgerEvent[]): Promise<void> {
+    const last = events.at(-1);
+    if (!last) return;
+    await this.projector.apply(events);
+    this.#lastError = null;
+    this.metrics.observeCheckpoint(Number(last.blockNumber));
+    await this.#observeCommitToCache(events.map((e) => e.txId)).catch((e: unknown) => {
+      this.#logger.debug(`commit-to-cache metric not observed: ${String(e)}`);
+    });
+  }
+
+  /** Seconds from the batcher recording a commit to the read model holding it, per item of the batch. */
+  async #observeCommitToCache(txIds: readonly string[]): Promise<void> {
     const rows = await this.ds.query<{ s: string }[]>(
-      `SELECT extract(epoch from (now() - committed_at)) AS s FROM intake_items WHERE tx_id = $1 AND committed_at IS NOT NULL LIMIT 1`,
-      [txId],
+      `SELECT extract(epoch from (clock_timestamp() - committed_at)) AS s FROM intake_items
+       WHERE tx_id = ANY($1::text[]) AND committed_at IS NOT NULL`,
+      [txIds],
     );
-    const s = rows[0]?.s;
-    if (s !== undefined) this.metrics.commitToCache.observe(Math.max(0, Number(s)));
+    for (const r of rows) this.metrics.commitToCache.observe(Math.max(0, Number(r.s)));
   }
 }
 

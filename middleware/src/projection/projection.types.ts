@@ -21,6 +21,12 @@ export interface ChangeMeta {
   readonly schema: string;
 }
 
+/** A change with the transaction that made it. */
+export interface MetaChange {
+  readonly change: LedgerChange;
+  readonly meta: ChangeMeta;
+}
+
 /**
  * Projects one entity type into a typed read table, next to the generic `ledger_state`.
  * Runs inside the projection's transaction.
@@ -31,6 +37,11 @@ export interface EntityProjector {
   readonly tables: readonly string[];
   put(qr: QueryRunner, change: LedgerChange, meta: ChangeMeta): Promise<void>;
   remove(qr: QueryRunner, change: LedgerChange, meta: ChangeMeta): Promise<void>;
+  /**
+   * Optional bulk form: every change of this entity in a batch of events, in ledger order, to write with a
+   * few multi-row statements. Must leave the same rows as `put` / `remove` called for each change in order.
+   */
+  applyMany?(qr: QueryRunner, changes: readonly MetaChange[], schema: string): Promise<void>;
 }
 
 export const CHANGES_EVENT = 'mallchain.changes';

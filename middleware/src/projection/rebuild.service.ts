@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
+import { EventBatcher } from './event-batcher';
 import { ProjectionService } from './projection.service';
 import { ProjectorRegistry } from './projector-registry';
 import { quoteSchema } from './projector';
@@ -25,6 +26,7 @@ export interface RebuildReport {
 }
 
 const BASE_TABLES = ['ledger_state', 'events', 'projection_checkpoint'];
+const REPLAY_BATCH = 1000;
 
 /**
  * Replays every chaincode event from block 0 into a fresh schema with the projection code and
@@ -86,20 +88,32 @@ export class RebuildService {
     const timer = setTimeout(() => {
       abort.abort();
     }, timeoutMs);
+    // Same batching as the live projection (many events per transaction).
+    const batcher = new EventBatcher(
+      async (events) => {
+        await this.projection.projector.apply(events, schema);
+      },
+      REPLAY_BATCH,
+      () => {
+        abort.abort();
+      },
+    );
     try {
       await this.ledger.chaincodeEvents(
         0n,
         async (e) => {
           if (progress.reached) return;
-          await this.projection.projector.apply(e, schema);
+          await batcher.push(e);
           progress.count++;
           if (e.blockNumber > block || (e.blockNumber === block && e.txId === txId)) {
             progress.reached = true;
+            await batcher.flush();
             abort.abort();
           }
         },
         abort.signal,
       );
+      await batcher.flush();
     } finally {
       clearTimeout(timer);
     }
