@@ -20,6 +20,7 @@ import { retry, run } from './exec';
 import { FabricTools, ensureFabric } from './fabric';
 import { ordererArgs, ordererEnv, peerAdminEnv, peerEnv } from './nodes';
 import { NetworkPaths } from './paths';
+import { waitGatewayReady } from './readiness';
 import { assertPortsFree, runningPid, startProcess, stopProcess, waitForPort } from './processes';
 import { Progress } from './progress';
 import { NetworkSettings, NetworkState, checkNotStale, readState, writeState } from './settings';
@@ -223,7 +224,8 @@ export class Network {
       JSON.stringify({ function: 'info:PutNote', Args: [note] }),
     ];
     await retry(() => run(tools.bin('peer'), args, { env: peerAdminEnv(tools, this.paths, first) }), 60_000, 2000);
-    this.progress('first transaction committed (info:PutNote endorsed by every mall)');
+    for (const m of t.malls) await waitGatewayReady(this.paths, m, this.settings.channel, def.name, 60_000);
+    this.progress("first transactions committed (info:PutNote endorsed by every mall, through each mall's gateway)");
   }
 
   /** Processes, channel heights and the committed chaincode, for `status`. */

@@ -1,0 +1,59 @@
+import * as grpc from '@grpc/grpc-js';
+import { connect, hash, signers } from '@hyperledger/fabric-gateway';
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { retry } from './exec';
+import { NetworkPaths } from './paths';
+import { MallOrg } from './topology';
+
+/**
+ * Waits until a Gateway client of `m` can get a transaction endorsed and committed. Discovery
+ * learns the other malls' peers through gossip a few seconds after a start, and until then the
+ * gateway cannot satisfy a policy that needs every mall; the peer CLI (which names the peers
+ * itself) does not see that delay, so readiness is checked the way applications submit.
+ */
+export async function waitGatewayReady(
+  paths: NetworkPaths,
+  m: MallOrg,
+  channel: string,
+  chaincode: string,
+  timeoutMs: number,
+): Promise<void> {
+  const mspDir = paths.userMsp(m, 'Admin');
+  const certDir = join(mspDir, 'signcerts');
+  const keyDir = join(mspDir, 'keystore');
+  const credentials = readFileSync(join(certDir, readdirSync(certDir)[0] ?? ''));
+  const key = createPrivateKey(readFileSync(join(keyDir, readdirSync(keyDir)[0] ?? '')));
+  const client = new grpc.Client(
+    `127.0.0.1:${m.peer.port}`,
+    grpc.credentials.createSsl(readFileSync(paths.peerTlsCa(m))),
+    {
+      'grpc.ssl_target_name_override': m.peer.host,
+    },
+  );
+  const gateway = connect({
+    client,
+    identity: { mspId: m.mspId, credentials },
+    signer: signers.newPrivateKeySigner(key),
+    hash: hash.sha256,
+    endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
+    submitOptions: () => ({ deadline: Date.now() + 15_000 }),
+    commitStatusOptions: () => ({ deadline: Date.now() + 30_000 }),
+  });
+  try {
+    const contract = gateway.getNetwork(channel).getContract(chaincode, 'info');
+    const note = JSON.stringify({ id: `readiness-${m.mspId}`, text: 'gateway endorsement by every mall' });
+    await retry(
+      async () => {
+        const status = await (await contract.submitAsync('PutNote', { arguments: [note] })).getStatus();
+        if (!status.successful) throw new Error(`readiness transaction invalid (code ${status.code})`);
+      },
+      timeoutMs,
+      1000,
+    );
+  } finally {
+    gateway.close();
+    client.close();
+  }
+}
