@@ -3,7 +3,7 @@
 # own Postgres database, as background processes whose pid and log files sit beside the
 # network's (MALLCHAIN_HOME/run, MALLCHAIN_HOME/logs), so `network down` stops them too.
 #
-#   bash scripts/middleware.sh up | down
+#   bash scripts/middleware.sh up | down | purge   (purge also drops their databases)
 # Settings: MALLCHAIN_HOME / MALLCHAIN_PORT_BASE as for the network; PGHOST (127.0.0.1),
 # PGPORT (5432), PGUSER (postgres).
 set -euo pipefail
@@ -83,8 +83,28 @@ down() {
   done
 }
 
+# Drops the middlewares' databases: their read models and checkpoints describe a ledger that
+# `network down --purge` deletes, so they go with it.
+purge() {
+  down
+  node -e '
+    const { Client } = require("pg");
+    (async () => {
+      const c = new Client({ connectionString: process.argv[1] + "/postgres" });
+      await c.connect();
+      const r = await c.query("select datname from pg_database where datname like $1", ["mallchain\\_mall\\_%"]);
+      for (const { datname } of r.rows) {
+        await c.query(`drop database "${datname}" with (force)`);
+        console.error(`[middleware] dropped database ${datname}`);
+      }
+      await c.end();
+    })().catch((e) => { console.error(`cannot reach Postgres at ${process.argv[1]}: ${e.message}`); process.exit(1); });
+  ' "$pg"
+}
+
 case "${1:-}" in
   up) up ;;
   down) down ;;
-  *) echo "usage: $0 up|down" >&2; exit 2 ;;
+  purge) purge ;;
+  *) echo "usage: $0 up|down|purge" >&2; exit 2 ;;
 esac
