@@ -1,6 +1,7 @@
 // Shared pieces of the benchmarks: the middleware and the load generator as child processes,
 // a throw-away database with an admin key, and the machine description for the reports.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -135,4 +136,26 @@ export function currentLoad(): string {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/** CPU time (user + system, ms) a process used so far, from /proc; 0 when it is gone. */
+export function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU time (ms) of the Postgres backends serving the bench database (the app's pool connections). */
+export async function postgresCpuMs(pg: Client): Promise<number> {
+  const r = await pg.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  return r.rows.reduce((sum, row) => sum + processCpuMs(row.pid), 0);
 }

@@ -14,6 +14,8 @@ import {
   currentLoad,
   insertAdminKey,
   machine,
+  postgresCpuMs,
+  processCpuMs,
   runLoad,
   sleep,
   startBenchApp,
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
       const profile = i === 0 ? process.env.BENCH_PROFILE : undefined;
       if (profile !== undefined) await app.command('profile-start');
       const load = currentLoad();
+      const app0 = processCpuMs(app.proc.pid);
+      const pg0 = await postgresCpuMs(db.pg);
       const r: LoadResult = await runLoad({
         port: app.port,
         apiKey: BENCH_KEY,
@@ -64,9 +68,12 @@ async function main(): Promise<void> {
         durationMs: DURATION_MS,
         idPrefix: `s${i}`,
       });
+      const appCpuMs = processCpuMs(app.proc.pid) - app0;
+      const pgCpuMs = (await postgresCpuMs(db.pg)) - pg0;
       if (profile !== undefined) await app.command(`profile-stop ${profile}`);
-      rows.push({ ...s, load, ...r });
-      console.log(JSON.stringify({ ...s, load, ...r }));
+      const row: IntakeRow = { ...s, load, ...r, appCpuMs, pgCpuMs };
+      rows.push(row);
+      console.log(JSON.stringify(row));
       await sleep(500);
     }
     const stored = await db.pg.query<{ n: number }>('SELECT count(*)::int AS n FROM intake_items');

@@ -7,6 +7,9 @@ export interface IntakeRow extends LoadResult {
   readonly connections: number;
   /** 1-minute load average when the scenario started. */
   readonly load: string;
+  /** CPU time of the middleware process and of its Postgres backends during the scenario, ms. */
+  readonly appCpuMs: number;
+  readonly pgCpuMs: number;
 }
 
 const TARGET_ITEMS = 5000;
@@ -22,6 +25,13 @@ function row(r: IntakeRow): string {
     .map(([s, n]) => `${n}×${s}`)
     .join(' ');
   return `| ${endpoint} | ${r.batch} | ${r.connections} | ${r.requestsPerSecond} | **${r.itemsPerSecond}** | ${r.p50ms} | ${r.p90ms} | **${r.p99ms}** | ${r.maxMs} | ${bad || '0'} | ${r.load} | ${meets(r) ? 'yes' : 'no'} |`;
+}
+
+/** Where the CPU went, per request: middleware process, its Postgres backends, the load generator. */
+function cpuRow(r: IntakeRow): string {
+  const per = (ms: number): string => (ms / Math.max(1, r.requests)).toFixed(3);
+  const cores = (ms: number): string => (ms / 1000 / r.seconds).toFixed(2);
+  return `| ${r.batch} | ${r.connections} | ${per(r.appCpuMs)} | ${per(r.pgCpuMs)} | ${per(r.cpuMs)} | ${cores(r.appCpuMs)} | ${cores(r.pgCpuMs)} | ${cores(r.cpuMs)} |`;
 }
 
 function best(rows: readonly IntakeRow[], single: boolean): IntakeRow | undefined {
@@ -69,5 +79,16 @@ ${headline(single, 'One item per request')}
 | endpoint | items/request | connections | requests/s | items/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx | load | target met |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.map(row).join('\n')}
+
+## Where the CPU goes
+
+CPU time per request (ms) and cores busy on average, for the middleware process, its Postgres
+backends (WAL writer and other shared Postgres processes not included) and the load generator;
+measured from /proc during each scenario. The machine has ${m.cores} cores in all, shared with
+whatever else runs (see load).
+
+| items/request | connections | middleware ms/request | Postgres ms/request | load generator ms/request | middleware cores | Postgres cores | load generator cores |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${rows.map(cpuRow).join('\n')}
 `;
 }

@@ -26,6 +26,8 @@ export interface LoadResult {
   readonly maxMs: number;
   /** Answers other than the expected 202 (single) / 200 (batch), by status. */
   readonly unexpected: Record<string, number>;
+  /** CPU time the load generator itself used (user + system), ms. */
+  readonly cpuMs: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -68,6 +70,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
   const expected = spec.batch === 1 ? 202 : 200;
   const latencies: number[] = [];
   const unexpected: Record<string, number> = {};
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const end = start + spec.durationMs;
   await Promise.all(
@@ -82,6 +85,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     }),
   );
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const round = (x: number): number => Math.round(x * 100) / 100;
@@ -96,6 +100,7 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
     p99ms: round(percentile(latencies, 99)),
     maxMs: round(latencies.at(-1) ?? 0),
     unexpected,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
   };
 }
 
