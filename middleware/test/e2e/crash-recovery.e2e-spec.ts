@@ -70,14 +70,12 @@ describe('kill -9 of the middleware on the dev network', () => {
       );
       expect(acks.map((a) => a.status)).toEqual(ids.map(() => 202));
       if (c.selfKill) {
+        let timer: NodeJS.Timeout | undefined;
         const how = await Promise.race([
           child.exited,
-          new Promise((r) =>
-            setTimeout(() => {
-              r('still running');
-            }, 90_000),
-          ),
+          new Promise((r) => (timer = setTimeout(r, 90_000, 'still running'))),
         ]);
+        clearTimeout(timer);
         expect(how).toBe('SIGKILL');
       } else {
         await killHard(child);
