@@ -152,10 +152,17 @@ export function processCpuMs(pid: number | undefined): number {
   }
 }
 
-/** CPU time (ms) of the Postgres backends serving the bench database (the app's pool connections). */
-export async function postgresCpuMs(pg: Client): Promise<number> {
+/** CPU time (ms) so far of each Postgres backend serving the bench database (the app's pool connections). */
+export async function postgresCpu(pg: Client): Promise<Map<number, number>> {
   const r = await pg.query<{ pid: number }>(
     'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
   );
-  return r.rows.reduce((sum, row) => sum + processCpuMs(row.pid), 0);
+  return new Map(r.rows.map((row) => [row.pid, processCpuMs(row.pid)]));
+}
+
+/** CPU (ms) the backends used between two snapshots; a backend that closed meanwhile is not counted. */
+export function postgresCpuDelta(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of after) sum += ms - (before.get(pid) ?? 0);
+  return sum;
 }

@@ -14,7 +14,8 @@ import {
   currentLoad,
   insertAdminKey,
   machine,
-  postgresCpuMs,
+  postgresCpu,
+  postgresCpuDelta,
   processCpuMs,
   runLoad,
   sleep,
@@ -23,7 +24,7 @@ import {
 import type { LoadResult } from './load-gen';
 import { intakeReport, type IntakeRow } from './intake.report';
 
-const DEFAULT_SCENARIOS = '1x4,1x8,1x16,1x32,20x2,20x4,20x8,100x1,100x2,100x4,1000x1';
+const DEFAULT_SCENARIOS = '1x8,1x16,1x24,1x32,20x2,20x4,20x8,100x1,100x2,100x4,1000x1';
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? '8000');
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? DEFAULT_SCENARIOS).split(',').map((s) => {
   const [batch, connections] = s.split('x').map(Number);
@@ -59,7 +60,7 @@ async function main(): Promise<void> {
       if (profile !== undefined) await app.command('profile-start');
       const load = currentLoad();
       const app0 = processCpuMs(app.proc.pid);
-      const pg0 = await postgresCpuMs(db.pg);
+      const pg0 = await postgresCpu(db.pg);
       const r: LoadResult = await runLoad({
         port: app.port,
         apiKey: BENCH_KEY,
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
         idPrefix: `s${i}`,
       });
       const appCpuMs = processCpuMs(app.proc.pid) - app0;
-      const pgCpuMs = (await postgresCpuMs(db.pg)) - pg0;
+      const pgCpuMs = postgresCpuDelta(pg0, await postgresCpu(db.pg));
       if (profile !== undefined) await app.command(`profile-stop ${profile}`);
       const row: IntakeRow = { ...s, load, ...r, appCpuMs, pgCpuMs };
       rows.push(row);
