@@ -36,7 +36,9 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error(`${what} did not happen within ${timeoutMs / 1000}s${last instanceof Error ? `: ${last.message}` : ''}`);
+  throw new Error(
+    `${what} did not happen within ${timeoutMs / 1000}s${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
 }
 
 describe('ha profile: three Raft orderers', () => {
