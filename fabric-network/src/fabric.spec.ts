@@ -15,7 +15,7 @@ describe('install-fabric.sh', () => {
 
   const runScript = (path: string, extra: NodeJS.ProcessEnv = {}): { status: number | null; stderr: string } => {
     const r = spawnSync('bash', [INSTALL_SCRIPT], {
-      env: { PATH: path, HOME: dir, MALLCHAIN_FABRIC_CACHE: join(dir, 'cache'), ...extra },
+      env: { PATH: path, HOME: process.env.HOME, MALLCHAIN_FABRIC_CACHE: join(dir, 'cache'), ...extra },
       encoding: 'utf8',
     });
     return { status: r.status, stderr: r.stderr };
