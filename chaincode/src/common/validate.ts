@@ -81,7 +81,12 @@ export function bool(fields: Fields, name: string): boolean {
   return value;
 }
 
-/** An ISO-8601 UTC instant (`2026-01-31T12:00:00Z`, milliseconds optional), returned as epoch ms. */
+/**
+ * An ISO-8601 UTC instant (`2026-01-31T12:00:00Z`, milliseconds optional), returned as epoch ms.
+ * The written calendar time must exist: `Date.parse` rolls `02-30` and `24:00` over into the
+ * next day, and callers that keep the string (the device period index is keyed by its day)
+ * would then disagree with the parsed time.
+ */
 export function instant(fields: Fields, name: string): number {
   const value = str(fields, name, {
     max: 40,
@@ -89,7 +94,9 @@ export function instant(fields: Fields, name: string): number {
     patternHint: 'must be an ISO-8601 UTC time such as 2026-01-31T12:00:00Z',
   });
   const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw inputError(name, 'is not a valid date');
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 19) !== value.slice(0, 19)) {
+    throw inputError(name, 'is not a valid date');
+  }
   return ms;
 }
 

@@ -360,6 +360,16 @@ describe('devices attestations', () => {
     }
   });
 
+  it('refuses a period named by an impossible calendar time, which no period query could find', async () => {
+    // 24:00 and Feb 30 parse as the next day's time, so the period index (keyed by the
+    // written day) and the query (by the parsed time) would disagree.
+    ledger.advance(86_400_000); // 2026-03-02T02:00
+    const midnight = { periodStart: '2026-03-01T24:00:00Z', periodEnd: '2026-03-02T00:15:00Z' };
+    await refused(batch(entry(counter, counter.did, 1, midnight)), 'INPUT_INVALID: periodStart: is not a valid date');
+    const feb30 = { periodStart: '2026-02-30T01:00:00Z', periodEnd: '2026-03-02T00:30:00Z' };
+    await refused(batch(entry(counter, counter.did, 1, feb30)), 'INPUT_INVALID: periodStart: is not a valid date');
+  });
+
   it('VerifyDigest refuses bad requests and answers NOT_FOUND for a statement never anchored', async () => {
     const cases: [string, string][] = [
       [
