@@ -5,8 +5,9 @@
  * governed by the org's own Admins policy).
  */
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NetworkError } from '../errors';
 import { run } from '../exec';
 import { MallOrg } from '../topology';
 import { CertificateInfo, certificateInfo } from './certificate';
@@ -73,25 +74,9 @@ export function orgIdentities(ctx: AdminContext, name: string): OrgIdentities {
   };
 }
 
-const NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
-
-/** Issues a client identity (NodeOU client) for `name`, e.g. the mall's middleware. */
-export async function issueClientIdentity(ctx: AdminContext, mall: string, name: string): Promise<IdentitySummary> {
-  const m = memberMall(ctx, mall);
-  if (!NAME.test(name))
-    throw new AdminError(
-      'INVALID_INPUT',
-      `identity name ${name} must start with a letter and hold only letters, digits and dashes (at most 32)`,
-    );
-  const id = `${name}@${m.domain}`;
-  const mspDir = join(ctx.paths.orgDir(m), 'users', id, 'msp');
-  if (existsSync(mspDir)) throw new AdminError('ALREADY_EXISTS', `identity ${id} already exists in ${mspDir}`);
+/** Key, CSR and certificate signed by the org's CA, plus the MSP folder's CA certs and config. */
+async function writeIdentity(ctx: AdminContext, m: MallOrg, id: string, mspDir: string): Promise<void> {
   const ca = caFiles(ctx, m);
-  if (!existsSync(ca.key))
-    throw new AdminError(
-      'NOT_FOUND',
-      `${m.mspId}'s CA key is not here (${ca.key}); issue the identity where the CA key is kept`,
-    );
   const orgMsp = join(ctx.paths.orgDir(m), 'msp');
   for (const sub of ['signcerts', 'keystore', 'cacerts', 'tlscacerts'])
     mkdirSync(join(mspDir, sub), { recursive: true });
@@ -129,6 +114,34 @@ export async function issueClientIdentity(ctx: AdminContext, mall: string, name:
   copyFileSync(ca.cert, join(mspDir, 'cacerts', `ca.${m.domain}-cert.pem`));
   copyFileSync(ctx.paths.peerTlsCa(m), join(mspDir, 'tlscacerts', `tlsca.${m.domain}-cert.pem`));
   copyFileSync(join(orgMsp, 'config.yaml'), join(mspDir, 'config.yaml'));
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9-]{0,31}$/;
+
+/** Issues a client identity (NodeOU client) for `name`, e.g. the mall's middleware. */
+export async function issueClientIdentity(ctx: AdminContext, mall: string, name: string): Promise<IdentitySummary> {
+  const m = memberMall(ctx, mall);
+  if (!NAME.test(name))
+    throw new AdminError(
+      'INVALID_INPUT',
+      `identity name ${name} must start with a letter and hold only letters, digits and dashes (at most 32)`,
+    );
+  const id = `${name}@${m.domain}`;
+  const mspDir = join(ctx.paths.orgDir(m), 'users', id, 'msp');
+  if (existsSync(mspDir)) throw new AdminError('ALREADY_EXISTS', `identity ${id} already exists in ${mspDir}`);
+  const ca = caFiles(ctx, m);
+  if (!existsSync(ca.key))
+    throw new AdminError(
+      'NOT_FOUND',
+      `${m.mspId}'s CA key is not here (${ca.key}); issue the identity where the CA key is kept`,
+    );
+  try {
+    await writeIdentity(ctx, m, id, mspDir);
+  } catch (e) {
+    // A half-written folder (a key, no certificate) would make every retry ALREADY_EXISTS.
+    rmSync(join(ctx.paths.orgDir(m), 'users', id), { recursive: true, force: true });
+    throw new NetworkError(`issuing ${id} failed, nothing was kept: ${(e as Error).message}`, {}, { cause: e });
+  }
   ctx.progress(`issued client identity ${id} (${m.mspId}) in ${mspDir}`);
   const info = certificateInfo(readFileSync(join(mspDir, 'signcerts', `${id}-cert.pem`)));
   return { ...info, name: id, mspDir, revoked: false };
