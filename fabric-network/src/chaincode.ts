@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetworkError } from './errors';
 import { run, retry } from './exec';
 import { FabricTools } from './fabric';
 import { ordererArgs, peerAdminEnv } from './nodes';
-import { NetworkPaths, REPO_ROOT } from './paths';
-import { startProcess, stopProcess, waitForPort } from './processes';
+import { startServer } from './chaincode-server';
+import { NetworkPaths } from './paths';
 import { Progress } from './progress';
 import { MallOrg, Topology, chaincodeServerPort } from './topology';
-
-export const CHAINCODE_DIR = join(REPO_ROOT, 'chaincode');
 
 export interface ChaincodeDefinition {
   readonly name: string;
@@ -22,7 +20,7 @@ export interface ChaincodeDefinition {
   readonly address: string;
   /** Signature policy given at approval, or undefined for the channel default (MAJORITY Endorsement). */
   readonly signaturePolicy?: string;
-  /** Digest of the built chaincode the server runs ({@link sourceDigest}). */
+  /** Digest of the built chaincode the server runs ({@link sourceDigest} in chaincode-server.ts). */
   readonly codeDigest?: string;
 }
 
@@ -30,29 +28,6 @@ export interface Committed {
   sequence: number;
   version: string;
   approvals?: Record<string, boolean>;
-}
-
-/** Version in chaincode/package.json: what `up` deploys. */
-export function sourceVersion(): string {
-  return (JSON.parse(readFileSync(join(CHAINCODE_DIR, 'package.json'), 'utf8')) as { version: string }).version;
-}
-
-/**
- * Digest of the built chaincode (chaincode/dist and package.json). A CCaaS package holds only
- * the server's address, so a code change is detected here and deployed as a new sequence,
- * exactly like a version change.
- */
-export function sourceDigest(): string {
-  const hash = createHash('sha256');
-  hash.update(readFileSync(join(CHAINCODE_DIR, 'package.json')));
-  const dist = join(CHAINCODE_DIR, 'dist');
-  const files = existsSync(dist)
-    ? readdirSync(dist, { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.js'))
-        .sort()
-    : [];
-  for (const f of files) hash.update(f).update(readFileSync(join(dist, f)));
-  return hash.digest('hex').slice(0, 16);
 }
 
 /**
@@ -208,43 +183,35 @@ export async function queryCommitted(
   }
 }
 
-/** Starts the chaincode server (CCaaS) that every peer dials for this package. */
-export async function startServer(paths: NetworkPaths, def: ChaincodeDefinition): Promise<void> {
-  const dist = join(CHAINCODE_DIR, 'dist', 'index.js');
-  if (!existsSync(dist)) {
-    throw new NetworkError('the chaincode is not built', {
-      hint: 'run `npm ci && npm run build` in chaincode/ (npm run build at the top level does it)',
-    });
-  }
-  const port = Number(def.address.split(':')[1]);
-  const name = `chaincode-${def.sequence}`;
-  startProcess({
-    name,
-    command: process.execPath,
-    args: [
-      join(CHAINCODE_DIR, 'node_modules', 'fabric-shim', 'cli.js'),
-      'server',
-      '--chaincode-address',
-      def.address,
-      '--chaincode-id',
-      def.packageId,
-      '--module-path',
-      CHAINCODE_DIR,
-    ],
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      CORE_CHAINCODE_LOGGING_LEVEL: 'info',
-      NODE_ENV: 'production',
-    },
-    pidFile: paths.pid(name),
-    logFile: paths.log(name),
-  });
-  await waitForPort(port, 30_000, 'chaincode server', paths.log(name));
-}
-
-export async function stopServer(paths: NetworkPaths, sequence: number): Promise<void> {
-  await stopProcess(paths.pid(`chaincode-${sequence}`));
+/**
+ * Submits `info:PutNote` with the peer CLI, endorsed by every mall's peer, and waits for the
+ * commit: the proof that a definition serves requests. Retried for a minute because a
+ * freshly committed definition or a restarted peer refuses the first proposals for a while.
+ */
+export async function putNoteEndorsedByAll(
+  tools: FabricTools,
+  paths: NetworkPaths,
+  t: Topology,
+  channel: string,
+  chaincode: string,
+  note: { id: string; text: string },
+): Promise<void> {
+  const first = t.malls[0];
+  if (!first) throw new NetworkError('no mall organisation to submit with');
+  const args = [
+    'chaincode',
+    'invoke',
+    ...ordererArgs(paths, t),
+    '-C',
+    channel,
+    '-n',
+    chaincode,
+    ...allPeersArgs(paths, t.malls),
+    '--waitForEvent',
+    '-c',
+    JSON.stringify({ function: 'info:PutNote', Args: [JSON.stringify(note)] }),
+  ];
+  await retry(() => run(tools.bin('peer'), args, { env: peerAdminEnv(tools, paths, first) }), 60_000, 2000);
 }
 
 /** Where the definition currently in use is recorded. */

@@ -1,24 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import {
-  CHAINCODE_DIR,
-  ChaincodeDefinition,
-  allPeersArgs,
-  deploy,
-  queryCommitted,
-  readDefinition,
-  sourceDigest,
-  sourceVersion,
-  stopServer,
-  startServer,
-} from './chaincode';
+import { ChaincodeDefinition, deploy, putNoteEndorsedByAll, queryCommitted, readDefinition } from './chaincode';
+import { CHAINCODE_DIR, sourceDigest, sourceVersion, startServer, stopServer } from './chaincode-server';
 import { joinOrderer, joinPeer, peerHeight } from './channel';
 import { createGenesisBlock } from './configtx';
 import { ensureCrypto } from './crypto';
 import { describe, writeDescription } from './description';
 import { NetworkError } from './errors';
-import { retry, run } from './exec';
+import { retry } from './exec';
 import { FabricTools, ensureFabric } from './fabric';
-import { ordererArgs, ordererEnv, peerAdminEnv, peerEnv } from './nodes';
+import { ordererEnv, peerEnv } from './nodes';
 import { NetworkPaths } from './paths';
 import { waitGatewayReady } from './readiness';
 import { assertPortsFree, runningPid, startProcess, stopProcess, waitForPort } from './processes';
@@ -207,23 +197,8 @@ export class Network {
 
   /** Ready means a transaction endorsed by every mall commits (gossip and discovery settle first). */
   private async firstTransaction(tools: FabricTools, t: Topology, def: ChaincodeDefinition): Promise<void> {
-    const first = t.malls[0];
-    if (!first) return;
-    const note = JSON.stringify({ id: 'readiness', text: `network up with ${def.label}` });
-    const args = [
-      'chaincode',
-      'invoke',
-      ...ordererArgs(this.paths, t),
-      '-C',
-      this.settings.channel,
-      '-n',
-      def.name,
-      ...allPeersArgs(this.paths, t.malls),
-      '--waitForEvent',
-      '-c',
-      JSON.stringify({ function: 'info:PutNote', Args: [note] }),
-    ];
-    await retry(() => run(tools.bin('peer'), args, { env: peerAdminEnv(tools, this.paths, first) }), 60_000, 2000);
+    const note = { id: 'readiness', text: `network up with ${def.label}` };
+    await putNoteEndorsedByAll(tools, this.paths, t, this.settings.channel, def.name, note);
     for (const m of t.malls) await waitGatewayReady(this.paths, m, this.settings.channel, def.name, 60_000);
     this.progress("first transactions committed (info:PutNote endorsed by every mall, through each mall's gateway)");
   }

@@ -6,17 +6,15 @@
 import {
   ChaincodeDefinition,
   Committed,
-  allPeersArgs,
   deploy,
+  putNoteEndorsedByAll,
   queryCommitted,
   readDefinition,
-  sourceDigest,
-  sourceVersion,
-  stopServer,
 } from '../chaincode';
+import { sourceDigest, sourceVersion, stopServer } from '../chaincode-server';
 import { describe, writeDescription } from '../description';
-import { retry, run } from '../exec';
-import { ordererArgs, peerAdminEnv } from '../nodes';
+import { run } from '../exec';
+import { peerAdminEnv } from '../nodes';
 import { AdminContext } from './context';
 import { AdminError } from './errors';
 
@@ -120,27 +118,6 @@ export interface UpgradeResult {
   readonly definition: ChaincodeDefinition;
 }
 
-/** Runs one transaction endorsed by every mall, proving the new definition serves requests. */
-async function probe(ctx: AdminContext, channel: string, def: ChaincodeDefinition): Promise<void> {
-  const first = ctx.topology.malls[0];
-  if (!first) return;
-  const note = JSON.stringify({ id: `upgrade-${def.sequence}`, text: `upgraded to ${def.label}` });
-  const args = [
-    'chaincode',
-    'invoke',
-    ...ordererArgs(ctx.paths, ctx.topology),
-    '-C',
-    channel,
-    '-n',
-    def.name,
-    ...allPeersArgs(ctx.paths, ctx.topology.malls),
-    '--waitForEvent',
-    '-c',
-    JSON.stringify({ function: 'info:PutNote', Args: [note] }),
-  ];
-  await retry(() => run(ctx.tools.bin('peer'), args, { env: peerAdminEnv(ctx.tools, ctx.paths, first) }), 60_000, 2000);
-}
-
 /** New sequence: package, install everywhere, every mall approves, readiness check, commit. */
 export async function upgradeChaincode(ctx: AdminContext, opts: UpgradeOptions): Promise<UpgradeResult> {
   const channel = ctx.settings.channel;
@@ -177,7 +154,8 @@ export async function upgradeChaincode(ctx: AdminContext, opts: UpgradeOptions):
     },
     ctx.progress,
   );
-  await probe(ctx, channel, def);
+  const note = { id: `upgrade-${def.sequence}`, text: `upgraded to ${def.label}` };
+  await putNoteEndorsedByAll(ctx.tools, ctx.paths, ctx.topology, channel, def.name, note);
   ctx.progress(`sequence ${def.sequence} served a transaction endorsed by every mall`);
   if (await stopServerOf(ctx, committed.sequence))
     ctx.progress(`stopped the chaincode server of sequence ${committed.sequence}`);

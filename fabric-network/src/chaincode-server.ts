@@ -1,0 +1,78 @@
+/**
+ * The chaincode as code: where its source is, which version and build it is, and the
+ * chaincode-as-a-service process that runs it (one per lifecycle sequence, dialled by every peer).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChaincodeDefinition } from './chaincode';
+import { NetworkError } from './errors';
+import { NetworkPaths, REPO_ROOT } from './paths';
+import { startProcess, stopProcess, waitForPort } from './processes';
+
+export const CHAINCODE_DIR = join(REPO_ROOT, 'chaincode');
+
+/** Version in chaincode/package.json: what `up` deploys. */
+export function sourceVersion(): string {
+  return (JSON.parse(readFileSync(join(CHAINCODE_DIR, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/**
+ * Digest of the built chaincode (chaincode/dist and package.json). A CCaaS package holds only
+ * the server's address, so a code change is detected here and deployed as a new sequence,
+ * exactly like a version change.
+ */
+export function sourceDigest(): string {
+  const hash = createHash('sha256');
+  hash.update(readFileSync(join(CHAINCODE_DIR, 'package.json')));
+  const dist = join(CHAINCODE_DIR, 'dist');
+  const files = existsSync(dist)
+    ? readdirSync(dist, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.js'))
+        .sort()
+    : [];
+  for (const f of files) hash.update(f).update(readFileSync(join(dist, f)));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Starts the chaincode server (CCaaS) that every peer dials for this package. */
+export async function startServer(
+  paths: NetworkPaths,
+  def: Pick<ChaincodeDefinition, 'sequence' | 'address' | 'packageId'>,
+): Promise<void> {
+  const dist = join(CHAINCODE_DIR, 'dist', 'index.js');
+  if (!existsSync(dist)) {
+    throw new NetworkError('the chaincode is not built', {
+      hint: 'run `npm ci && npm run build` in chaincode/ (npm run build at the top level does it)',
+    });
+  }
+  const port = Number(def.address.split(':')[1]);
+  const name = `chaincode-${def.sequence}`;
+  startProcess({
+    name,
+    command: process.execPath,
+    args: [
+      join(CHAINCODE_DIR, 'node_modules', 'fabric-shim', 'cli.js'),
+      'server',
+      '--chaincode-address',
+      def.address,
+      '--chaincode-id',
+      def.packageId,
+      '--module-path',
+      CHAINCODE_DIR,
+    ],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      CORE_CHAINCODE_LOGGING_LEVEL: 'info',
+      NODE_ENV: 'production',
+    },
+    pidFile: paths.pid(name),
+    logFile: paths.log(name),
+  });
+  await waitForPort(port, 30_000, 'chaincode server', paths.log(name));
+}
+
+export async function stopServer(paths: NetworkPaths, sequence: number): Promise<void> {
+  await stopProcess(paths.pid(`chaincode-${sequence}`));
+}
