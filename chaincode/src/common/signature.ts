@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, verify, KeyObject } from 'node:crypto';
 import { canonicalize } from './canonical';
 import { inputError } from './errors';
-import { Fields, asObject, str } from './validate';
+import { Fields, StringRule, asObject, str } from './validate';
 
 /** Public key as a JWK: P-256 (ES256) or Ed25519 (EdDSA). Private members are refused. */
 export interface PublicJwk {
@@ -14,6 +14,8 @@ export interface PublicJwk {
 export type SignatureAlg = 'ES256' | 'EdDSA';
 
 const B64URL = /^[A-Za-z0-9_-]+$/;
+/** A base64url signature in a request; 200 leaves room above the 86 characters of a 64-byte signature. */
+export const SIGNATURE_RULE: StringRule = { max: 200, pattern: B64URL, patternHint: 'must be base64url' };
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
 
 /** Validates a JWK taken from a request; the field name is used in error messages. */

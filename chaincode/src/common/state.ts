@@ -1,5 +1,6 @@
 import { Context } from 'fabric-contract-api';
-import { canonicalize } from './canonical';
+import type { Iterators } from 'fabric-shim';
+import { toBytes } from './canonical';
 
 /** One state change, as carried in the transaction's `mallchain` event. */
 export interface Change {
@@ -47,8 +48,17 @@ export async function exists(ctx: Context, stateKey: string): Promise<boolean> {
 }
 
 export async function put(ctx: MallContext, entity: string, stateKey: string, value: unknown): Promise<void> {
-  await ctx.stub.putState(stateKey, Buffer.from(canonicalize(value), 'utf8'));
+  await ctx.stub.putState(stateKey, toBytes(value));
   ctx.changes.push({ entity, id: readableKey(ctx, stateKey), op: 'put', data: value });
+}
+
+/**
+ * Writes under a plain (non-composite) key, journalled like {@link put}. Plain keys exist for
+ * range reads by time (`GetStateByRange`), which the peer re-checks at validation.
+ */
+export async function putPlain(ctx: MallContext, entity: string, stateKey: string, value: unknown): Promise<void> {
+  await ctx.stub.putState(stateKey, toBytes(value));
+  ctx.changes.push({ entity, id: stateKey, op: 'put', data: value });
 }
 
 export async function remove(ctx: MallContext, entity: string, stateKey: string): Promise<void> {
@@ -64,8 +74,19 @@ export async function listByPrefix<T>(
   parts: string[],
   limit = 10_000,
 ): Promise<{ key: string; value: T }[]> {
+  return collect<T>(await ctx.stub.getStateByPartialCompositeKey(objectType, parts), limit);
+}
+
+/** All values of plain keys in [startKey, endKey), in key order; the caller names their type. */
+export async function listByRange<T>(ctx: Context, startKey: string, endKey: string): Promise<T[]> {
+  return (await collect<T>(await ctx.stub.getStateByRange(startKey, endKey), Number.MAX_SAFE_INTEGER)).map(
+    (r) => r.value,
+  );
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+async function collect<T>(iterator: Iterators.StateQueryIterator, limit: number): Promise<{ key: string; value: T }[]> {
   const out: { key: string; value: T }[] = [];
-  const iterator = await ctx.stub.getStateByPartialCompositeKey(objectType, parts);
   try {
     for (let res = await iterator.next(); !res.done; res = await iterator.next()) {
       out.push({ key: res.value.key, value: JSON.parse(Buffer.from(res.value.value).toString('utf8')) as T });
@@ -81,5 +102,5 @@ export async function listByPrefix<T>(
 export function emitChanges(ctx: MallContext, fn: string): void {
   if (ctx.changes.length === 0) return;
   const payload = { changes: ctx.changes, fn, txId: ctx.stub.getTxID() };
-  ctx.stub.setEvent(CHANGES_EVENT, Buffer.from(canonicalize(payload), 'utf8'));
+  ctx.stub.setEvent(CHANGES_EVENT, toBytes(payload));
 }

@@ -1,3 +1,4 @@
+import { parseJsonArg } from './canonical';
 import { inputError } from './errors';
 
 /** A plain object taken from a parsed request: field checks read from it. */
@@ -8,6 +9,18 @@ export function asObject(value: unknown, name: string): Fields {
     throw inputError(name, 'must be a JSON object');
   }
   return value as Fields;
+}
+
+/** The one JSON-object argument every mallchain transaction takes, named `request` in errors. */
+export function parseRequest(arg: string): Fields {
+  return asObject(parseJsonArg(arg, 'request'), 'request');
+}
+
+/** Refuses members outside `allowed`: closed shapes keep signed and stored bytes identical. */
+export function onlyMembers(f: Fields, allowed: ReadonlySet<string>, name: string): void {
+  for (const k of Object.keys(f)) {
+    if (!allowed.has(k)) throw inputError(name, `unsupported member "${k}"`);
+  }
 }
 
 export function asArray(value: unknown, name: string, opts: { min?: number; max: number }): unknown[] {
@@ -99,6 +112,14 @@ export function instant(fields: Fields, name: string): number {
   }
   return ms;
 }
+
+/** A SHA-256 digest or Merkle root as 64 lowercase hex digits. */
+export const HEX64_RULE: StringRule = {
+  min: 64,
+  max: 64,
+  pattern: /^[0-9a-f]{64}$/,
+  patternHint: 'must be 64 lowercase hex digits',
+};
 
 /** Identifier-like keys: no control characters, no composite-key separator. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@\-/]*$/;

@@ -4,7 +4,7 @@
  * of a batch was stored.
  */
 import { toBytes } from '../common/canonical';
-import { txTimeIso, txTimeMs } from '../common/clock';
+import { DAY_MS, txTimeIso, txTimeMs } from '../common/clock';
 import { ChaincodeError } from '../common/errors';
 import { Caller, requireOrgUser } from '../common/identity';
 import { sha256Hex, verifySignature } from '../common/signature';
@@ -24,7 +24,7 @@ import {
 import { Entry } from './device.parse';
 
 /** A statement may be submitted at most this long after its period ended (store-and-forward). */
-export const MAX_AGE_MS = 7 * 86_400_000;
+export const MAX_AGE_MS = 7 * DAY_MS;
 /** ...and end at most this far after the transaction time (clock skew of devices). */
 export const MAX_FUTURE_MS = 5 * 60_000;
 

@@ -1,15 +1,14 @@
 /** Parsing of device requests; every error names the field. */
-import { canonicalize, parseJsonArg } from '../common/canonical';
+import { canonicalize } from '../common/canonical';
+import { DAY_MS } from '../common/clock';
 import { inputError } from '../common/errors';
-import { PublicJwk, SignatureAlg, parsePublicJwk } from '../common/signature';
-import { Fields, asObject, instant, int, oneOf, optStr, str } from '../common/validate';
+import { PublicJwk, SIGNATURE_RULE, SignatureAlg, parsePublicJwk } from '../common/signature';
+import { Fields, HEX64_RULE, asObject, instant, int, oneOf, onlyMembers, optStr, str } from '../common/validate';
 import { DID_RULE } from '../dids/did.document';
 import { DEVICE_TYPES, DeviceLocation, DeviceType, Relay, Statement } from './device.model';
 
-const B64URL_SIG = { max: 200, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'must be base64url' };
 /** Human-readable labels (site, floor, model): letters of any script, digits, common punctuation. */
 const LABEL = { max: 64, pattern: /^[\p{L}\p{N}][\p{L}\p{N} ._:@#()/-]*$/u, patternHint: 'must be a short label' };
-const HEX_DIGEST = { min: 64, max: 64, pattern: /^[0-9a-f]{64}$/, patternHint: 'must be 64 lowercase hex digits' };
 const KIND = { max: 32, pattern: /^[a-z][a-z0-9_.-]*$/, patternHint: 'must be a lowercase name such as traffic' };
 const STATEMENT_MEMBERS = new Set([
   'deviceDid',
@@ -24,29 +23,19 @@ const STATEMENT_MEMBERS = new Set([
 ]);
 const ENTRY_MEMBERS = new Set(['statement', 'kid', 'alg', 'signature', 'relay']);
 export const MAX_SUMMARY_BYTES = 1024;
-export const MAX_PERIOD_MS = 86_400_000;
+export const MAX_PERIOD_MS = DAY_MS;
 export const MAX_BATCH = 200;
-
-export function request(arg: string): Fields {
-  return asObject(parseJsonArg(arg, 'request'), 'request');
-}
 
 export function did(f: Fields, name = 'did'): string {
   return str(f, name, DID_RULE);
 }
 
 export function signatureOf(value: unknown, name: string): string {
-  return str(asObject(value, name), 'signature', B64URL_SIG);
+  return str(asObject(value, name), 'signature', SIGNATURE_RULE);
 }
 
 export function reason(f: Fields): string | undefined {
   return optStr(f, 'reason', { max: 256 });
-}
-
-function onlyMembers(f: Fields, allowed: Set<string>, name: string): void {
-  for (const k of Object.keys(f)) {
-    if (!allowed.has(k)) throw inputError(name, `unsupported member "${k}"`);
-  }
 }
 
 function parseLocation(value: unknown): DeviceLocation {
@@ -75,7 +64,7 @@ export function parseRegistration(f: Fields): Registration {
     did: did(f),
     type: oneOf(f, 'type', DEVICE_TYPES),
     model: str(f, 'model', LABEL),
-    firmwareDigest: str(f, 'firmwareDigest', HEX_DIGEST),
+    firmwareDigest: str(f, 'firmwareDigest', HEX64_RULE),
     location: parseLocation(f.location),
     publicKeyJwk: parsePublicJwk(f.publicKeyJwk, 'publicKeyJwk'),
     signature: signatureOf(f.proof, 'proof'),
@@ -121,7 +110,7 @@ export function parseStatement(value: unknown): { statement: Statement; periodEn
     periodStart: str(f, 'periodStart'),
     periodEnd: str(f, 'periodEnd'),
     kind: str(f, 'kind', KIND),
-    digest: str(f, 'digest', HEX_DIGEST),
+    digest: str(f, 'digest', HEX64_RULE),
     count: int(f, 'count'),
     summary: parseSummary(f.summary),
     channel: str(f, 'channel', { max: 249 }),
@@ -134,7 +123,7 @@ function parseRelay(value: unknown): Relay {
   return {
     gatewayDid: did(f, 'gatewayDid'),
     kid: str(f, 'kid', { max: 140 }),
-    signature: str(f, 'signature', B64URL_SIG),
+    signature: str(f, 'signature', SIGNATURE_RULE),
   };
 }
 
@@ -146,7 +135,7 @@ export function parseEntry(value: unknown): Entry {
     statement,
     periodEndMs,
     kid: str(f, 'kid', { max: 140 }),
-    signature: str(f, 'signature', B64URL_SIG),
+    signature: str(f, 'signature', SIGNATURE_RULE),
   };
   if (f.alg !== undefined) entry.alg = str(f, 'alg', { max: 16 }) as SignatureAlg;
   if (f.relay !== undefined) entry.relay = parseRelay(f.relay);

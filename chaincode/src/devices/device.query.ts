@@ -3,7 +3,7 @@ import { Context } from 'fabric-contract-api';
 import { DAY_MS } from '../common/clock';
 import { inputError, notFound } from '../common/errors';
 import { getJson, listByPrefix } from '../common/state';
-import { Fields, instant, int, str } from '../common/validate';
+import { Fields, HEX64_RULE, instant, int, str } from '../common/validate';
 import {
   AttestationRecord,
   DeviceRecord,
@@ -73,12 +73,7 @@ export interface DigestCheck {
 export async function verifyDigest(ctx: Context, f: Fields): Promise<DigestCheck> {
   const deviceDid = did(f, 'deviceDid');
   const seq = int(f, 'seq', { min: 1 });
-  const digest = str(f, 'digest', {
-    min: 64,
-    max: 64,
-    pattern: /^[0-9a-f]{64}$/,
-    patternHint: 'must be 64 lowercase hex digits',
-  });
+  const digest = str(f, 'digest', HEX64_RULE);
   const record = await getJson<AttestationRecord>(ctx, attestationKey(ctx, deviceDid, seq));
   if (!record) throw notFound('attestation', `${deviceDid} seq ${seq}`);
   const device = await requireDevice(ctx, deviceDid);

@@ -1,10 +1,9 @@
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { MallContract } from '../common/base.contract';
-import { parseJsonArg } from '../common/canonical';
 import { txTimeIso } from '../common/clock';
 import { ChaincodeError, inputError, notFound } from '../common/errors';
 import { MallContext, put } from '../common/state';
-import { Fields, asObject, instant, oneOf, str } from '../common/validate';
+import { Fields, asObject, instant, oneOf, parseRequest, str } from '../common/validate';
 import { authorizeChange, authorizeCreate, protectMallKeys } from './did.auth';
 import { DID_RULE, didFromJwk, validateDocument } from './did.document';
 import { operation, parseProof, verifyOperation } from './did.operation';
@@ -12,10 +11,6 @@ import { VersionSelector, resolveDid } from './did.resolve';
 import { DidDocument, DidRecord, DidRole, didKey, didVersionKey, getDid } from './did.store';
 
 export const DID_ROLES: readonly DidRole[] = ['member', 'device', 'merchant', 'mall'];
-
-function request(arg: string): Fields {
-  return asObject(parseJsonArg(arg, 'request'), 'request');
-}
 
 function versionIdOf(fields: Fields, name: string): string {
   return str(fields, name, { max: 10, pattern: /^[1-9][0-9]{0,9}$/, patternHint: 'must be a version id such as "1"' });
@@ -68,7 +63,7 @@ export class DidContract extends MallContract {
   @Transaction()
   @Returns('string')
   async CreateDid(ctx: MallContext, arg: string): Promise<string> {
-    const f = request(arg);
+    const f = parseRequest(arg);
     const role = oneOf(f, 'role', DID_ROLES);
     const did = str(asObject(f.document, 'document'), 'id', DID_RULE);
     const document = validateDocument(f.document, did);
@@ -101,7 +96,7 @@ export class DidContract extends MallContract {
   @Transaction()
   @Returns('string')
   async UpdateDid(ctx: MallContext, arg: string): Promise<string> {
-    const f = request(arg);
+    const f = parseRequest(arg);
     const did = str(f, 'did', DID_RULE);
     const previousVersionId = versionIdOf(f, 'previousVersionId');
     const document = validateDocument(f.document, did);
@@ -118,7 +113,7 @@ export class DidContract extends MallContract {
   @Transaction()
   @Returns('string')
   async DeactivateDid(ctx: MallContext, arg: string): Promise<string> {
-    const f = request(arg);
+    const f = parseRequest(arg);
     const did = str(f, 'did', DID_RULE);
     const previousVersionId = versionIdOf(f, 'previousVersionId');
     const proof = parseProof(f.proof);
@@ -134,7 +129,7 @@ export class DidContract extends MallContract {
   @Transaction(false)
   @Returns('string')
   async ResolveDid(ctx: MallContext, arg: string): Promise<string> {
-    const f = request(arg);
+    const f = parseRequest(arg);
     const did = str(f, 'did', DID_RULE);
     if (f.versionId !== undefined && f.versionTime !== undefined) {
       throw inputError('request', 'give versionId or versionTime, not both');

@@ -6,7 +6,7 @@
 import { canonicalize } from '../common/canonical';
 import { inputError } from '../common/errors';
 import { PublicJwk, jwkThumbprint, parsePublicJwk } from '../common/signature';
-import { Fields, asArray, asObject, str } from '../common/validate';
+import { asArray, asObject, onlyMembers, str } from '../common/validate';
 import { DidDocument, ServiceEndpoint, VerificationMethod } from './did.store';
 
 export const DID_PREFIX = 'did:mallchain:';
@@ -34,12 +34,6 @@ const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-/%]*)?$
 /** The DID a key yields: `did:mallchain:` + RFC 7638 thumbprint of the JWK (base64url SHA-256). */
 export function didFromJwk(jwk: PublicJwk): string {
   return DID_PREFIX + jwkThumbprint(jwk);
-}
-
-function onlyMembers(f: Fields, allowed: Set<string>, name: string): void {
-  for (const k of Object.keys(f)) {
-    if (!allowed.has(k)) throw inputError(name, `unsupported member "${k}"`);
-  }
 }
 
 function fragmentId(value: unknown, did: string, name: string): string {

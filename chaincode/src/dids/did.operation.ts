@@ -7,7 +7,7 @@
 import { Context } from 'fabric-contract-api';
 import { toBytes } from '../common/canonical';
 import { ChaincodeError } from '../common/errors';
-import { verifySignature } from '../common/signature';
+import { SIGNATURE_RULE, verifySignature } from '../common/signature';
 import { Fields, asObject, str } from '../common/validate';
 import { DidDocument, DidProof, DidRole, controllerKeyIds } from './did.store';
 
@@ -36,11 +36,11 @@ export function operation(
   return { op, channel: ctx.stub.getChannelID(), chaincode: CHAINCODE_NAME, did, previousVersionId, ...extra };
 }
 
-/** Parses `{ kid, signature }` from a request. */
-export function parseProof(value: unknown, name = 'proof'): DidProof {
+/** Parses `{ kid, signature }` from a request; errors name the members. */
+export function parseProof(value: unknown, name = 'proof', kidMax = 140): DidProof {
   const f: Fields = asObject(value, name);
-  const kid = str(f, 'kid', { max: 140 });
-  const signature = str(f, 'signature', { max: 200, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'must be base64url' });
+  const kid = str(f, 'kid', { max: kidMax });
+  const signature = str(f, 'signature', SIGNATURE_RULE);
   return { kid, signature };
 }
 

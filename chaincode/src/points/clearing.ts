@@ -4,9 +4,8 @@
  * settlement period is one range query and the peer re-checks that range at validation
  * (a late entry inside a period being closed makes the close fail rather than be missed).
  */
-import { MallContext } from '../common/state';
+import { MallContext, listByRange, putPlain } from '../common/state';
 import { ClearingEntry } from './model';
-import { putSimple } from './store';
 
 const PREFIX = 'points~clr~';
 
@@ -18,20 +17,11 @@ export function clearingKey(at: string, txId: string, seq: number): string {
 export async function bookClearing(ctx: MallContext, entry: ClearingEntry, seq: number): Promise<string | undefined> {
   if (entry.debtor === entry.creditor || entry.amountFen === 0) return undefined;
   const stateKey = clearingKey(entry.at, entry.txId, seq);
-  await putSimple(ctx, 'clearing', stateKey, entry);
+  await putPlain(ctx, 'clearing', stateKey, entry);
   return stateKey;
 }
 
 /** Entries booked at times in [fromIso, toIso), in time order. */
 export async function clearingBetween(ctx: MallContext, fromIso: string, toIso: string): Promise<ClearingEntry[]> {
-  const out: ClearingEntry[] = [];
-  const iterator = await ctx.stub.getStateByRange(PREFIX + fromIso, PREFIX + toIso);
-  try {
-    for (let res = await iterator.next(); !res.done; res = await iterator.next()) {
-      out.push(JSON.parse(Buffer.from(res.value.value).toString('utf8')) as ClearingEntry);
-    }
-  } finally {
-    await iterator.close();
-  }
-  return out;
+  return listByRange<ClearingEntry>(ctx, PREFIX + fromIso, PREFIX + toIso);
 }

@@ -4,10 +4,14 @@
  */
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { MallContext, exists, put } from '../common/state';
-import { Fields, asObject, instant, str } from '../common/validate';
+import { Fields, instant, str } from '../common/validate';
+import { parseProof } from '../dids/did.operation';
 import { DidProof, verifyDidSignature } from '../dids/did.store';
 import { nonceKey, pointsError } from './model';
 import { NONCE_RULE } from './request';
+
+/** Consent kids are checked against the member's DID document, so the bound is only a size cap. */
+const CONSENT_KID_MAX = 300;
 
 export interface ConsentFields {
   nonce: string;
@@ -20,11 +24,7 @@ export interface ConsentFields {
 export function consentOf(f: Fields): ConsentFields {
   const nonce = str(f, 'nonce', NONCE_RULE);
   const deadlineMs = instant(f, 'deadline');
-  const c = asObject(f.consent, 'consent');
-  const proof: DidProof = {
-    kid: str(c, 'kid', { max: 300 }),
-    signature: str(c, 'signature', { max: 200, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'must be base64url' }),
-  };
+  const proof = parseProof(f.consent, 'consent', CONSENT_KID_MAX);
   return { nonce, deadline: str(f, 'deadline'), deadlineMs, proof };
 }
 

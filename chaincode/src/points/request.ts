@@ -1,6 +1,5 @@
 /** Field rules shared by the points transactions. */
 import { Context } from 'fabric-contract-api';
-import { parseJsonArg } from '../common/canonical';
 import { inputError, notFound } from '../common/errors';
 import { Fields, ID_RULE, IntRule, StringRule, asObject, int, str } from '../common/validate';
 import { getDid } from '../dids/did.store';
@@ -24,10 +23,6 @@ export const NONCE_RULE: StringRule = {
   pattern: /^[A-Za-z0-9_-]+$/,
   patternHint: 'may contain only letters, digits, _ and -',
 };
-
-export function parseRequest(request: string): Fields {
-  return asObject(parseJsonArg(request, 'request'), 'request');
-}
 
 export const programIdOf = (f: Fields, name = 'programId'): string => str(f, name, ID_RULE);
 export const memberOf = (f: Fields, name = 'member'): string => str(f, name, DID_RULE);

@@ -1,5 +1,4 @@
 /** Reads and writes of points records, with the not-found errors the transactions share. */
-import { toBytes } from '../common/canonical';
 import { notFound } from '../common/errors';
 import { MallContext, getJson, put } from '../common/state';
 import { Lot, Merchant, Program, expiryIndexKey, lotKey, merchantKey, programKey } from './model';
@@ -22,10 +21,4 @@ export async function putLot(ctx: MallContext, lot: Lot, isNew: boolean): Promis
   if (isNew) {
     await put(ctx, 'lotExpiry', expiryIndexKey(ctx, lot), { lotId: lot.lotId, member: lot.member });
   }
-}
-
-/** Writes a record under a plain (non-composite) key, journalled like every other write. */
-export async function putSimple(ctx: MallContext, entity: string, stateKey: string, value: unknown): Promise<void> {
-  await ctx.stub.putState(stateKey, toBytes(value));
-  ctx.changes.push({ entity, id: stateKey, op: 'put', data: value });
 }

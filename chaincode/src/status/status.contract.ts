@@ -1,11 +1,21 @@
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { MallContract } from '../common/base.contract';
-import { parseJsonArg } from '../common/canonical';
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { ChaincodeError, conflict, inputError, notFound } from '../common/errors';
 import { sha256Hex } from '../common/signature';
 import { MallContext, getJson, listByPrefix, put } from '../common/state';
-import { Fields, ID_RULE, asArray, asObject, instant, int, oneOf, optStr, str } from '../common/validate';
+import {
+  Fields,
+  HEX64_RULE,
+  ID_RULE,
+  asArray,
+  instant,
+  int,
+  oneOf,
+  optStr,
+  parseRequest,
+  str,
+} from '../common/validate';
 import { DID_RULE } from '../dids/did.document';
 import { parseProof } from '../dids/did.operation';
 import { bitAt, decodeList } from './bitstring';
@@ -22,20 +32,15 @@ import {
   listVersionKey,
 } from './status.store';
 
-const HEX64 = { min: 64, max: 64, pattern: /^[0-9a-f]{64}$/, patternHint: 'must be 64 lowercase hex digits' };
 const HEX = { max: 2048, pattern: /^([0-9a-f]{2})+$/, patternHint: 'must be lowercase hex of whole bytes' };
 
 /** What a set bit means, by list purpose. */
 const SET_STATUS = { revocation: 'revoked', suspension: 'suspended' } as const;
 
-function request(arg: string): Fields {
-  return asObject(parseJsonArg(arg, 'request'), 'request');
-}
-
 /** The list as anchored: digest of the encodedList's UTF-8 bytes, with the list itself when given. */
 function parseList(f: Fields): { digest: string; encodedList?: string; length?: number } {
   const encodedList = optStr(f, 'encodedList', { max: 200_000 });
-  const given = optStr(f, 'digest', HEX64);
+  const given = optStr(f, 'digest', HEX64_RULE);
   if (encodedList === undefined) {
     if (given === undefined) throw inputError('request', 'give encodedList or digest');
     return { digest: given };
@@ -66,7 +71,7 @@ export class StatusContract extends MallContract {
   @Transaction()
   @Returns('string')
   async AnchorStatusList(ctx: MallContext, arg: string): Promise<string> {
-    const f = request(arg);
+    const f = parseRequest(arg);
     const issuer = str(f, 'issuer', DID_RULE);
     const listId = str(f, 'listId', ID_RULE);
     const purpose = oneOf(f, 'purpose', PURPOSES);
@@ -101,10 +106,10 @@ export class StatusContract extends MallContract {
   @Transaction()
   @Returns('string')
   async AnchorCredentialBatch(ctx: MallContext, arg: string): Promise<string> {
-    const f = request(arg);
+    const f = parseRequest(arg);
     const issuer = str(f, 'issuer', DID_RULE);
     const batchId = str(f, 'batchId', ID_RULE);
-    const root = str(f, 'root', HEX64);
+    const root = str(f, 'root', HEX64_RULE);
     const size = int(f, 'size', { min: 1, max: 1_000_000_000 });
     const proof = parseProof(f.proof);
     await authorizeIssuer(
@@ -131,7 +136,7 @@ export class StatusContract extends MallContract {
   @Transaction(false)
   @Returns('string')
   async CheckCredentialStatus(ctx: MallContext, arg: string): Promise<string> {
-    const f = request(arg);
+    const f = parseRequest(arg);
     const issuer = str(f, 'issuer', DID_RULE);
     const listId = str(f, 'listId', ID_RULE);
     const index = int(f, 'index', { max: 2 ** 31 });
@@ -154,12 +159,14 @@ export class StatusContract extends MallContract {
   @Transaction(false)
   @Returns('string')
   async VerifyInclusion(ctx: MallContext, arg: string): Promise<string> {
-    const f = request(arg);
+    const f = parseRequest(arg);
     const issuer = str(f, 'issuer', DID_RULE);
     const batchId = str(f, 'batchId', ID_RULE);
     const leaf = Buffer.from(str(f, 'leaf', HEX), 'hex');
     const index = int(f, 'index');
-    const path = asArray(f.path, 'path', { max: 64 }).map((p, i) => str({ [`path[${i}]`]: p }, `path[${i}]`, HEX64));
+    const path = asArray(f.path, 'path', { max: 64 }).map((p, i) =>
+      str({ [`path[${i}]`]: p }, `path[${i}]`, HEX64_RULE),
+    );
     const batch = await getJson<CredentialBatch>(ctx, batchKey(ctx, issuer, batchId));
     if (!batch) throw notFound('credential batch', `${batchId} of ${issuer}`);
     const included = verifyInclusion(leaf, index, batch.size, path, batch.root);
@@ -170,7 +177,7 @@ export class StatusContract extends MallContract {
   @Transaction(false)
   @Returns('string')
   async GetStatusList(ctx: MallContext, arg: string): Promise<string> {
-    const f = request(arg);
+    const f = parseRequest(arg);
     const issuer = str(f, 'issuer', DID_RULE);
     const listId = str(f, 'listId', ID_RULE);
     const head = await getListHead(ctx, issuer, listId);
