@@ -1,5 +1,6 @@
 import { AdminError, NetworkError } from '@mallchain/fabric-network';
-import { BASE, type ConsortiumApp, startConsortiumApp, until } from './consortium-harness';
+import { BASE, type ConsortiumApp, startConsortiumApp } from './consortium-harness';
+import { eventually } from './support/test-app';
 
 describe('consortium endpoints: channels, orgs, chaincode, identities, operations, audit', () => {
   let t: ConsortiumApp;
@@ -12,7 +13,7 @@ describe('consortium endpoints: channels, orgs, chaincode, identities, operation
   afterAll(() => t.close());
 
   const finished = (id: string): Promise<Record<string, unknown>> =>
-    until(async () => {
+    eventually(async () => {
       const r = await t.call('GET', `${BASE}/operations/${id}`, admin);
       return r.body.status === 'running' ? undefined : r.body;
     });
@@ -65,7 +66,7 @@ describe('consortium endpoints: channels, orgs, chaincode, identities, operation
       statusUrl: `${BASE}/operations/${res.body.operationId as string}`,
     });
     const id = res.body.operationId as string;
-    const running = await until(async () => {
+    const running = await eventually(async () => {
       const r = await t.call('GET', `${BASE}/operations/${id}`, admin);
       return (r.body.progress as unknown[]).length > 0 ? r.body : undefined;
     });

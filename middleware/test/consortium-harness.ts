@@ -2,18 +2,16 @@
 // endpoints replaced by FakeNetwork through the CONSORTIUM_ADMIN_FACTORY provider token.
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../src/app/app.module';
-import { ApiKeysService } from '../src/auth/api-keys.service';
 import type { Scope } from '../src/auth/scopes';
 import { loadConfig } from '../src/config/load-config';
 import { CONSORTIUM_ADMIN_FACTORY } from '../src/consortium/consortium-admin.port';
 import { FakeNetwork } from '../src/consortium/testing/fake-consortium-admin';
 import { LEDGER } from '../src/ledger/ledger.port';
 import { FakeLedger } from './support/fake-ledger';
-import { createTestDatabase } from './support/test-db';
-import { testEnv } from './support/test-app';
+import { initTestApp, testEnv } from './support/test-app';
+import { closeAll, onFreshDatabase } from './support/test-db';
 
 export interface AuditRow {
   actor: string;
@@ -49,52 +47,45 @@ export interface Reply {
 
 export const BASE = '/v1/admin/consortium';
 
-export async function startConsortiumApp(net = new FakeNetwork()): Promise<ConsortiumApp> {
-  const database = await createTestDatabase();
-  const config = loadConfig(testEnv(database.url, { WORKERS_ENABLED: 'false' }));
-  const ledger = new FakeLedger();
-  const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.forRoot(config, { provide: LEDGER, useValue: ledger })],
-  })
-    .overrideProvider(CONSORTIUM_ADMIN_FACTORY)
-    .useValue(net.factory())
-    .compile();
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
-  const keys = app.get(ApiKeysService);
-  const db = app.get<DataSource>(getDataSourceToken());
-  return {
-    app,
-    net,
-    db,
-    key: async (scopes, name = 'test') => (await keys.create(config.mallMspId, name, scopes)).key,
-    call: async (method, url, key, body) => {
-      const res = await app.inject({
-        method,
-        url,
-        headers: key === undefined ? {} : { 'x-api-key': key },
-        ...(body === undefined ? {} : { payload: body as object }),
-      });
-      return { status: res.statusCode, body: res.body === '' ? {} : res.json<Reply['body']>() };
-    },
-    audit: () => db.query<AuditRow[]>(`SELECT * FROM consortium_audit_log ORDER BY started_at, finished_at`),
-    close: async () => {
+export function startConsortiumApp(net = new FakeNetwork()): Promise<ConsortiumApp> {
+  return onFreshDatabase(async (database) => {
+    const config = loadConfig(testEnv(database.url, { WORKERS_ENABLED: 'false' }));
+    const ledger = new FakeLedger();
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule.forRoot(config, { provide: LEDGER, useValue: ledger })],
+    })
+      .overrideProvider(CONSORTIUM_ADMIN_FACTORY)
+      .useValue(net.factory())
+      .compile();
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
+    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+    const { keys, db } = await initTestApp(app).catch(async (e: unknown) => {
       await app.close();
-      ledger.close();
-      await database.drop();
-    },
-  };
-}
-
-/** Polls `check` until it returns a value (not undefined) or the time is up. */
-export async function until<T>(check: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+      throw e;
+    });
+    return {
+      app,
+      net,
+      db,
+      key: async (scopes, name = 'test') => (await keys.create(config.mallMspId, name, scopes)).key,
+      call: async (method, url, key, body) => {
+        const res = await app.inject({
+          method,
+          url,
+          headers: key === undefined ? {} : { 'x-api-key': key },
+          ...(body === undefined ? {} : { payload: body as object }),
+        });
+        return { status: res.statusCode, body: res.body === '' ? {} : res.json<Reply['body']>() };
+      },
+      audit: () => db.query<AuditRow[]>(`SELECT * FROM consortium_audit_log ORDER BY started_at, finished_at`),
+      close: () =>
+        closeAll(
+          () => app.close(),
+          () => {
+            ledger.close();
+          },
+          () => database.drop(),
+        ),
+    };
+  });
 }

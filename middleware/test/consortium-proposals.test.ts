@@ -3,7 +3,8 @@ import type { ConfigProposal } from '@mallchain/fabric-network';
 import { OperationsService } from '../src/consortium/operations.service';
 import { ProposalsService } from '../src/consortium/proposals.service';
 import { FakeNetwork } from '../src/consortium/testing/fake-consortium-admin';
-import { BASE, type ConsortiumApp, startConsortiumApp, until } from './consortium-harness';
+import { BASE, type ConsortiumApp, startConsortiumApp } from './consortium-harness';
+import { eventually } from './support/test-app';
 
 describe('consortium proposals: create, sign with this mall’s admin, collect, submit', () => {
   let t: ConsortiumApp;
@@ -136,7 +137,7 @@ describe('consortium proposals: create, sign with this mall’s admin, collect, 
     const submitted = await t.call('POST', `${BASE}/proposals/${id}/submit`, admin);
     expect(submitted.status).toBe(202);
     const opId = submitted.body.operationId as string;
-    const op = await until(async () => {
+    const op = await eventually(async () => {
       const r = await t.call('GET', `${BASE}/operations/${opId}`, admin);
       return r.body.status === 'running' ? undefined : r.body;
     });

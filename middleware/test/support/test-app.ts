@@ -2,13 +2,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { createApp } from '../../src/app/create-app';
-import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { ApiKeysService, hashKey } from '../../src/auth/api-keys.service';
 import type { Scope } from '../../src/auth/scopes';
 import type { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { LEDGER } from '../../src/ledger/ledger.port';
 import { FakeLedger } from './fake-ledger';
-import { createTestDatabase } from './test-db';
+import { closeAll, onFreshDatabase } from './test-db';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
@@ -37,37 +37,47 @@ export function testEnv(databaseUrl: string, extra: Record<string, string> = {})
   };
 }
 
-/** The real application on a fresh database, with a fake ledger, initialised for `inject()`. */
-export async function startTestApp(extra: Record<string, string> = {}, ledger = new FakeLedger()): Promise<TestApp> {
-  const database = await createTestDatabase();
-  const config = loadConfig(testEnv(database.url, extra));
-  const app = await createApp(config, { provide: LEDGER, useValue: ledger });
+/** What every test app needs once initialised: Fastify ready for `inject()`, the key service, the data source. */
+export async function initTestApp(app: NestFastifyApplication): Promise<{ keys: ApiKeysService; db: DataSource }> {
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
-  const keys = app.get(ApiKeysService);
-  const db = app.get<DataSource>(getDataSourceToken());
-  return {
-    app,
-    ledger,
-    config,
-    db,
-    key: async (scopes, mall = 'MallAMSP') => {
-      if (mall === config.mallMspId) return (await keys.create(mall, 'test', scopes)).key;
-      // A key of another mall cannot be made through the service; plant one as if copied from mall B's database.
-      const key = `mck_other_${Math.random().toString(36).slice(2)}`;
-      const { hashKey } = await import('../../src/auth/api-keys.service');
-      await db.query(
-        `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ($1, 'other', 'x', $2, $3)`,
-        [mall, hashKey(key), scopes],
-      );
-      return key;
-    },
-    close: async () => {
+  return { keys: app.get(ApiKeysService), db: app.get<DataSource>(getDataSourceToken()) };
+}
+
+/** The real application on a fresh database, with a fake ledger, initialised for `inject()`. */
+export function startTestApp(extra: Record<string, string> = {}, ledger = new FakeLedger()): Promise<TestApp> {
+  return onFreshDatabase(async (database) => {
+    const config = loadConfig(testEnv(database.url, extra));
+    const app = await createApp(config, { provide: LEDGER, useValue: ledger });
+    const { keys, db } = await initTestApp(app).catch(async (e: unknown) => {
       await app.close();
-      ledger.close();
-      await database.drop();
-    },
-  };
+      throw e;
+    });
+    return {
+      app,
+      ledger,
+      config,
+      db,
+      key: async (scopes, mall = 'MallAMSP') => {
+        if (mall === config.mallMspId) return (await keys.create(mall, 'test', scopes)).key;
+        // A key of another mall cannot be made through the service; plant one as if copied from mall B's database.
+        const key = `mck_other_${Math.random().toString(36).slice(2)}`;
+        await db.query(
+          `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ($1, 'other', 'x', $2, $3)`,
+          [mall, hashKey(key), scopes],
+        );
+        return key;
+      },
+      close: () =>
+        closeAll(
+          () => app.close(),
+          () => {
+            ledger.close();
+          },
+          () => database.drop(),
+        ),
+    };
+  });
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time is up. */
