@@ -11,6 +11,7 @@ import { createApp } from '../src/app/create-app';
 import { realLedgerProvider } from '../src/app/ledger.provider';
 import { loadConfig } from '../src/config/load-config';
 import { LEDGER } from '../src/ledger/ledger.port';
+import { announceListening, runChild } from '../test/support/announce';
 import { FakeLedger } from '../test/support/fake-ledger';
 
 function post(session: Session, method: string): Promise<unknown> {
@@ -42,13 +43,8 @@ async function main(): Promise<void> {
   const ledger: Provider =
     process.env.BENCH_LEDGER === 'real' ? realLedgerProvider : { provide: LEDGER, useValue: new FakeLedger() };
   const app = await createApp(config, ledger);
-  await app.listen(config.port, config.host);
   listenForProfiling();
-  const address = app.getHttpServer().address();
-  process.stdout.write(`LISTENING ${typeof address === 'object' && address ? address.port : 0}\n`);
+  await announceListening(app, config.port, config.host);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runChild(main);

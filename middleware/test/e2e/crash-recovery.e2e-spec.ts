@@ -7,9 +7,10 @@ import { hashKey } from '../../src/auth/api-keys.service';
 import type { LedgerPort } from '../../src/ledger/ledger.port';
 import { createTestDatabase } from '../support/test-db';
 import { requireNetwork, uniqueId } from '../ledger/network';
-import { killHard, startChild, type Child } from './support/child';
+import { killHard, type ChildApp } from '../support/child-app';
 import { call, poll } from './support/http';
 import { eventsSince, notePuts, openChecker, putNote } from './support/ledger-check';
+import { startRealChild } from './support/real-app';
 import { realEnv } from './support/real-env';
 
 const N = 12;
@@ -36,7 +37,7 @@ const CASES = [
 describe('kill -9 of the middleware on the dev network', () => {
   let networkFile: string;
   let checker: LedgerPort;
-  let child: Child | undefined;
+  let child: ChildApp | undefined;
 
   beforeAll(async () => {
     networkFile = requireNetwork();
@@ -58,7 +59,7 @@ describe('kill -9 of the middleware on the dev network', () => {
       });
 
       // First life: accepts, then dies at the chosen point.
-      child = await startChild({ ...env, ...c.crash });
+      child = await startRealChild({ ...env, ...c.crash });
       await pg.connect();
       await pg.query(
         `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'crash', 'x', $1, '{admin}')`,
@@ -106,7 +107,7 @@ describe('kill -9 of the middleware on the dev network', () => {
       if (c.when.startsWith('after the submit')) expect(committedInFirstLife.size).toBeGreaterThan(0);
 
       // Second life: drains the outbox, asking the ledger about what the first life had sent.
-      child = await startChild(env);
+      child = await startRealChild(env);
       const after = await poll(
         'all items committed after the restart',
         async () => {

@@ -4,7 +4,7 @@
 import { GatewayLedger } from '../../src/ledger/gateway-ledger';
 import { ChaincodeRejectedError, LedgerError, type LedgerEvent } from '../../src/ledger/ledger.port';
 import { loadLedgerConnection, type LedgerConnection } from '../../src/ledger/network-description';
-import { requireNetwork, uniqueId } from './network';
+import { collectEvents, requireNetwork, uniqueId } from './network';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
@@ -61,35 +61,15 @@ describe('GatewayLedger on the dev network', () => {
     const first = await ledger.submit('info:PutNote', [JSON.stringify({ id: ids[0], text: 'one' })]);
     const second = await ledger.submit('info:PutNote', [JSON.stringify({ id: ids[1], text: 'two' })]);
 
-    const collect = async (
-      from: bigint | undefined,
-      after?: { blockNumber: bigint; txId: string },
-    ): Promise<LedgerEvent[]> => {
-      const got: LedgerEvent[] = [];
-      const ac = new AbortController();
-      const timer = setTimeout(() => {
-        ac.abort();
-      }, 20_000);
-      await ledger.chaincodeEvents(
-        from,
-        (e) => {
-          got.push(e);
-          if (e.txId === second.txId) ac.abort();
-          return Promise.resolve();
-        },
-        ac.signal,
-        after,
-      );
-      clearTimeout(timer);
-      return got;
-    };
-
-    const all = await collect(first.blockNumber);
+    const all = await collectEvents(ledger, first.blockNumber, second.txId);
     expect(all.map((e) => e.txId)).toEqual([first.txId, second.txId]);
     expect(all[0]).toMatchObject({ blockNumber: first.blockNumber, eventName: 'mallchain.changes' });
     expect(text(all[0]!.payload)).toContain(ids[0]);
 
-    const resumed = await collect(undefined, { blockNumber: first.blockNumber, txId: first.txId });
+    const resumed = await collectEvents(ledger, undefined, second.txId, {
+      blockNumber: first.blockNumber,
+      txId: first.txId,
+    });
     expect(resumed.map((e) => e.txId)).toEqual([second.txId]);
   });
 

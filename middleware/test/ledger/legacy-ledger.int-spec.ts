@@ -2,9 +2,9 @@
  * LegacyLedger (fabric-network 2.2, discovery off) against the real dev network: `fabric-network ... up` first.
  */
 import { LegacyLedger } from '../../src/ledger/legacy-ledger';
-import { ChaincodeRejectedError, type LedgerEvent } from '../../src/ledger/ledger.port';
+import { ChaincodeRejectedError } from '../../src/ledger/ledger.port';
 import { loadLedgerConnection, type LedgerConnection } from '../../src/ledger/network-description';
-import { requireNetwork, uniqueId } from './network';
+import { collectEvents, requireNetwork, uniqueId } from './network';
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
@@ -52,30 +52,14 @@ describe('LegacyLedger on the dev network', () => {
   it('streams chaincode events from a block and resumes after a checkpoint without doubling', async () => {
     const first = await ledger.submit('info:PutNote', [JSON.stringify({ id: uniqueId('lev'), text: 'one' })]);
     const second = await ledger.submit('info:PutNote', [JSON.stringify({ id: uniqueId('lev'), text: 'two' })]);
-    const collect = async (
-      from: bigint | undefined,
-      after?: { blockNumber: bigint; txId: string },
-    ): Promise<LedgerEvent[]> => {
-      const got: LedgerEvent[] = [];
-      const ac = new AbortController();
-      const timer = setTimeout(() => {
-        ac.abort();
-      }, 20_000);
-      await ledger.chaincodeEvents(
-        from,
-        (e) => {
-          got.push(e);
-          if (e.txId === second.txId) ac.abort();
-          return Promise.resolve();
-        },
-        ac.signal,
-        after,
-      );
-      clearTimeout(timer);
-      return got;
-    };
-    expect((await collect(first.blockNumber)).map((e) => e.txId)).toEqual([first.txId, second.txId]);
-    const resumed = await collect(undefined, { blockNumber: first.blockNumber, txId: first.txId });
+    expect((await collectEvents(ledger, first.blockNumber, second.txId)).map((e) => e.txId)).toEqual([
+      first.txId,
+      second.txId,
+    ]);
+    const resumed = await collectEvents(ledger, undefined, second.txId, {
+      blockNumber: first.blockNumber,
+      txId: first.txId,
+    });
     expect(resumed.map((e) => e.txId)).toEqual([second.txId]);
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { LedgerCheckpoint, LedgerEvent, LedgerPort } from '../../src/ledger/ledger.port';
 import { NetworkPaths } from '../../../fabric-network/src/paths';
 import { settingsFromEnv } from '../../../fabric-network/src/settings';
 
@@ -19,4 +20,37 @@ export function requireNetwork(): string {
 /** A unique note ID per run, so tests never collide with earlier runs or with each other. */
 export function uniqueId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/**
+ * Chaincode events from `fromBlock` (or after the checkpoint `after`) up to and including the transaction
+ * `untilTxId`; gives up after `timeoutMs` with what it got, so a missing event fails the caller's assertion.
+ */
+export async function collectEvents(
+  ledger: LedgerPort,
+  fromBlock: bigint | undefined,
+  untilTxId: string,
+  after?: LedgerCheckpoint,
+  timeoutMs = 20_000,
+): Promise<LedgerEvent[]> {
+  const got: LedgerEvent[] = [];
+  const ac = new AbortController();
+  const timer = setTimeout(() => {
+    ac.abort();
+  }, timeoutMs);
+  try {
+    await ledger.chaincodeEvents(
+      fromBlock,
+      (e) => {
+        got.push(e);
+        if (e.txId === untilTxId) ac.abort();
+        return Promise.resolve();
+      },
+      ac.signal,
+      after,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+  return got;
 }

@@ -4,6 +4,7 @@ import 'reflect-metadata';
 import { createApp } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/load-config';
 import { LEDGER } from '../../src/ledger/ledger.port';
+import { announceListening, runChild } from './announce';
 import { FakeLedger } from './fake-ledger';
 
 async function main(): Promise<void> {
@@ -12,12 +13,7 @@ async function main(): Promise<void> {
   const delay = Number(process.env.FAKE_LEDGER_DELAY_MS ?? '0');
   if (delay > 0) ledger.beforeSubmit = () => new Promise((r) => setTimeout(r, delay));
   const app = await createApp(config, { provide: LEDGER, useValue: ledger });
-  await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address();
-  process.stdout.write(`LISTENING ${typeof address === 'object' && address ? address.port : 0}\n`);
+  await announceListening(app, config.port, config.host);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runChild(main);

@@ -1,5 +1,6 @@
 import { createLedger } from '../../../src/ledger/ledger.factory';
 import type { LedgerEvent, LedgerPort } from '../../../src/ledger/ledger.port';
+import { collectEvents } from '../../ledger/network';
 
 interface Change {
   readonly entity: string;
@@ -28,21 +29,7 @@ export async function putNote(
  */
 export async function eventsSince(ledger: LedgerPort, fromBlock: bigint, fenceId: string): Promise<LedgerEvent[]> {
   const fence = await putNote(ledger, fenceId, 'fence');
-  const got: LedgerEvent[] = [];
-  const ac = new AbortController();
-  const timer = setTimeout(() => {
-    ac.abort();
-  }, 60_000);
-  await ledger.chaincodeEvents(
-    fromBlock,
-    (e) => {
-      got.push(e);
-      if (e.txId === fence.txId) ac.abort();
-      return Promise.resolve();
-    },
-    ac.signal,
-  );
-  clearTimeout(timer);
+  const got = await collectEvents(ledger, fromBlock, fence.txId, undefined, 60_000);
   if (got.at(-1)?.txId !== fence.txId) throw new Error(`events: fence ${fence.txId} not reached`);
   return got;
 }

@@ -10,6 +10,7 @@ import { realLedgerProvider } from '../../../src/app/ledger.provider';
 import { AppConfig } from '../../../src/config/app-config';
 import { loadConfig } from '../../../src/config/load-config';
 import { LEDGER, type LedgerPort, type SubmitOptions, type SubmitResult } from '../../../src/ledger/ledger.port';
+import { announceListening, runChild } from '../../support/announce';
 
 type CrashPoint = 'after-record' | 'after-submit';
 
@@ -57,12 +58,7 @@ async function main(): Promise<void> {
     },
   };
   const app = await createApp(config, provider);
-  await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address();
-  process.stdout.write(`LISTENING ${typeof address === 'object' && address ? address.port : 0}\n`);
+  await announceListening(app, config.port, config.host);
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-  process.exit(1);
-});
+runChild(main);

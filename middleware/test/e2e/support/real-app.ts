@@ -1,9 +1,11 @@
+import * as path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../../src/app/create-app';
 import { realLedgerProvider } from '../../../src/app/ledger.provider';
 import { ApiKeysService } from '../../../src/auth/api-keys.service';
 import { loadConfig } from '../../../src/config/load-config';
-import { createTestDatabase } from '../../support/test-db';
+import { type ChildApp, spawnListening } from '../../support/child-app';
+import { closeAll, onFreshDatabase } from '../../support/test-db';
 import { realEnv } from './real-env';
 
 export interface RealApp {
@@ -17,30 +19,37 @@ export interface RealApp {
 }
 
 /** The production application (real ledger driver, fresh real Postgres database), listening on a free port. */
-export async function startRealApp(
+export function startRealApp(
   networkFile: string,
   opts: { mspId?: string; driver?: 'gateway' | 'legacy'; extra?: Record<string, string> } = {},
 ): Promise<RealApp> {
-  const db = await createTestDatabase();
-  try {
+  return onFreshDatabase(async (db) => {
     const config = loadConfig(realEnv(networkFile, db.url, opts));
     const app = await createApp(config, realLedgerProvider);
-    await app.listen(0, '127.0.0.1');
-    const address = app.getHttpServer().address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
-    const { key } = await app.get(ApiKeysService).create(config.mallMspId, 'e2e', ['admin']);
-    return {
-      app,
-      base: `http://127.0.0.1:${port}`,
-      key,
-      databaseUrl: db.url,
-      close: async () => {
-        await app.close();
-        await db.drop();
-      },
-    };
-  } catch (e) {
-    await db.drop();
-    throw e;
-  }
+    try {
+      await app.listen(0, '127.0.0.1');
+      const address = app.getHttpServer().address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      const { key } = await app.get(ApiKeysService).create(config.mallMspId, 'e2e', ['admin']);
+      return {
+        app,
+        base: `http://127.0.0.1:${port}`,
+        key,
+        databaseUrl: db.url,
+        close: () =>
+          closeAll(
+            () => app.close(),
+            () => db.drop(),
+          ),
+      };
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
+  });
+}
+
+/** The production middleware (real-app-process.ts) in a child process of its own, for kill -9 tests. */
+export function startRealChild(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildApp> {
+  return spawnListening(path.join(__dirname, 'real-app-process.ts'), env, timeoutMs);
 }
