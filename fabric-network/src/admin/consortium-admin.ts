@@ -20,11 +20,12 @@ import { BatchParams, applyBatchParams } from './channel-params';
 import { ChannelListing, ChannelSummary, createChannel, listChannels, showChannel } from './channels';
 import { AdminContext, MspIdentity, memberMall, orgAdmin } from './context';
 import { AdminError } from './errors';
-import { ProposalStatus, createProposal, proposalStatus, signProposal, submitProposal } from './governance';
+import { createProposal, signProposal, submitProposal } from './governance';
 import { IdentitySummary, OrgIdentities, issueClientIdentity, orgIdentities, revokeChange } from './identities';
 import { ChaincodeStatus, UpgradeOptions, UpgradeResult, chaincodeStatus, upgradeChaincode } from './lifecycle';
 import { addMallChange, onboardMall, removeMallChange, retireMall } from './malls';
 import { ConfigProposal } from './proposal';
+import { ProposalStatus, proposalStatus } from './proposal-status';
 
 export interface ConsortiumAdminOptions {
   readonly settings: NetworkSettings;

@@ -13,3 +13,5 @@ export * from './identities';
 export * from './lifecycle';
 export * from './policy';
 export * from './proposal';
+export * from './proposal-status';
+export * from './signer';

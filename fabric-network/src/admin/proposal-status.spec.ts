@@ -1,4 +1,4 @@
-import { ProposalStatus, refusal } from './governance';
+import { ProposalStatus, refusal } from './proposal-status';
 import { PolicyEvaluation } from './policy';
 import { ConfigProposal, PROPOSAL_FORMAT } from './proposal';
 
