@@ -12,6 +12,9 @@ cd "$(dirname "$0")/.."
 home=$(node -e 'console.log(require("./fabric-network/dist").settingsFromEnv().home)')
 base=$(node -e 'console.log(require("./fabric-network/dist").settingsFromEnv().portBase)')
 network_file="$home/network.json"
+# Databases are named per port base, so that two systems can run side by side.
+db_prefix=mallchain_
+[[ "$base" == 7000 ]] || db_prefix="mallchain_p${base}_"
 pg="postgres://${PGUSER:-postgres}@${PGHOST:-127.0.0.1}:${PGPORT:-5432}"
 
 say() { printf '[middleware] %s\n' "$*" >&2; }
@@ -44,7 +47,7 @@ up() {
   mkdir -p "$home/run" "$home/logs"
   while read -r msp peer index; do
     slug=$(echo "${msp%MSP}" | sed 's/^Mall/mall-/' | tr 'A-Z' 'a-z')
-    db="mallchain_${slug//-/_}"
+    db="${db_prefix}${slug//-/_}"
     port=$((base + 300 + 10 * index))
     pidfile="$home/run/middleware-$slug.pid"
     log="$home/logs/middleware-$slug.log"
@@ -92,14 +95,15 @@ purge() {
     (async () => {
       const c = new Client({ connectionString: process.argv[1] + "/postgres" });
       await c.connect();
-      const r = await c.query("select datname from pg_database where datname like $1", ["mallchain\\_mall\\_%"]);
+      const prefix = process.argv[2].replace(/_/g, "\\_");
+      const r = await c.query("select datname from pg_database where datname like $1", [prefix + "mall\\_%"]);
       for (const { datname } of r.rows) {
         await c.query(`drop database "${datname}" with (force)`);
         console.error(`[middleware] dropped database ${datname}`);
       }
       await c.end();
     })().catch((e) => { console.error(`cannot reach Postgres at ${process.argv[1]}: ${e.message}`); process.exit(1); });
-  ' "$pg"
+  ' "$pg" "$db_prefix"
 }
 
 case "${1:-}" in
