@@ -6,7 +6,6 @@ import { createGenesisBlock } from './configtx';
 import { ensureCrypto } from './crypto';
 import { describe, writeDescription } from './description';
 import { NetworkError } from './errors';
-import { retry } from './exec';
 import { FabricTools, ensureFabric } from './fabric';
 import { ordererEnv, peerEnv } from './nodes';
 import { NetworkPaths } from './paths';
@@ -252,13 +251,3 @@ export interface StatusReport {
   heights: Record<string, number | string>;
   chaincode: { sequence: number; version: string } | null;
 }
-
-/** Waits for a peer's operations endpoint to report healthy (used after restarts). */
-export async function waitHealthy(address: string, timeoutMs: number): Promise<void> {
-  await retry(async () => {
-    const res = await fetch(`http://${address}/healthz`);
-    if (!res.ok) throw new NetworkError(`${address} /healthz answered ${res.status}`);
-  }, timeoutMs);
-}
-
-export { waitForPort };
