@@ -19,10 +19,7 @@ export function inputError(field: string, problem: string): ChaincodeError {
   return new ChaincodeError('INPUT_INVALID', `${field}: ${problem}`);
 }
 
-export function authError(
-  code: 'AUTH_FORBIDDEN' | 'AUTH_ROLE' | 'AUTH_SIGNATURE' | 'AUTH_UNKNOWN',
-  detail: string,
-): ChaincodeError {
+export function authError(code: 'AUTH_FORBIDDEN' | 'AUTH_ROLE' | 'AUTH_SIGNATURE', detail: string): ChaincodeError {
   return new ChaincodeError(code, detail);
 }
 

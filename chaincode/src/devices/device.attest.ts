@@ -13,7 +13,9 @@ import {
   ALLOWED_ALGS,
   AttestationRecord,
   DeviceRecord,
+  Relay,
   SeqRecord,
+  Statement,
   attestationKey,
   findKey,
   getDevice,
@@ -58,13 +60,18 @@ class Batch {
 }
 
 async function checkSubmitter(batch: Batch, who: Caller, device: DeviceRecord, entry: Entry): Promise<void> {
-  if (!entry.relay) {
-    if (who.mspId !== device.ownerMsp) {
-      fail('AUTH_FORBIDDEN', `${device.did} belongs to ${device.ownerMsp}; caller is ${who.mspId}`);
-    }
+  if (entry.relay) {
+    await checkRelay(batch, who, entry.relay, entry.statement);
     return;
   }
-  const { gatewayDid, kid, signature } = entry.relay;
+  if (who.mspId !== device.ownerMsp) {
+    fail('AUTH_FORBIDDEN', `${device.did} belongs to ${device.ownerMsp}; caller is ${who.mspId}`);
+  }
+}
+
+/** A relayed statement is vouched for by an active gateway of the submitting mall, with a key valid now. */
+async function checkRelay(batch: Batch, who: Caller, relay: Relay, statement: Statement): Promise<void> {
+  const { gatewayDid, kid, signature } = relay;
   const gateway = await batch.device(gatewayDid);
   if (gateway?.type !== 'gateway' || gateway.status !== 'active') {
     fail('DEVICE_RELAY', `${gatewayDid} is not an active registered gateway`);
@@ -73,7 +80,7 @@ async function checkSubmitter(batch: Batch, who: Caller, device: DeviceRecord, e
     fail('AUTH_FORBIDDEN', `gateway ${gatewayDid} belongs to ${gateway.ownerMsp}; caller is ${who.mspId}`);
   }
   const k = findKey(gateway, kid);
-  const payload = relayPayload(batch.ctx.stub.getChannelID(), gatewayDid, entry.statement);
+  const payload = relayPayload(batch.ctx.stub.getChannelID(), gatewayDid, statement);
   if (!k || !keyValidAt(k, txTimeMs(batch.ctx)) || !verifySignature(k.publicKeyJwk, toBytes(payload), signature)) {
     fail('AUTH_SIGNATURE', `relay signature by ${kid} does not verify with a currently valid gateway key`);
   }

@@ -105,9 +105,11 @@ export function attestationKey(ctx: Context, did: string, seq: number): string {
   return key(ctx, 'att', did, padSeq(seq));
 }
 
-/** Period index: per device and UTC day of `periodStart`, so a period query reads only its days. */
+/** Object type of the period index: per device and UTC day of `periodStart`, so a period query reads only its days. */
+export const PERIOD_INDEX = 'atti';
+
 export function periodIndexKey(ctx: Context, s: Statement): string {
-  return key(ctx, 'atti', s.deviceDid, s.periodStart.slice(0, 10), s.periodStart, padSeq(s.seq));
+  return key(ctx, PERIOD_INDEX, s.deviceDid, s.periodStart.slice(0, 10), s.periodStart, padSeq(s.seq));
 }
 
 export async function getDevice(ctx: Context, did: string): Promise<DeviceRecord | undefined> {

@@ -7,6 +7,7 @@ import { Fields, HEX64_RULE, instant, int, str } from '../common/validate';
 import {
   AttestationRecord,
   DeviceRecord,
+  PERIOD_INDEX,
   SeqRecord,
   attestationKey,
   findKey,
@@ -33,15 +34,22 @@ export async function listAttestations(ctx: Context, f: Fields): Promise<Attesta
   if (to - from > MAX_QUERY_DAYS * DAY_MS) throw inputError('to', `a query may span at most ${MAX_QUERY_DAYS} days`);
   const out: AttestationRecord[] = [];
   for (let day = from - (from % DAY_MS); day < to; day += DAY_MS) {
-    const rows = await listByPrefix<{ seq: number }>(ctx, 'atti', [
-      deviceDid,
-      new Date(day).toISOString().slice(0, 10),
-    ]);
-    for (const row of rows) {
-      const record = await getJson<AttestationRecord>(ctx, attestationKey(ctx, deviceDid, row.value.seq));
-      const start = record ? Date.parse(record.statement.periodStart) : NaN;
-      if (record && start >= from && start < to) out.push(record);
+    for (const record of await attestationsOfDay(ctx, deviceDid, day)) {
+      const start = Date.parse(record.statement.periodStart);
+      if (start >= from && start < to) out.push(record);
     }
+  }
+  return out;
+}
+
+/** The device's attestations whose period starts on the UTC day beginning at `dayMs`, in period order. */
+async function attestationsOfDay(ctx: Context, deviceDid: string, dayMs: number): Promise<AttestationRecord[]> {
+  const day = new Date(dayMs).toISOString().slice(0, 10);
+  const rows = await listByPrefix<{ seq: number }>(ctx, PERIOD_INDEX, [deviceDid, day]);
+  const out: AttestationRecord[] = [];
+  for (const row of rows) {
+    const record = await getJson<AttestationRecord>(ctx, attestationKey(ctx, deviceDid, row.value.seq));
+    if (record) out.push(record);
   }
   return out;
 }

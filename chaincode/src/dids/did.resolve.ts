@@ -30,11 +30,8 @@ export type VersionSelector = { versionId: number } | { versionTime: number } | 
 function pick(versions: DidRecord[], selector: VersionSelector): number {
   if ('versionId' in selector) return versions.findIndex((v) => v.versionId === selector.versionId);
   if ('versionTime' in selector) {
-    let found = -1;
-    versions.forEach((v, i) => {
-      if (Date.parse(v.updated) <= selector.versionTime) found = i;
-    });
-    return found;
+    // The version in force is the last one updated at or before the time.
+    return versions.reduce((found, v, i) => (Date.parse(v.updated) <= selector.versionTime ? i : found), -1);
   }
   return versions.length - 1;
 }

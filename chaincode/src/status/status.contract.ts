@@ -3,7 +3,7 @@ import { MallContract } from '../common/base.contract';
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { ChaincodeError, conflict, inputError, notFound } from '../common/errors';
 import { sha256Hex } from '../common/signature';
-import { MallContext, getJson, listByPrefix, put } from '../common/state';
+import { MallContext, getJson, put } from '../common/state';
 import {
   Fields,
   HEX64_RULE,
@@ -27,6 +27,7 @@ import {
   authorizeIssuer,
   batchKey,
   getListHead,
+  versionInForce,
   issuerPayload,
   listKey,
   listVersionKey,
@@ -55,6 +56,14 @@ function withoutList(record: StatusListVersion): Omit<StatusListVersion, 'encode
   const copy: Partial<StatusListVersion> = { ...record };
   delete copy.encodedList;
   return copy as Omit<StatusListVersion, 'encodedList'>;
+}
+
+/** The status bit at `index`, or null when only the list's digest was anchored. */
+function bitOf(version: StatusListVersion, index: number): 0 | 1 | null {
+  if (version.encodedList === undefined) return null;
+  const bit = bitAt(decodeList(version.encodedList), index);
+  if (bit === undefined) throw inputError('index', `must be below the list length ${version.length ?? 0}`);
+  return bit;
 }
 
 /**
@@ -141,16 +150,8 @@ export class StatusContract extends MallContract {
     const listId = str(f, 'listId', ID_RULE);
     const index = int(f, 'index', { max: 2 ** 31 });
     const at = f.at === undefined ? txTimeMs(ctx) : instant(f, 'at');
-    const versions = await listByPrefix<StatusListVersion>(ctx, 'stlv', [issuer, listId]);
-    if (versions.length === 0) throw notFound('status list', `${listId} of ${issuer}`);
-    const inForce = versions.filter((v) => Date.parse(v.value.anchoredAt) <= at).pop()?.value;
-    if (!inForce) throw notFound('status list version', `of ${listId} at ${new Date(at).toISOString()}`);
-    let bit: 0 | 1 | null = null;
-    if (inForce.encodedList !== undefined) {
-      const value = bitAt(decodeList(inForce.encodedList), index);
-      if (value === undefined) throw inputError('index', `must be below the list length ${inForce.length ?? 0}`);
-      bit = value;
-    }
+    const inForce = await versionInForce(ctx, issuer, listId, at);
+    const bit = bitOf(inForce, index);
     const status = bit === null ? 'unknown' : bit === 1 ? SET_STATUS[inForce.purpose] : 'valid';
     return JSON.stringify({ index, at: new Date(at).toISOString(), status, bit, statusList: withoutList(inForce) });
   }

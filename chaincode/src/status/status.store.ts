@@ -1,8 +1,8 @@
 /** Records and keys of credential status: per issuer and list / batch, never a shared key. */
 import { Context } from 'fabric-contract-api';
-import { ChaincodeError } from '../common/errors';
-import { caller, requireOrgUser } from '../common/identity';
-import { getJson, key } from '../common/state';
+import { ChaincodeError, notFound } from '../common/errors';
+import { requireOrgUser } from '../common/identity';
+import { getJson, key, listByPrefix } from '../common/state';
 import { DidProof, verifyDidSignature, getDid } from '../dids/did.store';
 import { CHAINCODE_NAME } from '../dids/did.operation';
 
@@ -38,8 +38,10 @@ export function listKey(ctx: Context, issuer: string, listId: string): string {
   return key(ctx, 'stl', issuer, listId);
 }
 
+const LIST_VERSION = 'stlv';
+
 export function listVersionKey(ctx: Context, issuer: string, listId: string, version: number): string {
-  return key(ctx, 'stlv', issuer, listId, String(version).padStart(10, '0'));
+  return key(ctx, LIST_VERSION, issuer, listId, String(version).padStart(10, '0'));
 }
 
 export function batchKey(ctx: Context, issuer: string, batchId: string): string {
@@ -54,6 +56,20 @@ export async function getListHead(
   return getJson<StatusListVersion>(ctx, listKey(ctx, issuer, listId));
 }
 
+/** The latest version of a list anchored at or before `atMs`; NOT_FOUND when there is none. */
+export async function versionInForce(
+  ctx: Context,
+  issuer: string,
+  listId: string,
+  atMs: number,
+): Promise<StatusListVersion> {
+  const versions = await listByPrefix<StatusListVersion>(ctx, LIST_VERSION, [issuer, listId]);
+  if (versions.length === 0) throw notFound('status list', `${listId} of ${issuer}`);
+  const inForce = versions.filter((v) => Date.parse(v.value.anchoredAt) <= atMs).pop()?.value;
+  if (!inForce) throw notFound('status list version', `of ${listId} at ${new Date(atMs).toISOString()}`);
+  return inForce;
+}
+
 /** What the issuer signs (JCS) for each anchoring, bound to this channel and chaincode. */
 export function issuerPayload(ctx: Context, op: 'anchorStatusList' | 'anchorCredentialBatch', body: object): object {
   return { op, channel: ctx.stub.getChannelID(), chaincode: CHAINCODE_NAME, ...body };
@@ -65,9 +81,8 @@ export function issuerPayload(ctx: Context, op: 'anchorStatusList' | 'anchorCred
  * `payload` with an `assertionMethod` key.
  */
 export async function authorizeIssuer(ctx: Context, issuer: string, payload: object, proof: DidProof): Promise<string> {
-  requireOrgUser(ctx);
+  const who = requireOrgUser(ctx);
   const record = await getDid(ctx, issuer);
-  const who = caller(ctx);
   if (record?.ownerMsp !== undefined && record.ownerMsp !== who.mspId) {
     throw new ChaincodeError('AUTH_FORBIDDEN', `${issuer} belongs to ${record.ownerMsp}; caller is ${who.mspId}`);
   }
