@@ -5,6 +5,7 @@ export * from './chaincode-server';
 export * from './description';
 export * from './errors';
 export * from './fabric';
+export * from './msp-identity';
 export * from './network';
 export * from './paths';
 export * from './progress';

@@ -1,9 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers } from '@hyperledger/fabric-gateway';
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { connect, hash } from '@hyperledger/fabric-gateway';
+import { readFileSync } from 'node:fs';
 import { retry } from './exec';
+import { mspIdentity } from './msp-identity';
 import { NetworkPaths } from './paths';
 import { MallOrg } from './topology';
 
@@ -20,11 +19,7 @@ export async function waitGatewayReady(
   chaincode: string,
   timeoutMs: number,
 ): Promise<void> {
-  const mspDir = paths.userMsp(m, 'Admin');
-  const certDir = join(mspDir, 'signcerts');
-  const keyDir = join(mspDir, 'keystore');
-  const credentials = readFileSync(join(certDir, readdirSync(certDir)[0] ?? ''));
-  const key = createPrivateKey(readFileSync(join(keyDir, readdirSync(keyDir)[0] ?? '')));
+  const admin = mspIdentity(m.mspId, paths.userMsp(m, 'Admin'));
   const client = new grpc.Client(
     `127.0.0.1:${m.peer.port}`,
     grpc.credentials.createSsl(readFileSync(paths.peerTlsCa(m))),
@@ -34,8 +29,8 @@ export async function waitGatewayReady(
   );
   const gateway = connect({
     client,
-    identity: { mspId: m.mspId, credentials },
-    signer: signers.newPrivateKeySigner(key),
+    identity: admin.identity,
+    signer: admin.signer,
     hash: hash.sha256,
     endorseOptions: () => ({ deadline: Date.now() + 15_000 }),
     submitOptions: () => ({ deadline: Date.now() + 15_000 }),

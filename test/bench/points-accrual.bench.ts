@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { MALL_A, userOf } from '../support/chain-call';
 import { ChainKey, newKey, uniqueSuffix } from '../support/chain-keys';
 import { createDid } from '../support/chain-requests';
-import { connectTo, loadDescription, mspIdentity } from '../support/gateway';
+import { connectAsClient, loadDescription } from '../support/gateway';
 import { Run, bySize, report } from './bench-stats';
 
 interface Options {
@@ -113,9 +113,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0;
   const d = loadDescription();
   const { programId, dids } = await setUp(opts.members);
-  const org = d.orgs[MALL_A];
-  if (!org) throw new Error(`${MALL_A} is not in network.json`);
-  const conn = connectTo(d, MALL_A, mspIdentity(MALL_A, org.users.client));
+  const conn = connectAsClient(d, MALL_A);
   const network = conn.gateway.getNetwork(d.channel);
   const contract = network.getContract('mallchain', 'points');
   const runs: Run[] = [];

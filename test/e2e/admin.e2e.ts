@@ -100,7 +100,7 @@ describe('consortium administration (own real network)', () => {
     expect(notAdmin.message).toContain('User1@mall-b.example.com (MallBMSP) is not an admin');
 
     // A client signature smuggled into the file is refused at submit, naming the signer.
-    const forged = forgeSignature(p, B, bClient);
+    const forged = await forgeSignature(p, B, bClient);
     const smuggled = await refusal(admin.submitProposal(forged, A));
     expect(smuggled.code).toBe('NOT_ADMIN');
     expect(smuggled.details.signer).toBe('User1@mall-b.example.com (MallBMSP)');

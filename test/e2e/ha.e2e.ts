@@ -3,13 +3,13 @@
  * directory and port range; the leader is killed (SIGKILL), transactions keep committing
  * through the other two, and the restarted orderer catches up. The network is purged at the end.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Network, NetworkDescription, NetworkSettings, settingsFromEnv, topology } from '../../fabric-network/src';
 import { runningPid } from '../../fabric-network/src/processes';
-import { freePortBase } from '../support/admin-network';
-import { Connection, connectTo, mspIdentity } from '../support/gateway';
+import { Connection, connectAsClient, loadDescription } from '../support/gateway';
+import { freePortBase } from '../support/ports';
 
 async function leaderOf(operationsPorts: { name: string; port: number }[]): Promise<string[]> {
   const leaders: string[] = [];
@@ -57,10 +57,8 @@ describe('ha profile: three Raft orderers', () => {
     };
     network = new Network(settings, () => undefined);
     await network.up();
-    d = JSON.parse(readFileSync(network.paths.description, 'utf8')) as NetworkDescription;
-    const org = d.orgs.MallAMSP;
-    if (!org) throw new Error('MallAMSP missing from network.json');
-    mallA = connectTo(d, 'MallAMSP', mspIdentity('MallAMSP', org.users.client));
+    d = loadDescription(settings.home);
+    mallA = connectAsClient(d, 'MallAMSP');
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NetworkDescription, toolsAt } from '../../fabric-network/src';
+import { NetworkDescription, ensureFabric } from '../../fabric-network/src';
 import { Connection, connectAsClient, connectTo, loadDescription, mspIdentity } from '../support/gateway';
 
 const decoder = new TextDecoder();
@@ -93,14 +93,7 @@ describe('mallchain network (real Fabric, end to end)', () => {
         config,
         'PeerOrgs:\n  - Name: Stranger\n    Domain: stranger.example.com\n    EnableNodeOUs: true\n    Specs: [{ Hostname: peer0 }]\n    Users: { Count: 1 }\n',
       );
-      const tools = toolsAt(
-        process.env.MALLCHAIN_FABRIC_BIN ??
-          execFileSync('bash', ['fabric-network/scripts/install-fabric.sh'], { cwd: join(__dirname, '..', '..') })
-            .toString()
-            .trim()
-            .split('\n')
-            .pop()!,
-      );
+      const tools = await ensureFabric(() => undefined);
       execFileSync(tools.bin('cryptogen'), ['generate', '--config', config, '--output', join(dir, 'crypto')]);
       const stranger = mspIdentity(
         'StrangerMSP',

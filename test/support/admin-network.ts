@@ -13,10 +13,11 @@ import {
   Network,
   NetworkDescription,
   NetworkSettings,
+  ensureFabric,
   settingsFromEnv,
-  toolsAt,
 } from '../../fabric-network/src';
-import { portIsFree } from '../../fabric-network/src/processes';
+import { loadDescription } from './gateway';
+import { freePortBase } from './ports';
 
 export interface AdminNetwork {
   readonly settings: NetworkSettings;
@@ -25,16 +26,6 @@ export interface AdminNetwork {
   readonly audit: AuditRecord[];
   readonly progress: string[];
   description(): NetworkDescription;
-}
-
-/** First base from `candidates` whose whole range (base+50 … base+260) is free on 127.0.0.1. */
-export async function freePortBase(candidates: readonly number[]): Promise<number> {
-  for (const base of candidates) {
-    let free = true;
-    for (let p = base + 50; p <= base + 260 && free; p++) free = await portIsFree(p);
-    if (free) return base;
-  }
-  throw new Error(`no free port range among bases ${candidates.join(', ')}`);
 }
 
 export async function startAdminNetwork(): Promise<AdminNetwork> {
@@ -55,7 +46,7 @@ export async function startAdminNetwork(): Promise<AdminNetwork> {
     admin,
     audit,
     progress,
-    description: () => JSON.parse(readFileSync(network.paths.description, 'utf8')) as NetworkDescription,
+    description: () => loadDescription(home),
   };
 }
 
@@ -63,32 +54,26 @@ export async function startAdminNetwork(): Promise<AdminNetwork> {
  * Appends a signature by any MSP folder straight into the proposal's envelope, as a
  * tampered proposal file would carry it (the admin API itself refuses non-admin signers).
  */
-export function forgeSignature(p: ConfigProposal, mspId: string, mspDir: string): ConfigProposal {
-  const tools = toolsAt(
-    execFileSync('bash', [join(__dirname, '..', '..', 'fabric-network', 'scripts', 'install-fabric.sh')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    })
-      .trim()
-      .split('\n')
-      .pop() ?? '',
-  );
+export async function forgeSignature(p: ConfigProposal, mspId: string, mspDir: string): Promise<ConfigProposal> {
+  const tools = await ensureFabric(() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'mallchain-forge-'));
-  const file = join(dir, 'update.pb');
-  writeFileSync(file, Buffer.from(p.envelope, 'base64'));
-  execFileSync(tools.bin('peer'), ['channel', 'signconfigtx', '-f', file], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      FABRIC_CFG_PATH: tools.configDir,
-      CORE_PEER_LOCALMSPID: mspId,
-      CORE_PEER_MSPCONFIGPATH: mspDir,
-    },
-    stdio: 'ignore',
-  });
-  const envelope = readFileSync(file).toString('base64');
-  rmSync(dir, { recursive: true, force: true });
-  return { ...p, envelope };
+  try {
+    const file = join(dir, 'update.pb');
+    writeFileSync(file, Buffer.from(p.envelope, 'base64'));
+    execFileSync(tools.bin('peer'), ['channel', 'signconfigtx', '-f', file], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        FABRIC_CFG_PATH: tools.configDir,
+        CORE_PEER_LOCALMSPID: mspId,
+        CORE_PEER_MSPCONFIGPATH: mspDir,
+      },
+      stdio: 'ignore',
+    });
+    return { ...p, envelope: readFileSync(file).toString('base64') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function stopAdminNetwork(n: AdminNetwork | undefined): Promise<string[]> {

@@ -5,14 +5,14 @@
  */
 import { GatewayError } from '@hyperledger/fabric-gateway';
 import { NetworkDescription } from '../../fabric-network/src';
-import { Connection, connectTo, loadDescription, mspIdentity } from './gateway';
+import { Connection, Role, connectAs, loadDescription } from './gateway';
+
+export type { Role };
 
 const decoder = new TextDecoder();
 
 export const MALL_A = 'MallAMSP';
 export const MALL_B = 'MallBMSP';
-
-export type Role = 'admin' | 'client';
 
 /** One identity connected to one peer. */
 export class ChainUser {
@@ -128,10 +128,7 @@ export interface Malls {
 }
 
 export function userOf(d: NetworkDescription, mspId: string, role: Role, peerOrg = mspId): ChainUser {
-  const org = d.orgs[mspId];
-  if (!org) throw new Error(`${mspId} is not in network.json`);
-  const connection = connectTo(d, peerOrg, mspIdentity(mspId, org.users[role]));
-  return new ChainUser(`${mspId} ${role}`, d.channel, connection);
+  return new ChainUser(`${mspId} ${role}`, d.channel, connectAs(d, mspId, role, peerOrg));
 }
 
 export function connectMalls(): Malls {

@@ -3,26 +3,24 @@
  * `mallchain up` writes. Tests talk to the real peers; nothing here is mocked.
  */
 import * as grpc from '@grpc/grpc-js';
-import { Gateway, Identity, Signer, connect, hash, signers } from '@hyperledger/fabric-gateway';
-import { createPrivateKey } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { NetworkDescription, NetworkPaths, settingsFromEnv } from '../../fabric-network/src';
+import { Gateway, connect, hash } from '@hyperledger/fabric-gateway';
+import { readFileSync } from 'node:fs';
+import {
+  GatewayIdentity,
+  NetworkDescription,
+  NetworkPaths,
+  mspIdentity,
+  settingsFromEnv,
+} from '../../fabric-network/src';
 
-export function loadDescription(): NetworkDescription {
-  const paths = new NetworkPaths(settingsFromEnv().home);
-  return JSON.parse(readFileSync(paths.description, 'utf8')) as NetworkDescription;
-}
+export { mspIdentity };
 
-export function mspIdentity(mspId: string, mspDir: string): { identity: Identity; signer: Signer } {
-  const certDir = join(mspDir, 'signcerts');
-  const keyDir = join(mspDir, 'keystore');
-  const certFile = readdirSync(certDir)[0];
-  const keyFile = readdirSync(keyDir)[0];
-  if (!certFile || !keyFile) throw new Error(`no certificate or key in ${mspDir}`);
-  const credentials = readFileSync(join(certDir, certFile));
-  const key = createPrivateKey(readFileSync(join(keyDir, keyFile)));
-  return { identity: { mspId, credentials }, signer: signers.newPrivateKeySigner(key) };
+/** The organisation users that network.json names. */
+export type Role = 'admin' | 'client';
+
+/** network.json of the network in `home` (by default the one MALLCHAIN_* settings point at). */
+export function loadDescription(home = settingsFromEnv().home): NetworkDescription {
+  return JSON.parse(readFileSync(new NetworkPaths(home).description, 'utf8')) as NetworkDescription;
 }
 
 export interface Connection {
@@ -32,11 +30,7 @@ export interface Connection {
 }
 
 /** Connects to `peerOrg`'s peer as `identity`. */
-export function connectTo(
-  d: NetworkDescription,
-  peerOrg: string,
-  id: { identity: Identity; signer: Signer },
-): Connection {
+export function connectTo(d: NetworkDescription, peerOrg: string, id: GatewayIdentity): Connection {
   const peer = d.orgs[peerOrg]?.peers[0];
   if (!peer) throw new Error(`no peer for ${peerOrg} in network.json`);
   const tls = grpc.credentials.createSsl(readFileSync(peer.tlsCACert));
@@ -61,9 +55,14 @@ export function connectTo(
   };
 }
 
-/** A mall's client user (User1), connected to its own peer. */
-export function connectAsClient(d: NetworkDescription, mspId: string): Connection {
+/** A mall's admin or client user (Admin / User1), connected to `peerOrg`'s peer (its own by default). */
+export function connectAs(d: NetworkDescription, mspId: string, role: Role, peerOrg = mspId): Connection {
   const org = d.orgs[mspId];
   if (!org) throw new Error(`${mspId} is not in network.json`);
-  return connectTo(d, mspId, mspIdentity(mspId, org.users.client));
+  return connectTo(d, peerOrg, mspIdentity(mspId, org.users[role]));
+}
+
+/** A mall's client user (User1), connected to its own peer. */
+export function connectAsClient(d: NetworkDescription, mspId: string): Connection {
+  return connectAs(d, mspId, 'client');
 }

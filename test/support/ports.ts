@@ -1,0 +1,14 @@
+import { portIsFree } from '../../fabric-network/src/processes';
+
+/**
+ * First base from `candidates` whose whole range (base+50 … base+260) is free on 127.0.0.1,
+ * so that a test's own network never collides with the dev network or another test's.
+ */
+export async function freePortBase(candidates: readonly number[]): Promise<number> {
+  for (const base of candidates) {
+    let free = true;
+    for (let p = base + 50; p <= base + 260 && free; p++) free = await portIsFree(p);
+    if (free) return base;
+  }
+  throw new Error(`no free port range among bases ${candidates.join(', ')}`);
+}
