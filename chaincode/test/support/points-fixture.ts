@@ -74,76 +74,55 @@ export function deadline(ledger: Ledger, ms = 60_000): string {
   return new Date(ledger.now + ms).toISOString();
 }
 
-/** A redemption request with the member's signed consent. */
+type ConsentOptions = { nonce?: string; deadline?: string };
+
+/**
+ * `request` plus the consent fields: `signer` signs JCS of `signed` with the action, channel,
+ * deadline and nonce added, the object the chaincode rebuilds from the request.
+ */
+function withConsent(
+  w: PointsWorld,
+  signer: TestMember,
+  action: string,
+  signed: Record<string, unknown>,
+  request: Record<string, unknown>,
+  opts: ConsentOptions,
+): Record<string, unknown> {
+  const nonce = opts.nonce ?? nextNonce();
+  const dl = opts.deadline ?? deadline(w.ledger);
+  const payload = { ...signed, action, channel: w.ledger.channelId, deadline: dl, nonce };
+  return { ...request, nonce, deadline: dl, consent: { kid: signer.kid, signature: signer.sign(payload) } };
+}
+
+/** A redemption request with the member's signed consent (the merchant's `ref` is not signed). */
 export function signedRedeem(
   w: PointsWorld,
   member: TestMember,
   r: { merchant: string; ref: string; programId: string; amount: number },
-  opts: { nonce?: string; deadline?: string } = {},
+  opts: ConsentOptions = {},
 ): Record<string, unknown> {
-  const nonce = opts.nonce ?? nextNonce();
-  const dl = opts.deadline ?? deadline(w.ledger);
-  const payload = {
-    action: 'points.redeem',
-    amount: r.amount,
-    channel: w.ledger.channelId,
-    deadline: dl,
-    member: member.did,
-    merchant: r.merchant,
-    nonce,
-    programId: r.programId,
-  };
-  return {
-    ...r,
-    member: member.did,
-    nonce,
-    deadline: dl,
-    consent: { kid: member.kid, signature: member.sign(payload) },
-  };
+  const signed = { amount: r.amount, member: member.did, merchant: r.merchant, programId: r.programId };
+  return withConsent(w, member, 'points.redeem', signed, { ...r, member: member.did }, opts);
 }
 
+/** A transfer request signed by the sender. */
 export function signedTransfer(
   w: PointsWorld,
   from: TestMember,
   r: { to: string; programId: string; amount: number },
-  opts: { nonce?: string; deadline?: string } = {},
+  opts: ConsentOptions = {},
 ): Record<string, unknown> {
-  const nonce = opts.nonce ?? nextNonce();
-  const dl = opts.deadline ?? deadline(w.ledger);
-  const payload = {
-    action: 'points.transfer',
-    amount: r.amount,
-    channel: w.ledger.channelId,
-    deadline: dl,
-    from: from.did,
-    nonce,
-    programId: r.programId,
-    to: r.to,
-  };
-  return { ...r, from: from.did, nonce, deadline: dl, consent: { kid: from.kid, signature: from.sign(payload) } };
+  const request = { ...r, from: from.did };
+  return withConsent(w, from, 'points.transfer', request, request, opts);
 }
 
+/** An exchange request signed by the member. */
 export function signedExchange(
   w: PointsWorld,
   member: TestMember,
   r: { fromProgram: string; toProgram: string; amount: number; receive: number },
-  opts: { nonce?: string; deadline?: string } = {},
+  opts: ConsentOptions = {},
 ): Record<string, unknown> {
-  const nonce = opts.nonce ?? nextNonce();
-  const dl = opts.deadline ?? deadline(w.ledger);
-  const payload = {
-    action: 'points.exchange',
-    ...r,
-    channel: w.ledger.channelId,
-    deadline: dl,
-    member: member.did,
-    nonce,
-  };
-  return {
-    ...r,
-    member: member.did,
-    nonce,
-    deadline: dl,
-    consent: { kid: member.kid, signature: member.sign(payload) },
-  };
+  const request = { ...r, member: member.did };
+  return withConsent(w, member, 'points.exchange', request, request, opts);
 }
