@@ -61,6 +61,11 @@ describe('devices attestations', () => {
     return (await ledger.invoke<Anchored>(contract, 'SubmitAttestations', [arg], who)).result;
   }
 
+  /** Submits and returns what was anchored as [deviceDid, seq] pairs. */
+  async function anchored(arg: string): Promise<[string, number][]> {
+    return (await submit(arg)).anchored.map((a) => [a.deviceDid, a.seq]);
+  }
+
   async function refused(arg: string, message: string | RegExp, who: Identity = IDS.mallAClient): Promise<void> {
     const before = ledger.dump();
     await expect(ledger.invoke(contract, 'SubmitAttestations', [arg], who)).rejects.toThrow(message);
@@ -134,8 +139,10 @@ describe('devices attestations', () => {
     const late = { periodStart: '2026-03-01T02:45:00Z', periodEnd: '2026-03-01T03:00:00Z' };
     await refused(batch(entry(counter, counter.did, 1, late)), `DEVICE_KEY: ${counter.did}#key-1 was not valid at`);
     // Measured before the rotation: the old key still vouches for it.
-    await submit(batch(entry(counter, counter.did, 1)));
-    await submit(batch(entry(k2, counter.did, 2, { ...late, kid: `${counter.did}#key-2` })));
+    expect(await anchored(batch(entry(counter, counter.did, 1)))).toEqual([[counter.did, 1]]);
+    expect(await anchored(batch(entry(k2, counter.did, 2, { ...late, kid: `${counter.did}#key-2` })))).toEqual([
+      [counter.did, 2],
+    ]);
     // The new key cannot sign for a period before it existed.
     await refused(batch(entry(k2, counter.did, 3, { kid: `${counter.did}#key-2` })), 'DEVICE_KEY');
     await refused(batch(entry(k2, counter.did, 3, { kid: `${counter.did}#key-9` })), 'is not a key of');
@@ -152,7 +159,7 @@ describe('devices attestations', () => {
     );
     await refused(batch(entry(counter, counter.did, 1)), 'DEVICE_KEY');
     const early = { periodStart: '2026-03-01T01:30:00Z', periodEnd: '2026-03-01T01:45:00Z' };
-    await submit(batch(entry(counter, counter.did, 1, early)));
+    expect(await anchored(batch(entry(counter, counter.did, 1, early)))).toEqual([[counter.did, 1]]);
   });
 
   it('reports statements anchored before a key compromise became known as untrusted', async () => {
@@ -203,7 +210,7 @@ describe('devices attestations', () => {
     await ledger.invoke(contract, 'SuspendDevice', [JSON.stringify({ did: counter.did })], IDS.mallAAdmin);
     await refused(batch(entry(counter, counter.did, 1)), 'DEVICE_INACTIVE');
     await ledger.invoke(contract, 'ReactivateDevice', [JSON.stringify({ did: counter.did })], IDS.mallAAdmin);
-    await submit(batch(entry(counter, counter.did, 1)));
+    expect(await anchored(batch(entry(counter, counter.did, 1)))).toEqual([[counter.did, 1]]);
   });
 
   it('bounds the measurement time around the transaction time', async () => {
@@ -213,7 +220,7 @@ describe('devices attestations', () => {
       'DEVICE_WINDOW: periodEnd 2026-03-01T02:05:01Z lies in the future',
     );
     const skewed = { periodStart: '2026-03-01T02:00:00Z', periodEnd: '2026-03-01T02:05:00Z' };
-    await submit(batch(entry(counter, counter.did, 1, skewed)));
+    expect(await anchored(batch(entry(counter, counter.did, 1, skewed)))).toEqual([[counter.did, 1]]);
     ledger.advance(7 * 86_400_000 + 5 * 60_000 + 1);
     await refused(batch(entry(counter, counter.did, 2, skewed)), 'older than the 7-day submission window');
   });
@@ -224,7 +231,7 @@ describe('devices attestations', () => {
       'DEVICE_ALG: algorithm HS256 is not allowed',
     );
     await refused(batch({ ...entry(counter, counter.did, 1), alg: 'EdDSA' }), 'DEVICE_ALG');
-    await submit(batch({ ...entry(counter, counter.did, 1), alg: 'ES256' }));
+    expect(await anchored(batch({ ...entry(counter, counter.did, 1), alg: 'ES256' }))).toEqual([[counter.did, 1]]);
   });
 
   it('accepts only the owner mall, or a registered gateway that relays with its own signature', async () => {

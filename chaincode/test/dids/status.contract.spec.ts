@@ -299,7 +299,8 @@ describe('status contract', () => {
                 ? ['mallAAdmin', 'mallAClient']
                 : ['mallAAdmin', 'mallAClient', 'mallBAdmin', 'mallBClient'];
             if (allowed.includes(name)) {
-              await expect(attempt).resolves.toBeDefined();
+              await expect(attempt).resolves.toMatchObject({ result: { issuer: issuer.did } });
+              expect(fresh.dump()).not.toEqual(before);
             } else {
               await expect(attempt).rejects.toThrow(/AUTH_(ROLE|FORBIDDEN)/);
               expect(fresh.dump()).toEqual(before);
