@@ -1,8 +1,5 @@
 import { inputError } from './errors';
 
-/** A JSON value as this chaincode stores it. */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 /**
  * Canonical JSON (RFC 8785 / JCS for the values the ledger holds): object keys sorted by
  * UTF-16 code units, no whitespace, `undefined` members dropped. The same value always

@@ -106,11 +106,6 @@ export async function verifyDidSignature(
   }
 }
 
-/** One stored version of a DID (`versionId` counts from 1). */
-export async function getDidVersion(ctx: Context, did: string, versionId: number): Promise<DidRecord | undefined> {
-  return getJson<DidRecord>(ctx, didVersionKey(ctx, did, versionId));
-}
-
 /** Every version of a DID, oldest first (bounded by the number of updates one DID makes). */
 export async function listDidVersions(ctx: Context, did: string): Promise<DidRecord[]> {
   const rows = await listByPrefix<DidRecord>(ctx, 'didv', [did]);
