@@ -27,7 +27,7 @@ malls
 proposals (signature collection)
   proposal sign <F> --org <MSP ID> [--msp-dir DIR]   append this admin's signature to F
   proposal status <F> [--org <submitter MSP ID>]     signatures, policies, what is missing
-  proposal submit <F> --org <MSP ID>                 send once the policies are satisfied
+  proposal submit <F> --org <MSP ID> [--msp-dir DIR]  send once the policies are satisfied
 
 chaincode
   chaincode status [--channel C]             installed / approved / committed per org
