@@ -10,6 +10,7 @@ export function txTimeMs(ctx: Context): number {
   return seconds * 1000 + Math.floor(ts.nanos / 1_000_000);
 }
 
+/** Transaction time as an ISO-8601 UTC string, the form every stored time takes. */
 export function txTimeIso(ctx: Context): string {
   return new Date(txTimeMs(ctx)).toISOString();
 }

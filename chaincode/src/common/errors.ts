@@ -19,14 +19,17 @@ export function inputError(field: string, problem: string): ChaincodeError {
   return new ChaincodeError('INPUT_INVALID', `${field}: ${problem}`);
 }
 
+/** A refusal of who submits or signs; the code says which check failed. */
 export function authError(code: 'AUTH_FORBIDDEN' | 'AUTH_ROLE' | 'AUTH_SIGNATURE', detail: string): ChaincodeError {
   return new ChaincodeError(code, detail);
 }
 
+/** A refusal because a record the request names is not on the ledger. */
 export function notFound(what: string, id: string): ChaincodeError {
   return new ChaincodeError('NOT_FOUND', `${what} ${id} does not exist`);
 }
 
+/** A refusal because a record that may be written only once already exists. */
 export function conflict(detail: string): ChaincodeError {
   return new ChaincodeError('CONFLICT', detail);
 }

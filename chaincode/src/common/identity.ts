@@ -23,6 +23,7 @@ export function caller(ctx: Context): Caller {
   return { mspId, role: roleFromId(id), id };
 }
 
+/** The NodeOU role named in a `getID()` string; `member` when it names none. */
 export function roleFromId(id: string): Role {
   // getID() is "x509::<subject>::<issuer>"; subject components are "/"-separated.
   const subject = id.split('::')[1] ?? '';

@@ -49,6 +49,7 @@ function keyObject(jwk: PublicJwk, name = 'key'): KeyObject {
   }
 }
 
+/** The JWS algorithm a key signs with, which its curve decides. */
 export function algorithmOf(jwk: PublicJwk): SignatureAlg {
   return jwk.crv === 'P-256' ? 'ES256' : 'EdDSA';
 }
@@ -78,6 +79,7 @@ export function jwkThumbprint(jwk: PublicJwk): string {
   return createHash('sha256').update(canonicalize(required)).digest('base64url');
 }
 
+/** SHA-256 as lowercase hex, the digest form requests and records carry. */
 export function sha256Hex(data: Uint8Array | string): string {
   return createHash('sha256').update(data).digest('hex');
 }

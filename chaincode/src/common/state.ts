@@ -25,6 +25,7 @@ export class MallContext extends Context {
   readonly changes: Change[] = [];
 }
 
+/** A composite key of `objectType` and `parts`: partial keys of it range-read everything below them. */
 export function key(ctx: Context, objectType: string, ...parts: string[]): string {
   return ctx.stub.createCompositeKey(objectType, parts);
 }
@@ -42,11 +43,13 @@ export async function getJson<T>(ctx: Context, stateKey: string): Promise<T | un
   return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
 }
 
+/** Whether committed state holds a value at `stateKey`. */
 export async function exists(ctx: Context, stateKey: string): Promise<boolean> {
   const bytes = await ctx.stub.getState(stateKey);
   return bytes.length > 0;
 }
 
+/** Writes `value` as canonical JSON and journals the change for the transaction event. */
 export async function put(ctx: MallContext, entity: string, stateKey: string, value: unknown): Promise<void> {
   await ctx.stub.putState(stateKey, toBytes(value));
   ctx.changes.push({ entity, id: readableKey(ctx, stateKey), op: 'put', data: value });
@@ -61,6 +64,7 @@ export async function putPlain(ctx: MallContext, entity: string, stateKey: strin
   ctx.changes.push({ entity, id: stateKey, op: 'put', data: value });
 }
 
+/** Deletes a key and journals the deletion for the transaction event. */
 export async function remove(ctx: MallContext, entity: string, stateKey: string): Promise<void> {
   await ctx.stub.deleteState(stateKey);
   ctx.changes.push({ entity, id: readableKey(ctx, stateKey), op: 'delete' });

@@ -4,6 +4,7 @@ import { inputError } from './errors';
 /** A plain object taken from a parsed request: field checks read from it. */
 export type Fields = Record<string, unknown>;
 
+/** A JSON object (not an array or null), or INPUT_INVALID naming `name`. */
 export function asObject(value: unknown, name: string): Fields {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw inputError(name, 'must be a JSON object');
@@ -23,6 +24,7 @@ export function onlyMembers(f: Fields, allowed: ReadonlySet<string>, name: strin
   }
 }
 
+/** An array with a bounded number of items, or INPUT_INVALID naming `name`. */
 export function asArray(value: unknown, name: string, opts: { min?: number; max: number }): unknown[] {
   if (!Array.isArray(value)) throw inputError(name, 'must be an array');
   const min = opts.min ?? 0;
@@ -38,6 +40,7 @@ export interface StringRule {
   patternHint?: string;
 }
 
+/** A required string member checked against `rule` (default: 1 to 256 characters). */
 export function str(fields: Fields, name: string, rule: StringRule = {}): string {
   const value = fields[name];
   if (typeof value !== 'string') throw inputError(name, 'must be a string');
@@ -45,6 +48,7 @@ export function str(fields: Fields, name: string, rule: StringRule = {}): string
   return value;
 }
 
+/** Like {@link str}, but an absent member gives `undefined`. */
 export function optStr(fields: Fields, name: string, rule: StringRule = {}): string | undefined {
   return fields[name] === undefined ? undefined : str(fields, name, rule);
 }
@@ -76,10 +80,12 @@ export function int(fields: Fields, name: string, rule: IntRule = {}): number {
   return value;
 }
 
+/** Like {@link int}, but an absent member gives `undefined`. */
 export function optInt(fields: Fields, name: string, rule: IntRule = {}): number | undefined {
   return fields[name] === undefined ? undefined : int(fields, name, rule);
 }
 
+/** A string member that must be one of `allowed`. */
 export function oneOf<T extends string>(fields: Fields, name: string, allowed: readonly T[]): T {
   const value = fields[name];
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
@@ -88,6 +94,7 @@ export function oneOf<T extends string>(fields: Fields, name: string, allowed: r
   return value as T;
 }
 
+/** A boolean member (no truthy strings or numbers). */
 export function bool(fields: Fields, name: string): boolean {
   const value = fields[name];
   if (typeof value !== 'boolean') throw inputError(name, 'must be true or false');

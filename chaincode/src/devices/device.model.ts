@@ -89,18 +89,22 @@ export interface AttestationRecord {
   submittedBy: string;
 }
 
+/** Key of a device record. */
 export function deviceKey(ctx: Context, did: string): string {
   return key(ctx, 'dev', did);
 }
 
+/** Key of a device's last accepted sequence number. */
 export function seqKey(ctx: Context, did: string): string {
   return key(ctx, 'devseq', did);
 }
 
+/** A sequence number padded to 16 digits, so keys sort in sequence order. */
 export function padSeq(seq: number): string {
   return String(seq).padStart(16, '0');
 }
 
+/** Key of one anchored statement of a device. */
 export function attestationKey(ctx: Context, did: string, seq: number): string {
   return key(ctx, 'att', did, padSeq(seq));
 }
@@ -108,20 +112,24 @@ export function attestationKey(ctx: Context, did: string, seq: number): string {
 /** Object type of the period index: per device and UTC day of `periodStart`, so a period query reads only its days. */
 export const PERIOD_INDEX = 'atti';
 
+/** Period-index key of a statement (see {@link PERIOD_INDEX}). */
 export function periodIndexKey(ctx: Context, s: Statement): string {
   return key(ctx, PERIOD_INDEX, s.deviceDid, s.periodStart.slice(0, 10), s.periodStart, padSeq(s.seq));
 }
 
+/** The device record, if the DID is registered. */
 export async function getDevice(ctx: Context, did: string): Promise<DeviceRecord | undefined> {
   return getJson<DeviceRecord>(ctx, deviceKey(ctx, did));
 }
 
+/** The device record, or NOT_FOUND. */
 export async function requireDevice(ctx: Context, did: string): Promise<DeviceRecord> {
   const device = await getDevice(ctx, did);
   if (!device) throw notFound('device', did);
   return device;
 }
 
+/** Refuses with DEVICE_STATE unless the device is in one of the `allowed` states. */
 export function requireStatus(device: DeviceRecord, allowed: DeviceStatus[], action: string): void {
   if (!allowed.includes(device.status)) {
     throw new ChaincodeError('DEVICE_STATE', `cannot ${action} ${device.did}: it is ${device.status}`);

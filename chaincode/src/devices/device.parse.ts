@@ -26,14 +26,17 @@ export const MAX_SUMMARY_BYTES = 1024;
 export const MAX_PERIOD_MS = DAY_MS;
 export const MAX_BATCH = 200;
 
+/** A did:mallchain identifier member (default name `did`). */
 export function did(f: Fields, name = 'did'): string {
   return str(f, name, DID_RULE);
 }
 
+/** The base64url `signature` of a `{ signature }` proof object. */
 export function signatureOf(value: unknown, name: string): string {
   return str(asObject(value, name), 'signature', SIGNATURE_RULE);
 }
 
+/** The optional free-text `reason` of a status change. */
 export function reason(f: Fields): string | undefined {
   return optStr(f, 'reason', { max: 256 });
 }
@@ -59,6 +62,7 @@ export interface Registration {
   signature: string;
 }
 
+/** A RegisterDevice request; nothing is read from state yet. */
 export function parseRegistration(f: Fields): Registration {
   return {
     did: did(f),
@@ -127,6 +131,7 @@ function parseRelay(value: unknown): Relay {
   };
 }
 
+/** One SubmitAttestations entry in its closed shape; errors name the field. */
 export function parseEntry(value: unknown): Entry {
   const f = asObject(value, 'attestation');
   onlyMembers(f, ENTRY_MEMBERS, 'attestation');

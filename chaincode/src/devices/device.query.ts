@@ -19,6 +19,7 @@ import { did } from './device.parse';
 /** A period query reads at most this many days of the index. */
 export const MAX_QUERY_DAYS = 31;
 
+/** The device named by `did` with its last accepted sequence number (0 before any). */
 export async function deviceWithSeq(ctx: Context, f: Fields): Promise<DeviceRecord & { lastSeq: number }> {
   const device = await requireDevice(ctx, did(f));
   const seq = await getJson<SeqRecord>(ctx, seqKey(ctx, device.did));

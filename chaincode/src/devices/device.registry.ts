@@ -37,6 +37,7 @@ async function save(ctx: MallContext, device: DeviceRecord): Promise<DeviceRecor
   return device;
 }
 
+/** Registers a device owned by the calling admin's mall, its first key proven held by the device. */
 export async function registerDevice(ctx: MallContext, f: Fields): Promise<DeviceRecord> {
   const reg = parseRegistration(f);
   // The registering admin's organisation becomes the owner.
@@ -100,12 +101,14 @@ export async function rotateKey(ctx: MallContext, f: Fields): Promise<DeviceReco
   return save(ctx, touched(ctx, device, { keys }));
 }
 
+/** Suspends an active device: its statements are refused until it is reactivated. */
 export async function suspendDevice(ctx: MallContext, f: Fields): Promise<DeviceRecord> {
   const device = await owned(ctx, f);
   requireStatus(device, ['active'], 'suspend');
   return save(ctx, touched(ctx, device, { status: 'suspended', statusReason: reason(f) }));
 }
 
+/** Reactivates a suspended device. */
 export async function reactivateDevice(ctx: MallContext, f: Fields): Promise<DeviceRecord> {
   const device = await owned(ctx, f);
   requireStatus(device, ['suspended'], 'reactivate');

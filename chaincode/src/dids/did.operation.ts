@@ -26,6 +26,7 @@ export interface DidOperation {
   document?: DidDocument;
 }
 
+/** The operation object a controller signs, bound to this channel and chaincode. */
 export function operation(
   ctx: Context,
   op: DidOp,

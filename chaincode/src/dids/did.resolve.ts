@@ -51,6 +51,7 @@ function documentOf(record: DidRecord): DidDocument {
   return { '@context': record.document['@context'], id: record.did, verificationMethod: [], authentication: [] };
 }
 
+/** Resolves `did` at the selected version; an unknown DID or version gives a `notFound` result, not an error. */
 export async function resolveDid(ctx: Context, did: string, selector: VersionSelector): Promise<ResolutionResult> {
   const versions = await listDidVersions(ctx, did);
   const index = pick(versions, selector);

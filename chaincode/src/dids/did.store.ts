@@ -69,14 +69,17 @@ export interface DidProof {
   signature: string;
 }
 
+/** Key of the current record of a DID. */
 export function didKey(ctx: Context, did: string): string {
   return key(ctx, 'did', did);
 }
 
+/** Key of one version of a DID, zero-padded so versions sort in order. */
 export function didVersionKey(ctx: Context, did: string, versionId: number): string {
   return key(ctx, 'didv', did, String(versionId).padStart(10, '0'));
 }
 
+/** The current record of a DID, if it was ever created (deactivated ones included). */
 export async function getDid(ctx: Context, did: string): Promise<DidRecord | undefined> {
   return getJson<DidRecord>(ctx, didKey(ctx, did));
 }

@@ -45,6 +45,7 @@ export function accrualBatchOf(f: Fields): { programId: string; items: AccrualIt
   return { programId, items: raw.map((v, i) => accrualItemOf(itemFields(v, i), `items[${i}].`)) };
 }
 
+/** One receipt of a request; `prefix` (`items[i].`) makes errors name the batch item. */
 export function accrualItemOf(f: Fields, prefix = ''): AccrualItem {
   try {
     return {
@@ -147,6 +148,7 @@ export interface ReversalRequest {
   amount?: number;
 }
 
+/** A Reverse request; `amount` absent means everything not yet reversed. */
 export function reversalOf(f: Fields): ReversalRequest {
   return {
     programId: programIdOf(f),

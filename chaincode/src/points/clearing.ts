@@ -9,6 +9,7 @@ import { ClearingEntry } from './model';
 
 const PREFIX = 'points~clr~';
 
+/** Plain key of a clearing entry; `seq` keeps several entries of one transaction apart. */
 export function clearingKey(at: string, txId: string, seq: number): string {
   return `${PREFIX}${at}~${txId}~${String(seq).padStart(4, '0')}`;
 }

@@ -25,6 +25,7 @@ export interface RateRequest {
   denominator: number;
 }
 
+/** A ProposeRate / ApproveRate request: two distinct programs and the rate terms. */
 export function rateOf(f: Fields): RateRequest {
   const r = {
     fromProgram: programIdOf(f, 'fromProgram'),
@@ -87,6 +88,7 @@ export interface ExchangeRequest {
   consent: ConsentFields;
 }
 
+/** An Exchange request with its consent fields; validated before any state is read. */
 export function exchangeOf(f: Fields): ExchangeRequest {
   const r = {
     member: memberOf(f),
@@ -100,6 +102,7 @@ export function exchangeOf(f: Fields): ExchangeRequest {
   return r;
 }
 
+/** The exact object the member signs (as JCS) to consent to an exchange. */
 export function exchangeConsentPayload(ctx: MallContext, r: ExchangeRequest): object {
   return {
     action: 'points.exchange',

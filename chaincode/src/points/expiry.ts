@@ -12,6 +12,7 @@ import { BreakageRecord, K, Lot, LotTake, lotKey } from './model';
 import { MAX_BATCH, programIdOf } from './request';
 import { getProgram, putLot } from './store';
 
+/** An Expire request; `limit` defaults to the largest batch. */
 export function expireOf(f: Fields): { programId: string; limit: number } {
   return {
     programId: programIdOf(f),

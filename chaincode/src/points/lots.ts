@@ -104,6 +104,7 @@ export interface Balance {
   awaitingExpiry: number;
 }
 
+/** A member's balances per program at `nowMs`, sorted by program ID. */
 export function balances(lots: Lot[], nowMs: number, withinDays: number): Balance[] {
   const byProgram = new Map<string, Balance>();
   const horizon = nowMs + withinDays * DAY_MS;

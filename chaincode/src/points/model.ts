@@ -175,6 +175,7 @@ export interface HistoryLine {
   at: string;
 }
 
+/** A points refusal; the type keeps every code under the `POINTS_` prefix. */
 export function pointsError(code: `POINTS_${string}`, detail: string): ChaincodeError {
   return new ChaincodeError(code, detail);
 }
@@ -198,18 +199,27 @@ export const K = {
   confirmation: 'pconf',
 } as const;
 
+/** Key of a program. */
 export const programKey = (ctx: Context, programId: string): string => key(ctx, K.program, programId);
+/** Key of a merchant. */
 export const merchantKey = (ctx: Context, merchantId: string): string => key(ctx, K.merchant, merchantId);
+/** Key of a lot, under its member so that members never share a key. */
 export const lotKey = (ctx: Context, member: string, programId: string, lotId: string): string =>
   key(ctx, K.lot, member, programId, lotId);
+/** Expiry-index key of a lot: sorts by expiry time within the program. */
 export const expiryIndexKey = (ctx: Context, lot: Lot): string =>
   key(ctx, K.expiryIndex, lot.programId, lot.expiresAt, lot.member, lot.lotId);
+/** Key of an accrual: the idempotency key of a receipt. */
 export const accrualKey = (ctx: Context, programId: string, sourceRef: string): string =>
   key(ctx, K.accrual, programId, sourceRef);
+/** Key of a reversal: the idempotency key of a return. */
 export const reversalKey = (ctx: Context, programId: string, reversalRef: string): string =>
   key(ctx, K.reversal, programId, reversalRef);
+/** Key of a redemption: the idempotency key at the merchant. */
 export const redemptionKey = (ctx: Context, merchantId: string, ref: string): string =>
   key(ctx, K.redemption, merchantId, ref);
+/** Key of a used consent nonce, under its member. */
 export const nonceKey = (ctx: Context, member: string, nonce: string): string => key(ctx, K.nonce, member, nonce);
+/** Key of the exchange rate from one program to another. */
 export const rateKey = (ctx: Context, fromProgram: string, toProgram: string): string =>
   key(ctx, K.rate, fromProgram, toProgram);

@@ -24,6 +24,7 @@ import { REF_RULE, memberOf, programIdOf } from './request';
 
 const optProgram = (f: Fields): string | undefined => optStr(f, 'programId', ID_RULE);
 
+/** GetBalance: a member's balances, optionally in one program. */
 export async function balanceView(ctx: MallContext, f: Fields): Promise<{ member: string; balances: Balance[] }> {
   const member = memberOf(f);
   const programId = optProgram(f);
@@ -31,6 +32,7 @@ export async function balanceView(ctx: MallContext, f: Fields): Promise<{ member
   return { member, balances: balances(await memberLots(ctx, member, programId), txTimeMs(ctx), days) };
 }
 
+/** GetLots: a member's lots with their state; empty lots only when asked for. */
 export async function lotsView(ctx: MallContext, f: Fields): Promise<(Lot & { state: string })[]> {
   const member = memberOf(f);
   const programId = optProgram(f);
@@ -41,12 +43,14 @@ export async function lotsView(ctx: MallContext, f: Fields): Promise<(Lot & { st
     .filter((lot) => includeEmpty || lot.state !== 'empty');
 }
 
+/** GetHistory: a member's newest history lines first. */
 export async function historyView(ctx: MallContext, f: Fields): Promise<HistoryLine[]> {
   const member = memberOf(f);
   const limit = f.limit === undefined ? 100 : int(f, 'limit', { min: 1, max: 1000 });
   return memberHistory(ctx, member, limit);
 }
 
+/** ListPrograms: every program in ID order. */
 export async function programsView(ctx: MallContext): Promise<Program[]> {
   return (await listByPrefix<Program>(ctx, K.program, [])).map((r) => r.value);
 }
@@ -57,18 +61,21 @@ async function found<T>(ctx: MallContext, stateKey: string, what: string, id: st
   return value;
 }
 
+/** GetAccrual: the accrual of one receipt. */
 export async function accrualView(ctx: MallContext, f: Fields): Promise<AccrualRecord> {
   const programId = programIdOf(f);
   const sourceRef = str(f, 'sourceRef', REF_RULE);
   return found(ctx, accrualKey(ctx, programId, sourceRef), 'accrual', `${programId}/${sourceRef}`);
 }
 
+/** GetRedemption: one redemption at a merchant. */
 export async function redemptionView(ctx: MallContext, f: Fields): Promise<RedemptionRecord> {
   const merchant = str(f, 'merchant', ID_RULE);
   const ref = str(f, 'ref', REF_RULE);
   return found(ctx, redemptionKey(ctx, merchant, ref), 'redemption', `${merchant}/${ref}`);
 }
 
+/** GetRate: the proposed or approved rate between two programs. */
 export async function rateView(ctx: MallContext, f: Fields): Promise<RateRecord> {
   const fromProgram = programIdOf(f, 'fromProgram');
   const toProgram = programIdOf(f, 'toProgram');

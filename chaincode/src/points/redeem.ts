@@ -23,6 +23,7 @@ export interface RedeemRequest {
   consent?: ConsentFields;
 }
 
+/** A Redeem request; consent fields are parsed only when `consent` is present. */
 export function redeemOf(f: Fields): RedeemRequest {
   return {
     merchant: str(f, 'merchant', ID_RULE),

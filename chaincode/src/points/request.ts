@@ -24,8 +24,11 @@ export const NONCE_RULE: StringRule = {
   patternHint: 'may contain only letters, digits, _ and -',
 };
 
+/** A program ID member (default name `programId`). */
 export const programIdOf = (f: Fields, name = 'programId'): string => str(f, name, ID_RULE);
+/** A member DID member (default name `member`). */
 export const memberOf = (f: Fields, name = 'member'): string => str(f, name, DID_RULE);
+/** A points amount member (default name `amount`). */
 export const amountOf = (f: Fields, name = 'amount'): number => int(f, name, AMOUNT_RULE);
 
 /** A member must have an active DID on the ledger before points can be credited to it. */

@@ -49,6 +49,7 @@ export function periodIdOf(fromIso: string, toIso: string): string {
   return `${fromIso}..${toIso}`;
 }
 
+/** A period `{ from, to }` with `to` after `from`, normalised to millisecond ISO strings. */
 export function closeOf(f: Fields): { from: string; to: string } {
   const fromMs = instant(f, 'from');
   const toMs = instant(f, 'to');
@@ -140,12 +141,14 @@ export async function closePeriod(ctx: MallContext, p: { from: string; to: strin
   return statement;
 }
 
+/** The statement of a closed period, or NOT_FOUND. */
 export async function getStatement(ctx: MallContext, periodId: string): Promise<Statement> {
   const s = await getJson<Statement>(ctx, key(ctx, K.statement, periodId));
   if (!s) throw notFound('statement', periodId);
   return s;
 }
 
+/** The `periodId` member of a request. */
 export const periodOf = (f: Fields): string => str(f, 'periodId', { max: 60 });
 
 /** A participating mall's admin confirms its statement (each under its own key: no contention). */
@@ -169,6 +172,7 @@ export async function confirmStatement(ctx: MallContext, periodId: string): Prom
   return confirmation;
 }
 
+/** The confirmations of a period's statement, in mall order. */
 export async function confirmations(ctx: MallContext, periodId: string): Promise<Confirmation[]> {
   return (await listByPrefix<Confirmation>(ctx, K.confirmation, [periodId])).map((r) => r.value);
 }

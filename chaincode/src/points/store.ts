@@ -3,12 +3,14 @@ import { notFound } from '../common/errors';
 import { MallContext, getJson, put } from '../common/state';
 import { Lot, Merchant, Program, expiryIndexKey, lotKey, merchantKey, programKey } from './model';
 
+/** The program, or NOT_FOUND. */
 export async function getProgram(ctx: MallContext, programId: string): Promise<Program> {
   const program = await getJson<Program>(ctx, programKey(ctx, programId));
   if (!program) throw notFound('program', programId);
   return program;
 }
 
+/** The merchant, or NOT_FOUND. */
 export async function getMerchant(ctx: MallContext, merchantId: string): Promise<Merchant> {
   const merchant = await getJson<Merchant>(ctx, merchantKey(ctx, merchantId));
   if (!merchant) throw notFound('merchant', merchantId);

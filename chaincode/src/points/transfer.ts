@@ -22,6 +22,7 @@ export interface TransferRequest {
   consent: ConsentFields;
 }
 
+/** A Transfer request between two distinct members, with the sender's consent fields. */
 export function transferOf(f: Fields): TransferRequest {
   const r = {
     programId: programIdOf(f),

@@ -11,10 +11,12 @@ function sha256(...parts: Buffer[]): Buffer {
   return h.digest();
 }
 
+/** RFC 9162 leaf hash: SHA-256(0x00 || leaf). */
 export function leafHash(leaf: Uint8Array): Buffer {
   return sha256(Buffer.from([0]), Buffer.from(leaf));
 }
 
+/** RFC 9162 inner node hash: SHA-256(0x01 || left || right). */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
   return sha256(Buffer.from([1]), left, right);
 }

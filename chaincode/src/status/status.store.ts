@@ -34,20 +34,24 @@ export interface CredentialBatch {
   txId: string;
 }
 
+/** Key of the head (latest version, without the list) of a status list. */
 export function listKey(ctx: Context, issuer: string, listId: string): string {
   return key(ctx, 'stl', issuer, listId);
 }
 
 const LIST_VERSION = 'stlv';
 
+/** Key of one anchored version of a status list, zero-padded so versions sort in order. */
 export function listVersionKey(ctx: Context, issuer: string, listId: string, version: number): string {
   return key(ctx, LIST_VERSION, issuer, listId, String(version).padStart(10, '0'));
 }
 
+/** Key of an anchored credential batch. */
 export function batchKey(ctx: Context, issuer: string, batchId: string): string {
   return key(ctx, 'stb', issuer, batchId);
 }
 
+/** The head of a status list, if one was anchored. */
 export async function getListHead(
   ctx: Context,
   issuer: string,
