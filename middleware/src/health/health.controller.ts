@@ -1,5 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { Public } from '../auth/scopes';
@@ -15,8 +15,8 @@ export class HealthController {
     private readonly checks: HealthService,
   ) {}
 
-  /** 200 when Postgres, the peer and the projection are fine; 503 naming what is not. */
   @Get()
+  @ApiOperation({ summary: 'Postgres, the peer and the projection lag: 200 when all are fine, 503 naming what is not' })
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
     return this.health.check([

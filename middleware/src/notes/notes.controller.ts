@@ -1,8 +1,17 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthedRequest } from '../auth/api-key.guard';
 import { RequireScopes } from '../auth/scopes';
+import { ApiInputErrors, ApiKeyAuth, ErrorDto } from '../common/api-docs';
 import { IntakeAckDto } from '../intake/dto/intake-status.dto';
 import type { IntakeAck } from '../intake/intake.types';
 import {
@@ -18,16 +27,19 @@ import { NoteBodyPipe, type NoteInput, NotesBatchBodyPipe } from './dto/note.val
 import { NotesService } from './notes.service';
 
 @ApiTags('notes')
-@ApiSecurity('apiKey')
+@ApiKeyAuth()
 @Controller('v1/notes')
 @RequireScopes('admin')
 export class NotesController {
   constructor(private readonly notes: NotesService) {}
 
-  /** Accepted (202) once durable in Postgres; a re-sent identical note answers 200 with the original tracking ID. */
   @Post()
+  @ApiOperation({ summary: 'Accept a note for the ledger (info:PutNote), answered once durable in Postgres' })
   @ApiBody({ type: CreateNoteDto })
-  @ApiOkResponse({ type: IntakeAckDto })
+  @ApiAcceptedResponse({ type: IntakeAckDto, description: 'accepted' })
+  @ApiOkResponse({ type: IntakeAckDto, description: 'the same note again: the original tracking ID' })
+  @ApiInputErrors()
+  @ApiConflictResponse({ type: ErrorDto, description: 'same id, other content' })
   async put(
     @Body(NoteBodyPipe) dto: NoteInput,
     @Req() req: AuthedRequest,
@@ -38,17 +50,21 @@ export class NotesController {
     return ack;
   }
 
-  /** 200 with one result per note, in request order; the batch is durable when answered. */
   @Post('batch')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Accept up to 1,000 notes; one result per note, in request order, durable when answered' })
   @ApiBody({ type: CreateNotesBatchDto })
   @ApiOkResponse({ type: BatchItemResultDto, isArray: true })
+  @ApiInputErrors()
   putMany(@Body(NotesBatchBodyPipe) notes: NoteInput[], @Req() req: AuthedRequest): Promise<BatchItemResult[]> {
     return this.notes.putMany(notes, req.principal?.keyId);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'A note from the read model, or evaluated on the peer with ?consistency=ledger' })
   @ApiOkResponse({ type: NoteDto })
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'no such note' })
   get(@Param('id') id: string, @Query() q: ReadQueryDto): Promise<NoteView> {
     return this.notes.get(id, q.consistency ?? 'cache');
   }
