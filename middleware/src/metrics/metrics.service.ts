@@ -9,19 +9,17 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 export class MetricsService {
   readonly registry = new Registry();
 
-  readonly intakeItems = new Counter({
-    name: 'mallchain_intake_items_total',
-    help: 'Items received by the intake, by kind and outcome (accepted, duplicate, conflict)',
-    labelNames: ['kind', 'outcome'] as const,
-    registers: [this.registry],
-  });
+  readonly intakeItems = this.#counter(
+    'mallchain_intake_items_total',
+    'Items received by the intake, by kind and outcome (accepted, duplicate, conflict)',
+    ['kind', 'outcome'],
+  );
 
-  readonly intakeGroupSize = new Histogram({
-    name: 'mallchain_intake_group_size',
-    help: 'Items written per Postgres transaction by the group-commit writer',
-    buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
-    registers: [this.registry],
-  });
+  readonly intakeGroupSize = this.#histogram(
+    'mallchain_intake_group_size',
+    'Items written per Postgres transaction by the group-commit writer',
+    [1, 2, 5, 10, 20, 50, 100, 200, 500],
+  );
 
   /** Read at scrape time from whoever owns the outbox (see {@link setOutboxDepthSource}). */
   #outboxDepthSource: (() => Promise<number>) | undefined;
@@ -35,54 +33,47 @@ export class MetricsService {
     },
   });
 
-  readonly submitLatency = new Histogram({
-    name: 'mallchain_ledger_submit_seconds',
-    help: 'Ledger submit (endorse, order, commit) latency by outcome',
-    labelNames: ['outcome'] as const,
-    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
-    registers: [this.registry],
-  });
+  readonly submitLatency = this.#histogram(
+    'mallchain_ledger_submit_seconds',
+    'Ledger submit (endorse, order, commit) latency by outcome',
+    [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    ['outcome'],
+  );
 
-  readonly outboxSettled = new Counter({
-    name: 'mallchain_outbox_settled_total',
-    help: 'Outbox items settled, by result (committed, dead, retry)',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
+  readonly outboxSettled = this.#counter(
+    'mallchain_outbox_settled_total',
+    'Outbox items settled, by result (committed, dead, retry)',
+    ['result'],
+  );
 
-  readonly projectionLag = new Gauge({
-    name: 'mallchain_projection_lag_blocks',
-    help: 'Blocks between the newest commit seen by this middleware and the projection checkpoint',
-    registers: [this.registry],
-  });
+  readonly projectionLag = this.#gauge(
+    'mallchain_projection_lag_blocks',
+    'Blocks between the newest commit seen by this middleware and the projection checkpoint',
+  );
 
-  readonly projectionBlock = new Gauge({
-    name: 'mallchain_projection_checkpoint_block',
-    help: 'Block number of the last projected event',
-    registers: [this.registry],
-  });
+  readonly projectionBlock = this.#gauge(
+    'mallchain_projection_checkpoint_block',
+    'Block number of the last projected event',
+  );
 
-  readonly commitToCache = new Histogram({
-    name: 'mallchain_commit_to_cache_seconds',
-    help: 'Time from a submit being reported committed to its changes being in the read model',
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
-    registers: [this.registry],
-  });
+  readonly commitToCache = this.#histogram(
+    'mallchain_commit_to_cache_seconds',
+    'Time from a submit being reported committed to its changes being in the read model',
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+  );
 
-  readonly webhookDeliveries = new Counter({
-    name: 'mallchain_webhook_deliveries_total',
-    help: 'Webhook delivery attempts by result (ok, failed)',
-    labelNames: ['result'] as const,
-    registers: [this.registry],
-  });
+  readonly webhookDeliveries = this.#counter(
+    'mallchain_webhook_deliveries_total',
+    'Webhook delivery attempts by result (ok, failed)',
+    ['result'],
+  );
 
-  readonly httpDuration = new Histogram({
-    name: 'mallchain_http_request_duration_seconds',
-    help: 'HTTP request duration by method, route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
-    registers: [this.registry],
-  });
+  readonly httpDuration = this.#histogram(
+    'mallchain_http_request_duration_seconds',
+    'HTTP request duration by method, route and status',
+    [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+    ['method', 'route', 'status'],
+  );
 
   /** Highest block this middleware knows to be committed (from its own submits or events). */
   #ledgerHeight = -1;
@@ -114,5 +105,23 @@ export class MetricsService {
 
   #updateLag(): void {
     this.projectionLag.set(this.lagBlocks);
+  }
+
+  // Every metric registers on this service's own registry, never prom-client's global one.
+  #counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  #histogram<L extends string = never>(
+    name: string,
+    help: string,
+    buckets: number[],
+    labelNames: readonly L[] = [],
+  ): Histogram<L> {
+    return new Histogram({ name, help, buckets, labelNames, registers: [this.registry] });
+  }
+
+  #gauge(name: string, help: string): Gauge {
+    return new Gauge({ name, help, registers: [this.registry] });
   }
 }
