@@ -15,6 +15,10 @@ import {
   type ValidationError,
 } from 'class-validator';
 
+/** The database setting's rule, shared with `loadDatabaseUrl` (migration tools read only that setting). */
+export const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+export const POSTGRES_URL_RULE = 'must be a postgres:// URL';
+
 /** Which ledger client implementation serves the LEDGER port. */
 export const LEDGER_DRIVERS = ['gateway', 'legacy'] as const;
 export type LedgerDriver = (typeof LEDGER_DRIVERS)[number];
@@ -145,7 +149,7 @@ export class AppConfig {
   @Matches(/^[A-Za-z0-9.-]+$/, { message: 'must be an MSP ID such as MallAMSP' })
   mallMspId!: string;
 
-  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  @Matches(POSTGRES_URL, { message: POSTGRES_URL_RULE })
   databaseUrl!: string;
 
   @IsInt()
@@ -193,10 +197,6 @@ export class AppConfig {
   @ValidateNested()
   @Type(() => WebhookConfig)
   webhooks: WebhookConfig = new WebhookConfig();
-
-  @IsOptional()
-  @IsString()
-  adminBootstrapNote?: string;
 
   /** This mall's admin MSP folder for signing config updates; default: network file `orgs.<MSP>.users.admin`. */
   @IsOptional()

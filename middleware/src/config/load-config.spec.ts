@@ -1,5 +1,5 @@
 import { ConfigError } from './app-config';
-import { loadConfig } from './load-config';
+import { loadConfig, loadDatabaseUrl } from './load-config';
 
 const base = {
   MALL_MSP_ID: 'MallAMSP',
@@ -60,5 +60,11 @@ describe('loadConfig', () => {
     expect(problems({ ...base, LEDGER_ENDORSE_TIMEOUT_MS: '5' })).toEqual([
       expect.stringMatching(/^LEDGER_ENDORSE_TIMEOUT_MS: /),
     ]);
+  });
+
+  it('reads only the database URL for migration tools, with the same rules', () => {
+    expect(loadDatabaseUrl({ DATABASE_URL: base.DATABASE_URL })).toBe(base.DATABASE_URL);
+    expect(() => loadDatabaseUrl({})).toThrow('DATABASE_URL: is required');
+    expect(() => loadDatabaseUrl({ DATABASE_URL: 'mysql://x' })).toThrow('DATABASE_URL: must be a postgres:// URL');
   });
 });

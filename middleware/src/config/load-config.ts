@@ -1,6 +1,8 @@
-import { type AppConfig, ConfigError, validateConfig } from './app-config';
+import { type AppConfig, ConfigError, POSTGRES_URL, POSTGRES_URL_RULE, validateConfig } from './app-config';
 
 type Kind = 'string' | 'int' | 'bool';
+
+const REQUIRED = 'is required';
 
 interface Setting {
   readonly env: string;
@@ -60,7 +62,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): A
   for (const s of SETTINGS) {
     const text = env[s.env];
     if (text === undefined || text === '') {
-      if (s.required === true) missing.push(`${s.env}: is required`);
+      if (s.required === true) missing.push(`${s.env}: ${REQUIRED}`);
       continue;
     }
     assign(raw, s.path, parse(text, s.kind));
@@ -92,7 +94,7 @@ function assign(target: Record<string, unknown>, path: string, value: unknown): 
 /** Only the database URL, for migration tools that need nothing else. */
 export function loadDatabaseUrl(env: Readonly<Record<string, string | undefined>>): string {
   const url = env.DATABASE_URL;
-  if (url === undefined || url === '') throw new ConfigError(['DATABASE_URL: is required']);
-  if (!/^postgres(ql)?:\/\/.+/.test(url)) throw new ConfigError(['DATABASE_URL: must be a postgres:// URL']);
+  if (url === undefined || url === '') throw new ConfigError([`DATABASE_URL: ${REQUIRED}`]);
+  if (!POSTGRES_URL.test(url)) throw new ConfigError([`DATABASE_URL: ${POSTGRES_URL_RULE}`]);
   return url;
 }
