@@ -43,7 +43,9 @@ export class ApiKeysService {
     private readonly config: AppConfig,
   ) {}
 
-  async create(mallMspId: string, name: string, scopes: readonly Scope[]): Promise<CreatedApiKey> {
+  /** A new key of `mall` (default: this middleware's mall; a key of any other mall is refused). */
+  async create(mall: string | undefined, name: string, scopes: readonly Scope[]): Promise<CreatedApiKey> {
+    const mallMspId = mall ?? this.config.mallMspId;
     if (mallMspId !== this.config.mallMspId) {
       throw new ForbiddenError(`mall: this middleware serves ${this.config.mallMspId}, not ${mallMspId}`);
     }

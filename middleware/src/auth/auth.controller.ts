@@ -9,7 +9,6 @@ import {
 } from '@nestjs/swagger';
 import { ApiInputErrors, ApiKeyAuth, ErrorDto } from '../common/api-docs';
 import { UUID_PARAM } from '../common/uuid.pipe';
-import { AppConfig } from '../config/app-config';
 import { ApiKeysService, type ApiKeyView, type CreatedApiKey } from './api-keys.service';
 import { ApiKeyViewDto, CreatedApiKeyDto } from './dto/api-key.view.dto';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
@@ -20,17 +19,14 @@ import { RequireScopes } from './scopes';
 @Controller('v1/admin/api-keys')
 @RequireScopes('admin')
 export class AuthController {
-  constructor(
-    private readonly keys: ApiKeysService,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly keys: ApiKeysService) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an API key of this mall (the secret is in this answer only)' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
   @ApiInputErrors()
   create(@Body() dto: CreateApiKeyDto): Promise<CreatedApiKey> {
-    return this.keys.create(dto.mallMspId ?? this.config.mallMspId, dto.name, dto.scopes);
+    return this.keys.create(dto.mallMspId, dto.name, dto.scopes);
   }
 
   @Get()
