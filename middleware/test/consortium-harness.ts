@@ -7,7 +7,7 @@ import { AppModule } from '../src/app/app.module';
 import type { Scope } from '../src/auth/scopes';
 import { loadConfig } from '../src/config/load-config';
 import { CONSORTIUM_ADMIN_FACTORY } from '../src/consortium/consortium-admin.port';
-import { FakeNetwork } from '../src/consortium/testing/fake-consortium-admin';
+import { FakeNetwork } from '../src/consortium/testing/fake-network';
 import { LEDGER } from '../src/ledger/ledger.port';
 import { FakeLedger } from './support/fake-ledger';
 import { initTestApp, testEnv } from './support/test-app';

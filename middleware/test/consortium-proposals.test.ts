@@ -2,7 +2,7 @@ import { AdminError } from '@mallchain/fabric-network';
 import type { ConfigProposal } from '@mallchain/fabric-network';
 import { OperationsService } from '../src/consortium/operations.service';
 import { ProposalsService } from '../src/consortium/proposals.service';
-import { FakeNetwork } from '../src/consortium/testing/fake-consortium-admin';
+import { FakeNetwork } from '../src/consortium/testing/fake-network';
 import { BASE, type ConsortiumApp, startConsortiumApp } from './consortium-harness';
 import { eventually } from './support/test-app';
 

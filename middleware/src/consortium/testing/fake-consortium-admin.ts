@@ -13,7 +13,6 @@ import {
   type ChannelSummary,
   type ConfigProposal,
   type IdentitySummary,
-  type MspIdentity,
   type OrgIdentities,
   PROPOSAL_FORMAT,
   type ProposalOperation,
@@ -24,84 +23,9 @@ import {
   audited,
   refusal,
 } from '@mallchain/fabric-network';
-import type { AdminSession, ConsortiumAdminFactory, ConsortiumAdminPort } from '../consortium-admin.port';
-import { policyEvaluation, requiredSigners } from './fake-governance';
-
-interface Signed {
-  readonly mspId: string;
-  readonly subject: string;
-  readonly role: 'admin' | 'client';
-}
-
-/** The fake's envelope: base64 of the signer list (the real one is a protobuf with signatures). */
-export function envelopeOf(signers: readonly Signed[]): string {
-  return Buffer.from(JSON.stringify(signers)).toString('base64');
-}
-
-export function signersOf(p: ConfigProposal): Signed[] {
-  return JSON.parse(Buffer.from(p.envelope, 'base64').toString('utf8')) as Signed[];
-}
-
-/** Shared state of the simulated network, and knobs for tests. */
-export class FakeNetwork {
-  malls = ['MallAMSP', 'MallBMSP'];
-  channels = new Map<string, string[]>([['mallchannel', ['MallAMSP', 'MallBMSP']]]);
-  configSequence = 3;
-  chaincodeSequence = 1;
-  identities = new Set<string>();
-  /** Thrown by the next call of that method (then forgotten). */
-  readonly failures = new Map<keyof ConsortiumAdminPort, Error>();
-  /** Long operations wait for this before finishing (tests hold them to see `running`). */
-  hold: Promise<void> = Promise.resolve();
-  /** Every record handed to any session's audit sink. */
-  readonly records: AuditRecord[] = [];
-  readonly actors: string[] = [];
-
-  /** An admin identity of `mspId` as the fake understands MSP folders (`User` in the path = a client). */
-  static identity(mspId: string, user = 'Admin'): MspIdentity {
-    return { mspId, mspDir: `/fake/${mspId}/users/${user}/msp` };
-  }
-
-  /** Signs outside any middleware, as another mall's admin would with the CLI. */
-  sign(p: ConfigProposal, id: MspIdentity): ConfigProposal {
-    const role = id.mspDir.includes('/User') ? 'client' : 'admin';
-    const subject = `${id.mspDir.split('/')[4] ?? 'Admin'}@${id.mspId.replace(/MSP$/, '').toLowerCase()}.example.com`;
-    if (role !== 'admin')
-      throw new AdminError(
-        'NOT_ADMIN',
-        `${subject} (${id.mspId}) is not an admin: its certificate's NodeOU role is client`,
-        {
-          signer: `${subject} (${id.mspId})`,
-        },
-      );
-    const signers = signersOf(p);
-    if (signers.some((s) => s.mspId === id.mspId && s.subject === subject))
-      throw new AdminError('ALREADY_EXISTS', `${subject} (${id.mspId}) has already signed proposal ${p.id}`);
-    const signature = { mspId: id.mspId, subject, role, signedAt: new Date().toISOString() } as const;
-    return {
-      ...p,
-      envelope: envelopeOf([...signers, { mspId: id.mspId, subject, role }]),
-      signatures: [...p.signatures, signature],
-    };
-  }
-
-  status(p: ConfigProposal, submitter?: MspIdentity): ProposalStatus {
-    const signers: Signed[] = signersOf(p);
-    if (submitter) signers.push({ mspId: submitter.mspId, subject: 'Admin', role: 'admin' });
-    const policy = policyEvaluation(requiredSigners(this, p.operation), signers);
-    const stale = p.baseSequence !== this.configSequence;
-    const checks = signers.map((s) => ({ ...s, recognised: true }));
-    const ready = !stale && policy.satisfied && signers.every((s) => s.role === 'admin');
-    return { proposal: p, currentSequence: this.configSequence, stale, signers: checks, policies: [policy], ready };
-  }
-
-  factory(ownMspId = 'MallAMSP'): ConsortiumAdminFactory {
-    return {
-      create: (session) => new FakeConsortiumAdmin(this, session),
-      ownAdmin: () => FakeNetwork.identity(ownMspId),
-    };
-  }
-}
+import type { AdminSession, ConsortiumAdminPort } from '../consortium-admin.port';
+import type { FakeNetwork } from './fake-network';
+import { envelopeOf, fakeIdentity } from './fake-signers';
 
 function mspIdOf(mall: string): string {
   if (!/^(Mall)?[A-Z](MSP)?$/.test(mall)) throw new AdminError('INVALID_INPUT', `${mall} is not a mall`);
@@ -244,17 +168,17 @@ export class FakeConsortiumAdmin implements ConsortiumAdminPort {
   }
 
   signProposal(p: ConfigProposal, signer: SignerRef): Promise<ConfigProposal> {
-    const id = typeof signer === 'string' ? FakeNetwork.identity(signer) : signer;
+    const id = typeof signer === 'string' ? fakeIdentity(signer) : signer;
     return this.#run('signProposal', { proposal: p.id, signer: id.mspId }, () => this.net.sign(p, id));
   }
 
   proposalStatus(p: ConfigProposal, submitter?: SignerRef): Promise<ProposalStatus> {
-    const id = typeof submitter === 'string' ? FakeNetwork.identity(submitter) : submitter;
+    const id = typeof submitter === 'string' ? fakeIdentity(submitter) : submitter;
     return this.#run('proposalStatus', { proposal: p.id }, () => this.net.status(p, id));
   }
 
   submitProposal(p: ConfigProposal, submitter: SignerRef): Promise<SubmitResult> {
-    const id = typeof submitter === 'string' ? FakeNetwork.identity(submitter) : submitter;
+    const id = typeof submitter === 'string' ? fakeIdentity(submitter) : submitter;
     return this.#run('submitProposal', { proposal: p.id }, async () => {
       const blocked = refusal(this.net.status(p, id));
       if (blocked) throw blocked;
