@@ -1,4 +1,5 @@
 import { Context } from 'fabric-contract-api';
+import { X509Certificate } from 'node:crypto';
 import { authError } from './errors';
 
 /** NodeOU role of the submitting identity, as cryptogen/fabric-ca issue it. */
@@ -14,27 +15,32 @@ export interface Caller {
 
 /**
  * Reads who submits from the client identity. The role is the certificate's NodeOU
- * (`OU=admin` / `OU=client`); a certificate without one is treated as a plain `member`
- * and so passes no role check.
+ * (`OU=admin` / `OU=client`), read from the X.509 subject itself: the `/`-joined subject of
+ * `getID()` cannot tell an OU from a CN that contains `/OU=admin`. A creator without an
+ * X.509 certificate or without a role OU is a plain `member` and passes no role check.
  */
 export function caller(ctx: Context): Caller {
   const mspId = ctx.clientIdentity.getMSPID();
   const id = ctx.clientIdentity.getID();
-  return { mspId, role: roleFromId(id), id };
+  return { mspId, role: roleFromCertificate(ctx.clientIdentity.getIDBytes()), id };
 }
 
-/** The NodeOU role named in a `getID()` string; `member` when it names none. */
-export function roleFromId(id: string): Role {
-  // getID() is "x509::<subject>::<issuer>"; subject components are "/"-separated.
-  const subject = id.split('::')[1] ?? '';
-  const ous = subject
-    .split('/')
-    .filter((part) => part.startsWith('OU='))
-    .map((part) => part.slice(3).toLowerCase());
-  for (const role of ['admin', 'client', 'peer', 'orderer'] as const) {
-    if (ous.includes(role)) return role;
+const ROLES = ['admin', 'client', 'peer', 'orderer'] as const;
+
+/** The NodeOU role in a PEM certificate's subject; `member` when it names none. */
+export function roleFromCertificate(pem: Uint8Array): Role {
+  let subject: string;
+  try {
+    subject = new X509Certificate(Buffer.from(pem)).subject;
+  } catch {
+    return 'member';
   }
-  return 'member';
+  // One attribute per line ("OU=client"); values are escaped, so a line is one attribute.
+  const ous = subject
+    .split('\n')
+    .filter((line) => line.startsWith('OU='))
+    .map((line) => line.slice(3).toLowerCase());
+  return ROLES.find((role) => ous.includes(role)) ?? 'member';
 }
 
 /** The submitter must be an admin of `mspId`. */

@@ -1,5 +1,7 @@
 import { InfoContract, CHAINCODE_VERSION } from './info.contract';
-import { IDS, Ledger } from '../../test/support/fake-stub';
+import { FORGED_ADMIN, IDS, Ledger } from '../../test/support/fake-stub';
+import { requireAdminOf } from '../common/identity';
+import { MallContext } from '../common/state';
 
 describe('InfoContract', () => {
   let ledger: Ledger;
@@ -59,5 +61,18 @@ describe('InfoContract', () => {
       'NOT_FOUND: note nope does not exist',
     );
     await expect(ledger.invoke(contract, 'GetNote', [''], IDS.mallAClient)).rejects.toThrow('INPUT_INVALID: id');
+  });
+
+  it('reads the role from the certificate: a client whose CN contains "/OU=admin" is not an admin', () => {
+    const contract = new InfoContract();
+    const ctx = contract.createContext() as MallContext & { setClientIdentity(c: unknown): void };
+    ctx.setClientIdentity({
+      getMSPID: () => FORGED_ADMIN.mspId,
+      getID: () => 'x509::/C=US/OU=client/CN=evil/OU=admin@mall-a.example.com::/CN=ca',
+      getIDBytes: () => Buffer.from(FORGED_ADMIN.cert),
+    });
+    expect(() => requireAdminOf(ctx, 'MallAMSP')).toThrow(
+      'AUTH_ROLE: an admin identity of MallAMSP is required; caller is client',
+    );
   });
 });

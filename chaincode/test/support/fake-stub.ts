@@ -4,6 +4,7 @@
  * write set that is committed only when the transaction function returns, and a thrown
  * error leaves state untouched. One event per transaction, like the real stub.
  */
+import { TEST_CERTS } from './fake-certs';
 import type { Contract } from 'fabric-contract-api';
 
 const SEP = '\u0000';
@@ -12,15 +13,25 @@ export interface Identity {
   mspId: string;
   role: 'admin' | 'client' | 'peer' | 'member';
   name?: string;
+  /** PEM certificate presented as the creator (its OU is what the chaincode reads). */
+  cert: string;
 }
 
 export const IDS = {
-  mallAAdmin: { mspId: 'MallAMSP', role: 'admin', name: 'Admin@mall-a.example.com' },
-  mallAClient: { mspId: 'MallAMSP', role: 'client', name: 'User1@mall-a.example.com' },
-  mallBAdmin: { mspId: 'MallBMSP', role: 'admin', name: 'Admin@mall-b.example.com' },
-  mallBClient: { mspId: 'MallBMSP', role: 'client', name: 'User1@mall-b.example.com' },
-  unknown: { mspId: 'OtherMSP', role: 'member', name: 'someone@other.example.com' },
+  mallAAdmin: { mspId: 'MallAMSP', role: 'admin', name: 'Admin@mall-a.example.com', cert: TEST_CERTS.mallAAdmin },
+  mallAClient: { mspId: 'MallAMSP', role: 'client', name: 'User1@mall-a.example.com', cert: TEST_CERTS.mallAClient },
+  mallBAdmin: { mspId: 'MallBMSP', role: 'admin', name: 'Admin@mall-b.example.com', cert: TEST_CERTS.mallBAdmin },
+  mallBClient: { mspId: 'MallBMSP', role: 'client', name: 'User1@mall-b.example.com', cert: TEST_CERTS.mallBClient },
+  unknown: { mspId: 'OtherMSP', role: 'member', name: 'someone@other.example.com', cert: TEST_CERTS.unknown },
 } satisfies Record<string, Identity>;
+
+/** A Mall A client whose CN contains "/OU=admin": it must never pass as an admin. */
+export const FORGED_ADMIN: Identity = {
+  mspId: 'MallAMSP',
+  role: 'client',
+  name: 'evil/OU=admin@mall-a.example.com',
+  cert: TEST_CERTS.forgedAdmin,
+};
 
 export interface TxEvent {
   name: string;
@@ -89,7 +100,7 @@ function fakeIdentity(who: Identity): unknown {
     getID: () => id,
     getAttributeValue: () => null,
     assertAttributeValue: () => false,
-    getIDBytes: () => Buffer.from(id),
+    getIDBytes: () => Buffer.from(who.cert),
   };
 }
 
