@@ -1,3 +1,5 @@
+import type { IntakeStatusView } from '../../../src/intake/intake.types';
+
 /** Minimal JSON-over-HTTP helpers for tests against a listening middleware. */
 export interface Reply<T = Record<string, unknown>> {
   readonly status: number;
@@ -45,15 +47,11 @@ export async function poll<T>(
   }
 }
 
-export interface IntakeView {
-  readonly trackingId: string;
-  readonly status: 'pending' | 'committed' | 'dead';
-  readonly attempts: number;
-  readonly txId: string | null;
-  readonly blockNumber: string | null;
-  readonly errorCode: string | null;
-  readonly lastError: string | null;
-}
+/** The fields of an intake status answer the e2e tests read (its dates arrive as strings over JSON). */
+export type IntakeView = Pick<
+  IntakeStatusView,
+  'trackingId' | 'status' | 'attempts' | 'txId' | 'blockNumber' | 'errorCode' | 'lastError'
+>;
 
 /** Waits until the intake item is settled on the ledger; returns its status view. */
 export function committedItem(base: string, key: string, trackingId: string, timeoutMs = 90_000): Promise<IntakeView> {
