@@ -104,5 +104,6 @@ describe('cli apikey', () => {
     } finally {
       await t.close();
     }
-  });
+    // Three CLI processes that each compile TypeScript on load: generous for a loaded machine.
+  }, 120_000);
 });

@@ -23,12 +23,12 @@ describe('WindowThrottlerStorage', () => {
     expect(await hit('a')).toMatchObject({ isBlocked: false, totalHits: 1 });
   });
 
-  it('stays O(1) per hit: a million hits on one key finish within 5 s', async () => {
+  // No wall-clock bound (it would flake on a loaded machine): a storage that kept one entry per
+  // hit, like the library's default, would need minutes here and hit the test timeout instead.
+  it('counts a million hits on one key exactly (a counter, not a list of hits)', async () => {
     const s = new WindowThrottlerStorage();
-    const t0 = performance.now();
     let last = { totalHits: 0, isBlocked: false };
     for (let i = 0; i < 1_000_000; i++) last = await s.increment('k', 60_000, 10_000_000, 60_000, 'default');
     expect(last).toMatchObject({ totalHits: 1_000_000, isBlocked: false });
-    expect(performance.now() - t0).toBeLessThan(5_000);
   });
 });
