@@ -50,6 +50,26 @@ export class ChainUser {
     };
   }
 
+  /**
+   * Submits with endorsements from `organizations` only and reports the validation code instead
+   * of failing on an invalid transaction: for checking endorsement policies (0 = VALID,
+   * 10 = ENDORSEMENT_POLICY_FAILURE).
+   */
+  async submitEndorsedBy(
+    tx: string,
+    request: unknown,
+    organizations: string[],
+  ): Promise<{ code: number; txId: string }> {
+    const [contract, name] = split(tx);
+    const arg = typeof request === 'string' ? request : JSON.stringify(request);
+    const submitted = await this.contract(contract).submitAsync(name, {
+      arguments: [arg],
+      endorsingOrganizations: organizations,
+    });
+    const status = await submitted.getStatus();
+    return { code: status.code, txId: submitted.getTransactionId() };
+  }
+
   /** Evaluates a query on this user's own peer. */
   async query<T = Record<string, unknown>>(tx: string, request: unknown): Promise<T> {
     const [contract, name] = split(tx);

@@ -42,3 +42,15 @@ export async function protectMallKeys(ctx: Context, record: DidRecord, keys: str
   const policy = mallEndorsementPolicy(record.ownerMsp);
   for (const k of keys) await ctx.stub.setStateValidationParameter(k, policy);
 }
+
+/**
+ * Organisations whose peers a key-level endorsement policy on `stateKey` requires, or null when
+ * the key follows the chaincode's policy. Reads committed metadata, so operators (and tests) can
+ * see on any peer who guards a DID.
+ */
+export async function keyLevelOrgs(ctx: Context, stateKey: string): Promise<string[] | null> {
+  // A real peer answers undefined (not empty bytes) for a key without metadata.
+  const bytes = (await ctx.stub.getStateValidationParameter(stateKey)) as Uint8Array | undefined;
+  if (bytes === undefined || bytes.length === 0) return null;
+  return new KeyEndorsementPolicy(Buffer.from(bytes)).listOrgs().sort();
+}

@@ -4,7 +4,7 @@ import { txTimeIso } from '../common/clock';
 import { ChaincodeError, inputError, notFound } from '../common/errors';
 import { MallContext, put } from '../common/state';
 import { Fields, asObject, instant, oneOf, parseRequest, str } from '../common/validate';
-import { authorizeChange, authorizeCreate, protectMallKeys } from './did.auth';
+import { authorizeChange, authorizeCreate, keyLevelOrgs, protectMallKeys } from './did.auth';
 import { DID_RULE, didFromJwk, validateDocument } from './did.document';
 import { operation, parseProof, verifyOperation } from './did.operation';
 import { VersionSelector, resolveDid } from './did.resolve';
@@ -138,5 +138,19 @@ export class DidContract extends MallContract {
     if (f.versionId !== undefined) selector = { versionId: Number(versionIdOf(f, 'versionId')) };
     if (f.versionTime !== undefined) selector = { versionTime: instant(f, 'versionTime') };
     return JSON.stringify(await resolveDid(ctx, did, selector));
+  }
+
+  /**
+   * `{ did }` → `{ did, role, keyLevelPolicy }`: the organisations whose peers must endorse any
+   * change to the DID's current record (a mall DID: that mall), or null for the channel policy.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async GetEndorsementPolicy(ctx: MallContext, arg: string): Promise<string> {
+    const did = str(parseRequest(arg), 'did', DID_RULE);
+    const record = await getDid(ctx, did);
+    if (!record) throw notFound('DID', did);
+    const orgs = await keyLevelOrgs(ctx, didKey(ctx, did));
+    return JSON.stringify({ did, role: record.role, keyLevelPolicy: orgs === null ? null : { role: 'PEER', orgs } });
   }
 }

@@ -51,6 +51,8 @@ interface StateIterator {
 
 export class Ledger {
   readonly state = new Map<string, Uint8Array>();
+  /** Key-level endorsement policies (state-based endorsement), committed like state. */
+  readonly validationParameters = new Map<string, Uint8Array>();
   readonly events: TxEvent[] = [];
   /** Transaction time in ms; tests move it forward with {@link advance}. */
   now = Date.parse('2026-03-01T02:00:00Z');
@@ -150,8 +152,9 @@ class FakeTx {
     this.validation.set(key, ep);
     return Promise.resolve();
   }
-  getStateValidationParameter(key: string): Promise<Uint8Array> {
-    return Promise.resolve(this.validation.get(key) ?? new Uint8Array(0));
+  getStateValidationParameter(key: string): Promise<Uint8Array | undefined> {
+    // Like the peer: committed metadata only, and undefined (not empty bytes) when there is none.
+    return Promise.resolve(this.ledger.validationParameters.get(key));
   }
   createCompositeKey(objectType: string, attributes: string[]): string {
     return SEP + objectType + SEP + attributes.map((a) => a + SEP).join('');
@@ -179,6 +182,7 @@ class FakeTx {
       if (v === null) this.ledger.state.delete(k);
       else this.ledger.state.set(k, v);
     }
+    for (const [k, v] of this.validation) this.ledger.validationParameters.set(k, v);
     if (this.event) this.ledger.events.push(this.event);
   }
 
