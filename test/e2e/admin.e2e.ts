@@ -4,7 +4,8 @@
  * naming whose), MallC's peer joins and transacts, the chaincode is upgraded to a new
  * sequence with all three approving, and what was written before is still there after.
  */
-import { AdminError, NetworkDescription } from '../../fabric-network/src';
+import { NetworkDescription } from '../../fabric-network/src';
+import { eventually, refusal } from '../support/admin-expect';
 import { AdminNetwork, forgeSignature, startAdminNetwork, stopAdminNetwork } from '../support/admin-network';
 import { ChainUser, userOf } from '../support/chain-call';
 import { newKey, uniqueSuffix } from '../support/chain-keys';
@@ -15,30 +16,6 @@ jest.setTimeout(240_000);
 const A = 'MallAMSP';
 const B = 'MallBMSP';
 const C = 'MallCMSP';
-
-async function refusal(p: Promise<unknown>): Promise<AdminError> {
-  const outcome = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (outcome === undefined) throw new Error('the operation was accepted but should have been refused');
-  if (!(outcome instanceof AdminError))
-    throw outcome instanceof Error ? outcome : new Error('the operation failed with a non-error value');
-  return outcome;
-}
-
-/** The first cross-org endorsement waits for gossip and discovery to see the new peer. */
-async function eventually<T>(fn: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
-}
 
 describe('consortium administration (own real network)', () => {
   let n: AdminNetwork | undefined;

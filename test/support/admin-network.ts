@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   AuditRecord,
   ConfigProposal,
@@ -13,11 +13,13 @@ import {
   Network,
   NetworkDescription,
   NetworkSettings,
+  SubmitResult,
   ensureFabric,
   settingsFromEnv,
 } from '../../fabric-network/src';
-import { loadDescription } from './gateway';
-import { freePortBase } from './ports';
+import { ChainUser } from './chain-call';
+import { connectTo, loadDescription, mspIdentity } from './gateway';
+import { ADMIN_PORT_BASES, freePortBase } from './ports';
 
 export interface AdminNetwork {
   readonly settings: NetworkSettings;
@@ -28,9 +30,10 @@ export interface AdminNetwork {
   description(): NetworkDescription;
 }
 
-export async function startAdminNetwork(): Promise<AdminNetwork> {
+/** Starts a two-mall network in a temporary home on the first free base of `portBases`. */
+export async function startAdminNetwork(portBases: readonly number[] = ADMIN_PORT_BASES): Promise<AdminNetwork> {
   const home = mkdtempSync(join(tmpdir(), 'mallchain-admin-e2e-'));
-  const portBase = await freePortBase([17000, 17300, 17600, 19000]);
+  const portBase = await freePortBase(portBases);
   const settings: NetworkSettings = { ...settingsFromEnv({}), home, portBase };
   const progress: string[] = [];
   const audit: AuditRecord[] = [];
@@ -76,6 +79,31 @@ export async function forgeSignature(p: ConfigProposal, mspId: string, mspDir: s
   }
 }
 
+/**
+ * The whole add-mall flow: propose, each of `signers` signs with their org's admin, `submitter`
+ * submits (its peer is started, joined and approves the chaincode).
+ */
+export async function admitMall(
+  n: AdminNetwork,
+  mall: string,
+  signers: readonly string[],
+  submitter: string,
+): Promise<SubmitResult> {
+  let p = await n.admin.proposeAddMall(mall);
+  for (const s of signers) p = await n.admin.signProposal(p, s);
+  return n.admin.submitProposal(p, submitter);
+}
+
+/** A ChainUser acting with any MSP folder (an identity the admin API issued), through `peerOrg`'s gateway. */
+export function userWithMsp(d: NetworkDescription, mspId: string, mspDir: string, peerOrg = mspId): ChainUser {
+  return new ChainUser(
+    `${mspId} ${basename(dirname(mspDir))}`,
+    d.channel,
+    connectTo(d, peerOrg, mspIdentity(mspId, mspDir)),
+  );
+}
+
+/** Stops every process of the network (peers, orderers, chaincode servers) and removes its home. */
 export function stopAdminNetwork(n: AdminNetwork | undefined): Promise<string[]> {
   return n ? n.network.down(true) : Promise.resolve([]);
 }
