@@ -1,4 +1,4 @@
-import { validateSignaturePolicy } from './lifecycle';
+import { alreadyApproved, validateSignaturePolicy } from './lifecycle';
 
 describe('endorsement policy validation', () => {
   const malls = ['MallAMSP', 'MallBMSP', 'MallCMSP'];
@@ -23,5 +23,19 @@ describe('endorsement policy validation', () => {
     expect(() => {
       validateSignaturePolicy('OR(nobody)', malls);
     }).toThrow("names no principal such as 'MallAMSP.peer'");
+  });
+});
+
+describe('whether an org must approve a definition again', () => {
+  const def = { sequence: 2, packageId: 'mallchain_1.0.0_2:abc' };
+
+  it('skips an approval that already is this definition (a repeat would write nothing and be invalidated)', () => {
+    expect(alreadyApproved({ sequence: 2, version: '1.0.0', packageId: 'mallchain_1.0.0_2:abc' }, def)).toBe(true);
+  });
+
+  it('approves when the org approved nothing, another sequence, or another package', () => {
+    expect(alreadyApproved(null, def)).toBe(false);
+    expect(alreadyApproved({ sequence: 1, version: '1.0.0', packageId: 'mallchain_1.0.0_2:abc' }, def)).toBe(false);
+    expect(alreadyApproved({ sequence: 2, version: '1.0.0', packageId: 'mallchain_1.0.0_2:other' }, def)).toBe(false);
   });
 });

@@ -15,6 +15,7 @@ import { sourceDigest, sourceVersion, stopServer } from '../chaincode-server';
 import { describe, writeDescription } from '../description';
 import { run } from '../exec';
 import { peerAdminEnv } from '../nodes';
+import { MallOrg } from '../topology';
 import { AdminContext } from './context';
 import { AdminError } from './errors';
 
@@ -32,31 +33,30 @@ export interface ChaincodeStatus {
   readonly orgs: readonly OrgChaincodeState[];
 }
 
-async function peerJson(ctx: AdminContext, mspId: string, args: string[]): Promise<unknown> {
-  const m = ctx.topology.malls.find((x) => x.mspId === mspId);
-  if (!m) throw new AdminError('NOT_FOUND', `${mspId} is not a mall of this network`);
+async function peerJson(ctx: AdminContext, m: MallOrg, args: string[]): Promise<unknown> {
   const { stdout } = await run(ctx.tools.bin('peer'), args, { env: peerAdminEnv(ctx.tools, ctx.paths, m) });
   return JSON.parse(stdout || '{}') as unknown;
 }
 
-async function approvedBy(
+/**
+ * The definition `m` approved on `channel` at `sequence` (its latest approval when omitted),
+ * or null when it approved none. `m` need not be recorded in the network yet (onboarding).
+ */
+export async function approvedFor(
   ctx: AdminContext,
-  mspId: string,
+  m: MallOrg,
   channel: string,
   name: string,
+  sequence?: number,
 ): Promise<OrgChaincodeState['approved']> {
+  const args = ['lifecycle', 'chaincode', 'queryapproved', '-C', channel, '-n', name, '-O', 'json'];
+  if (sequence !== undefined) args.push('--sequence', String(sequence));
   try {
-    const body = (await peerJson(ctx, mspId, [
-      'lifecycle',
-      'chaincode',
-      'queryapproved',
-      '-C',
-      channel,
-      '-n',
-      name,
-      '-O',
-      'json',
-    ])) as { sequence: number; version: string; source?: { Type?: { LocalPackage?: { package_id?: string } } } };
+    const body = (await peerJson(ctx, m, args)) as {
+      sequence: number;
+      version: string;
+      source?: { Type?: { LocalPackage?: { package_id?: string } } };
+    };
     return {
       sequence: body.sequence,
       version: body.version,
@@ -68,6 +68,19 @@ async function approvedBy(
   }
 }
 
+/**
+ * Whether an org's approval already is `def` (same sequence and package). Approving it again
+ * would write nothing to the org's implicit collection, and a _lifecycle transaction without
+ * writes is validated against the channel-wide LifecycleEndorsement policy, which the org's
+ * own peer alone cannot satisfy: ENDORSEMENT_POLICY_FAILURE.
+ */
+export function alreadyApproved(
+  approved: OrgChaincodeState['approved'],
+  def: Pick<ChaincodeDefinition, 'sequence' | 'packageId'>,
+): boolean {
+  return approved !== null && approved.sequence === def.sequence && approved.packageId === def.packageId;
+}
+
 /** Installed packages, approved and committed definitions for every mall of the network. */
 export async function chaincodeStatus(ctx: AdminContext, channel: string): Promise<ChaincodeStatus> {
   const name = ctx.settings.chaincodeName;
@@ -76,13 +89,13 @@ export async function chaincodeStatus(ctx: AdminContext, channel: string): Promi
   const committed = (await queryCommitted(ctx.tools, ctx.paths, first, name, channel)) ?? null;
   const orgs: OrgChaincodeState[] = [];
   for (const m of ctx.topology.malls) {
-    const inst = (await peerJson(ctx, m.mspId, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'])) as {
+    const inst = (await peerJson(ctx, m, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'])) as {
       installed_chaincodes?: { package_id: string; label: string }[];
     };
     orgs.push({
       mspId: m.mspId,
       installed: (inst.installed_chaincodes ?? []).map((c) => ({ packageId: c.package_id, label: c.label })),
-      approved: await approvedBy(ctx, m.mspId, channel, name),
+      approved: await approvedFor(ctx, m, channel, name),
     });
   }
   return { channel, name, committed, orgs };

@@ -19,6 +19,7 @@ import { ChannelConfig, ConfigGroup } from './config-types';
 import { fetchConfig } from './configtxlator';
 import { AdminContext, mallLetter, mallOf, withScratch } from './context';
 import { AdminError } from './errors';
+import { alreadyApproved, approvedFor } from './lifecycle';
 
 function application(config: ChannelConfig, channel: string): ConfigGroup {
   const app = config.channel_group.groups.Application;
@@ -159,8 +160,13 @@ export async function onboardMall(ctx: AdminContext, channel: string, name: stri
     const pkg = await packageChaincode(ctx.paths, def.label, def.address);
     if (await install(ctx.tools, ctx.paths, m, pkg.file, pkg.packageId))
       ctx.progress(`installed ${def.label} on ${m.peer.host}`);
-    await approve(ctx.tools, ctx.paths, t, m, def, channel);
-    ctx.progress(`${m.mspId} approved ${def.name} sequence ${def.sequence}`);
+    // A mall onboarded before (a repeated onboard, or re-admitted after removal) still has its approval.
+    if (alreadyApproved(await approvedFor(ctx, m, channel, def.name, def.sequence), def)) {
+      ctx.progress(`${m.mspId} has already approved ${def.name} sequence ${def.sequence}`);
+    } else {
+      await approve(ctx.tools, ctx.paths, t, m, def, channel);
+      ctx.progress(`${m.mspId} approved ${def.name} sequence ${def.sequence}`);
+    }
   }
   writeDescription(ctx.paths, describe(ctx.paths, t, ctx.tools.version, ctx.settings.channel, def));
   return m;
