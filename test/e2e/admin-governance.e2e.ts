@@ -3,7 +3,8 @@
  * block-cutting parameters need the orderer org's admin; a client identity issued for a
  * mall's middleware works until its mall's admin revokes it; a majority of admins removes
  * MallC (its peer stops, its identities are refused); a second channel is created for two
- * malls. One network for every scenario, in a temporary home on its own ports.
+ * malls; MallC is admitted again. One network for every scenario, in a temporary home on
+ * its own ports.
  */
 import { readFileSync } from 'node:fs';
 import { NetworkDescription } from '../../fabric-network/src';
@@ -39,6 +40,7 @@ describe('consortium governance: parameters, identities, removing a mall, new ch
   };
   const s = uniqueSuffix();
   let noteCount = 0;
+  const writtenWithoutC: { id: string; text: string }[] = [];
   const note = (text: string): { id: string; text: string } => ({ id: `gov-${s}-${String(++noteCount)}`, text });
 
   beforeAll(async () => {
@@ -52,6 +54,15 @@ describe('consortium governance: parameters, identities, removing a mall, new ch
   afterAll(async () => {
     for (const u of users) u.close();
     await stopAdminNetwork(n);
+  });
+
+  it('onboards MallC again without changing anything (mall onboard is repeatable)', async () => {
+    const before = await net().admin.chaincodeStatus();
+    await expect(net().admin.onboardMall('MallC')).resolves.toBe(C);
+    expect(net().progress).toContain('MallCMSP has already approved mallchain sequence 1');
+    const after = await net().admin.chaincodeStatus();
+    expect(after.committed).toEqual(before.committed);
+    expect(after.orgs.find((o) => o.mspId === C)?.approved).toEqual(before.orgs.find((o) => o.mspId === C)?.approved);
   });
 
   it('changes batch timeout and size only once the orderer org admin signed', async () => {
@@ -193,9 +204,11 @@ describe('consortium governance: parameters, identities, removing a mall, new ch
     const refused = await eventually(() => cViaA.refused('info:PutNote', note('MallC after removal')));
     expect(refused).toContain('access denied: channel [mallchannel] creator org unknown');
     for (const mspId of [A, B]) {
-      await expect(
-        eventually(() => user(mspId, 'client').submit('info:PutNote', note(`${mspId} after removal`))),
-      ).resolves.toMatchObject({ writtenBy: mspId });
+      const written = note(`${mspId} after removal`);
+      await expect(eventually(() => user(mspId, 'client').submit('info:PutNote', written))).resolves.toMatchObject({
+        writtenBy: mspId,
+      });
+      writtenWithoutC.push(written);
     }
   });
 
@@ -235,6 +248,31 @@ describe('consortium governance: parameters, identities, removing a mall, new ch
     for (const h of Object.values(main?.heights ?? {})) expect(h).toBeGreaterThan(5);
   });
 
+  it('admits the removed MallC again: its peer restarts with its ledger, catches up and transacts', async () => {
+    const admitted = await admitMall(net(), 'MallC', [A, B], B);
+    expect(admitted.followUp).toEqual([`${PEER_C} started and joined mallchannel`]);
+    d = net().description();
+    expect(Object.keys(d.orgs)).toEqual([A, B, C]);
+    const cClient = user(C, 'client');
+    for (const written of writtenWithoutC) {
+      await expect(eventually(() => cClient.query('info:GetNote', written.id))).resolves.toMatchObject({
+        text: written.text,
+      });
+    }
+    await expect(eventually(() => cClient.submit('info:PutNote', note('MallC is back')))).resolves.toMatchObject({
+      writtenBy: C,
+    });
+    // district2 was made for MallA and MallB only; MallC is back on mallchannel alone.
+    const listed = await net().admin.listChannels();
+    expect(listed.find((c) => c.channel === 'district2')?.members).toEqual([A, B]);
+    expect(listed.find((c) => c.channel === 'mallchannel')?.members).toEqual([A, B, C]);
+    expect(Object.keys(listed.find((c) => c.channel === 'mallchannel')?.heights ?? {})).toEqual([
+      PEER_A,
+      PEER_B,
+      PEER_C,
+    ]);
+  });
+
   it('recorded every governance operation, refusals included', () => {
     const records = net().audit;
     const submits = records.filter((r) => r.operation === 'proposal.submit');
@@ -247,7 +285,12 @@ describe('consortium governance: parameters, identities, removing a mall, new ch
       ['revoke-identity', 'ok', null],
       ['remove-mall', 'refused', 'SIGNATURES_MISSING'],
       ['remove-mall', 'ok', null],
+      ['add-mall', 'ok', null],
     ]);
+    expect(records.find((r) => r.operation === 'mall.onboard')).toMatchObject({
+      result: 'ok',
+      target: { mall: 'MallC' },
+    });
     const creates = records.filter((r) => r.operation === 'channel.create');
     expect(creates.map((r) => r.result)).toEqual(['refused', 'refused', 'refused', 'ok', 'refused']);
     expect(records.filter((r) => r.operation === 'identity.issue').map((r) => r.result)).toEqual([
