@@ -78,6 +78,10 @@ describe('consortium governance: parameters, identities, removing a mall, new ch
     const rival = await admin.proposeChannelParams({ maxMessageCount: 30 });
     expect(p.operation).toEqual({ kind: 'channel-params', batchTimeout: '500ms', maxMessageCount: 20 });
     expect(p.requiredPolicies).toEqual(['/Channel/Orderer/Admins: MAJORITY Admins of OrdererOrg (1 needed)']);
+    expect(p.changes).toHaveLength(2);
+    expect(p.changes).toContain(
+      'changed value Channel/Orderer/BatchTimeout: {"timeout":"250ms"} -> {"timeout":"500ms"}',
+    );
 
     // Every mall's admin signing is not enough: the Orderer group belongs to the orderer org.
     p = await admin.signProposal(p, A);
@@ -129,6 +133,7 @@ describe('consortium governance: parameters, identities, removing a mall, new ch
     let p = await admin.proposeRevokeIdentity('MallA', 'middleware');
     expect(p.operation).toEqual({ kind: 'revoke-identity', mspId: A, identity: issued.name, serial: issued.serial });
     expect(p.requiredPolicies).toEqual(['/Channel/Application/MallAMSP/Admins: signature by MallAMSP.admin']);
+    expect(p.changes).toEqual(['changed value Channel/Application/MallAMSP/MSP: changed config.revocation_list']);
 
     // Another mall's admin cannot revoke MallA's identities.
     p = await admin.signProposal(p, B);
@@ -175,6 +180,7 @@ describe('consortium governance: parameters, identities, removing a mall, new ch
 
     let p = await admin.proposeRemoveMall('MallC');
     expect(p.operation).toEqual({ kind: 'remove-mall', mspId: C });
+    expect(p.changes).toEqual(['removed group Channel/Application/MallCMSP']);
     expect(p.requiredPolicies).toEqual([
       '/Channel/Application/Admins: MAJORITY Admins of MallAMSP, MallBMSP, MallCMSP (2 needed)',
     ]);
