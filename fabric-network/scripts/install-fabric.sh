@@ -4,9 +4,10 @@
 # keyed by version. A second run finds them and returns at once.
 #
 # Settings (environment):
-#   MALLCHAIN_FABRIC_VERSION  Fabric release to build: 3.1.5, 2.5.0 or "auto" (default):
-#                             auto tries 3.1.5 first and falls back to 2.5.0 when the module
-#                             proxy cannot serve that commit.
+#   MALLCHAIN_FABRIC_VERSION  Fabric release to build: 3.1.1, 2.5.0 or "auto" (default):
+#                             auto builds 3.1.1 (the newest v3 release the module proxy of this
+#                             project's machines serves; 3.1.2 and later answer 403 there) and
+#                             falls back to 2.5.0 (LTS) when the proxy cannot serve that commit.
 #   MALLCHAIN_FABRIC_CACHE    cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/mallchain/fabric)
 # Prints the binary directory on its last line.
 set -euo pipefail
@@ -16,12 +17,12 @@ die() { printf '[install-fabric] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # Fabric's module path has no /v3 suffix, so releases are fetched by commit as pseudo-versions.
 declare -A PSEUDO=(
-  [3.1.5]='v1.4.0-rc1.0.20260618074816-86c1172bec37'
+  [3.1.1]='v1.4.0-rc1.0.20250510200036-435a7f1a780a'
   [2.5.0]='v1.4.0-rc1.0.20230401164317-bd8e24856939'
 )
 # Short commit of each release, stamped into `peer version` / the operations /version endpoint.
 declare -A COMMIT=(
-  [3.1.5]='86c1172bec37'
+  [3.1.1]='435a7f1a780a'
   [2.5.0]='bd8e24856939'
 )
 COMMANDS=(peer orderer osnadmin configtxgen configtxlator cryptogen)
@@ -44,9 +45,9 @@ complete() {
 }
 
 case "$requested" in
-  auto) candidates=(3.1.5 2.5.0) ;;
-  3.1.5|2.5.0) candidates=("$requested") ;;
-  *) die "MALLCHAIN_FABRIC_VERSION=${requested} is not supported (use 3.1.5, 2.5.0 or auto)." ;;
+  auto) candidates=(3.1.1 2.5.0) ;;
+  3.1.1|2.5.0) candidates=("$requested") ;;
+  *) die "MALLCHAIN_FABRIC_VERSION=${requested} is not supported (use 3.1.1, 2.5.0 or auto)." ;;
 esac
 
 # Reuse any cached build of an acceptable version, in order of preference.
