@@ -50,16 +50,36 @@ case "$requested" in
   *) die "MALLCHAIN_FABRIC_VERSION=${requested} is not supported (use 3.1.1, 2.5.0 or auto)." ;;
 esac
 
-# Reuse any cached build of an acceptable version, in order of preference.
+# Why an earlier (preferred) candidate was not used; said with the version that is used instead.
+fallback_reasons=()
+because() {
+  if [[ "$requested" != auto ]]; then
+    printf ' (MALLCHAIN_FABRIC_VERSION=%s)' "$requested"
+  elif (( ${#fallback_reasons[@]} == 0 )); then
+    printf ' (auto: the preferred release, the newest v3 the module proxy serves)'
+  else
+    local IFS=';'
+    printf ' (auto fell back: %s)' "${fallback_reasons[*]}"
+  fi
+}
+
+# A candidate the proxy refused is remembered, so that every `up` does not ask again (and wait
+# on an unreachable proxy); deleting the marker file makes the next run try again.
+refused_marker() { echo "$cache_root/$1/UNAVAILABLE"; }
+
+# In order of preference: a cached build is used at once; a version that is not cached is built,
+# and only a version that cannot be built falls through to the next one.
 for v in "${candidates[@]}"; do
   if complete "$cache_root/$v/bin"; then
-    say "using cached Fabric $v binaries in $cache_root/$v/bin"
+    say "using Fabric $v: cached binaries in $cache_root/$v/bin$(because)"
     echo "$cache_root/$v/bin"
     exit 0
   fi
-done
-
-for v in "${candidates[@]}"; do
+  marker=$(refused_marker "$v")
+  if [[ "$requested" == auto && -f "$marker" ]]; then
+    fallback_reasons+=("Fabric $v $(cat "$marker"); delete $marker to try it again")
+    continue
+  fi
   pseudo=${PSEUDO[$v]}
   work="$cache_root/$v/build"
   mkdir -p "$work" "$cache_root/$v/bin"
@@ -78,9 +98,15 @@ for v in "${candidates[@]}"; do
     echo ')'
   } > "$work/tools.go"
   if ! (cd "$work" && go get "github.com/hyperledger/fabric@${pseudo}" >"$work/resolve.log" 2>&1 && go mod tidy >>"$work/resolve.log" 2>&1); then
-    say "Fabric $v is not available from the module proxy ($(grep -m1 -o '[0-9][0-9][0-9] [A-Za-z ]*' "$work/resolve.log" || echo 'see $work/resolve.log'))."
+    reason=$(grep -m1 -oE '[0-9]{3} [A-Za-z][A-Za-z ]*' "$work/resolve.log" || true)
+    [[ -n "$reason" ]] || reason=$(grep -m1 -v '^go: downloading' "$work/resolve.log" | cut -c1-160 || true)
+    reason="could not be resolved from the module proxy on $(date -u +%Y-%m-%dT%H:%MZ) (${reason:-no output}; log $work/resolve.log)"
+    say "Fabric $v $reason."
+    echo "$reason" > "$marker"
+    fallback_reasons+=("Fabric $v $reason")
     continue
   fi
+  rm -f "$marker"
   ldflags="-X github.com/hyperledger/fabric/common/metadata.Version=$v -X github.com/hyperledger/fabric/common/metadata.CommitSHA=${COMMIT[$v]}"
   pkgs=(); for c in "${COMMANDS[@]}"; do pkgs+=("github.com/hyperledger/fabric/cmd/$c"); done
   say "building ${COMMANDS[*]} for Fabric $v with $go_version (cold: a few minutes on 2 cores; later runs reuse the cache)"
@@ -89,12 +115,12 @@ for v in "${candidates[@]}"; do
     tail -20 "$work/build.log" >&2
     die "building Fabric $v failed; full log in $work/build.log"
   fi
-  say "built Fabric $v in $(( $(date +%s) - start ))s into $cache_root/$v/bin"
   dir=$(cd "$work" && go mod download -json "github.com/hyperledger/fabric@${pseudo}" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
   [[ -d "$dir/sampleconfig" ]] || die "cannot find Fabric's sampleconfig in the module cache"
   rm -rf "$cache_root/$v/config" && cp -r "$dir/sampleconfig" "$cache_root/$v/config" && chmod -R u+w "$cache_root/$v/config"
   echo "$v" > "$cache_root/$v/bin/FABRIC_VERSION"
+  say "using Fabric $v: built in $(( $(date +%s) - start ))s into $cache_root/$v/bin$(because)"
   echo "$cache_root/$v/bin"
   exit 0
 done
-die "no Fabric version among (${candidates[*]}) could be resolved from the Go module proxy."
+die "no Fabric version among (${candidates[*]}) could be resolved from the Go module proxy$(because)."

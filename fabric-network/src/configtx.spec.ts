@@ -21,7 +21,7 @@ describe('channel profile', () => {
   it('selects the channel capability from the Fabric version', () => {
     const t = topology('dev', 7000);
     expect(channelProfile(tools('2.5.0'), paths, t)).toMatchObject({ Capabilities: { V2_0: true } });
-    expect(channelProfile(tools('3.1.5'), paths, t)).toMatchObject({ Capabilities: { V3_0: true } });
+    expect(channelProfile(tools('3.1.1'), paths, t)).toMatchObject({ Capabilities: { V3_0: true } });
   });
 
   it('gives each mall NodeOU-based policies and its anchor peer on loopback', () => {

@@ -10,7 +10,7 @@ export interface FabricTools {
   readonly binDir: string;
   /** Fabric's sampleconfig (core.yaml, orderer.yaml) that env variables then override. */
   readonly configDir: string;
-  /** Release, e.g. `2.5.0` or `3.1.5`. */
+  /** Release, e.g. `2.5.0` or `3.1.1`. */
   readonly version: string;
   bin(name: 'peer' | 'orderer' | 'osnadmin' | 'configtxgen' | 'configtxlator' | 'cryptogen'): string;
 }

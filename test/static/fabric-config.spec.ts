@@ -91,24 +91,24 @@ describe('docker/fabric scripts use the native topology', () => {
 });
 
 describe('Fabric version pins', () => {
-  it('build the tools image from the commit the native build uses, by default Fabric 3.1', () => {
-    const pseudo = nativePseudoVersion('3.1.5');
+  it('build the tools image from the commit the native build uses, by default Fabric 3.1.1', () => {
+    const pseudo = nativePseudoVersion('3.1.1');
     const dockerfile = readFileSync(join(REPO_ROOT, 'docker', 'fabric-tools', 'Dockerfile'), 'utf8');
     expect(dockerfile).toContain(`ARG FABRIC_MODULE_VERSION=${pseudo}`);
-    expect(dockerfile).toContain('ARG FABRIC_VERSION=3.1\n');
+    expect(dockerfile).toContain('ARG FABRIC_VERSION=3.1.1\n');
     const compose = loadCompose();
     const build = compose.services['fabric-init']?.build as { args: Record<string, string> };
     expect(withDefaults(build.args.FABRIC_MODULE_VERSION ?? '')).toBe(pseudo);
-    expect(withDefaults(build.args.FABRIC_VERSION ?? '')).toBe('3.1');
+    expect(withDefaults(build.args.FABRIC_VERSION ?? '')).toBe('3.1.1');
   });
 
-  it('run every Fabric node on the official image of one FABRIC_VERSION (default 3.1)', () => {
+  it('run every Fabric node on the official image of one FABRIC_VERSION (default 3.1.1)', () => {
     const compose = loadCompose();
     const images = Object.entries(compose.services)
       .filter(([name]) => /^(orderer|peer)\d+\./.test(name))
       .map(([, s]) => s.image ?? '');
     expect(images.length).toBe(ha.orderers.length + dev.malls.length);
     for (const image of images)
-      expect(image).toMatch(/^hyperledger\/fabric-(orderer|peer):\$\{FABRIC_VERSION:-3\.1\}$/);
+      expect(image).toMatch(/^hyperledger\/fabric-(orderer|peer):\$\{FABRIC_VERSION:-3\.1\.1\}$/);
   });
 });

@@ -40,7 +40,7 @@ function toServiceNames(value: unknown, hosts: Map<number, string>): unknown {
 }
 
 /** The native channel profile as it must read inside the containers (same paths under /var/mallchain). */
-export function expectedProfile(t: Topology, fabricVersion = '3.1.5'): unknown {
+export function expectedProfile(t: Topology, fabricVersion = '3.1.1'): unknown {
   const native = channelProfile(
     { version: fabricVersion, binDir: '', configDir: '', bin: () => '' },
     new NetworkPaths(CONTAINER_ROOT),

@@ -22,7 +22,7 @@ function contextIn(home: string): AdminContext {
     tools: {} as AdminContext['tools'],
     paths,
     settings,
-    state: { profile: 'dev', portBase: 7000, channel: 'mallchannel', fabricVersion: '3.1.5', malls: ['A', 'B'] },
+    state: { profile: 'dev', portBase: 7000, channel: 'mallchannel', fabricVersion: '3.1.1', malls: ['A', 'B'] },
     topology: t,
     progress: () => undefined,
   };
