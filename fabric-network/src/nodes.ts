@@ -49,6 +49,16 @@ export function ordererEnv(tools: FabricTools, paths: NetworkPaths, o: OrdererNo
   };
 }
 
+/**
+ * Gossip membership timing. A (re)started peer's first probe of another mall's anchor peer races its own channel
+ * initialisation ("Could not acquire policy manager for channel") or meets a peer that is briefly unreachable, and
+ * fails; the other peer, having declared it dead, only retries dead members on the same interval. With Fabric's
+ * default of 25 s, the gateways meanwhile know no peer of the other mall and every endorsement that needs it fails
+ * with "no combination of peers can be derived which satisfy the endorsement policy". A probe every 2 s is cheap
+ * for a consortium of a few peers; the attempts still span an hour (the default: 120 × 25 s).
+ */
+export const GOSSIP_MEMBERSHIP = { reconnectInterval: '2s', maxConnectionAttempts: 1800 } as const;
+
 export const CCAAS_BUILDER_DIR = join(REPO_ROOT, 'fabric-network', 'builders', 'ccaas');
 
 export function peerEnv(tools: FabricTools, paths: NetworkPaths, m: MallOrg): NodeJS.ProcessEnv {
@@ -67,6 +77,8 @@ export function peerEnv(tools: FabricTools, paths: NetworkPaths, m: MallOrg): No
     CORE_PEER_GOSSIP_BOOTSTRAP: address,
     CORE_PEER_GOSSIP_ENDPOINT: address,
     CORE_PEER_GOSSIP_EXTERNALENDPOINT: address,
+    CORE_PEER_GOSSIP_RECONNECTINTERVAL: GOSSIP_MEMBERSHIP.reconnectInterval,
+    CORE_PEER_GOSSIP_MAXCONNECTIONATTEMPTS: String(GOSSIP_MEMBERSHIP.maxConnectionAttempts),
     CORE_PEER_LOCALMSPID: m.mspId,
     CORE_PEER_MSPCONFIGPATH: join(dir, 'msp'),
     CORE_PEER_TLS_ENABLED: 'true',

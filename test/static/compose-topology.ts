@@ -1,4 +1,5 @@
 import { type MallOrg, type OrdererNode, type Topology, chaincodeServerPort } from '../../fabric-network/src/topology';
+import { GOSSIP_MEMBERSHIP } from '../../fabric-network/src/nodes';
 import { type ComposeDoc, type ComposeService, activeServices, envOf, portsOf } from './compose-file';
 
 /** What the compose file must agree with: the native network's shape and names. */
@@ -72,6 +73,12 @@ function peerProblems(doc: ComposeDoc, m: MallOrg): string[] {
     `${p.host} gossip external endpoint`,
     env.CORE_PEER_GOSSIP_EXTERNALENDPOINT,
     `${p.host}:${p.port}`,
+  );
+  expectEqual(
+    problems,
+    `${p.host} gossip reconnect interval`,
+    [env.CORE_PEER_GOSSIP_RECONNECTINTERVAL, env.CORE_PEER_GOSSIP_MAXCONNECTIONATTEMPTS],
+    [GOSSIP_MEMBERSHIP.reconnectInterval, String(GOSSIP_MEMBERSHIP.maxConnectionAttempts)],
   );
   expectEqual(problems, `${p.host} listen port`, portIn(env.CORE_PEER_LISTENADDRESS), p.port);
   expectEqual(

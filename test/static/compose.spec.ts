@@ -119,6 +119,16 @@ describe('docker-compose.yml in step with the native topology', () => {
     expect(topologyProblems(missing, native)).toContain('no service peer0.mall-b.example.com (peer of MallBMSP)');
   });
 
+  it("reports a peer whose gossip retries membership later than the native peers'", () => {
+    const broken = copyOf(compose);
+    (
+      service(broken, 'peer0.mall-b.example.com').environment as Record<string, string>
+    ).CORE_PEER_GOSSIP_RECONNECTINTERVAL = '25s';
+    expect(topologyProblems(broken, native)).toEqual([
+      'peer0.mall-b.example.com gossip reconnect interval: compose has ["25s","1800"], the native network ["2s","1800"]',
+    ]);
+  });
+
   it('reports an ha orderer that the dev profile would start, and a node the native network does not have', () => {
     const broken = copyOf(compose);
     delete service(broken, 'orderer2.mallchain.example.com').profiles;
