@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChaincodeDefinition } from './chaincode';
+import type { ChaincodeDefinition } from './chaincode-definition';
 import { NetworkError } from './errors';
 import { NetworkPaths, REPO_ROOT } from './paths';
 import { startProcess, stopProcess, waitForPort } from './processes';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { ChaincodeDefinition, Committed, writeDefinition } from './chaincode-definition';
 import { join } from 'node:path';
 import { NetworkError } from './errors';
 import { run, retry } from './exec';
@@ -9,26 +10,6 @@ import { startServer } from './chaincode-server';
 import { NetworkPaths } from './paths';
 import { Progress } from './progress';
 import { MallOrg, Topology, chaincodeServerPort } from './topology';
-
-export interface ChaincodeDefinition {
-  readonly name: string;
-  readonly version: string;
-  readonly sequence: number;
-  readonly packageId: string;
-  readonly label: string;
-  /** Where the chaincode server for this package listens. */
-  readonly address: string;
-  /** Signature policy given at approval, or undefined for the channel default (MAJORITY Endorsement). */
-  readonly signaturePolicy?: string;
-  /** Digest of the built chaincode the server runs ({@link sourceDigest} in chaincode-server.ts). */
-  readonly codeDigest?: string;
-}
-
-export interface Committed {
-  sequence: number;
-  version: string;
-  approvals?: Record<string, boolean>;
-}
 
 /**
  * Builds a CCaaS package (metadata.json + code.tar.gz with connection.json). The package is
@@ -212,20 +193,6 @@ export async function putNoteEndorsedByAll(
     JSON.stringify({ function: 'info:PutNote', Args: [JSON.stringify(note)] }),
   ];
   await retry(() => run(tools.bin('peer'), args, { env: peerAdminEnv(tools, paths, first) }), 60_000, 2000);
-}
-
-/** Where the definition currently in use is recorded. */
-export function definitionFile(paths: NetworkPaths): string {
-  return join(paths.home, 'chaincode.json');
-}
-
-export function readDefinition(paths: NetworkPaths): ChaincodeDefinition | undefined {
-  const file = definitionFile(paths);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ChaincodeDefinition) : undefined;
-}
-
-export function writeDefinition(paths: NetworkPaths, def: ChaincodeDefinition): void {
-  writeFileSync(definitionFile(paths), `${JSON.stringify(def, null, 2)}\n`);
 }
 
 /**

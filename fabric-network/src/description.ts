@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ChaincodeDefinition } from './chaincode';
+import { ChaincodeDefinition } from './chaincode-definition';
 import { NetworkPaths } from './paths';
 import { Topology } from './topology';
 

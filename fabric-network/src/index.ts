@@ -1,6 +1,7 @@
 /** Programmatic API of the network tooling (used by tests and the admin CLI). */
 export * from './admin';
 export * from './chaincode';
+export * from './chaincode-definition';
 export * from './chaincode-server';
 export * from './description';
 export * from './errors';

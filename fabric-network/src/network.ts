@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { ChaincodeDefinition, deploy, putNoteEndorsedByAll, queryCommitted, readDefinition } from './chaincode';
+import { deploy, putNoteEndorsedByAll, queryCommitted } from './chaincode';
+import { ChaincodeDefinition, readDefinition } from './chaincode-definition';
 import { CHAINCODE_DIR, sourceDigest, sourceVersion, startServer, stopServer } from './chaincode-server';
 import { joinOrderer, joinPeer, peerHeight } from './channel';
 import { createGenesisBlock } from './configtx';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetworkError } from './errors';
 import { NetworkPaths } from './paths';
-import { checkNotStale, settingsFromEnv, writeState } from './settings';
+import { checkNotStale, networkSettings, settingsFromEnv, writeState } from './settings';
 
 describe('settingsFromEnv', () => {
   it('has defaults for a dev network', () => {
@@ -19,6 +19,29 @@ describe('settingsFromEnv', () => {
     [{ MALLCHAIN_CHANNEL: 'Bad_Channel' }, 'MALLCHAIN_CHANNEL=Bad_Channel is not a valid channel name'],
   ])('refuses %p naming the setting', (env, message) => {
     expect(() => settingsFromEnv(env)).toThrow(message);
+  });
+});
+
+describe('networkSettings', () => {
+  it('gives the same defaults as an empty environment', () => {
+    expect(networkSettings()).toEqual(settingsFromEnv({}));
+  });
+
+  it('takes what it is told and derives the default home from the profile', () => {
+    const s = networkSettings({ profile: 'ha', portBase: 27000, channel: 'district-1' });
+    expect(s).toMatchObject({ profile: 'ha', portBase: 27000, channel: 'district-1', chaincodeName: 'mallchain' });
+    expect(s.home).toMatch(/\.mallchain\/ha$/);
+    expect(networkSettings({ home: 'rel/dir' }).home).toBe(join(process.cwd(), 'rel', 'dir'));
+  });
+
+  it.each([
+    [{ portBase: 80 }, 'portBase=80 must be an integer between 1024 and 65000'],
+    [{ portBase: 7000.5 }, 'portBase=7000.5 must be an integer'],
+    [{ profile: 'prod' as never }, 'profile=prod is not a profile'],
+    [{ channel: 'Bad_Channel' }, 'channel=Bad_Channel is not a valid channel name'],
+    [{ chaincodeName: 'has space' }, 'chaincodeName=has space is not a valid chaincode name'],
+  ])('refuses %p naming the field', (spec, message) => {
+    expect(() => networkSettings(spec)).toThrow(message);
   });
 });
 
@@ -52,10 +75,10 @@ describe('checkNotStale', () => {
       profile: 'dev',
       portBase: 9000,
       channel: 'mallchannel',
-      fabricVersion: '3.1.5',
+      fabricVersion: '3.1.1',
       malls: ['A', 'B'],
     });
-    expect(() => checkNotStale(paths, settings(home), '2.5.0')).toThrow('port base 9000 ≠ 7000, Fabric 3.1.5 ≠ 2.5.0');
+    expect(() => checkNotStale(paths, settings(home), '2.5.0')).toThrow('port base 9000 ≠ 7000, Fabric 3.1.1 ≠ 2.5.0');
   });
 
   it('returns the recorded state when it matches', () => {

@@ -16,41 +16,94 @@ export interface NetworkSettings {
 const CHANNEL_PATTERN = /^[a-z][a-z0-9.-]{0,48}$/;
 
 /**
+ * A network described in code: what is left out takes the defaults (profile `dev`, port base 7000,
+ * home `<repo>/.mallchain/<profile>`, channel `mallchannel`, chaincode `mallchain`).
+ * @example new Network(networkSettings({ home: mkdtempSync(...), portBase: 27000 }), progress)
+ */
+export interface NetworkSpec {
+  readonly profile?: Profile;
+  readonly portBase?: number;
+  readonly home?: string;
+  readonly channel?: string;
+  readonly chaincodeName?: string;
+}
+
+/** Validated settings for a {@link NetworkSpec}; a wrong value throws a message naming the field. */
+export function networkSettings(spec: NetworkSpec = {}): NetworkSettings {
+  return resolveSettings(
+    {
+      profile: spec.profile,
+      portBase: spec.portBase === undefined ? undefined : String(spec.portBase),
+      home: spec.home,
+      channel: spec.channel,
+      chaincodeName: spec.chaincodeName,
+    },
+    { profile: 'profile', portBase: 'portBase', channel: 'channel', chaincodeName: 'chaincodeName' },
+  );
+}
+
+/**
  * Reads `MALLCHAIN_PROFILE` (dev|ha), `MALLCHAIN_PORT_BASE` (default 7000),
  * `MALLCHAIN_HOME` (default <repo>/.mallchain/<profile>) and `MALLCHAIN_CHANNEL`
- * (default mallchannel); a wrong value stops with a message naming it.
+ * (default mallchannel); a wrong value stops with a message naming it. The CLI's way in;
+ * code that knows what network it wants uses {@link networkSettings}.
  */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): NetworkSettings {
-  const profile = profileFrom(env.MALLCHAIN_PROFILE ?? 'dev');
-  const home = resolve(env.MALLCHAIN_HOME ?? join(REPO_ROOT, '.mallchain', profile));
+  return resolveSettings(
+    {
+      profile: env.MALLCHAIN_PROFILE,
+      portBase: env.MALLCHAIN_PORT_BASE,
+      home: env.MALLCHAIN_HOME,
+      channel: env.MALLCHAIN_CHANNEL,
+    },
+    {
+      profile: 'MALLCHAIN_PROFILE',
+      portBase: 'MALLCHAIN_PORT_BASE',
+      channel: 'MALLCHAIN_CHANNEL',
+      chaincodeName: 'chaincode name',
+    },
+  );
+}
+
+type Raw = Partial<Record<'profile' | 'portBase' | 'home' | 'channel' | 'chaincodeName', string>>;
+type Names = Record<'profile' | 'portBase' | 'channel' | 'chaincodeName', string>;
+
+function resolveSettings(raw: Raw, names: Names): NetworkSettings {
+  const profile = profileFrom(raw.profile ?? 'dev', names.profile);
   return {
     profile,
-    portBase: portBaseFrom(env.MALLCHAIN_PORT_BASE ?? '7000'),
-    home,
-    channel: channelFrom(env.MALLCHAIN_CHANNEL ?? 'mallchannel'),
-    chaincodeName: 'mallchain',
+    portBase: portBaseFrom(raw.portBase ?? '7000', names.portBase),
+    home: resolve(raw.home ?? join(REPO_ROOT, '.mallchain', profile)),
+    channel: channelFrom(raw.channel ?? 'mallchannel', names.channel),
+    chaincodeName: chaincodeNameFrom(raw.chaincodeName ?? 'mallchain', names.chaincodeName),
   };
 }
 
-function profileFrom(value: string): Profile {
-  if (value !== 'dev' && value !== 'ha')
-    throw new NetworkError(`MALLCHAIN_PROFILE=${value} is not a profile (use dev or ha)`);
+function profileFrom(value: string, name: string): Profile {
+  if (value !== 'dev' && value !== 'ha') throw new NetworkError(`${name}=${value} is not a profile (use dev or ha)`);
   return value;
 }
 
-function portBaseFrom(value: string): number {
+function portBaseFrom(value: string, name: string): number {
   const portBase = Number(value);
   if (!Number.isInteger(portBase) || portBase < 1024 || portBase > 65_000) {
-    throw new NetworkError(`MALLCHAIN_PORT_BASE=${value} must be an integer between 1024 and 65000`);
+    throw new NetworkError(`${name}=${value} must be an integer between 1024 and 65000`);
   }
   return portBase;
 }
 
-function channelFrom(value: string): string {
+function channelFrom(value: string, name: string): string {
   if (!CHANNEL_PATTERN.test(value)) {
     throw new NetworkError(
-      `MALLCHAIN_CHANNEL=${value} is not a valid channel name (lower case letters, digits, dots and dashes, starting with a letter)`,
+      `${name}=${value} is not a valid channel name (lower case letters, digits, dots and dashes, starting with a letter)`,
     );
+  }
+  return value;
+}
+
+function chaincodeNameFrom(value: string, name: string): string {
+  if (!/^[A-Za-z0-9]+([-_][A-Za-z0-9]+)*$/.test(value)) {
+    throw new NetworkError(`${name}=${value} is not a valid chaincode name (letters, digits, - and _ between them)`);
   }
   return value;
 }

@@ -3,14 +3,8 @@
  * version), endorsement policy change. The new sequence gets its own CCaaS server (blue);
  * the previous one (green) stops once the new definition has served a transaction.
  */
-import {
-  ChaincodeDefinition,
-  Committed,
-  deploy,
-  putNoteEndorsedByAll,
-  queryCommitted,
-  readDefinition,
-} from '../chaincode';
+import { deploy, putNoteEndorsedByAll, queryCommitted } from '../chaincode';
+import { ChaincodeDefinition, Committed, readDefinition } from '../chaincode-definition';
 import { sourceDigest, sourceVersion, stopServer } from '../chaincode-server';
 import { describe, writeDescription } from '../description';
 import { run } from '../exec';

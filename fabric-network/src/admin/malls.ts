@@ -5,7 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { approve, install, packageChaincode, readDefinition } from '../chaincode';
+import { approve, install, packageChaincode } from '../chaincode';
+import { readDefinition } from '../chaincode-definition';
 import { joinPeer, peerHeight } from '../channel';
 import { mallOrgDefinition } from '../configtx';
 import { ensureCrypto } from '../crypto';
