@@ -4,12 +4,11 @@ import { ChaincodeDefinition, Committed, writeDefinition } from './chaincode-def
 import { join } from 'node:path';
 import { NetworkError } from './errors';
 import { run, retry } from './exec';
-import { FabricTools } from './fabric';
+import { ChannelContext, NetworkContext, NodeContext } from './context';
 import { ordererArgs, peerAdminEnv } from './nodes';
 import { startServer } from './chaincode-server';
 import { NetworkPaths } from './paths';
-import { Progress } from './progress';
-import { MallOrg, Topology, chaincodeServerPort } from './topology';
+import { MallOrg, chaincodeServerPort } from './topology';
 
 /**
  * Builds a CCaaS package (metadata.json + code.tar.gz with connection.json). The package is
@@ -35,7 +34,7 @@ export async function packageChaincode(
   return { file, packageId: `${label}:${digest}` };
 }
 
-async function installedIds(tools: FabricTools, paths: NetworkPaths, m: MallOrg): Promise<string[]> {
+async function installedIds({ tools, paths }: NodeContext, m: MallOrg): Promise<string[]> {
   const { stdout } = await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'], {
     env: peerAdminEnv(tools, paths, m),
   });
@@ -43,14 +42,15 @@ async function installedIds(tools: FabricTools, paths: NetworkPaths, m: MallOrg)
   return (body.installed_chaincodes ?? []).map((c) => c.package_id);
 }
 
+/** Installs a package on a mall's peer unless it has it already. */
 export async function install(
-  tools: FabricTools,
-  paths: NetworkPaths,
+  ctx: NodeContext,
   m: MallOrg,
-  file: string,
-  packageId: string,
+  pkg: { readonly file: string; readonly packageId: string },
 ): Promise<boolean> {
-  if ((await installedIds(tools, paths, m)).includes(packageId)) return false;
+  const { tools, paths } = ctx;
+  const { file, packageId } = pkg;
+  if ((await installedIds(ctx, m)).includes(packageId)) return false;
   await run(tools.bin('peer'), ['lifecycle', 'chaincode', 'install', file], {
     env: peerAdminEnv(tools, paths, m),
     timeoutMs: 300_000,
@@ -74,12 +74,9 @@ function definitionArgs(def: ChaincodeDefinition, channel: string): string[] {
 }
 
 export async function approve(
-  tools: FabricTools,
-  paths: NetworkPaths,
-  t: Topology,
+  { tools, paths, topology: t, channel }: Pick<NetworkContext, 'tools' | 'paths' | 'topology' | 'channel'>,
   m: MallOrg,
   def: ChaincodeDefinition,
-  channel: string,
 ): Promise<void> {
   const args = [
     'lifecycle',
@@ -96,11 +93,9 @@ export async function approve(
 
 /** Which organisations have approved the definition (checkcommitreadiness). */
 export async function readiness(
-  tools: FabricTools,
-  paths: NetworkPaths,
+  { tools, paths, channel }: ChannelContext,
   m: MallOrg,
   def: ChaincodeDefinition,
-  channel: string,
 ): Promise<Record<string, boolean>> {
   const { stdout } = await run(
     tools.bin('peer'),
@@ -123,11 +118,8 @@ export function allPeersArgs(paths: NetworkPaths, malls: readonly MallOrg[]): st
 }
 
 export async function commit(
-  tools: FabricTools,
-  paths: NetworkPaths,
-  t: Topology,
+  { tools, paths, topology: t, channel }: Pick<NetworkContext, 'tools' | 'paths' | 'topology' | 'channel'>,
   def: ChaincodeDefinition,
-  channel: string,
 ): Promise<void> {
   const m = t.malls[0];
   if (!m) throw new NetworkError('no mall organisation to commit with');
@@ -143,11 +135,9 @@ export async function commit(
 }
 
 export async function queryCommitted(
-  tools: FabricTools,
-  paths: NetworkPaths,
+  { tools, paths, channel }: ChannelContext,
   m: MallOrg,
   name: string,
-  channel: string,
 ): Promise<Committed | undefined> {
   try {
     const { stdout } = await run(
@@ -170,10 +160,7 @@ export async function queryCommitted(
  * freshly committed definition or a restarted peer refuses the first proposals for a while.
  */
 export async function putNoteEndorsedByAll(
-  tools: FabricTools,
-  paths: NetworkPaths,
-  t: Topology,
-  channel: string,
+  { tools, paths, topology: t, channel }: Pick<NetworkContext, 'tools' | 'paths' | 'topology' | 'channel'>,
   chaincode: string,
   note: { id: string; text: string },
 ): Promise<void> {
@@ -201,13 +188,10 @@ export async function putNoteEndorsedByAll(
  * when already done, so it is safe to repeat.
  */
 export async function deploy(
-  tools: FabricTools,
-  paths: NetworkPaths,
-  t: Topology,
-  channel: string,
+  ctx: NetworkContext,
   want: { name: string; version: string; sequence: number; signaturePolicy?: string; codeDigest?: string },
-  progress: Progress,
 ): Promise<ChaincodeDefinition> {
+  const { paths, topology: t, channel, progress } = ctx;
   const label = `${want.name}_${want.version}_${want.sequence}`;
   const address = `127.0.0.1:${chaincodeServerPort(t.portBase, want.sequence)}`;
   const pkg = await packageChaincode(paths, label, address);
@@ -215,18 +199,18 @@ export async function deploy(
   progress(`chaincode ${want.name} ${want.version}, sequence ${want.sequence}: package ${pkg.packageId.slice(0, 40)}…`);
   await startServer(paths, def);
   for (const m of t.malls) {
-    if (await install(tools, paths, m, pkg.file, pkg.packageId)) progress(`installed on ${m.peer.host}`);
+    if (await install(ctx, m, pkg)) progress(`installed on ${m.peer.host}`);
   }
   const first = t.malls[0];
   if (!first) throw new NetworkError('no mall organisation to deploy with');
-  const approvals = await readiness(tools, paths, first, def, channel);
+  const approvals = await readiness(ctx, first, def);
   for (const m of t.malls) {
     if (approvals[m.mspId]) continue;
-    await approve(tools, paths, t, m, def, channel);
+    await approve(ctx, m, def);
     progress(`approved by ${m.mspId}`);
   }
   const ready = await retry(async () => {
-    const now = await readiness(tools, paths, first, def, channel);
+    const now = await readiness(ctx, first, def);
     const missing = Object.entries(now)
       .filter(([, ok]) => !ok)
       .map(([org]) => org);
@@ -234,7 +218,7 @@ export async function deploy(
     return now;
   }, 20_000);
   progress(`commit readiness: ${Object.keys(ready).join(', ')} approved`);
-  await commit(tools, paths, t, def, channel);
+  await commit(ctx, def);
   progress(`committed ${want.name} sequence ${want.sequence} on ${channel}`);
   writeDefinition(paths, def);
   return def;

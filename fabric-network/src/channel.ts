@@ -1,5 +1,5 @@
+import { ChannelContext, NodeContext } from './context';
 import { run, retry } from './exec';
-import { FabricTools } from './fabric';
 import { peerAdminEnv } from './nodes';
 import { NetworkPaths } from './paths';
 import { MallOrg, OrdererNode } from './topology';
@@ -10,7 +10,7 @@ function osnadminTls(paths: NetworkPaths): string[] {
 }
 
 /** Channels an orderer is a member of (channel participation API). */
-export async function ordererChannels(tools: FabricTools, paths: NetworkPaths, o: OrdererNode): Promise<string[]> {
+export async function ordererChannels({ tools, paths }: NodeContext, o: OrdererNode): Promise<string[]> {
   const { stdout } = await run(tools.bin('osnadmin'), [
     'channel',
     'list',
@@ -23,14 +23,9 @@ export async function ordererChannels(tools: FabricTools, paths: NetworkPaths, o
 }
 
 /** Joins an orderer to a channel with its genesis (or latest config) block, unless it is a member. */
-export async function joinOrderer(
-  tools: FabricTools,
-  paths: NetworkPaths,
-  o: OrdererNode,
-  channel: string,
-  block: string,
-): Promise<boolean> {
-  const channels = await retry(() => ordererChannels(tools, paths, o), 20_000);
+export async function joinOrderer(ctx: ChannelContext, o: OrdererNode, block: string): Promise<boolean> {
+  const { tools, paths, channel } = ctx;
+  const channels = await retry(() => ordererChannels(ctx, o), 20_000);
   if (channels.includes(channel)) return false;
   await run(tools.bin('osnadmin'), [
     'channel',
@@ -46,7 +41,7 @@ export async function joinOrderer(
   return true;
 }
 
-export async function peerChannels(tools: FabricTools, paths: NetworkPaths, m: MallOrg): Promise<string[]> {
+export async function peerChannels({ tools, paths }: NodeContext, m: MallOrg): Promise<string[]> {
   const { stdout } = await run(tools.bin('peer'), ['channel', 'list'], { env: peerAdminEnv(tools, paths, m) });
   const lines = stdout.split('\n').map((l) => l.trim());
   const start = lines.findIndex((l) => l.startsWith('Channels peers has joined'));
@@ -54,14 +49,9 @@ export async function peerChannels(tools: FabricTools, paths: NetworkPaths, m: M
 }
 
 /** Joins a mall's peer to a channel, unless it already is a member. */
-export async function joinPeer(
-  tools: FabricTools,
-  paths: NetworkPaths,
-  m: MallOrg,
-  channel: string,
-  block: string,
-): Promise<boolean> {
-  const channels = await retry(() => peerChannels(tools, paths, m), 20_000);
+export async function joinPeer(ctx: ChannelContext, m: MallOrg, block: string): Promise<boolean> {
+  const { tools, paths, channel } = ctx;
+  const channels = await retry(() => peerChannels(ctx, m), 20_000);
   if (channels.includes(channel)) return false;
   await retry(
     () => run(tools.bin('peer'), ['channel', 'join', '-b', block], { env: peerAdminEnv(tools, paths, m) }),
@@ -72,12 +62,7 @@ export async function joinPeer(
 }
 
 /** Block height of a channel as seen by a peer. */
-export async function peerHeight(
-  tools: FabricTools,
-  paths: NetworkPaths,
-  m: MallOrg,
-  channel: string,
-): Promise<number> {
+export async function peerHeight({ tools, paths, channel }: ChannelContext, m: MallOrg): Promise<number> {
   const { stdout } = await run(tools.bin('peer'), ['channel', 'getinfo', '-c', channel], {
     env: peerAdminEnv(tools, paths, m),
   });

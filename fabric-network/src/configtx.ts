@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { NetworkContext } from './context';
 import { run } from './exec';
 import { FabricTools, isFabric3 } from './fabric';
 import { NetworkPaths } from './paths';
@@ -93,12 +94,12 @@ export function channelProfile(tools: FabricTools, paths: NetworkPaths, t: Topol
 }
 
 /** Writes configtx.yaml and produces the channel's genesis block. */
-export async function createGenesisBlock(
-  tools: FabricTools,
-  paths: NetworkPaths,
-  t: Topology,
-  channel: string,
-): Promise<string> {
+export async function createGenesisBlock({
+  tools,
+  paths,
+  topology: t,
+  channel,
+}: Pick<NetworkContext, 'tools' | 'paths' | 'topology' | 'channel'>): Promise<string> {
   const dir = join(paths.config, 'configtx');
   mkdirSync(dir, { recursive: true });
   mkdirSync(paths.artifacts, { recursive: true });

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChaincodeDefinition } from './chaincode-definition';
+import { NetworkContext } from './context';
 import { NetworkPaths } from './paths';
-import { Topology } from './topology';
 
 /**
  * `network.json`: everything a client (middleware, tests, SDKs) needs to reach the network.
@@ -28,12 +28,10 @@ export interface OrgDescription {
 }
 
 export function describe(
-  paths: NetworkPaths,
-  t: Topology,
-  fabricVersion: string,
-  channel: string,
+  { tools, paths, topology: t, channel }: Pick<NetworkContext, 'tools' | 'paths' | 'topology' | 'channel'>,
   cc: ChaincodeDefinition | undefined,
 ): NetworkDescription {
+  const fabricVersion = tools.version;
   const orgs: Record<string, OrgDescription> = {};
   for (const m of t.malls) {
     orgs[m.mspId] = {

@@ -3,6 +3,7 @@ export * from './admin';
 export * from './chaincode';
 export * from './chaincode-definition';
 export * from './chaincode-server';
+export * from './context';
 export * from './description';
 export * from './errors';
 export * from './fabric';

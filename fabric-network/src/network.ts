@@ -4,6 +4,7 @@ import { ChaincodeDefinition, readDefinition } from './chaincode-definition';
 import { CHAINCODE_DIR, sourceDigest, sourceVersion, startServer, stopServer } from './chaincode-server';
 import { joinOrderer, joinPeer, peerHeight } from './channel';
 import { createGenesisBlock } from './configtx';
+import { NetworkContext } from './context';
 import { ensureCrypto } from './crypto';
 import { describe, writeDescription } from './description';
 import { NetworkError } from './errors';
@@ -53,33 +54,37 @@ export class Network {
       fabricVersion: tools.version,
       malls: ['A', 'B'],
     };
-    const t = this.topology(state);
+    const ctx = this.context(tools, this.topology(state));
+    const t = ctx.topology;
     await this.checkPorts(t);
     for (const dir of [this.paths.home, this.paths.logs, this.paths.run, this.paths.data])
       mkdirSync(dir, { recursive: true });
     writeState(this.paths, state);
     if (await ensureCrypto(tools, this.paths, t)) this.progress('generated crypto material (cryptogen, NodeOUs on)');
-    const block = this.paths.channelBlock(this.settings.channel);
+    const block = this.paths.channelBlock(ctx.channel);
     if (!existsSync(block)) {
-      await createGenesisBlock(tools, this.paths, t, this.settings.channel);
-      this.progress(`created genesis block of ${this.settings.channel}`);
+      await createGenesisBlock(ctx);
+      this.progress(`created genesis block of ${ctx.channel}`);
     }
-    await this.startNodes(tools, t);
+    await this.startNodes(ctx);
     for (const o of t.orderers) {
-      if (await joinOrderer(tools, this.paths, o, this.settings.channel, block))
-        this.progress(`${o.name} joined ${this.settings.channel}`);
+      if (await joinOrderer(ctx, o, block)) this.progress(`${o.name} joined ${ctx.channel}`);
     }
     for (const m of t.malls) {
-      if (await joinPeer(tools, this.paths, m, this.settings.channel, block))
-        this.progress(`${m.peer.host} joined ${this.settings.channel}`);
+      if (await joinPeer(ctx, m, block)) this.progress(`${m.peer.host} joined ${ctx.channel}`);
     }
-    const def = await this.ensureChaincode(tools, t);
-    await this.firstTransaction(tools, t, def);
-    writeDescription(this.paths, describe(this.paths, t, tools.version, this.settings.channel, def));
+    const def = await this.ensureChaincode(ctx);
+    await this.firstTransaction(ctx, def);
+    writeDescription(this.paths, describe(ctx, def));
     this.progress(
-      `ready: ${this.settings.channel} with ${t.malls.map((m) => m.mspId).join(', ')}; description in ${this.paths.description}`,
+      `ready: ${ctx.channel} with ${t.malls.map((m) => m.mspId).join(', ')}; description in ${this.paths.description}`,
     );
     return def;
+  }
+
+  /** The context of this network's channel for operations with `tools` on topology `t`. */
+  private context(tools: FabricTools, t: Topology): NetworkContext {
+    return { tools, paths: this.paths, topology: t, channel: this.settings.channel, progress: this.progress };
   }
 
   /** True when every orderer and peer of the recorded network has a live process. */
@@ -126,7 +131,7 @@ export class Network {
     await assertPortsFree(listeningPorts(t).filter((p) => !ours.has(p.port)));
   }
 
-  private async startNodes(tools: FabricTools, t: Topology): Promise<void> {
+  private async startNodes({ tools, topology: t }: NetworkContext): Promise<void> {
     for (const o of t.orderers) {
       mkdirSync(this.paths.ordererData(o), { recursive: true });
       const r = startProcess({
@@ -160,53 +165,46 @@ export class Network {
   }
 
   /** Deploys when nothing is committed or the chaincode changed; else (re)starts its server. */
-  private async ensureChaincode(tools: FabricTools, t: Topology): Promise<ChaincodeDefinition> {
-    const first = t.malls[0];
+  private async ensureChaincode(ctx: NetworkContext): Promise<ChaincodeDefinition> {
+    const first = ctx.topology.malls[0];
     if (!first) throw new NetworkError('no mall organisation in the network');
     if (!existsSync(CHAINCODE_DIR)) throw new NetworkError(`chaincode source not found at ${CHAINCODE_DIR}`);
     const name = this.settings.chaincodeName;
-    const committed = await queryCommitted(tools, this.paths, first, name, this.settings.channel);
+    const committed = await queryCommitted(ctx, first, name);
     const recorded = readDefinition(this.paths);
     const want = { name, version: sourceVersion(), codeDigest: sourceDigest() };
     if (recorded && isCurrent(committed, recorded, want)) {
       await startServer(this.paths, recorded);
       return recorded;
     }
-    return this.upgrade(tools, t, { ...want, sequence: (committed?.sequence ?? 0) + 1 }, recorded);
+    return this.upgrade(ctx, { ...want, sequence: (committed?.sequence ?? 0) + 1 }, recorded);
   }
 
   /** Deploys a new sequence; the old server keeps serving until the new definition is committed. */
   private async upgrade(
-    tools: FabricTools,
-    t: Topology,
+    ctx: NetworkContext,
     want: { name: string; version: string; codeDigest: string; sequence: number },
     previous: ChaincodeDefinition | undefined,
   ): Promise<ChaincodeDefinition> {
     if (want.sequence > 1) this.progress(`chaincode changed since sequence ${want.sequence - 1}: upgrading`);
-    const def = await deploy(
-      tools,
-      this.paths,
-      t,
-      this.settings.channel,
-      { ...want, signaturePolicy: previous?.signaturePolicy },
-      this.progress,
-    );
+    const def = await deploy(ctx, { ...want, signaturePolicy: previous?.signaturePolicy });
     if (previous && previous.sequence !== def.sequence) await stopServer(this.paths, previous.sequence);
     return def;
   }
 
   /** Ready means a transaction endorsed by every mall commits (gossip and discovery settle first). */
-  private async firstTransaction(tools: FabricTools, t: Topology, def: ChaincodeDefinition): Promise<void> {
+  private async firstTransaction(ctx: NetworkContext, def: ChaincodeDefinition): Promise<void> {
     const note = { id: 'readiness', text: `network up with ${def.label}` };
-    await putNoteEndorsedByAll(tools, this.paths, t, this.settings.channel, def.name, note);
-    for (const m of t.malls) await waitGatewayReady(this.paths, m, this.settings.channel, def.name, 60_000);
+    await putNoteEndorsedByAll(ctx, def.name, note);
+    for (const m of ctx.topology.malls) await waitGatewayReady(ctx, m, def.name, 60_000);
     this.progress("first transactions committed (info:PutNote endorsed by every mall, through each mall's gateway)");
   }
 
   /** Processes, channel heights and the committed chaincode, for `status`. */
   async status(): Promise<StatusReport> {
     const tools = await ensureFabric(() => undefined);
-    const t = this.topology(checkNotStale(this.paths, this.settings, tools.version));
+    const ctx = this.context(tools, this.topology(checkNotStale(this.paths, this.settings, tools.version)));
+    const t = ctx.topology;
     const processes = [...t.orderers.map((o) => o.host), ...t.malls.map((m) => m.peer.host)].map((name) => ({
       name,
       pid: runningPid(this.paths.pid(name)) ?? null,
@@ -221,9 +219,8 @@ export class Network {
     let committed: StatusReport['chaincode'] = null;
     for (const m of t.malls) {
       try {
-        heights[m.peer.host] = await peerHeight(tools, this.paths, m, this.settings.channel);
-        committed ??=
-          (await queryCommitted(tools, this.paths, m, this.settings.chaincodeName, this.settings.channel)) ?? null;
+        heights[m.peer.host] = await peerHeight(ctx, m);
+        committed ??= (await queryCommitted(ctx, m, this.settings.chaincodeName)) ?? null;
       } catch (e) {
         heights[m.peer.host] = `unavailable (${(e as Error).message.split('\n')[0] ?? ''})`;
       }

@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash } from '@hyperledger/fabric-gateway';
 import { readFileSync } from 'node:fs';
+import { NetworkContext } from './context';
 import { retry } from './exec';
 import { mspIdentity } from './msp-identity';
-import { NetworkPaths } from './paths';
 import { MallOrg } from './topology';
 
 /**
@@ -13,9 +13,8 @@ import { MallOrg } from './topology';
  * itself) does not see that delay, so readiness is checked the way applications submit.
  */
 export async function waitGatewayReady(
-  paths: NetworkPaths,
+  { paths, channel }: Pick<NetworkContext, 'paths' | 'channel'>,
   m: MallOrg,
-  channel: string,
   chaincode: string,
   timeoutMs: number,
 ): Promise<void> {

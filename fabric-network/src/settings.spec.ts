@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NetworkError } from './errors';
 import { NetworkPaths } from './paths';
-import { checkNotStale, networkSettings, settingsFromEnv, writeState } from './settings';
+import { checkNotStale, networkSettings, settingsFromEnv, specOfHome, writeState } from './settings';
 
 describe('settingsFromEnv', () => {
   it('has defaults for a dev network', () => {
@@ -42,6 +42,31 @@ describe('networkSettings', () => {
     [{ chaincodeName: 'has space' }, 'chaincodeName=has space is not a valid chaincode name'],
   ])('refuses %p naming the field', (spec, message) => {
     expect(() => networkSettings(spec)).toThrow(message);
+  });
+});
+
+describe('specOfHome', () => {
+  it('is what the network recorded, or only the home', () => {
+    const home = mkdtempSync(join(tmpdir(), 'mallchain-spec-'));
+    try {
+      expect(specOfHome(home)).toEqual({ home });
+      writeState(new NetworkPaths(home), {
+        profile: 'ha',
+        portBase: 27300,
+        channel: 'district-2',
+        fabricVersion: '3.1.1',
+        malls: ['A', 'B'],
+      });
+      expect(networkSettings(specOfHome(home))).toEqual({
+        profile: 'ha',
+        portBase: 27300,
+        home,
+        channel: 'district-2',
+        chaincodeName: 'mallchain',
+      });
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
 

@@ -108,6 +108,15 @@ function chaincodeNameFrom(value: string, name: string): string {
   return value;
 }
 
+/**
+ * The spec of the network a home holds: the profile, port base and channel it recorded at its first start
+ * (state.json), or just the home when it holds none yet.
+ */
+export function specOfHome(home: string): NetworkSpec {
+  const state = readState(new NetworkPaths(home));
+  return state ? { home, profile: state.profile, portBase: state.portBase, channel: state.channel } : { home };
+}
+
 /** Recorded in the data directory on first start; a later start must match it. */
 export interface NetworkState {
   profile: Profile;

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Network, NetworkDescription, NetworkSettings, settingsFromEnv, topology } from '../../fabric-network/src';
+import { Network, NetworkDescription, NetworkSettings, networkSettings, topology } from '../../fabric-network/src';
 import { runningPid } from '../../fabric-network/src/processes';
 import { Connection, connectAsClient, loadDescription } from '../support/gateway';
 import { freePortBase } from '../support/ports';
@@ -49,12 +49,7 @@ describe('ha profile: three Raft orderers', () => {
 
   beforeAll(async () => {
     const portBase = await freePortBase([47000, 47300, 47600, 48000]);
-    settings = {
-      ...settingsFromEnv({}),
-      profile: 'ha',
-      portBase,
-      home: mkdtempSync(join(tmpdir(), 'mallchain-ha-e2e-')),
-    };
+    settings = networkSettings({ profile: 'ha', portBase, home: mkdtempSync(join(tmpdir(), 'mallchain-ha-e2e-')) });
     network = new Network(settings, () => undefined);
     await network.up();
     d = loadDescription(settings.home);

@@ -15,7 +15,7 @@ import {
   NetworkSettings,
   SubmitResult,
   ensureFabric,
-  settingsFromEnv,
+  networkSettings,
 } from '../../fabric-network/src';
 import { ChainUser } from './chain-call';
 import { connectTo, loadDescription, mspIdentity } from './gateway';
@@ -34,7 +34,7 @@ export interface AdminNetwork {
 export async function startAdminNetwork(portBases: readonly number[] = ADMIN_PORT_BASES): Promise<AdminNetwork> {
   const home = mkdtempSync(join(tmpdir(), 'mallchain-admin-e2e-'));
   const portBase = await freePortBase(portBases);
-  const settings: NetworkSettings = { ...settingsFromEnv({}), home, portBase };
+  const settings: NetworkSettings = networkSettings({ home, portBase });
   const progress: string[] = [];
   const audit: AuditRecord[] = [];
   const report = (m: string): void => {

@@ -8,7 +8,7 @@ import { retry, run } from '../exec';
 import { ChannelConfig, ConfigGroup, FabricMspConfig } from './config-types';
 import { certificateInfo } from './certificate';
 import { fetchConfig } from './configtxlator';
-import { AdminContext, memberMall } from './context';
+import { AdminContext, memberMall, onChannel } from './context';
 import { AdminError } from './errors';
 import { evaluatePolicy } from './policy';
 import { withMalls } from './malls';
@@ -129,15 +129,14 @@ export interface ChannelListing {
 /** Every channel any orderer of the network serves, with peers' heights and the member orgs. */
 export async function listChannels(ctx: AdminContext): Promise<ChannelListing[]> {
   const names = new Set<string>();
-  for (const o of ctx.topology.orderers) for (const c of await ordererChannels(ctx.tools, ctx.paths, o)) names.add(c);
+  for (const o of ctx.topology.orderers) for (const c of await ordererChannels(ctx, o)) names.add(c);
   const joined = new Map<string, string[]>();
-  for (const m of ctx.topology.malls) joined.set(m.mspId, await peerChannels(ctx.tools, ctx.paths, m));
+  for (const m of ctx.topology.malls) joined.set(m.mspId, await peerChannels(ctx, m));
   const out: ChannelListing[] = [];
   for (const channel of [...names].sort()) {
     const heights: Record<string, number> = {};
     for (const m of ctx.topology.malls) {
-      if (joined.get(m.mspId)?.includes(channel))
-        heights[m.peer.host] = await peerHeight(ctx.tools, ctx.paths, m, channel);
+      if (joined.get(m.mspId)?.includes(channel)) heights[m.peer.host] = await peerHeight(onChannel(ctx, channel), m);
     }
     const summary = await showChannel(ctx, channel);
     out.push({
@@ -166,7 +165,7 @@ export async function createChannel(
   if (malls.length === 0) throw new AdminError('INVALID_INPUT', 'name at least one mall to join the new channel');
   const members = malls.map((x) => memberMall(ctx, x));
   for (const o of ctx.topology.orderers) {
-    if ((await ordererChannels(ctx.tools, ctx.paths, o)).includes(name))
+    if ((await ordererChannels(ctx, o)).includes(name))
       throw new AdminError('ALREADY_EXISTS', `channel ${name} already exists on ${o.name}`);
   }
   const t = withMalls(
@@ -190,9 +189,9 @@ export async function createChannel(
   );
   ctx.progress(`created the genesis block of ${name} for ${members.map((m) => m.mspId).join(', ')}`);
   for (const o of t.orderers)
-    if (await joinOrderer(ctx.tools, ctx.paths, o, name, block)) ctx.progress(`${o.name} joined ${name}`);
+    if (await joinOrderer(onChannel(ctx, name), o, block)) ctx.progress(`${o.name} joined ${name}`);
   for (const m of members)
-    if (await joinPeer(ctx.tools, ctx.paths, m, name, block)) ctx.progress(`${m.peer.host} joined ${name}`);
+    if (await joinPeer(onChannel(ctx, name), m, block)) ctx.progress(`${m.peer.host} joined ${name}`);
   // The new channel's raft group elects a leader first; until then the orderer refuses deliveries.
   return retry(() => showChannel(ctx, name), 30_000, 1000);
 }

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NetworkContext } from '../context';
 import { FabricTools } from '../fabric';
 import { NetworkPaths } from '../paths';
 import { Progress } from '../progress';
@@ -19,6 +20,11 @@ export interface AdminContext {
   readonly state: NetworkState;
   readonly topology: Topology;
   readonly progress: Progress;
+}
+
+/** The admin context on one channel (and the network's topology, or `topology`), for network-level operations. */
+export function onChannel(ctx: AdminContext, channel: string, topology: Topology = ctx.topology): NetworkContext {
+  return { tools: ctx.tools, paths: ctx.paths, topology, channel, progress: ctx.progress };
 }
 
 /** An MSP folder to act with (signcerts/ and keystore/), and its MSP ID. */

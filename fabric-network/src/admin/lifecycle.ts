@@ -10,7 +10,7 @@ import { describe, writeDescription } from '../description';
 import { run } from '../exec';
 import { peerAdminEnv } from '../nodes';
 import { MallOrg } from '../topology';
-import { AdminContext } from './context';
+import { AdminContext, onChannel } from './context';
 import { AdminError } from './errors';
 
 export interface OrgChaincodeState {
@@ -80,7 +80,7 @@ export async function chaincodeStatus(ctx: AdminContext, channel: string): Promi
   const name = ctx.settings.chaincodeName;
   const first = ctx.topology.malls[0];
   if (!first) throw new AdminError('NOT_FOUND', 'the network has no mall');
-  const committed = (await queryCommitted(ctx.tools, ctx.paths, first, name, channel)) ?? null;
+  const committed = (await queryCommitted(onChannel(ctx, channel), first, name)) ?? null;
   const orgs: OrgChaincodeState[] = [];
   for (const m of ctx.topology.malls) {
     const inst = (await peerJson(ctx, m, ['lifecycle', 'chaincode', 'queryinstalled', '-O', 'json'])) as {
@@ -133,7 +133,7 @@ export async function upgradeChaincode(ctx: AdminContext, opts: UpgradeOptions):
   const version = opts.version ?? sourceVersion();
   if (!VERSION.test(version))
     throw new AdminError('INVALID_INPUT', `version ${version} must be letters, digits, dots, dashes (at most 64)`);
-  const committed = await queryCommitted(ctx.tools, ctx.paths, first, ctx.settings.chaincodeName, channel);
+  const committed = await queryCommitted(onChannel(ctx, channel), first, ctx.settings.chaincodeName);
   if (!committed)
     throw new AdminError(
       'NOT_FOUND',
@@ -147,26 +147,19 @@ export async function upgradeChaincode(ctx: AdminContext, opts: UpgradeOptions):
       signaturePolicy,
       ctx.topology.malls.map((m) => m.mspId),
     );
-  const def = await deploy(
-    ctx.tools,
-    ctx.paths,
-    ctx.topology,
-    channel,
-    {
-      name: ctx.settings.chaincodeName,
-      version,
-      sequence: committed.sequence + 1,
-      signaturePolicy,
-      codeDigest: sourceDigest(),
-    },
-    ctx.progress,
-  );
+  const def = await deploy(onChannel(ctx, channel), {
+    name: ctx.settings.chaincodeName,
+    version,
+    sequence: committed.sequence + 1,
+    signaturePolicy,
+    codeDigest: sourceDigest(),
+  });
   const note = { id: `upgrade-${def.sequence}`, text: `upgraded to ${def.label}` };
-  await putNoteEndorsedByAll(ctx.tools, ctx.paths, ctx.topology, channel, def.name, note);
+  await putNoteEndorsedByAll(onChannel(ctx, channel), def.name, note);
   ctx.progress(`sequence ${def.sequence} served a transaction endorsed by every mall`);
   if (await stopServerOf(ctx, committed.sequence))
     ctx.progress(`stopped the chaincode server of sequence ${committed.sequence}`);
-  writeDescription(ctx.paths, describe(ctx.paths, ctx.topology, ctx.tools.version, channel, def));
+  writeDescription(ctx.paths, describe(onChannel(ctx, channel), def));
   return { previous: { sequence: committed.sequence, version: committed.version }, definition: def };
 }
 

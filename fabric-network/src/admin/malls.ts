@@ -18,7 +18,7 @@ import { readState, writeState } from '../settings';
 import { MALL_LETTERS, MallOrg, Topology, mallOrg, topology } from '../topology';
 import { ChannelConfig, ConfigGroup } from './config-types';
 import { fetchConfig } from './configtxlator';
-import { AdminContext, mallLetter, mallOf, withScratch } from './context';
+import { AdminContext, mallLetter, mallOf, onChannel, withScratch } from './context';
 import { AdminError } from './errors';
 import { alreadyApproved, approvedFor } from './lifecycle';
 
@@ -149,27 +149,26 @@ export async function onboardMall(ctx: AdminContext, channel: string, name: stri
     );
   const t = recordMalls(ctx, [...new Set([...ctx.state.malls, mallLetter(name)])]);
   await startPeer(ctx, m);
-  if (await joinPeer(ctx.tools, ctx.paths, m, channel, ctx.paths.channelBlock(channel)))
+  if (await joinPeer(onChannel(ctx, channel), m, ctx.paths.channelBlock(channel)))
     ctx.progress(`${m.peer.host} joined ${channel}`);
   await retry(async () => {
-    const height = await peerHeight(ctx.tools, ctx.paths, m, channel);
+    const height = await peerHeight(onChannel(ctx, channel), m);
     if (height <= blockNumber) throw new AdminError('NOT_READY', `${m.peer.host} is at block ${height} of ${channel}`);
   }, 60_000);
   ctx.progress(`${m.peer.host} caught up with ${channel}`);
   const def = readDefinition(ctx.paths);
   if (channel === ctx.settings.channel && def) {
     const pkg = await packageChaincode(ctx.paths, def.label, def.address);
-    if (await install(ctx.tools, ctx.paths, m, pkg.file, pkg.packageId))
-      ctx.progress(`installed ${def.label} on ${m.peer.host}`);
+    if (await install(ctx, m, pkg)) ctx.progress(`installed ${def.label} on ${m.peer.host}`);
     // A mall onboarded before (a repeated onboard, or re-admitted after removal) still has its approval.
     if (alreadyApproved(await approvedFor(ctx, m, channel, def.name, def.sequence), def)) {
       ctx.progress(`${m.mspId} has already approved ${def.name} sequence ${def.sequence}`);
     } else {
-      await approve(ctx.tools, ctx.paths, t, m, def, channel);
+      await approve(onChannel(ctx, channel, t), m, def);
       ctx.progress(`${m.mspId} approved ${def.name} sequence ${def.sequence}`);
     }
   }
-  writeDescription(ctx.paths, describe(ctx.paths, t, ctx.tools.version, ctx.settings.channel, def));
+  writeDescription(ctx.paths, describe(onChannel(ctx, ctx.settings.channel, t), def));
   return m;
 }
 
@@ -181,9 +180,6 @@ export async function retireMall(ctx: AdminContext, name: string): Promise<MallO
     ctx.state.malls.filter((l) => l !== mallLetter(name)),
   );
   if (await stopProcess(ctx.paths.pid(m.peer.host))) ctx.progress(`stopped ${m.peer.host}`);
-  writeDescription(
-    ctx.paths,
-    describe(ctx.paths, t, ctx.tools.version, ctx.settings.channel, readDefinition(ctx.paths)),
-  );
+  writeDescription(ctx.paths, describe(onChannel(ctx, ctx.settings.channel, t), readDefinition(ctx.paths)));
   return m;
 }

@@ -4,15 +4,16 @@
  * {@link CONSORTIUM_ADMIN_FACTORY} to a fake.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import {
   AdminError,
   type AuditSink,
   ConsortiumAdmin,
   type MspIdentity,
-  type NetworkState,
+  type NetworkSettings,
   type Progress,
-  settingsFromEnv,
+  networkSettings,
+  specOfHome,
 } from '@mallchain/fabric-network';
 import type { FactoryProvider } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
@@ -64,22 +65,21 @@ interface NetworkJson {
   readonly orgs?: Record<string, { users?: { admin?: string } }>;
 }
 
+/**
+ * The network whose network.json the ledger settings name: its profile and port base as it recorded them at its
+ * first start (state.json; when missing, ConsortiumAdmin itself refuses with NOT_FOUND naming the folder), on the
+ * channel this middleware is configured for.
+ */
+export function networkSettingsOf(config: AppConfig): NetworkSettings {
+  return networkSettings({ ...specOfHome(networkHome(config)), channel: config.ledger.channel });
+}
+
 /** ConsortiumAdmin on the network whose network.json the ledger settings name. */
 export class FabricConsortiumAdminFactory implements ConsortiumAdminFactory {
   constructor(private readonly config: AppConfig) {}
 
   create(session: AdminSession): ConsortiumAdminPort {
-    const home = networkHome(this.config);
-    // Profile and port base are whatever the network was started with (state.json); when it is
-    // missing, ConsortiumAdmin itself refuses with NOT_FOUND naming the folder.
-    const state = readJson(join(home, 'state.json')) as NetworkState | undefined;
-    const settings = settingsFromEnv({
-      MALLCHAIN_HOME: home,
-      MALLCHAIN_PROFILE: state?.profile ?? 'dev',
-      MALLCHAIN_PORT_BASE: String(state?.portBase ?? 7000),
-      MALLCHAIN_CHANNEL: this.config.ledger.channel,
-    });
-    return new ConsortiumAdmin({ settings, ...session });
+    return new ConsortiumAdmin({ settings: networkSettingsOf(this.config), ...session });
   }
 
   ownAdmin(): MspIdentity {

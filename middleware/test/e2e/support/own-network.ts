@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Network } from '../../../../fabric-network/src/network';
 import { isAlive, portIsFree } from '../../../../fabric-network/src/processes';
-import { settingsFromEnv } from '../../../../fabric-network/src/settings';
+import { networkSettings } from '../../../../fabric-network/src/settings';
 
 /** First base whose whole port range (base+50 … base+260) is free on 127.0.0.1. */
 async function freePortBase(candidates: readonly number[]): Promise<number> {
@@ -22,7 +22,7 @@ async function freePortBase(candidates: readonly number[]): Promise<number> {
 export async function startOwnNetwork(progress: string[]): Promise<Network> {
   const home = mkdtempSync(join(tmpdir(), 'mw-e2e-network-'));
   const portBase = await freePortBase([27000, 27300, 27600, 28000, 28300]);
-  const network = new Network({ ...settingsFromEnv({}), home, portBase }, (m) => progress.push(m));
+  const network = new Network(networkSettings({ home, portBase }), (m) => progress.push(m));
   await network.up();
   return network;
 }
