@@ -18,6 +18,36 @@ describe('channel profile', () => {
     expect(p.Application.Organizations.map((o) => o.ID)).toEqual(['MallAMSP', 'MallBMSP']);
   });
 
+  it('uses SmartBFT for the bft profile: four consenters mapped with IDs, identities and TLS certificates', () => {
+    const t = topology('bft', 7000);
+    const p = channelProfile(tools('3.1.1'), paths, t) as {
+      Capabilities: unknown;
+      Orderer: { OrdererType: string; ConsenterMapping: Record<string, unknown>[]; EtcdRaft?: unknown };
+    };
+    expect(p.Capabilities).toEqual({ V3_0: true });
+    expect(p.Orderer.OrdererType).toBe('BFT');
+    expect(p.Orderer.EtcdRaft).toBeUndefined();
+    expect(p.Orderer.ConsenterMapping.map((c) => [c.ID, c.Port, c.MSPID])).toEqual([
+      [1, 7050, 'OrdererMSP'],
+      [2, 7051, 'OrdererMSP'],
+      [3, 7052, 'OrdererMSP'],
+      [4, 7053, 'OrdererMSP'],
+    ]);
+    expect(p.Orderer.ConsenterMapping[2]).toMatchObject({
+      Host: '127.0.0.1',
+      Identity:
+        '/net/crypto/ordererOrganizations/mallchain.example.com/orderers/orderer2.mallchain.example.com/msp/signcerts/orderer2.mallchain.example.com-cert.pem',
+      ServerTLSCert:
+        '/net/crypto/ordererOrganizations/mallchain.example.com/orderers/orderer2.mallchain.example.com/tls/server.crt',
+    });
+  });
+
+  it('refuses the bft profile on Fabric 2.5, naming the version', () => {
+    expect(() => channelProfile(tools('2.5.0'), paths, topology('bft', 7000))).toThrow(
+      'the bft profile needs Fabric 3 (SmartBFT, V3_0 capability); this is Fabric 2.5.0',
+    );
+  });
+
   it('selects the channel capability from the Fabric version', () => {
     const t = topology('dev', 7000);
     expect(channelProfile(tools('2.5.0'), paths, t)).toMatchObject({ Capabilities: { V2_0: true } });

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { NetworkContext } from './context';
+import { NetworkError } from './errors';
 import { run } from './exec';
 import { FabricTools, isFabric3 } from './fabric';
 import { NetworkPaths } from './paths';
@@ -49,28 +50,79 @@ function ordererOrgDefinition(paths: NetworkPaths, t: Topology): Record<string, 
   };
 }
 
-/** The channel profile: etcdraft ordering, the malls as application orgs. */
+/** etcdraft: every orderer a consenter. */
+function raftOrdering(paths: NetworkPaths, t: Topology): Record<string, unknown> {
+  return {
+    OrdererType: 'etcdraft',
+    EtcdRaft: {
+      Consenters: t.orderers.map((o) => {
+        const tls = join(paths.ordererDir(o), 'tls', 'server.crt');
+        return { Host: '127.0.0.1', Port: o.port, ClientTLSCert: tls, ServerTLSCert: tls };
+      }),
+      Options: {
+        TickInterval: '500ms',
+        ElectionTick: 10,
+        HeartbeatTick: 1,
+        MaxInflightBlocks: 5,
+        SnapshotIntervalSize: '16 MB',
+      },
+    },
+  };
+}
+
+/**
+ * SmartBFT: the consenter mapping names each orderer with its ID, endpoint, MSP, signing identity and TLS
+ * certificates (configtxgen derives the block validation policy from it). 4 nodes tolerate f = 1 faulty one; the
+ * timeouts are shorter than Fabric's samples so that a lost leader is replaced within seconds on one machine.
+ */
+function bftOrdering(paths: NetworkPaths, t: Topology): Record<string, unknown> {
+  return {
+    OrdererType: 'BFT',
+    ConsenterMapping: t.orderers.map((o, i) => {
+      const tls = join(paths.ordererDir(o), 'tls', 'server.crt');
+      return {
+        ID: i + 1,
+        Host: '127.0.0.1',
+        Port: o.port,
+        MSPID: t.ordererOrg.mspId,
+        Identity: join(paths.ordererDir(o), 'msp', 'signcerts', `${o.host}-cert.pem`),
+        ClientTLSCert: tls,
+        ServerTLSCert: tls,
+      };
+    }),
+    SmartBFT: {
+      RequestBatchMaxCount: BATCH.maxMessageCount,
+      RequestBatchMaxInterval: BATCH.timeout,
+      RequestForwardTimeout: '2s',
+      RequestComplainTimeout: '6s',
+      RequestAutoRemoveTimeout: '3m0s',
+      ViewChangeResendInterval: '2s',
+      ViewChangeTimeout: '10s',
+      LeaderHeartbeatTimeout: '10s',
+      LeaderHeartbeatCount: 10,
+      CollectTimeout: '1s',
+      IncomingMessageBufferSize: 200,
+      RequestPoolSize: 100000,
+    },
+  };
+}
+
+/** The channel profile: etcdraft (or SmartBFT for the `bft` profile) ordering, the malls as application orgs. */
 export function channelProfile(tools: FabricTools, paths: NetworkPaths, t: Topology): Record<string, unknown> {
   const v3 = isFabric3(tools);
+  if (t.profile === 'bft' && !v3)
+    throw new NetworkError(
+      `the bft profile needs Fabric 3 (SmartBFT, V3_0 capability); this is Fabric ${tools.version}`,
+      {
+        hint: 'use MALLCHAIN_FABRIC_VERSION=auto or 3.1.1, or another profile',
+      },
+    );
   const standard = { Readers: meta('ANY Readers'), Writers: meta('ANY Writers'), Admins: meta('MAJORITY Admins') };
   return {
     Policies: standard,
     Capabilities: v3 ? { V3_0: true } : { V2_0: true },
     Orderer: {
-      OrdererType: 'etcdraft',
-      EtcdRaft: {
-        Consenters: t.orderers.map((o) => {
-          const tls = join(paths.ordererDir(o), 'tls', 'server.crt');
-          return { Host: '127.0.0.1', Port: o.port, ClientTLSCert: tls, ServerTLSCert: tls };
-        }),
-        Options: {
-          TickInterval: '500ms',
-          ElectionTick: 10,
-          HeartbeatTick: 1,
-          MaxInflightBlocks: 5,
-          SnapshotIntervalSize: '16 MB',
-        },
-      },
+      ...(t.profile === 'bft' ? bftOrdering(paths, t) : raftOrdering(paths, t)),
       BatchTimeout: BATCH.timeout,
       BatchSize: {
         MaxMessageCount: BATCH.maxMessageCount,

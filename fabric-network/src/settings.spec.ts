@@ -12,6 +12,11 @@ describe('settingsFromEnv', () => {
     expect(s.home).toMatch(/\.mallchain\/dev$/);
   });
 
+  it('accepts the bft profile', () => {
+    expect(settingsFromEnv({ MALLCHAIN_PROFILE: 'bft' })).toMatchObject({ profile: 'bft' });
+    expect(() => settingsFromEnv({ MALLCHAIN_PROFILE: 'raft' })).toThrow('(use dev, ha, bft)');
+  });
+
   it.each([
     [{ MALLCHAIN_PROFILE: 'prod' }, 'MALLCHAIN_PROFILE=prod is not a profile'],
     [{ MALLCHAIN_PORT_BASE: 'abc' }, 'MALLCHAIN_PORT_BASE=abc must be an integer'],

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NetworkError } from './errors';
 import { NetworkPaths, REPO_ROOT } from './paths';
-import { Profile } from './topology';
+import { PROFILES, Profile } from './topology';
 
 /** What selects a network: read once from the environment by the CLI. */
 export interface NetworkSettings {
@@ -43,7 +43,7 @@ export function networkSettings(spec: NetworkSpec = {}): NetworkSettings {
 }
 
 /**
- * Reads `MALLCHAIN_PROFILE` (dev|ha), `MALLCHAIN_PORT_BASE` (default 7000),
+ * Reads `MALLCHAIN_PROFILE` (dev|ha|bft), `MALLCHAIN_PORT_BASE` (default 7000),
  * `MALLCHAIN_HOME` (default <repo>/.mallchain/<profile>) and `MALLCHAIN_CHANNEL`
  * (default mallchannel); a wrong value stops with a message naming it. The CLI's way in;
  * code that knows what network it wants uses {@link networkSettings}.
@@ -80,8 +80,9 @@ function resolveSettings(raw: Raw, names: Names): NetworkSettings {
 }
 
 function profileFrom(value: string, name: string): Profile {
-  if (value !== 'dev' && value !== 'ha') throw new NetworkError(`${name}=${value} is not a profile (use dev or ha)`);
-  return value;
+  if (!(PROFILES as readonly string[]).includes(value))
+    throw new NetworkError(`${name}=${value} is not a profile (use ${PROFILES.join(', ')})`);
+  return value as Profile;
 }
 
 function portBaseFrom(value: string, name: string): number {

@@ -12,6 +12,18 @@ describe('topology', () => {
     expect(new Set(ports).size).toBe(ports.length);
   });
 
+  it('gives the bft profile four orderers, every port distinct', () => {
+    const t = topology('bft', 30000);
+    expect(t.orderers.map((o) => [o.name, o.port, o.adminPort, o.operationsPort])).toEqual([
+      ['orderer0', 30050, 30060, 30070],
+      ['orderer1', 30051, 30061, 30071],
+      ['orderer2', 30052, 30062, 30072],
+      ['orderer3', 30053, 30063, 30073],
+    ]);
+    const ports = listeningPorts(t).map((p) => p.port);
+    expect(new Set(ports).size).toBe(ports.length);
+  });
+
   it('gives the ha profile three orderers', () => {
     const t = topology('ha', 20000);
     expect(t.orderers.map((o) => [o.name, o.port, o.adminPort])).toEqual([

@@ -2,7 +2,12 @@
  * The network's shape: organisations, nodes and their ports, all on 127.0.0.1. Every port is
  * an offset from one base so that two networks can run side by side (`MALLCHAIN_PORT_BASE`).
  */
-export type Profile = 'dev' | 'ha';
+export type Profile = 'dev' | 'ha' | 'bft';
+
+/** Orderers per profile: one Raft node, three Raft nodes, or four SmartBFT nodes (tolerates f = 1 faulty). */
+export const ORDERER_COUNT: Readonly<Record<Profile, number>> = { dev: 1, ha: 3, bft: 4 };
+
+export const PROFILES = Object.keys(ORDERER_COUNT) as readonly Profile[];
 
 export interface OrdererNode {
   readonly name: string;
@@ -54,7 +59,7 @@ export function mallOrg(letter: string, index: number, portBase: number): MallOr
 }
 
 export function topology(profile: Profile, portBase: number, mallCount = 2): Topology {
-  const ordererCount = profile === 'ha' ? 3 : 1;
+  const ordererCount = ORDERER_COUNT[profile];
   const orderers = Array.from({ length: ordererCount }, (_, i) => ({
     name: `orderer${i}`,
     host: `orderer${i}.${ORDERER_DOMAIN}`,

@@ -21,7 +21,7 @@ commands:
   admin …          consortium administration (channels, malls, signatures, chaincode, identities):
                    \`mallchain admin help\`
 
-settings (environment): MALLCHAIN_PROFILE=dev|ha  MALLCHAIN_PORT_BASE=7000
+settings (environment): MALLCHAIN_PROFILE=dev|ha|bft  MALLCHAIN_PORT_BASE=7000
                         MALLCHAIN_HOME=<dir>  MALLCHAIN_CHANNEL=mallchannel`;
 
 async function main(argv: string[]): Promise<number> {
