@@ -30,6 +30,7 @@ describe(`Mall B's peer stopped for ${Math.round(OUTAGE_MS / 60_000)} minutes wh
   let db: IntakeDb | undefined;
   let child: ChildApp | undefined;
   let viaB: LedgerPort | undefined;
+  let feeder: Feeder | undefined;
 
   beforeAll(async () => {
     network = await startOwnNetwork(progress);
@@ -41,6 +42,7 @@ describe(`Mall B's peer stopped for ${Math.round(OUTAGE_MS / 60_000)} minutes wh
   }, 900_000);
 
   afterAll(async () => {
+    await feeder?.stop();
     if (child) await killHard(child);
     viaB?.close();
     await db?.close();
@@ -53,7 +55,7 @@ describe(`Mall B's peer stopped for ${Math.round(OUTAGE_MS / 60_000)} minutes wh
     async () => {
       const net = network!;
       const start = await putNote(viaB!, uniqueId('outage-start'), 'before the outage');
-      const feeder = new Feeder({
+      feeder = new Feeder({
         bases: () => [child!.base],
         key: KEY,
         everyMs: 1000,

@@ -23,6 +23,7 @@ describe(`two instances on one database for ${Math.round(SOAK_MS / 60_000)} minu
   let database: TestDatabase | undefined;
   let db: IntakeDb | undefined;
   let viaB: LedgerPort | undefined;
+  let feeder: Feeder | undefined;
   let env: Record<string, string>;
   const instances: (ChildApp | undefined)[] = [undefined, undefined];
 
@@ -42,6 +43,7 @@ describe(`two instances on one database for ${Math.round(SOAK_MS / 60_000)} minu
   }, 180_000);
 
   afterAll(async () => {
+    await feeder?.stop();
     for (const c of instances) if (c) await killHard(c);
     viaB?.close();
     await db?.close();
@@ -53,7 +55,7 @@ describe(`two instances on one database for ${Math.round(SOAK_MS / 60_000)} minu
     async () => {
       const start = await putNote(viaB!, uniqueId('pair-start'), 'before the soak');
       const alive = (): string[] => instances.filter((c): c is ChildApp => c !== undefined).map((c) => c.base);
-      const feeder = new Feeder({ bases: alive, key: KEY, everyMs: 50, batchEvery: 5, batchSize: 25, prefix: 'pair' });
+      feeder = new Feeder({ bases: alive, key: KEY, everyMs: 50, batchEvery: 5, batchSize: 25, prefix: 'pair' });
       feeder.start();
 
       const kills: string[] = [];
