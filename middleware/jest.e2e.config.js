@@ -9,6 +9,6 @@ const unit = require('./jest.config');
 module.exports = {
   ...unit,
   roots: ['<rootDir>/test/e2e', '<rootDir>/test/ledger'],
-  testMatch: ['**/*.e2e-spec.ts', '**/*.int-spec.ts'],
+  testMatch: ['**/*.e2e-spec.ts', '**/*.e2e.ts', '**/*.int-spec.ts'],
   testTimeout: 180000,
 };

@@ -28,4 +28,17 @@ cleanup() {
 }
 trap cleanup EXIT
 node fabric-network/dist/cli/main.js up
-npm run test:e2e
+
+# The outage test (a peer stopped for 20 minutes on a network of its own) mostly waits: it runs beside the rest.
+outage_log=$(mktemp -t mallchain-outage-XXXXXX.log)
+npm run test:e2e:outage -w middleware >"$outage_log" 2>&1 &
+outage_pid=$!
+e2e_status=0
+npm run test:e2e || e2e_status=$?
+
+step "end-to-end: Mall B's peer stopped for 20 minutes (ran beside the others)"
+outage_status=0
+wait "$outage_pid" || outage_status=$?
+cat "$outage_log"
+rm -f "$outage_log"
+(( e2e_status == 0 && outage_status == 0 ))
