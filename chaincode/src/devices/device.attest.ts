@@ -5,7 +5,7 @@
  */
 import { toBytes } from '../common/canonical';
 import { DAY_MS, txTimeIso, txTimeMs } from '../common/clock';
-import { ChaincodeError } from '../common/errors';
+import { ChaincodeError, ErrorCode } from '../common/errors';
 import { Caller, requireOrgUser } from '../common/identity';
 import { sha256Hex, verifySignature } from '../common/signature';
 import { MallContext, getJson, put } from '../common/state';
@@ -30,7 +30,7 @@ export const MAX_AGE_MS = 7 * DAY_MS;
 /** ...and end at most this far after the transaction time (clock skew of devices). */
 export const MAX_FUTURE_MS = 5 * 60_000;
 
-function fail(code: string, detail: string): never {
+function fail(code: ErrorCode, detail: string): never {
   throw new ChaincodeError(code, detail);
 }
 

@@ -4,7 +4,7 @@
  * by every transaction, so concurrent work for different members never collides.
  */
 import { Context } from 'fabric-contract-api';
-import { ChaincodeError } from '../common/errors';
+import { ChaincodeError, ErrorCode } from '../common/errors';
 import { key } from '../common/state';
 
 export const MERCHANT_CATEGORIES = ['retail', 'food', 'parking'] as const;
@@ -176,7 +176,7 @@ export interface HistoryLine {
 }
 
 /** A points refusal; the type keeps every code under the `POINTS_` prefix. */
-export function pointsError(code: `POINTS_${string}`, detail: string): ChaincodeError {
+export function pointsError(code: Extract<ErrorCode, `POINTS_${string}`>, detail: string): ChaincodeError {
   return new ChaincodeError(code, detail);
 }
 
