@@ -52,7 +52,9 @@ describe('error-code registry', () => {
       .map((f) => readFileSync(f, 'utf8'))
       .join('\n');
     const quoted = new Set([...src.matchAll(/'([A-Z]+_[A-Z_]+|NOT_FOUND|CONFLICT)'/g)].map((m) => m[1] ?? ''));
-    const thrown = [...quoted].filter((c) => /^(INPUT|AUTH|POINTS|DID|DEVICE|STATUS|LIMIT|TIME)_|^NOT_FOUND$|^CONFLICT$/.test(c));
+    const thrown = [...quoted].filter((c) =>
+      /^(INPUT|AUTH|POINTS|DID|DEVICE|STATUS|LIMIT|TIME)_|^NOT_FOUND$|^CONFLICT$/.test(c),
+    );
     expect(thrown.filter((c) => !isErrorCode(c))).toEqual([]);
     expect(Object.keys(ERROR_CODES).filter((c) => !quoted.has(c))).toEqual([]);
   });

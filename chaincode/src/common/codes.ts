@@ -26,7 +26,11 @@ export const ERROR_CODES = {
     meaning: 'signing key not allowed, signature not valid, weak key, or the signer deactivated',
   },
   NOT_FOUND: { http: 404, domain: 'common', meaning: 'a record the request names does not exist' },
-  CONFLICT: { http: 409, domain: 'common', meaning: 'a record that is written once already exists, or its ID is taken' },
+  CONFLICT: {
+    http: 409,
+    domain: 'common',
+    meaning: 'a record that is written once already exists, or its ID is taken',
+  },
   LIMIT_EXCEEDED: {
     http: 422,
     domain: 'common',

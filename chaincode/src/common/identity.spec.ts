@@ -11,7 +11,11 @@ describe('roleFromCertificate', () => {
   });
 
   it.each([
-    ['OU=client and OU=Admin as a client (Fabric matches NodeOU identifiers exactly)', TEST_CERTS.clientWithCapitalAdminOu, 'client'],
+    [
+      'OU=client and OU=Admin as a client (Fabric matches NodeOU identifiers exactly)',
+      TEST_CERTS.clientWithCapitalAdminOu,
+      'client',
+    ],
     ['OU=ADMIN as no role at all', TEST_CERTS.upperCaseAdminOu, 'member'],
     ['OU=client and OU=admin as no role (Fabric refuses two NodeOU roles)', TEST_CERTS.clientAndAdminOu, 'member'],
   ] as const)('reads %s', (_label, pem, role) => {
