@@ -12,6 +12,19 @@ const UNIT_VALUE = { min: 1, max: 100_000 };
 const EXPIRY_MONTHS = { min: 1, max: 120 };
 const RETURN_DAYS = { min: 0, max: 365 };
 const NAME = { max: 128 };
+/** The shortest month: a return window must end before the earliest possible expiry. */
+const SHORTEST_MONTH_DAYS = 28;
+
+/** Refuses terms under which points could expire while still pending (window ≥ expiry). */
+function requireWindowBeforeExpiry(p: { expiryMonths: number; returnWindowDays: number }): void {
+  const minDays = p.expiryMonths * SHORTEST_MONTH_DAYS;
+  if (p.returnWindowDays >= minDays) {
+    throw inputError(
+      'returnWindowDays',
+      `must be shorter than the expiry (${p.expiryMonths} month(s) = at least ${minDays} days)`,
+    );
+  }
+}
 
 /** Registers a new program issued by the caller's mall; only that mall's admin may. */
 export async function registerProgram(ctx: MallContext, f: Fields): Promise<Program> {
@@ -29,6 +42,7 @@ export async function registerProgram(ctx: MallContext, f: Fields): Promise<Prog
     createdAt: now,
     updatedAt: now,
   };
+  requireWindowBeforeExpiry(program);
   if (await getJson<Program>(ctx, programKey(ctx, programId))) throw conflict(`program ${programId} already exists`);
   await put(ctx, 'program', programKey(ctx, programId), program);
   return program;
@@ -54,6 +68,7 @@ export async function updateProgram(ctx: MallContext, f: Fields): Promise<Progra
     returnWindowDays: returnWindowDays ?? old.returnWindowDays,
     updatedAt: txTimeIso(ctx),
   };
+  requireWindowBeforeExpiry(program);
   await put(ctx, 'program', programKey(ctx, programId), program);
   return program;
 }
