@@ -11,6 +11,7 @@ import { sha256Hex, verifySignature } from '../common/signature';
 import { MallContext, getJson, put } from '../common/state';
 import {
   ALLOWED_ALGS,
+  MAX_SEQ_STEP,
   AttestationRecord,
   DeviceRecord,
   Relay,
@@ -123,6 +124,9 @@ async function checkEntry(batch: Batch, who: Caller, entry: Entry): Promise<Atte
   const alg = checkSignature(device, entry);
   const last = await batch.last(s.deviceDid);
   if (s.seq <= last) fail('DEVICE_SEQ', `${s.deviceDid} seq ${s.seq} is not greater than ${last}`);
+  if (s.seq - last > MAX_SEQ_STEP) {
+    fail('DEVICE_SEQ', `${s.deviceDid} seq ${s.seq} jumps more than ${MAX_SEQ_STEP} past ${last}`);
+  }
   batch.lastSeq.set(s.deviceDid, s.seq);
   return {
     statement: s,
