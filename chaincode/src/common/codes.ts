@@ -68,6 +68,11 @@ export const ERROR_CODES = {
     domain: 'points',
     meaning: 'the period overlaps a closed one, or a clearing entry would fall in a closed period',
   },
+  POINTS_PERIOD_GAP: {
+    http: 409,
+    domain: 'points',
+    meaning: 'the period does not start where the last closed one ended (or after an unsettled entry)',
+  },
   POINTS_ALREADY_CONFIRMED: { http: 409, domain: 'points', meaning: 'the mall already confirmed this statement' },
   DID_EXISTS: { http: 409, domain: 'dids', meaning: 'the DID is already anchored' },
   DID_NOT_SELF_CERTIFYING: {

@@ -111,7 +111,7 @@ export async function verifyDidSignature(
 
 /** Every version of a DID, oldest first (bounded by the number of updates one DID makes). */
 export async function listDidVersions(ctx: Context, did: string): Promise<DidRecord[]> {
-  const rows = await listByPrefix<DidRecord>(ctx, 'didv', [did]);
+  const rows = await listByPrefix<DidRecord>(ctx, 'didv', [did], 'DID versions');
   return rows.map((r) => r.value);
 }
 

@@ -9,7 +9,7 @@ export async function addHistory(ctx: MallContext, line: HistoryLine, seq: numbe
 
 /** The member's newest `limit` lines, newest first. */
 export async function memberHistory(ctx: MallContext, member: string, limit: number): Promise<HistoryLine[]> {
-  const rows = await listByPrefix<HistoryLine>(ctx, K.history, [member]);
+  const rows = await listByPrefix<HistoryLine>(ctx, K.history, [member], 'history lines');
   return rows
     .map((r) => r.value)
     .reverse()

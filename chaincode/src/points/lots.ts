@@ -50,7 +50,7 @@ export function newLot(n: NewLot): Lot {
 /** All lots of a member, optionally in one program, in key order. */
 export async function memberLots(ctx: Context, member: string, programId?: string): Promise<Lot[]> {
   const parts = programId === undefined ? [member] : [member, programId];
-  const rows = await listByPrefix<Lot>(ctx, K.lot, parts);
+  const rows = await listByPrefix<Lot>(ctx, K.lot, parts, 'lots of the member');
   return rows.map((r) => r.value);
 }
 

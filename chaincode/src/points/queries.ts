@@ -52,7 +52,7 @@ export async function historyView(ctx: MallContext, f: Fields): Promise<HistoryL
 
 /** ListPrograms: every program in ID order. */
 export async function programsView(ctx: MallContext): Promise<Program[]> {
-  return (await listByPrefix<Program>(ctx, K.program, [])).map((r) => r.value);
+  return (await listByPrefix<Program>(ctx, K.program, [], 'programs')).map((r) => r.value);
 }
 
 async function found<T>(ctx: MallContext, stateKey: string, what: string, id: string): Promise<T> {

@@ -67,7 +67,7 @@ export async function versionInForce(
   listId: string,
   atMs: number,
 ): Promise<StatusListVersion> {
-  const versions = await listByPrefix<StatusListVersion>(ctx, LIST_VERSION, [issuer, listId]);
+  const versions = await listByPrefix<StatusListVersion>(ctx, LIST_VERSION, [issuer, listId], 'status list versions');
   if (versions.length === 0) throw notFound('status list', `${listId} of ${issuer}`);
   const inForce = versions.filter((v) => Date.parse(v.value.anchoredAt) <= atMs).pop()?.value;
   if (!inForce) throw notFound('status list version', `of ${listId} at ${new Date(atMs).toISOString()}`);

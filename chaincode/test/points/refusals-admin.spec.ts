@@ -217,7 +217,7 @@ const cases: Case[] = [
     'an overlapping period',
     { from: '2026-01-15T00:00:00Z', to: '2026-02-15T00:00:00Z' },
     IDS.mallBAdmin,
-    'POINTS_PERIOD_CLOSED: overlaps the closed period 2026-01-01',
+    'POINTS_PERIOD_CLOSED: overlaps the closed period 2026-03-',
   ],
   [
     'ClosePeriod',
