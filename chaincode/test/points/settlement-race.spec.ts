@@ -135,7 +135,8 @@ describe('property: every clearing entry falls in exactly one statement', () => 
           if (s.kind === 'redeem') {
             const tx = w.ledger.endorse(w.contract, 'Redeem', redeemArgs(w), IDS.mallBClient);
             const endorsed = await tx.catch(() => undefined);
-            if (endorsed) s.hold ? held.push(endorsed) : endorsed.commit();
+            if (endorsed && s.hold) held.push(endorsed);
+            else if (endorsed) endorsed.commit();
           }
           if (s.kind === 'release') held.shift()?.commit();
           if (s.kind === 'close') {

@@ -257,7 +257,7 @@ class FakeTx {
       const now = range.exhausted ? all : all.slice(0, range.seen.length);
       const same =
         now.length === range.seen.length &&
-        now.every((k, i) => k === range.seen[i]?.[0] && this.ledger.versionOf(k) === range.seen[i]?.[1]);
+        now.every((k, i) => k === range.seen[i]?.[0] && this.ledger.versionOf(k) === range.seen[i][1]);
       if (!same) return 'PHANTOM_READ_CONFLICT';
     }
     return 'VALID';
