@@ -16,6 +16,8 @@ export interface Program {
   name: string;
   /** Liability per point in fen: what the issuer owes a mall that redeems one point. */
   unitValueFen: number;
+  /** A scheduled change of `unitValueFen`: it applies from `effectiveAt` (after the notice period). */
+  nextUnitValue?: { unitValueFen: number; effectiveAt: string };
   expiryMonths: number;
   returnWindowDays: number;
   createdAt: string;
@@ -117,6 +119,8 @@ export interface RateRecord {
   /** `toAmount = amount × numerator / denominator`, exactly (no fractional points). */
   numerator: number;
   denominator: number;
+  /** Fen per received point of `toProgram` that the source issuer owes: fixed by both approvals. */
+  unitValueFen: number;
   status: 'proposed' | 'approved';
   proposedBy: string;
   approvedBy?: string;
@@ -173,6 +177,12 @@ export interface HistoryLine {
   ref: string;
   txId: string;
   at: string;
+}
+
+/** The unit value of a program in force at `ms` (a scheduled change applies from its `effectiveAt`). */
+export function unitValueAt(program: Program, ms: number): number {
+  const next = program.nextUnitValue;
+  return next && Date.parse(next.effectiveAt) <= ms ? next.unitValueFen : program.unitValueFen;
 }
 
 /** A points refusal; the type keeps every code under the `POINTS_` prefix. */
