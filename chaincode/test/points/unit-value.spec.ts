@@ -25,7 +25,7 @@ async function world(): Promise<PointsWorld> {
   return w;
 }
 
-async function clearingOf(w: PointsWorld, key: string | undefined): Promise<ClearingEntry> {
+function clearingOf(w: PointsWorld, key: string | undefined): ClearingEntry {
   const dump = w.ledger.dump();
   return dump[key ?? ''] as ClearingEntry;
 }
@@ -49,7 +49,7 @@ describe('exchange value fixed in the approved rate', () => {
       IDS.mallBClient,
     );
     await w.call('UpdateProgram', { programId: B, unitValueFen: 10 }, IDS.mallBAdmin);
-    const entry = await clearingOf(w, ex.result.clearingKey);
+    const entry = clearingOf(w, ex.result.clearingKey);
     expect(entry).toMatchObject({ debtor: 'MallAMSP', creditor: 'MallBMSP', amountFen: 50 * 10 });
   });
 
