@@ -61,7 +61,7 @@ export async function expire(ctx: MallContext, programId: string, limit: number)
   const swept: LotTake[] = [];
   for (const [i, entry] of due.entries()) {
     await remove(ctx, 'lotExpiry', entry.stateKey);
-    const lot = await getJson<Lot>(ctx, lotKey(ctx, entry.member, programId, entry.lotId));
+    const lot = await getJson<Lot>(ctx, lotKey(ctx, entry.member, programId, entry.lotId)); // compacted = nothing left
     if (!lot || lot.remaining === 0) continue;
     await putLot(ctx, { ...lot, remaining: 0, expired: lot.expired + lot.remaining }, false);
     await addHistory(

@@ -195,6 +195,8 @@ export const K = {
   program: 'pprog',
   merchant: 'pmerch',
   lot: 'plot',
+  /** Lots with nothing left, moved out of the member's live range (compaction). */
+  spentLot: 'plote',
   expiryIndex: 'pexpidx',
   accrual: 'pacc',
   reversal: 'prev',
@@ -216,6 +218,9 @@ export const merchantKey = (ctx: Context, merchantId: string): string => key(ctx
 /** Key of a lot, under its member so that members never share a key. */
 export const lotKey = (ctx: Context, member: string, programId: string, lotId: string): string =>
   key(ctx, K.lot, member, programId, lotId);
+/** Key of a lot once it is empty: kept for the record, out of the live range spending reads. */
+export const spentLotKey = (ctx: Context, member: string, programId: string, lotId: string): string =>
+  key(ctx, K.spentLot, member, programId, lotId);
 /** Expiry-index key of a lot: sorts by expiry time within the program. */
 export const expiryIndexKey = (ctx: Context, lot: Lot): string =>
   key(ctx, K.expiryIndex, lot.programId, lot.expiresAt, lot.member, lot.lotId);

@@ -162,7 +162,8 @@ function values<T>(dump: Record<string, unknown>, prefix: string): T[] {
 const sum = <T>(list: T[], f: (x: T) => number): number => list.reduce((s, x) => s + f(x), 0);
 
 function checkConservation(dump: Record<string, unknown>): void {
-  const lots = values<Lot>(dump, 'plot/');
+  // Live lots and compacted (empty) ones together hold every point ever issued.
+  const lots = [...values<Lot>(dump, 'plot/'), ...values<Lot>(dump, 'plote/')];
   const accruals = values<{ programId: string; amount: number }>(dump, 'pacc/');
   const reversals = values<{ programId: string; amount: number }>(dump, 'prev/');
   const redemptions = values<RedemptionRecord>(dump, 'predm/');
