@@ -158,18 +158,18 @@ export async function exchange(ctx: MallContext, r: ExchangeRequest): Promise<Ex
   const txId = ctx.stub.getTxID();
   const at = txTimeIso(ctx);
   // Exchanged points come from points already past their return window: no new pending time.
-  const lot = {
-    ...newLot({
-      lotId: `${txId}.0`,
-      member: r.member,
-      program: to,
-      origin: 'exchange',
-      sourceRef: txId,
-      amount: r.receive,
-      earnedAtMs: nowMs,
-    }),
-    availableAt: at,
-  };
+  // They never outlive the points they came from, so round trips cannot renew them.
+  const fresh = newLot({
+    lotId: `${txId}.0`,
+    member: r.member,
+    program: to,
+    origin: 'exchange',
+    sourceRef: txId,
+    amount: r.receive,
+    earnedAtMs: nowMs,
+  });
+  const earliest = changed.reduce((min, l) => (l.expiresAt < min ? l.expiresAt : min), fresh.expiresAt);
+  const lot = { ...fresh, availableAt: at, expiresAt: earliest };
   for (const l of changed) await putLot(ctx, l, false);
   await putLot(ctx, lot, true);
   const clearingKey = await bookClearing(

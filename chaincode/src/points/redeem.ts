@@ -11,7 +11,7 @@ import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
 import { memberLots, spend } from './lots';
 import { RedemptionRecord, pointsError, redemptionKey, unitValueAt } from './model';
-import { REF_RULE, amountOf, memberOf, programIdOf } from './request';
+import { REF_RULE, amountOf, memberOf, programIdOf, requireActiveMember } from './request';
 import { getMerchant, getProgram, putLot } from './store';
 
 export interface RedeemRequest {
@@ -67,7 +67,9 @@ export async function redeem(ctx: MallContext, r: RedeemRequest): Promise<Redeem
       `${r.programId} is issued by ${program.issuer}: the member's consent is required`,
     );
   }
+  // A consent is verified against the member's active DID; without one the DID must be active too.
   if (r.consent) await acceptConsent(ctx, r.member, redeemConsentPayload(ctx, r, r.consent), r.consent);
+  else await requireActiveMember(ctx, r.member);
   const { changed, takes } = spend(await memberLots(ctx, r.member, r.programId), r.amount, txTimeMs(ctx), 'redeemed');
   const txId = ctx.stub.getTxID();
   const at = txTimeIso(ctx);
