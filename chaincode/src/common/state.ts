@@ -98,7 +98,6 @@ export async function listByPrefix<T>(
  * Values of plain keys in [startKey, endKey), in key order. With `strict`, more than `max`
  * rows is LIMIT_EXCEEDED; without, the first `max` rows are wanted (a "first N" read).
  */
-// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export async function listByRange<T>(
   ctx: Context,
   startKey: string,
