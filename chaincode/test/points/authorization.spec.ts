@@ -111,6 +111,7 @@ const specs: Record<string, Spec> = {
   },
   GetClearing: { request: (w) => day(w) },
   GetStatement: { setup: closed, request: () => ({ periodId: PERIOD }) },
+  GetClosedBound: { setup: closed, request: () => ({}) },
 };
 
 const QUERY: Row = ['ok', 'ok', 'ok', 'ok', 'AUTH_ROLE'];
@@ -149,6 +150,7 @@ const matrix: Record<string, Row> = {
   GetRate: QUERY,
   GetClearing: QUERY,
   GetStatement: QUERY,
+  GetClosedBound: QUERY,
 };
 
 const cells = Object.entries(matrix).flatMap(([tx, row]) =>

@@ -88,6 +88,13 @@ describe('settlement lag and the held-envelope race', () => {
       `POINTS_PERIOD_GAP: the next period must start at ${iso(t0 + DAY)}`,
     );
     await expect(w.call('ClosePeriod', { from: iso(t0 + DAY), to: iso(t0 + DAY + 2) })).resolves.toBeDefined();
+    const bound = await w.call('GetClosedBound', {}, IDS.mallBClient);
+    expect(bound.result).toEqual({ to: iso(t0 + DAY + 2), periodId: `${iso(t0 + DAY)}..${iso(t0 + DAY + 2)}` });
+  });
+
+  it('answers null for the closed bound before any period is closed', async () => {
+    const w = await world();
+    expect((await w.call('GetClosedBound', {}, IDS.mallAClient)).result).toBeNull();
   });
 
   it('refuses a first period that would leave earlier entries outside every statement', async () => {
