@@ -12,7 +12,7 @@ export function canonicalize(value: unknown): string {
     case 'boolean':
       return value ? 'true' : 'false';
     case 'string':
-      return JSON.stringify(value);
+      return canonicalString(value);
     case 'number':
       if (!Number.isFinite(value)) throw inputError('value', 'numbers must be finite');
       return JSON.stringify(value);
@@ -31,7 +31,16 @@ function canonicalObject(obj: Record<string, unknown>): string {
   const keys = Object.keys(obj)
     .filter((k) => obj[k] !== undefined)
     .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalize(obj[k])}`).join(',')}}`;
+  return `{${keys.map((k) => `${canonicalString(k)}:${canonicalize(obj[k])}`).join(',')}}`;
+}
+
+/** A lone surrogate (a UTF-16 half with no partner): not Unicode, so not I-JSON (RFC 8785 §3.2.2.2). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A JSON string; lone surrogates are refused, not escaped (their bytes would differ from any UTF-8 signer's). */
+function canonicalString(value: string): string {
+  if (LONE_SURROGATE.test(value)) throw inputError('value', 'strings must be well-formed Unicode (no lone surrogates)');
+  return JSON.stringify(value);
 }
 
 /** Canonical bytes of a value, ready for `putState` or for signature checks. */

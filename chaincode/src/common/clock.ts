@@ -1,4 +1,5 @@
 import { Context } from 'fabric-contract-api';
+import { timeBackwards } from './errors';
 
 /**
  * Transaction time in epoch milliseconds. The proposal's timestamp is the only clock all
@@ -34,4 +35,33 @@ export function addMonths(ms: number, months: number): number {
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
   return target.getTime();
+}
+
+/**
+ * Refuses a write whose transaction time is before `previousIso`, the time of the version
+ * it replaces: times stored per record never go backwards (a client may pick a proposal
+ * timestamp up to the peer's window in the past, and a version stamped before its
+ * predecessor would never be the one "in force" at any time, so what its keys signed would
+ * become deniable). Equal times are allowed; the later version is then the one in force.
+ */
+export function requireLaterThan(ctx: Context, previousIso: string, what: string): void {
+  const now = txTimeMs(ctx);
+  if (now < Date.parse(previousIso)) {
+    throw timeBackwards(`the transaction time ${new Date(now).toISOString()} is before ${previousIso} of ${what}`);
+  }
+}
+
+/**
+ * The largest `i` in 1..`n` for which `atOrBefore(i)` holds, or 0; `atOrBefore` must be
+ * monotonic (true up to some i, false after). O(log n) reads instead of a scan.
+ */
+export async function lastAtOrBefore(n: number, atOrBefore: (i: number) => Promise<boolean>): Promise<number> {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (await atOrBefore(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }

@@ -1,13 +1,17 @@
+import type { ErrorCode } from './codes';
+
+export type { ErrorCode } from './codes';
+
 /**
- * Every refusal leaves the chaincode as `CODE: message`, where the code prefix is stable
- * (`INPUT_`, `AUTH_`, `POINTS_`, `DID_`, `DEVICE_`, `STATUS_`, `NOT_FOUND`, `CONFLICT`) so that
- * clients can map it without parsing prose. Throwing fails endorsement, so nothing is written.
+ * Every refusal leaves the chaincode as `CODE: message`, where the code is one of the
+ * registry in `codes.ts` (which also gives its HTTP status), so that clients can map it
+ * without parsing prose. Throwing fails endorsement, so nothing is written.
  */
 export class ChaincodeError extends Error {
   override readonly name = 'ChaincodeError';
 
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     readonly detail: string,
   ) {
     super(`${code}: ${detail}`);
@@ -32,4 +36,14 @@ export function notFound(what: string, id: string): ChaincodeError {
 /** A refusal because a record that may be written only once already exists. */
 export function conflict(detail: string): ChaincodeError {
   return new ChaincodeError('CONFLICT', detail);
+}
+
+/** A refusal because a transaction would read past a per-transaction bound (never a silent cut). */
+export function limitError(detail: string): ChaincodeError {
+  return new ChaincodeError('LIMIT_EXCEEDED', detail);
+}
+
+/** A refusal because a record's stored time would go backwards. */
+export function timeBackwards(detail: string): ChaincodeError {
+  return new ChaincodeError('TIME_BACKWARDS', detail);
 }

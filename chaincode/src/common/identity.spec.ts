@@ -10,6 +10,18 @@ describe('roleFromCertificate', () => {
     expect(roleFromCertificate(Buffer.from(pem))).toBe(role);
   });
 
+  it.each([
+    [
+      'OU=client and OU=Admin as a client (Fabric matches NodeOU identifiers exactly)',
+      TEST_CERTS.clientWithCapitalAdminOu,
+      'client',
+    ],
+    ['OU=ADMIN as no role at all', TEST_CERTS.upperCaseAdminOu, 'member'],
+    ['OU=client and OU=admin as no role (Fabric refuses two NodeOU roles)', TEST_CERTS.clientAndAdminOu, 'member'],
+  ] as const)('reads %s', (_label, pem, role) => {
+    expect(roleFromCertificate(Buffer.from(pem))).toBe(role);
+  });
+
   it('is not fooled by a common name that contains "/OU=admin"', () => {
     expect(roleFromCertificate(Buffer.from(TEST_CERTS.forgedAdmin))).toBe('client');
   });

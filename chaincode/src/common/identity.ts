@@ -27,7 +27,12 @@ export function caller(ctx: Context): Caller {
 
 const ROLES = ['admin', 'client', 'peer', 'orderer'] as const;
 
-/** The NodeOU role in a PEM certificate's subject; `member` when it names none. */
+/**
+ * The NodeOU role in a PEM certificate's subject; `member` when it names none. Fabric's MSP
+ * compares an OU with the configured NodeOU identifiers (`admin`, `client`, `peer`, `orderer`
+ * in the network's config.yaml) exactly, case included, and refuses an identity carrying more
+ * than one of them; so do we: `OU=Admin` is no role, `OU=client` + `OU=admin` is none either.
+ */
 export function roleFromCertificate(pem: Uint8Array): Role {
   let subject: string;
   try {
@@ -39,8 +44,9 @@ export function roleFromCertificate(pem: Uint8Array): Role {
   const ous = subject
     .split('\n')
     .filter((line) => line.startsWith('OU='))
-    .map((line) => line.slice(3).toLowerCase());
-  return ROLES.find((role) => ous.includes(role)) ?? 'member';
+    .map((line) => line.slice(3));
+  const roles = ROLES.filter((role) => ous.includes(role));
+  return roles.length === 1 && roles[0] !== undefined ? roles[0] : 'member';
 }
 
 /** The submitter must be an admin of `mspId`. */

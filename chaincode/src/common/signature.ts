@@ -1,4 +1,5 @@
 import { createHash, createPublicKey, verify, KeyObject } from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519';
 import { canonicalize } from './canonical';
 import { inputError } from './errors';
 import { Fields, StringRule, asObject, str } from './validate';
@@ -36,6 +37,9 @@ export function parsePublicJwk(value: unknown, name: string): PublicJwk {
   if (kty === 'OKP' && crv === 'Ed25519') {
     const jwk: PublicJwk = { kty, crv, x };
     keyObject(jwk, name);
+    if (!strongEd25519Point(Buffer.from(x, 'base64url'))) {
+      throw inputError(name, 'is a weak Ed25519 key (small order or non-canonical encoding)');
+    }
     return jwk;
   }
   throw inputError(name, 'only P-256 (kty EC) and Ed25519 (kty OKP) keys are accepted');
@@ -61,15 +65,40 @@ export function algorithmOf(jwk: PublicJwk): SignatureAlg {
 export function verifySignature(jwk: PublicJwk, data: Uint8Array, signature: string): boolean {
   if (!B64URL.test(signature) || signature.length > 200) return false;
   const sig = Buffer.from(signature, 'base64url');
-  const key = keyObject(jwk);
   try {
     if (jwk.crv === 'P-256') {
+      const key = keyObject(jwk);
       return sig.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig);
     }
-    return verify(null, data, key, sig);
+    return verifyEd25519(Buffer.from(jwk.x, 'base64url'), data, sig);
   } catch {
     return false;
   }
+}
+
+/**
+ * A canonically encoded Ed25519 point of large order. The eight small-order points (the
+ * identity among them) would let one signature verify for any message — with A = identity,
+ * R = identity and S = 0 satisfy [S]B = R + [k]A for every k — and non-canonical encodings
+ * (y ≥ p) give one key or R several byte strings. Both are refused (RFC 8032 §5.1.3 strict
+ * decoding, as opposed to ZIP-215).
+ */
+function strongEd25519Point(bytes: Uint8Array): boolean {
+  if (bytes.length !== 32) return false;
+  try {
+    return !ed25519.Point.fromHex(bytes, false).isSmallOrder();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * RFC 8032 verification (`zip215: false`: canonical A and R, S < L) that also refuses a
+ * small-order public key or R, so a signature never verifies "for any message".
+ */
+function verifyEd25519(publicKey: Uint8Array, data: Uint8Array, sig: Uint8Array): boolean {
+  if (sig.length !== 64 || !strongEd25519Point(publicKey) || !strongEd25519Point(sig.subarray(0, 32))) return false;
+  return ed25519.verify(sig, data, publicKey, { zip215: false });
 }
 
 /** RFC 7638 JWK thumbprint (SHA-256, base64url): what a self-certifying DID is derived from. */

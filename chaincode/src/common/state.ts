@@ -1,6 +1,7 @@
 import { Context } from 'fabric-contract-api';
 import type { Iterators } from 'fabric-shim';
 import { toBytes } from './canonical';
+import { limitError } from './errors';
 
 /** One state change, as carried in the transaction's `mallchain` event. */
 export interface Change {
@@ -70,31 +71,70 @@ export async function remove(ctx: MallContext, entity: string, stateKey: string)
   ctx.changes.push({ entity, id: readableKey(ctx, stateKey), op: 'delete' });
 }
 
-/** All values under a composite-key prefix, in key order; the caller names their type. */
+/**
+ * Most rows one read of a key range may return. Ranges larger than this fail with
+ * LIMIT_EXCEEDED rather than being cut: the peer itself cuts a range query silently at its
+ * `totalQueryLimit` (100,000 by default), and a caller that took a cut list as complete would
+ * compute wrong balances or statements.
+ */
+export const MAX_RANGE_ROWS = 10_000;
+
+/**
+ * All values under a composite-key prefix, in key order; the caller names their type. More
+ * than `max` rows is LIMIT_EXCEEDED naming `what`, never a silent cut.
+ */
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
 export async function listByPrefix<T>(
   ctx: Context,
   objectType: string,
   parts: string[],
-  limit = 10_000,
+  what: string,
+  max = MAX_RANGE_ROWS,
 ): Promise<{ key: string; value: T }[]> {
-  return collect<T>(await ctx.stub.getStateByPartialCompositeKey(objectType, parts), limit);
+  return collect<T>(await ctx.stub.getStateByPartialCompositeKey(objectType, parts), max, what, true);
 }
 
-/** All values of plain keys in [startKey, endKey), in key order; the caller names their type. */
-export async function listByRange<T>(ctx: Context, startKey: string, endKey: string): Promise<T[]> {
-  return (await collect<T>(await ctx.stub.getStateByRange(startKey, endKey), Number.MAX_SAFE_INTEGER)).map(
-    (r) => r.value,
-  );
+/**
+ * Values of plain keys in [startKey, endKey), in key order. With `strict`, more than `max`
+ * rows is LIMIT_EXCEEDED; without, the first `max` rows are wanted (a "first N" read).
+ */
+export async function listByRange<T>(
+  ctx: Context,
+  startKey: string,
+  endKey: string,
+  max: number,
+  what: string,
+  strict = true,
+): Promise<T[]> {
+  return (await collect<T>(await ctx.stub.getStateByRange(startKey, endKey), max, what, strict)).map((r) => r.value);
+}
+
+/** The first `max` values under a composite-key prefix (a deliberate "first N" read, e.g. newest history). */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
+export async function firstByPrefix<T>(
+  ctx: Context,
+  objectType: string,
+  parts: string[],
+  max: number,
+): Promise<{ key: string; value: T }[]> {
+  return collect<T>(await ctx.stub.getStateByPartialCompositeKey(objectType, parts), max, objectType, false);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters
-async function collect<T>(iterator: Iterators.StateQueryIterator, limit: number): Promise<{ key: string; value: T }[]> {
+async function collect<T>(
+  iterator: Iterators.StateQueryIterator,
+  max: number,
+  what: string,
+  strict: boolean,
+): Promise<{ key: string; value: T }[]> {
   const out: { key: string; value: T }[] = [];
   try {
     for (let res = await iterator.next(); !res.done; res = await iterator.next()) {
+      if (out.length >= max) {
+        if (strict) throw limitError(`more than ${max} ${what} to read in one transaction`);
+        break;
+      }
       out.push({ key: res.value.key, value: JSON.parse(Buffer.from(res.value.value).toString('utf8')) as T });
-      if (out.length >= limit) break;
     }
   } finally {
     await iterator.close();

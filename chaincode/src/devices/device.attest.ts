@@ -5,12 +5,13 @@
  */
 import { toBytes } from '../common/canonical';
 import { DAY_MS, txTimeIso, txTimeMs } from '../common/clock';
-import { ChaincodeError } from '../common/errors';
+import { ChaincodeError, ErrorCode } from '../common/errors';
 import { Caller, requireOrgUser } from '../common/identity';
 import { sha256Hex, verifySignature } from '../common/signature';
 import { MallContext, getJson, put } from '../common/state';
 import {
   ALLOWED_ALGS,
+  MAX_SEQ_STEP,
   AttestationRecord,
   DeviceRecord,
   Relay,
@@ -30,7 +31,7 @@ export const MAX_AGE_MS = 7 * DAY_MS;
 /** ...and end at most this far after the transaction time (clock skew of devices). */
 export const MAX_FUTURE_MS = 5 * 60_000;
 
-function fail(code: string, detail: string): never {
+function fail(code: ErrorCode, detail: string): never {
   throw new ChaincodeError(code, detail);
 }
 
@@ -123,6 +124,9 @@ async function checkEntry(batch: Batch, who: Caller, entry: Entry): Promise<Atte
   const alg = checkSignature(device, entry);
   const last = await batch.last(s.deviceDid);
   if (s.seq <= last) fail('DEVICE_SEQ', `${s.deviceDid} seq ${s.seq} is not greater than ${last}`);
+  if (s.seq - last > MAX_SEQ_STEP) {
+    fail('DEVICE_SEQ', `${s.deviceDid} seq ${s.seq} jumps more than ${MAX_SEQ_STEP} past ${last}`);
+  }
   batch.lastSeq.set(s.deviceDid, s.seq);
   return {
     statement: s,

@@ -99,6 +99,15 @@ export function seqKey(ctx: Context, did: string): string {
   return key(ctx, 'devseq', did);
 }
 
+/**
+ * Highest sequence number a statement may carry (2^48, 15 digits, so the 16-digit key padding
+ * always holds). With {@link MAX_SEQ_STEP} a device needs at least 2^28 statements to get
+ * there; a device that does is worn out and is registered again under a fresh key (a new DID).
+ */
+export const MAX_SEQ = 2 ** 48;
+/** How far past the last accepted seq a statement may jump (gaps are allowed, a leap to the end is not). */
+export const MAX_SEQ_STEP = 2 ** 20;
+
 /** A sequence number padded to 16 digits, so keys sort in sequence order. */
 export function padSeq(seq: number): string {
   return String(seq).padStart(16, '0');

@@ -5,7 +5,7 @@ import { inputError } from '../common/errors';
 import { PublicJwk, SIGNATURE_RULE, SignatureAlg, parsePublicJwk } from '../common/signature';
 import { Fields, HEX64_RULE, asObject, instant, int, oneOf, onlyMembers, optStr, str } from '../common/validate';
 import { DID_RULE } from '../dids/did.document';
-import { DEVICE_TYPES, DeviceLocation, DeviceType, Relay, Statement } from './device.model';
+import { DEVICE_TYPES, DeviceLocation, DeviceType, MAX_SEQ, Relay, Statement } from './device.model';
 
 /** Human-readable labels (site, floor, model): letters of any script, digits, common punctuation. */
 const LABEL = { max: 64, pattern: /^[\p{L}\p{N}][\p{L}\p{N} ._:@#()/-]*$/u, patternHint: 'must be a short label' };
@@ -110,7 +110,7 @@ export function parseStatement(value: unknown): { statement: Statement; periodEn
   if (periodEndMs - startMs > MAX_PERIOD_MS) throw inputError('periodEnd', 'a period may last at most one day');
   const statement: Statement = {
     deviceDid: did(f, 'deviceDid'),
-    seq: int(f, 'seq', { min: 1 }),
+    seq: int(f, 'seq', { min: 1, max: MAX_SEQ }),
     periodStart: str(f, 'periodStart'),
     periodEnd: str(f, 'periodEnd'),
     kind: str(f, 'kind', KIND),

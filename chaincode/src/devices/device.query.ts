@@ -46,7 +46,7 @@ export async function listAttestations(ctx: Context, f: Fields): Promise<Attesta
 /** The device's attestations whose period starts on the UTC day beginning at `dayMs`, in period order. */
 async function attestationsOfDay(ctx: Context, deviceDid: string, dayMs: number): Promise<AttestationRecord[]> {
   const day = new Date(dayMs).toISOString().slice(0, 10);
-  const rows = await listByPrefix<{ seq: number }>(ctx, PERIOD_INDEX, [deviceDid, day]);
+  const rows = await listByPrefix<{ seq: number }>(ctx, PERIOD_INDEX, [deviceDid, day], 'attestations of one day');
   const out: AttestationRecord[] = [];
   for (const row of rows) {
     const record = await getJson<AttestationRecord>(ctx, attestationKey(ctx, deviceDid, row.value.seq));

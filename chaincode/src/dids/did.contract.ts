@@ -1,6 +1,6 @@
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { MallContract } from '../common/base.contract';
-import { txTimeIso } from '../common/clock';
+import { requireLaterThan, txTimeIso } from '../common/clock';
 import { ChaincodeError, inputError, notFound } from '../common/errors';
 import { MallContext, put } from '../common/state';
 import { Fields, asObject, instant, oneOf, parseRequest, str } from '../common/validate';
@@ -31,6 +31,7 @@ async function currentFor(ctx: MallContext, did: string, previousVersionId: stri
 }
 
 function nextVersion(ctx: MallContext, current: DidRecord, document: DidDocument, deactivated: boolean): DidRecord {
+  requireLaterThan(ctx, current.updated, `version ${current.versionId}`);
   return {
     ...current,
     document,

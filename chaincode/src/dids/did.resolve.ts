@@ -3,7 +3,8 @@
  * given `versionId` or `versionTime`, with the metadata DID Resolution defines.
  */
 import { Context } from 'fabric-contract-api';
-import { DidDocument, DidRecord, DidRole, listDidVersions } from './did.store';
+import { lastAtOrBefore } from '../common/clock';
+import { DidDocument, DidRecord, DidRole, getDid, getDidVersion } from './did.store';
 
 export interface DidDocumentMetadata {
   created: string;
@@ -27,13 +28,22 @@ export interface ResolutionResult {
 
 export type VersionSelector = { versionId: number } | { versionTime: number } | Record<string, never>;
 
-function pick(versions: DidRecord[], selector: VersionSelector): number {
-  if ('versionId' in selector) return versions.findIndex((v) => v.versionId === selector.versionId);
-  if ('versionTime' in selector) {
-    // The version in force is the last one updated at or before the time.
-    return versions.reduce((found, v, i) => (Date.parse(v.updated) <= selector.versionTime ? i : found), -1);
+/** The version selected, read by key: the current record, a version by id, or by time (binary search). */
+async function pick(ctx: Context, did: string, selector: VersionSelector): Promise<DidRecord | undefined> {
+  const current = await getDid(ctx, did);
+  if (!current) return undefined;
+  if ('versionId' in selector) {
+    return selector.versionId > current.versionId ? undefined : getDidVersion(ctx, did, selector.versionId);
   }
-  return versions.length - 1;
+  if ('versionTime' in selector) {
+    // The version in force is the last one updated at or before the time (times increase per DID).
+    const index = await lastAtOrBefore(current.versionId, async (v) => {
+      const version = await getDidVersion(ctx, did, v);
+      return version !== undefined && Date.parse(version.updated) <= selector.versionTime;
+    });
+    return index === 0 ? undefined : getDidVersion(ctx, did, index);
+  }
+  return current;
 }
 
 function notFoundResult(): ResolutionResult {
@@ -53,14 +63,11 @@ function documentOf(record: DidRecord): DidDocument {
 
 /** Resolves `did` at the selected version; an unknown DID or version gives a `notFound` result, not an error. */
 export async function resolveDid(ctx: Context, did: string, selector: VersionSelector): Promise<ResolutionResult> {
-  const versions = await listDidVersions(ctx, did);
-  const index = pick(versions, selector);
-  const record = versions[index];
-  const first = versions[0];
-  if (record === undefined || first === undefined) return notFoundResult();
-  const next = versions[index + 1];
+  const record = await pick(ctx, did, selector);
+  if (record === undefined) return notFoundResult();
+  const next = await getDidVersion(ctx, did, record.versionId + 1);
   const metadata: DidDocumentMetadata = {
-    created: first.created,
+    created: record.created,
     updated: record.updated,
     versionId: String(record.versionId),
     deactivated: record.deactivated,

@@ -12,7 +12,7 @@ import { Context } from 'fabric-contract-api';
 import { toBytes } from '../common/canonical';
 import { ChaincodeError, notFound } from '../common/errors';
 import { PublicJwk, verifySignature } from '../common/signature';
-import { getJson, key, listByPrefix } from '../common/state';
+import { getJson, key } from '../common/state';
 
 export type DidRole = 'member' | 'device' | 'merchant' | 'mall';
 
@@ -109,10 +109,9 @@ export async function verifyDidSignature(
   }
 }
 
-/** Every version of a DID, oldest first (bounded by the number of updates one DID makes). */
-export async function listDidVersions(ctx: Context, did: string): Promise<DidRecord[]> {
-  const rows = await listByPrefix<DidRecord>(ctx, 'didv', [did]);
-  return rows.map((r) => r.value);
+/** One stored version of a DID (a key read, never a scan of the history). */
+export async function getDidVersion(ctx: Context, did: string, versionId: number): Promise<DidRecord | undefined> {
+  return getJson<DidRecord>(ctx, didVersionKey(ctx, did, versionId));
 }
 
 /**

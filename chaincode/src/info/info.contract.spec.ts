@@ -34,6 +34,16 @@ describe('InfoContract', () => {
     expect(got.result.writtenAt).toBe('2026-03-01T02:00:00.000Z');
   });
 
+  it('lets only the mall that wrote a note overwrite it', async () => {
+    await ledger.invoke(contract, 'PutNote', ['{"id":"n1","text":"A\'s"}'], IDS.mallAClient);
+    await expect(ledger.invoke(contract, 'PutNote', ['{"id":"n1","text":"B\'s"}'], IDS.mallBClient)).rejects.toThrow(
+      'AUTH_FORBIDDEN: note n1 was written by MallAMSP; caller is MallBMSP',
+    );
+    await ledger.invoke(contract, 'PutNote', ['{"id":"n1","text":"A again"}'], IDS.mallAAdmin);
+    const got = await ledger.invoke<{ text: string }>(contract, 'GetNote', ['n1'], IDS.mallBClient);
+    expect(got.result.text).toBe('A again');
+  });
+
   it.each([
     ['not JSON', 'not json', 'INPUT_INVALID: request: is not valid JSON'],
     ['an array', '[]', 'INPUT_INVALID: request: must be a JSON object'],

@@ -1,7 +1,7 @@
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { MallContract } from '../common/base.contract';
 import { parseJsonArg } from '../common/canonical';
-import { inputError, notFound } from '../common/errors';
+import { authError, inputError, notFound } from '../common/errors';
 import { requireOrgUser } from '../common/identity';
 import { MallContext, getJson, key, put } from '../common/state';
 import { txTimeIso } from '../common/clock';
@@ -33,7 +33,7 @@ export class InfoContract extends MallContract {
     return Promise.resolve(JSON.stringify({ name: 'mallchain', version: CHAINCODE_VERSION }));
   }
 
-  /** Writes `{ id, text }` as a note; any mall admin or client may. */
+  /** Writes `{ id, text }` as a note; any mall admin or client may, and only that mall may overwrite it. */
   @Transaction()
   @Returns('string')
   async PutNote(ctx: MallContext, request: string): Promise<string> {
@@ -41,6 +41,10 @@ export class InfoContract extends MallContract {
     const fields = asObject(parseJsonArg(request, 'request'), 'request');
     const id = str(fields, 'id', ID_RULE);
     const text = str(fields, 'text', { max: 1024 });
+    const earlier = await getJson<NoteRecord>(ctx, key(ctx, 'note', id));
+    if (earlier && earlier.writtenBy !== who.mspId) {
+      throw authError('AUTH_FORBIDDEN', `note ${id} was written by ${earlier.writtenBy}; caller is ${who.mspId}`);
+    }
     const note: NoteRecord = { id, text, writtenBy: who.mspId, writtenAt: txTimeIso(ctx) };
     await put(ctx, 'note', key(ctx, 'note', id), note);
     return JSON.stringify(note);

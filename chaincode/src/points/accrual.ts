@@ -9,7 +9,7 @@ import { MallContext, getJson, put } from '../common/state';
 import { Fields, ID_RULE, asArray, int, optStr, str } from '../common/validate';
 import { addHistory } from './history';
 import { newLot } from './lots';
-import { AccrualRecord, Lot, Program, ReversalRecord, accrualKey, lotKey, pointsError, reversalKey } from './model';
+import { AccrualRecord, Program, ReversalRecord, accrualKey, pointsError, reversalKey } from './model';
 import {
   AMOUNT_RULE,
   MAX_BATCH,
@@ -20,7 +20,7 @@ import {
   programIdOf,
   requireActiveMember,
 } from './request';
-import { getMerchant, getProgram, putLot } from './store';
+import { getLot, getMerchant, getProgram, putLot } from './store';
 
 interface AccrualItem {
   member: string;
@@ -175,7 +175,7 @@ export async function reverse(
   const aKey = accrualKey(ctx, r.programId, r.sourceRef);
   const accrual = await getJson<AccrualRecord>(ctx, aKey);
   if (!accrual) throw notFound('accrual', `${r.programId}/${r.sourceRef}`);
-  const lot = await getJson<Lot>(ctx, lotKey(ctx, accrual.member, r.programId, accrual.lotId));
+  const lot = await getLot(ctx, accrual.member, r.programId, accrual.lotId);
   if (!lot) throw notFound('lot', accrual.lotId);
   const amount = r.amount ?? accrual.amount - accrual.reversed;
   if (amount === 0 || amount > lot.remaining) {

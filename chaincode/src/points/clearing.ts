@@ -4,10 +4,30 @@
  * settlement period is one range query and the peer re-checks that range at validation
  * (a late entry inside a period being closed makes the close fail rather than be missed).
  */
-import { MallContext, listByRange, putPlain } from '../common/state';
-import { ClearingEntry } from './model';
+import { MallContext, getJson, listByRange, putPlain } from '../common/state';
+import { ClearingEntry, pointsError } from './model';
 
 const PREFIX = 'points~clr~';
+/** Most entries one ClosePeriod (or GetClearing) reads: below the peer's totalQueryLimit (100,000). */
+export const MAX_PERIOD_ENTRIES = 50_000;
+
+/**
+ * Plain key of the latest closed bound: the `to` of the last closed period. ClosePeriod
+ * writes it and every booking reads it, so a booking endorsed before a close and committed
+ * after it fails MVCC validation (its read of this key is stale) instead of landing in a
+ * period that is already settled.
+ */
+export const CLOSED_BOUND_KEY = 'points~closed';
+
+export interface ClosedBound {
+  to: string;
+  periodId: string;
+}
+
+/** The latest closed bound, if any period was closed (read into the transaction's read set). */
+export async function closedBound(ctx: MallContext): Promise<ClosedBound | undefined> {
+  return getJson<ClosedBound>(ctx, CLOSED_BOUND_KEY);
+}
 
 /** Plain key of a clearing entry; `seq` keeps several entries of one transaction apart. */
 export function clearingKey(at: string, txId: string, seq: number): string {
@@ -17,12 +37,25 @@ export function clearingKey(at: string, txId: string, seq: number): string {
 /** Books an entry when two different malls are involved; returns its key, or undefined. */
 export async function bookClearing(ctx: MallContext, entry: ClearingEntry, seq: number): Promise<string | undefined> {
   if (entry.debtor === entry.creditor || entry.amountFen === 0) return undefined;
+  const bound = await closedBound(ctx);
+  if (bound && entry.at < bound.to) {
+    throw pointsError(
+      'POINTS_PERIOD_CLOSED',
+      `a clearing entry at ${entry.at} would fall in the closed period ending ${bound.to} (${bound.periodId})`,
+    );
+  }
   const stateKey = clearingKey(entry.at, entry.txId, seq);
   await putPlain(ctx, 'clearing', stateKey, entry);
   return stateKey;
 }
 
-/** Entries booked at times in [fromIso, toIso), in time order. */
+/** Entries booked at times in [fromIso, toIso), in time order; LIMIT_EXCEEDED past {@link MAX_PERIOD_ENTRIES}. */
 export async function clearingBetween(ctx: MallContext, fromIso: string, toIso: string): Promise<ClearingEntry[]> {
-  return listByRange<ClearingEntry>(ctx, PREFIX + fromIso, PREFIX + toIso);
+  return listByRange<ClearingEntry>(ctx, PREFIX + fromIso, PREFIX + toIso, MAX_PERIOD_ENTRIES, 'clearing entries');
+}
+
+/** The first entry booked before `toIso`, if any (one read). */
+export async function firstClearingBefore(ctx: MallContext, toIso: string): Promise<ClearingEntry | undefined> {
+  const [first] = await listByRange<ClearingEntry>(ctx, PREFIX, PREFIX + toIso, 1, 'clearing entries', false);
+  return first;
 }

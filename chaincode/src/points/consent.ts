@@ -10,6 +10,14 @@ import { DidProof, verifyDidSignature } from '../dids/did.store';
 import { nonceKey, pointsError } from './model';
 import { NONCE_RULE } from './request';
 
+/**
+ * The furthest a consent's deadline may lie after the transaction time. Deadlines are checked
+ * against the transaction time, which the submitter picks within the peer's ±15-minute window:
+ * a consent can therefore still be used up to 15 minutes (real time) after its deadline, and
+ * this cap keeps every consent short-lived whatever deadline a member app sets.
+ */
+export const MAX_CONSENT_WINDOW_MS = 60 * 60_000;
+
 /** Consent kids are checked against the member's DID document, so the bound is only a size cap. */
 const CONSENT_KID_MAX = 300;
 
@@ -39,8 +47,15 @@ export async function acceptConsent(
   payload: object,
   c: ConsentFields,
 ): Promise<void> {
-  if (txTimeMs(ctx) > c.deadlineMs) {
+  const now = txTimeMs(ctx);
+  if (now > c.deadlineMs) {
     throw pointsError('POINTS_CONSENT_EXPIRED', `consent deadline ${c.deadline} has passed`);
+  }
+  if (c.deadlineMs > now + MAX_CONSENT_WINDOW_MS) {
+    throw pointsError(
+      'POINTS_CONSENT_EXPIRED',
+      `consent deadline ${c.deadline} is more than ${MAX_CONSENT_WINDOW_MS / 60_000} minutes after the transaction time`,
+    );
   }
   const nKey = nonceKey(ctx, member, c.nonce);
   if (await exists(ctx, nKey))

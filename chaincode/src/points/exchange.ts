@@ -7,22 +7,25 @@ import { txTimeIso, txTimeMs } from '../common/clock';
 import { authError, inputError, notFound } from '../common/errors';
 import { caller, requireAdminOf, requireOrgUser } from '../common/identity';
 import { MallContext, getJson, key, put } from '../common/state';
-import { Fields, int } from '../common/validate';
+import { Fields, int, optInt } from '../common/validate';
 import { bookClearing } from './clearing';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
 import { memberLots, newLot, spend } from './lots';
-import { ExchangeRecord, K, Program, RateRecord, pointsError, rateKey } from './model';
+import { ExchangeRecord, K, Program, RateRecord, pointsError, rateKey, unitValueAt } from './model';
 import { AMOUNT_RULE, amountOf, memberOf, programIdOf, requireDistinct } from './request';
 import { getProgram, putLot } from './store';
 
 const RATE_TERM = { min: 1, max: 1_000_000 };
+const UNIT_VALUE = { min: 1, max: 100_000 };
 
 export interface RateRequest {
   fromProgram: string;
   toProgram: string;
   numerator: number;
   denominator: number;
+  /** Fen per received point; a proposal without it takes the target program's value in force. */
+  unitValueFen?: number;
 }
 
 /** A ProposeRate / ApproveRate request: two distinct programs and the rate terms. */
@@ -32,6 +35,7 @@ export function rateOf(f: Fields): RateRequest {
     toProgram: programIdOf(f, 'toProgram'),
     numerator: int(f, 'numerator', RATE_TERM),
     denominator: int(f, 'denominator', RATE_TERM),
+    unitValueFen: optInt(f, 'unitValueFen', UNIT_VALUE),
   };
   requireDistinct(r.fromProgram, r.toProgram, 'toProgram');
   return r;
@@ -53,6 +57,7 @@ export async function proposeRate(ctx: MallContext, r: RateRequest): Promise<Rat
   const selfApproved = from.issuer === to.issuer;
   const rate: RateRecord = {
     ...r,
+    unitValueFen: r.unitValueFen ?? unitValueAt(to, txTimeMs(ctx)),
     status: selfApproved ? 'approved' : 'proposed',
     proposedBy: mall,
     approvedBy: selfApproved ? mall : undefined,
@@ -70,8 +75,12 @@ export async function approveRate(ctx: MallContext, r: RateRequest): Promise<Rat
   const other = proposal.proposedBy === from.issuer ? to.issuer : from.issuer;
   requireAdminOf(ctx, other);
   if (proposal.status !== 'proposed') throw pointsError('POINTS_RATE_STATE', 'the rate is already approved');
-  if (proposal.numerator !== r.numerator || proposal.denominator !== r.denominator) {
-    throw pointsError('POINTS_RATE_MISMATCH', `proposed rate is ${proposal.numerator}/${proposal.denominator}`);
+  const sameValue = r.unitValueFen === undefined || r.unitValueFen === proposal.unitValueFen;
+  if (proposal.numerator !== r.numerator || proposal.denominator !== r.denominator || !sameValue) {
+    throw pointsError(
+      'POINTS_RATE_MISMATCH',
+      `proposed rate is ${proposal.numerator}/${proposal.denominator} at ${proposal.unitValueFen} fen a point`,
+    );
   }
   const rate: RateRecord = { ...proposal, status: 'approved', approvedBy: other, updatedAt: txTimeIso(ctx) };
   await put(ctx, 'rate', rateKey(ctx, r.fromProgram, r.toProgram), rate);
@@ -149,18 +158,18 @@ export async function exchange(ctx: MallContext, r: ExchangeRequest): Promise<Ex
   const txId = ctx.stub.getTxID();
   const at = txTimeIso(ctx);
   // Exchanged points come from points already past their return window: no new pending time.
-  const lot = {
-    ...newLot({
-      lotId: `${txId}.0`,
-      member: r.member,
-      program: to,
-      origin: 'exchange',
-      sourceRef: txId,
-      amount: r.receive,
-      earnedAtMs: nowMs,
-    }),
-    availableAt: at,
-  };
+  // They never outlive the points they came from, so round trips cannot renew them.
+  const fresh = newLot({
+    lotId: `${txId}.0`,
+    member: r.member,
+    program: to,
+    origin: 'exchange',
+    sourceRef: txId,
+    amount: r.receive,
+    earnedAtMs: nowMs,
+  });
+  const earliest = changed.reduce((min, l) => (l.expiresAt < min ? l.expiresAt : min), fresh.expiresAt);
+  const lot = { ...fresh, availableAt: at, expiresAt: earliest };
   for (const l of changed) await putLot(ctx, l, false);
   await putLot(ctx, lot, true);
   const clearingKey = await bookClearing(
@@ -169,7 +178,7 @@ export async function exchange(ctx: MallContext, r: ExchangeRequest): Promise<Ex
       kind: 'exchange',
       debtor: from.issuer,
       creditor: to.issuer,
-      amountFen: r.receive * to.unitValueFen,
+      amountFen: r.receive * rate.unitValueFen,
       points: r.receive,
       programId: r.toProgram,
       ref: txId,

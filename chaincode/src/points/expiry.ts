@@ -3,12 +3,12 @@
  * expiry index (keys sort by expiry time, so the walk stops at the first lot still valid).
  * The swept points are breakage: the issuer's liability ends and no other mall is owed.
  */
-import { txTimeIso } from '../common/clock';
+import { txTimeIso, txTimeMs } from '../common/clock';
 import { requireMemberOf } from '../common/identity';
 import { MallContext, getJson, key, put, remove } from '../common/state';
 import { Fields, int } from '../common/validate';
 import { addHistory } from './history';
-import { BreakageRecord, K, Lot, LotTake, lotKey } from './model';
+import { BreakageRecord, K, Lot, LotTake, lotKey, unitValueAt } from './model';
 import { MAX_BATCH, programIdOf } from './request';
 import { getProgram, putLot } from './store';
 
@@ -61,7 +61,7 @@ export async function expire(ctx: MallContext, programId: string, limit: number)
   const swept: LotTake[] = [];
   for (const [i, entry] of due.entries()) {
     await remove(ctx, 'lotExpiry', entry.stateKey);
-    const lot = await getJson<Lot>(ctx, lotKey(ctx, entry.member, programId, entry.lotId));
+    const lot = await getJson<Lot>(ctx, lotKey(ctx, entry.member, programId, entry.lotId)); // compacted = nothing left
     if (!lot || lot.remaining === 0) continue;
     await putLot(ctx, { ...lot, remaining: 0, expired: lot.expired + lot.remaining }, false);
     await addHistory(
@@ -72,7 +72,7 @@ export async function expire(ctx: MallContext, programId: string, limit: number)
     swept.push({ lotId: lot.lotId, points: lot.remaining });
   }
   const points = swept.reduce((s, t) => s + t.points, 0);
-  const valueFen = points * program.unitValueFen;
+  const valueFen = points * unitValueAt(program, txTimeMs(ctx));
   if (swept.length > 0) {
     const record: BreakageRecord = { programId, issuer: program.issuer, points, valueFen, lots: swept, txId, at };
     await put(ctx, 'breakage', key(ctx, K.breakage, programId, at, txId), record);

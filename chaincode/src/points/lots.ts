@@ -47,10 +47,20 @@ export function newLot(n: NewLot): Lot {
   };
 }
 
-/** All lots of a member, optionally in one program, in key order. */
+/**
+ * The live lots (those still holding points) of a member, optionally in one program, in key
+ * order. More than MAX_RANGE_ROWS (state.ts) is LIMIT_EXCEEDED, never a cut list taken as complete.
+ */
 export async function memberLots(ctx: Context, member: string, programId?: string): Promise<Lot[]> {
   const parts = programId === undefined ? [member] : [member, programId];
-  const rows = await listByPrefix<Lot>(ctx, K.lot, parts);
+  const rows = await listByPrefix<Lot>(ctx, K.lot, parts, `live lots of ${member}`);
+  return rows.map((r) => r.value);
+}
+
+/** The compacted (empty) lots of a member, optionally in one program. */
+export async function spentLots(ctx: Context, member: string, programId?: string): Promise<Lot[]> {
+  const parts = programId === undefined ? [member] : [member, programId];
+  const rows = await listByPrefix<Lot>(ctx, K.spentLot, parts, `empty lots of ${member}`);
   return rows.map((r) => r.value);
 }
 
@@ -122,6 +132,7 @@ export function balances(lots: Lot[], nowMs: number, withinDays: number): Balanc
   return [...byProgram.values()].sort((a, b) => cmp(a.programId, b.programId));
 }
 
-function emptyBalance(programId: string, withinDays: number): Balance {
+/** A balance with nothing in it. */
+export function emptyBalance(programId: string, withinDays: number): Balance {
   return { programId, available: 0, pending: 0, expiringSoon: 0, expiringWithinDays: withinDays, awaitingExpiry: 0 };
 }

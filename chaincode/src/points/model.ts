@@ -4,7 +4,7 @@
  * by every transaction, so concurrent work for different members never collides.
  */
 import { Context } from 'fabric-contract-api';
-import { ChaincodeError } from '../common/errors';
+import { ChaincodeError, ErrorCode } from '../common/errors';
 import { key } from '../common/state';
 
 export const MERCHANT_CATEGORIES = ['retail', 'food', 'parking'] as const;
@@ -16,6 +16,8 @@ export interface Program {
   name: string;
   /** Liability per point in fen: what the issuer owes a mall that redeems one point. */
   unitValueFen: number;
+  /** A scheduled change of `unitValueFen`: it applies from `effectiveAt` (after the notice period). */
+  nextUnitValue?: { unitValueFen: number; effectiveAt: string };
   expiryMonths: number;
   returnWindowDays: number;
   createdAt: string;
@@ -117,6 +119,8 @@ export interface RateRecord {
   /** `toAmount = amount × numerator / denominator`, exactly (no fractional points). */
   numerator: number;
   denominator: number;
+  /** Fen per received point of `toProgram` that the source issuer owes: fixed by both approvals. */
+  unitValueFen: number;
   status: 'proposed' | 'approved';
   proposedBy: string;
   approvedBy?: string;
@@ -175,8 +179,14 @@ export interface HistoryLine {
   at: string;
 }
 
+/** The unit value of a program in force at `ms` (a scheduled change applies from its `effectiveAt`). */
+export function unitValueAt(program: Program, ms: number): number {
+  const next = program.nextUnitValue;
+  return next && Date.parse(next.effectiveAt) <= ms ? next.unitValueFen : program.unitValueFen;
+}
+
 /** A points refusal; the type keeps every code under the `POINTS_` prefix. */
-export function pointsError(code: `POINTS_${string}`, detail: string): ChaincodeError {
+export function pointsError(code: Extract<ErrorCode, `POINTS_${string}`>, detail: string): ChaincodeError {
   return new ChaincodeError(code, detail);
 }
 
@@ -185,6 +195,8 @@ export const K = {
   program: 'pprog',
   merchant: 'pmerch',
   lot: 'plot',
+  /** Lots with nothing left, moved out of the member's live range (compaction). */
+  spentLot: 'plote',
   expiryIndex: 'pexpidx',
   accrual: 'pacc',
   reversal: 'prev',
@@ -206,6 +218,9 @@ export const merchantKey = (ctx: Context, merchantId: string): string => key(ctx
 /** Key of a lot, under its member so that members never share a key. */
 export const lotKey = (ctx: Context, member: string, programId: string, lotId: string): string =>
   key(ctx, K.lot, member, programId, lotId);
+/** Key of a lot once it is empty: kept for the record, out of the live range spending reads. */
+export const spentLotKey = (ctx: Context, member: string, programId: string, lotId: string): string =>
+  key(ctx, K.spentLot, member, programId, lotId);
 /** Expiry-index key of a lot: sorts by expiry time within the program. */
 export const expiryIndexKey = (ctx: Context, lot: Lot): string =>
   key(ctx, K.expiryIndex, lot.programId, lot.expiresAt, lot.member, lot.lotId);

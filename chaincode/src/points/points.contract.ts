@@ -12,6 +12,7 @@ import { redeem, redeemOf } from './redeem';
 import { programIdOf } from './request';
 import { closeOf, closePeriod, confirmStatement, confirmations, getStatement, periodOf } from './settlement';
 import { getMerchant, getProgram } from './store';
+import { closedBound } from './clearing';
 import { transfer, transferOf } from './transfer';
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -191,6 +192,14 @@ export class PointsContract extends MallContract {
   @Returns('string')
   async GetClearing(ctx: MallContext, request: string): Promise<string> {
     return json(await q.clearingView(ctx, query(ctx, request)));
+  }
+
+  /** `{}` → `{ to, periodId }` of the last closed period (where the next one starts), or null. */
+  @Transaction(false)
+  @Returns('string')
+  async GetClosedBound(ctx: MallContext, request: string): Promise<string> {
+    query(ctx, request);
+    return json((await closedBound(ctx)) ?? null);
   }
 
   @Transaction(false)

@@ -1,10 +1,10 @@
 /** Points programs (one or more per issuing mall) and the merchants that earn and redeem through them. */
-import { txTimeIso } from '../common/clock';
+import { DAY_MS, txTimeIso, txTimeMs } from '../common/clock';
 import { conflict, inputError } from '../common/errors';
 import { caller, requireAdminOf } from '../common/identity';
 import { MallContext, getJson, put } from '../common/state';
 import { Fields, ID_RULE, int, oneOf, optInt, optStr, str } from '../common/validate';
-import { MERCHANT_CATEGORIES, Merchant, Program, merchantKey, programKey } from './model';
+import { MERCHANT_CATEGORIES, Merchant, Program, merchantKey, programKey, unitValueAt } from './model';
 import { programIdOf } from './request';
 import { getMerchant, getProgram } from './store';
 
@@ -12,6 +12,25 @@ const UNIT_VALUE = { min: 1, max: 100_000 };
 const EXPIRY_MONTHS = { min: 1, max: 120 };
 const RETURN_DAYS = { min: 0, max: 365 };
 const NAME = { max: 128 };
+/**
+ * A unit value change applies this long after UpdateProgram: malls that honour the points
+ * (redemptions) can stop before a lower value reaches them. Exchanges do not depend on it:
+ * their value is fixed in the approved rate.
+ */
+export const UNIT_VALUE_NOTICE_MS = 7 * DAY_MS;
+/** The shortest month: a return window must end before the earliest possible expiry. */
+const SHORTEST_MONTH_DAYS = 28;
+
+/** Refuses terms under which points could expire while still pending (window ≥ expiry). */
+function requireWindowBeforeExpiry(p: { expiryMonths: number; returnWindowDays: number }): void {
+  const minDays = p.expiryMonths * SHORTEST_MONTH_DAYS;
+  if (p.returnWindowDays >= minDays) {
+    throw inputError(
+      'returnWindowDays',
+      `must be shorter than the expiry (${p.expiryMonths} month(s) = at least ${minDays} days)`,
+    );
+  }
+}
 
 /** Registers a new program issued by the caller's mall; only that mall's admin may. */
 export async function registerProgram(ctx: MallContext, f: Fields): Promise<Program> {
@@ -29,14 +48,15 @@ export async function registerProgram(ctx: MallContext, f: Fields): Promise<Prog
     createdAt: now,
     updatedAt: now,
   };
+  requireWindowBeforeExpiry(program);
   if (await getJson<Program>(ctx, programKey(ctx, programId))) throw conflict(`program ${programId} already exists`);
   await put(ctx, 'program', programKey(ctx, programId), program);
   return program;
 }
 
 /**
- * Changes a program's terms. New terms apply to lots earned from now on (a lot keeps the
- * dates it was given) and to redemptions booked from now on.
+ * Changes a program's terms. New dates apply to lots earned from now on (a lot keeps the
+ * dates it was given); a new unit value applies after {@link UNIT_VALUE_NOTICE_MS}.
  */
 export async function updateProgram(ctx: MallContext, f: Fields): Promise<Program> {
   const programId = programIdOf(f);
@@ -48,14 +68,32 @@ export async function updateProgram(ctx: MallContext, f: Fields): Promise<Progra
   requireAdminOf(ctx, old.issuer);
   const program: Program = {
     ...old,
+    ...scheduleUnitValue(old, unitValueFen, txTimeMs(ctx)),
     name: name ?? old.name,
-    unitValueFen: unitValueFen ?? old.unitValueFen,
     expiryMonths: expiryMonths ?? old.expiryMonths,
     returnWindowDays: returnWindowDays ?? old.returnWindowDays,
     updatedAt: txTimeIso(ctx),
   };
+  requireWindowBeforeExpiry(program);
   await put(ctx, 'program', programKey(ctx, programId), program);
   return program;
+}
+
+/** The unit value fields after an update: an effective change is folded in, a new one is scheduled. */
+function scheduleUnitValue(
+  old: Program,
+  unitValueFen: number | undefined,
+  nowMs: number,
+): Pick<Program, 'unitValueFen' | 'nextUnitValue'> {
+  const current = unitValueAt(old, nowMs);
+  const pending =
+    old.nextUnitValue && Date.parse(old.nextUnitValue.effectiveAt) > nowMs ? old.nextUnitValue : undefined;
+  if (unitValueFen === undefined) return { unitValueFen: current, nextUnitValue: pending };
+  if (unitValueFen === current) return { unitValueFen: current, nextUnitValue: undefined };
+  return {
+    unitValueFen: current,
+    nextUnitValue: { unitValueFen, effectiveAt: new Date(nowMs + UNIT_VALUE_NOTICE_MS).toISOString() },
+  };
 }
 
 /** Registers a merchant of the caller's mall; it earns through a program its mall issues. */

@@ -6,7 +6,7 @@ import { Fields, ID_RULE, bool, int, optStr, str } from '../common/validate';
 import { clearingBetween } from './clearing';
 import { closeOf } from './settlement';
 import { memberHistory } from './history';
-import { Balance, balances, lotState, memberLots } from './lots';
+import { Balance, balances, emptyBalance, lotState, memberLots, spentLots } from './lots';
 import {
   AccrualRecord,
   ClearingEntry,
@@ -29,7 +29,10 @@ export async function balanceView(ctx: MallContext, f: Fields): Promise<{ member
   const member = memberOf(f);
   const programId = optProgram(f);
   const days = f.expiringWithinDays === undefined ? 30 : int(f, 'expiringWithinDays', { min: 0, max: 3650 });
-  return { member, balances: balances(await memberLots(ctx, member, programId), txTimeMs(ctx), days) };
+  const list = balances(await memberLots(ctx, member, programId), txTimeMs(ctx), days);
+  // A program asked for by name is always answered, with zeros when no lot of it holds points.
+  if (programId !== undefined && list.length === 0) list.push(emptyBalance(programId, days));
+  return { member, balances: list };
 }
 
 /** GetLots: a member's lots with their state; empty lots only when asked for. */
@@ -38,7 +41,9 @@ export async function lotsView(ctx: MallContext, f: Fields): Promise<(Lot & { st
   const programId = optProgram(f);
   const includeEmpty = f.includeEmpty === undefined ? false : bool(f, 'includeEmpty');
   const now = txTimeMs(ctx);
-  return (await memberLots(ctx, member, programId))
+  const lots = await memberLots(ctx, member, programId);
+  const all = includeEmpty ? [...lots, ...(await spentLots(ctx, member, programId))] : lots;
+  return all
     .map((lot) => ({ ...lot, state: lotState(lot, now) }))
     .filter((lot) => includeEmpty || lot.state !== 'empty');
 }
@@ -52,7 +57,7 @@ export async function historyView(ctx: MallContext, f: Fields): Promise<HistoryL
 
 /** ListPrograms: every program in ID order. */
 export async function programsView(ctx: MallContext): Promise<Program[]> {
-  return (await listByPrefix<Program>(ctx, K.program, [])).map((r) => r.value);
+  return (await listByPrefix<Program>(ctx, K.program, [], 'programs')).map((r) => r.value);
 }
 
 async function found<T>(ctx: MallContext, stateKey: string, what: string, id: string): Promise<T> {

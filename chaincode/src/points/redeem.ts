@@ -10,8 +10,8 @@ import { bookClearing } from './clearing';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
 import { memberLots, spend } from './lots';
-import { RedemptionRecord, pointsError, redemptionKey } from './model';
-import { REF_RULE, amountOf, memberOf, programIdOf } from './request';
+import { RedemptionRecord, pointsError, redemptionKey, unitValueAt } from './model';
+import { REF_RULE, amountOf, memberOf, programIdOf, requireActiveMember } from './request';
 import { getMerchant, getProgram, putLot } from './store';
 
 export interface RedeemRequest {
@@ -67,11 +67,13 @@ export async function redeem(ctx: MallContext, r: RedeemRequest): Promise<Redeem
       `${r.programId} is issued by ${program.issuer}: the member's consent is required`,
     );
   }
+  // A consent is verified against the member's active DID; without one the DID must be active too.
   if (r.consent) await acceptConsent(ctx, r.member, redeemConsentPayload(ctx, r, r.consent), r.consent);
+  else await requireActiveMember(ctx, r.member);
   const { changed, takes } = spend(await memberLots(ctx, r.member, r.programId), r.amount, txTimeMs(ctx), 'redeemed');
   const txId = ctx.stub.getTxID();
   const at = txTimeIso(ctx);
-  const valueFen = r.amount * program.unitValueFen;
+  const valueFen = r.amount * unitValueAt(program, txTimeMs(ctx));
   const clearingKey = await bookClearing(
     ctx,
     {

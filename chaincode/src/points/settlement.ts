@@ -5,9 +5,9 @@
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { authError, inputError, notFound } from '../common/errors';
 import { caller, requireAdminOf } from '../common/identity';
-import { MallContext, getJson, key, listByPrefix, put } from '../common/state';
+import { MallContext, getJson, key, listByPrefix, put, putPlain } from '../common/state';
 import { Fields, instant, str } from '../common/validate';
-import { clearingBetween } from './clearing';
+import { CLOSED_BOUND_KEY, ClosedBound, clearingBetween, closedBound, firstClearingBefore } from './clearing';
 import { ClearingEntry, K, pointsError } from './model';
 
 export interface Position {
@@ -112,17 +112,51 @@ function sortPayments(list: Payment[]): Payment[] {
 }
 
 /**
- * Any mall's admin closes a period that has ended and overlaps no closed period. Closing a
- * period with no entries is allowed: it records that nothing is owed.
+ * Periods close only this long after they end: longer than the ±15 minutes by which a
+ * proposal's timestamp may differ from the endorsing peer's clock, so an honest booking is
+ * never timestamped inside a period that is already closed.
+ */
+export const SETTLEMENT_LAG_MS = 30 * 60_000;
+
+/** Refuses a period that overlaps the last closed one, or leaves a gap after it (or before the first entry). */
+async function requireContiguous(ctx: MallContext, p: { from: string; to: string }): Promise<void> {
+  const bound = await closedBound(ctx);
+  if (bound && p.from < bound.to) {
+    throw pointsError('POINTS_PERIOD_CLOSED', `overlaps the closed period ${bound.periodId}`);
+  }
+  if (bound && p.from > bound.to) {
+    throw pointsError(
+      'POINTS_PERIOD_GAP',
+      `the next period must start at ${bound.to}, where ${bound.periodId} ended; entries in a gap would never be settled`,
+    );
+  }
+  if (!bound) {
+    const first = await firstClearingBefore(ctx, p.from);
+    if (first) {
+      throw pointsError(
+        'POINTS_PERIOD_GAP',
+        `a clearing entry at ${first.at} lies before ${p.from}: the first period must start at or before it`,
+      );
+    }
+  }
+}
+
+/**
+ * Any mall's admin closes the next period: it starts where the last closed one ended (the
+ * first one at or before the first entry) and ends at least {@link SETTLEMENT_LAG_MS} before
+ * the transaction time. Closing a period with no entries is allowed: it records that nothing
+ * is owed. The close writes the closed bound every booking reads (see clearing.ts).
  */
 export async function closePeriod(ctx: MallContext, p: { from: string; to: string }): Promise<Statement> {
   const who = caller(ctx);
   requireAdminOf(ctx, who.mspId);
-  if (Date.parse(p.to) > txTimeMs(ctx))
-    throw pointsError('POINTS_PERIOD_OPEN', `the period ends at ${p.to}, after the transaction time`);
-  const closed = await listByPrefix<Statement>(ctx, K.statement, []);
-  const overlap = closed.find((s) => s.value.from < p.to && p.from < s.value.to);
-  if (overlap) throw pointsError('POINTS_PERIOD_CLOSED', `overlaps the closed period ${overlap.value.periodId}`);
+  if (Date.parse(p.to) > txTimeMs(ctx) - SETTLEMENT_LAG_MS) {
+    throw pointsError(
+      'POINTS_PERIOD_OPEN',
+      `the period ends at ${p.to}, less than ${SETTLEMENT_LAG_MS / 60_000} minutes before the transaction time`,
+    );
+  }
+  await requireContiguous(ctx, p);
   const entries = await clearingBetween(ctx, p.from, p.to);
   const { gross, positions } = net(entries);
   const periodId = periodIdOf(p.from, p.to);
@@ -138,6 +172,7 @@ export async function closePeriod(ctx: MallContext, p: { from: string; to: strin
     txId: ctx.stub.getTxID(),
   };
   await put(ctx, 'statement', key(ctx, K.statement, periodId), statement);
+  await putPlain(ctx, 'closedBound', CLOSED_BOUND_KEY, { to: p.to, periodId } satisfies ClosedBound);
   return statement;
 }
 
@@ -174,5 +209,5 @@ export async function confirmStatement(ctx: MallContext, periodId: string): Prom
 
 /** The confirmations of a period's statement, in mall order. */
 export async function confirmations(ctx: MallContext, periodId: string): Promise<Confirmation[]> {
-  return (await listByPrefix<Confirmation>(ctx, K.confirmation, [periodId])).map((r) => r.value);
+  return (await listByPrefix<Confirmation>(ctx, K.confirmation, [periodId], 'confirmations')).map((r) => r.value);
 }

@@ -1,7 +1,20 @@
 /** Reads and writes of points records, with the not-found errors the transactions share. */
 import { notFound } from '../common/errors';
-import { MallContext, getJson, put } from '../common/state';
-import { Lot, Merchant, Program, expiryIndexKey, lotKey, merchantKey, programKey } from './model';
+import { MallContext, getJson, put, remove } from '../common/state';
+import { Lot, Merchant, Program, expiryIndexKey, lotKey, merchantKey, programKey, spentLotKey } from './model';
+
+/** A lot by ID, live or compacted (empty). */
+export async function getLot(
+  ctx: MallContext,
+  member: string,
+  programId: string,
+  lotId: string,
+): Promise<Lot | undefined> {
+  return (
+    (await getJson<Lot>(ctx, lotKey(ctx, member, programId, lotId))) ??
+    (await getJson<Lot>(ctx, spentLotKey(ctx, member, programId, lotId)))
+  );
+}
 
 /** The program, or NOT_FOUND. */
 export async function getProgram(ctx: MallContext, programId: string): Promise<Program> {
@@ -17,9 +30,19 @@ export async function getMerchant(ctx: MallContext, merchantId: string): Promise
   return merchant;
 }
 
-/** Writes a lot; a new lot also gets its entry in the program's expiry index. */
+/**
+ * Writes a lot; a new lot also gets its entry in the program's expiry index. A lot left
+ * empty is compacted: moved to `plote`, out of the live range that balances and spending
+ * read, so a member's reads stay bounded by the lots that still hold points.
+ */
 export async function putLot(ctx: MallContext, lot: Lot, isNew: boolean): Promise<void> {
-  await put(ctx, 'lot', lotKey(ctx, lot.member, lot.programId, lot.lotId), lot);
+  const live = lotKey(ctx, lot.member, lot.programId, lot.lotId);
+  if (lot.remaining === 0 && !isNew) {
+    await remove(ctx, 'lot', live);
+    await put(ctx, 'spentLot', spentLotKey(ctx, lot.member, lot.programId, lot.lotId), lot);
+    return;
+  }
+  await put(ctx, 'lot', live, lot);
   if (isNew) {
     await put(ctx, 'lotExpiry', expiryIndexKey(ctx, lot), { lotId: lot.lotId, member: lot.member });
   }

@@ -1,6 +1,6 @@
 import { Info, Returns, Transaction } from 'fabric-contract-api';
 import { MallContract } from '../common/base.contract';
-import { txTimeIso, txTimeMs } from '../common/clock';
+import { requireLaterThan, txTimeIso, txTimeMs } from '../common/clock';
 import { ChaincodeError, conflict, inputError, notFound } from '../common/errors';
 import { sha256Hex } from '../common/signature';
 import { MallContext, getJson, put } from '../common/state';
@@ -93,6 +93,7 @@ export class StatusContract extends MallContract {
     if (head && head.purpose !== purpose) {
       throw new ChaincodeError('STATUS_PURPOSE', `${listId} is a ${head.purpose} list`);
     }
+    if (head) requireLaterThan(ctx, head.anchoredAt, `version ${head.version} of ${listId}`);
     const expected = (head?.version ?? 0) + 1;
     if (version !== expected)
       throw new ChaincodeError('STATUS_VERSION', `${listId} expects version ${expected}, got ${version}`);

@@ -2,7 +2,8 @@
 import { Context } from 'fabric-contract-api';
 import { ChaincodeError, notFound } from '../common/errors';
 import { requireOrgUser } from '../common/identity';
-import { getJson, key, listByPrefix } from '../common/state';
+import { lastAtOrBefore } from '../common/clock';
+import { getJson, key } from '../common/state';
 import { DidProof, verifyDidSignature, getDid } from '../dids/did.store';
 import { CHAINCODE_NAME } from '../dids/did.operation';
 
@@ -67,9 +68,16 @@ export async function versionInForce(
   listId: string,
   atMs: number,
 ): Promise<StatusListVersion> {
-  const versions = await listByPrefix<StatusListVersion>(ctx, LIST_VERSION, [issuer, listId]);
-  if (versions.length === 0) throw notFound('status list', `${listId} of ${issuer}`);
-  const inForce = versions.filter((v) => Date.parse(v.value.anchoredAt) <= atMs).pop()?.value;
+  const head = await getListHead(ctx, issuer, listId);
+  if (!head) throw notFound('status list', `${listId} of ${issuer}`);
+  // Anchor times increase per list, so the version in force is found by binary search over keys.
+  const version = (v: number): Promise<StatusListVersion | undefined> =>
+    getJson<StatusListVersion>(ctx, listVersionKey(ctx, issuer, listId, v));
+  const index = await lastAtOrBefore(head.version, async (v) => {
+    const record = await version(v);
+    return record !== undefined && Date.parse(record.anchoredAt) <= atMs;
+  });
+  const inForce = index === 0 ? undefined : await version(index);
   if (!inForce) throw notFound('status list version', `of ${listId} at ${new Date(atMs).toISOString()}`);
   return inForce;
 }

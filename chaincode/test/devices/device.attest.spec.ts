@@ -132,6 +132,20 @@ describe('devices attestations', () => {
     expect((await submit(batch(entry(counter, counter.did, 9)))).anchored[0]!.seq).toBe(9);
   });
 
+  it('cannot be bricked by a huge seq: seq stays below 2^48 and moves at most 2^20 per statement', async () => {
+    // Before: seq 2^53-1 was accepted, and no later statement could be greater, even after a rotation.
+    await refused(batch(entry(counter, counter.did, Number.MAX_SAFE_INTEGER)), 'seq: must be at most 281474976710656');
+    await refused(
+      batch(entry(counter, counter.did, 2 ** 20 + 1)),
+      `DEVICE_SEQ: ${counter.did} seq ${2 ** 20 + 1} jumps more than 1048576 past 0`,
+    );
+    await submit(batch(entry(counter, counter.did, 2 ** 20)));
+    await refused(batch(entry(counter, counter.did, 2 ** 21 + 1)), 'DEVICE_SEQ');
+    expect((await submit(batch(entry(counter, counter.did, 2 ** 21)))).anchored[0]!.seq).toBe(2 ** 21);
+    // Within one batch the bound applies from the previous entry of the same device.
+    await submit(batch(entry(counter, counter.did, 2 ** 21 + 1), entry(counter, counter.did, 2 ** 21 + 2 ** 20)));
+  });
+
   it('checks the key valid at measurement time: a rotated-out key only signs for earlier periods', async () => {
     const k2 = newKey('ed25519');
     ledger.advance(3_600_000); // 03:00

@@ -2,6 +2,7 @@
  * Authorization matrix: every transaction × every identity, each cell on a fresh world.
  * `ok` = committed; otherwise the error code the caller gets (and nothing is written).
  */
+import { SETTLEMENT_LAG_MS } from '../../src/points/settlement';
 import { IDS, Identity } from '../support/fake-stub';
 import {
   A,
@@ -50,7 +51,7 @@ const closed = async (w: PointsWorld): Promise<void> => {
 const PERIOD = '2026-03-01T00:00:00.000Z..2026-03-10T00:00:00.000Z';
 const day = (w: PointsWorld): { from: string; to: string } => ({
   from: '2026-03-01T00:00:00Z',
-  to: new Date(w.ledger.now).toISOString(),
+  to: new Date(w.ledger.now - SETTLEMENT_LAG_MS).toISOString(),
 });
 
 const specs: Record<string, Spec> = {
@@ -110,6 +111,7 @@ const specs: Record<string, Spec> = {
   },
   GetClearing: { request: (w) => day(w) },
   GetStatement: { setup: closed, request: () => ({ periodId: PERIOD }) },
+  GetClosedBound: { setup: closed, request: () => ({}) },
 };
 
 const QUERY: Row = ['ok', 'ok', 'ok', 'ok', 'AUTH_ROLE'];
@@ -148,6 +150,7 @@ const matrix: Record<string, Row> = {
   GetRate: QUERY,
   GetClearing: QUERY,
   GetStatement: QUERY,
+  GetClosedBound: QUERY,
 };
 
 const cells = Object.entries(matrix).flatMap(([tx, row]) =>

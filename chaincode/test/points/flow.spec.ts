@@ -10,6 +10,7 @@ import {
   signedTransfer,
 } from '../support/points-fixture';
 import { DAY_MS } from '../../src/common/clock';
+import { SETTLEMENT_LAG_MS } from '../../src/points/settlement';
 
 interface Bal {
   balances: { programId: string; available: number; pending: number; expiringSoon: number; awaitingExpiry: number }[];
@@ -60,7 +61,7 @@ describe('points: the cross-mall story', () => {
       }),
     ]);
 
-    w.ledger.advance(2000);
+    w.ledger.advance(SETTLEMENT_LAG_MS + 2000);
     const closed = await w.call<{ periodId: string; positions: unknown[]; payments: unknown[] }>(
       'ClosePeriod',
       { from, to },

@@ -51,6 +51,34 @@ const cases: Case[] = [
     'AUTH_ROLE',
   ],
   [
+    'RegisterProgram',
+    'a return window longer than the expiry (points would go from pending to expired)',
+    { programId: 'P2', name: 'x', unitValueFen: 1, expiryMonths: 1, returnWindowDays: 31 },
+    IDS.mallAAdmin,
+    'INPUT_INVALID: returnWindowDays: must be shorter than the expiry (1 month(s) = at least 28 days)',
+  ],
+  [
+    'RegisterProgram',
+    'a return window as long as the shortest expiry',
+    { programId: 'P2', name: 'x', unitValueFen: 1, expiryMonths: 1, returnWindowDays: 28 },
+    IDS.mallAAdmin,
+    'INPUT_INVALID: returnWindowDays: must be shorter than the expiry',
+  ],
+  [
+    'UpdateProgram',
+    'a return window that the current expiry does not cover',
+    { programId: A, returnWindowDays: 365 },
+    IDS.mallAAdmin,
+    'INPUT_INVALID: returnWindowDays: must be shorter than the expiry (12 month(s) = at least 336 days)',
+  ],
+  [
+    'UpdateProgram',
+    'an expiry shorter than the current return window',
+    { programId: A, expiryMonths: 0 + 1, returnWindowDays: 30 },
+    IDS.mallAAdmin,
+    'INPUT_INVALID: returnWindowDays: must be shorter than the expiry',
+  ],
+  [
     'UpdateProgram',
     'an unknown program',
     { programId: 'NOPE', unitValueFen: 2 },
@@ -189,7 +217,7 @@ const cases: Case[] = [
     'an overlapping period',
     { from: '2026-01-15T00:00:00Z', to: '2026-02-15T00:00:00Z' },
     IDS.mallBAdmin,
-    'POINTS_PERIOD_CLOSED: overlaps the closed period 2026-01-01',
+    'POINTS_PERIOD_CLOSED: overlaps the closed period 2026-03-',
   ],
   [
     'ClosePeriod',

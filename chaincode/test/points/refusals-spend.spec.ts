@@ -89,6 +89,20 @@ const cases: Case[] = [
     IDS.mallBClient,
     'NOT_FOUND: DID did:mallchain:nobody',
   ],
+  [
+    'Redeem',
+    'a same-mall redemption for a deactivated member (no consent needed, but an active DID is)',
+    () => ({ merchant: 'a-shoes', ref: 'x', member: S.dave.did, programId: A, amount: 1 }),
+    IDS.mallAClient,
+    'POINTS_MEMBER_INACTIVE',
+  ],
+  [
+    'Redeem',
+    'a same-mall redemption for a DID that is not on the ledger',
+    () => ({ merchant: 'a-shoes', ref: 'x', member: S.stranger, programId: A, amount: 1 }),
+    IDS.mallAClient,
+    'NOT_FOUND: member DID did:mallchain:nobody',
+  ],
   ['Redeem', 'an unknown merchant', redeemReq({ merchant: 'nope' }), IDS.mallBClient, 'NOT_FOUND: merchant nope'],
   ['Redeem', 'an unknown program', redeemReq({ programId: 'NOPE' }), IDS.mallBClient, 'NOT_FOUND: program NOPE'],
   [
@@ -162,6 +176,19 @@ const cases: Case[] = [
       ),
     IDS.mallBClient,
     'POINTS_CONSENT_EXPIRED',
+  ],
+  [
+    'Transfer',
+    'a consent valid for longer than the longest window (a standing authorisation)',
+    () =>
+      signedTransfer(
+        S.w,
+        S.w.bob,
+        { to: S.w.carol.did, programId: B, amount: 1 },
+        { deadline: deadline(S.w.ledger, 3_600_000 + 1) },
+      ),
+    IDS.mallBClient,
+    'POINTS_CONSENT_EXPIRED: consent deadline',
   ],
   [
     'Transfer',

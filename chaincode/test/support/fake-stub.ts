@@ -49,8 +49,29 @@ interface StateIterator {
   close(): Promise<void>;
 }
 
+/** Validation outcome of a transaction, as the committing peer reports it. */
+export type ValidationCode = 'VALID' | 'MVCC_READ_CONFLICT' | 'PHANTOM_READ_CONFLICT';
+
+/** A transaction endorsed but not yet committed: the held-envelope case. */
+export interface Endorsed<T = unknown> {
+  txId: string;
+  result: T;
+  /** Keys read (with the version read), as the read set of the proposal response carries them. */
+  readSet: ReadonlyMap<string, number>;
+  /** Validates the read set against committed state now, and commits the writes when valid. */
+  commit(): ValidationCode;
+}
+
 export class Ledger {
   readonly state = new Map<string, Uint8Array>();
+  /** Committed version of every key (bumped on every committed write or delete), for MVCC checks. */
+  readonly versions = new Map<string, number>();
+  /**
+   * The peer's `ledger.state.totalQueryLimit` (core.yaml, default 100000): a range query
+   * silently returns at most this many results. Tests lower it to reach the bound.
+   */
+  totalQueryLimit = 100_000;
+  private versionCounter = 0;
   /** Key-level endorsement policies (state-based endorsement), committed like state. */
   readonly validationParameters = new Map<string, Uint8Array>();
   readonly events: TxEvent[] = [];
@@ -63,8 +84,24 @@ export class Ledger {
     this.now += ms;
   }
 
-  /** Runs `fn` of `contract` as `who` with string arguments, like a peer would. */
+  /** Runs `fn` of `contract` as `who` with string arguments, like a peer would (endorse, then commit). */
   async invoke<T = unknown>(contract: Contract, fn: string, args: string[], who: Identity): Promise<TxResult<T>> {
+    const endorsed = await this.endorse<T>(contract, fn, args, who);
+    const code = endorsed.commit();
+    if (code !== 'VALID') throw new Error(`${endorsed.txId} did not validate: ${code}`);
+    return { txId: endorsed.txId, result: endorsed.result, event: endorsed.event };
+  }
+
+  /**
+   * Endorses `fn` without committing it: the caller commits the envelope later (or never),
+   * and the commit validates the read set and the range reads like the peer's MVCC check.
+   */
+  async endorse<T = unknown>(
+    contract: Contract,
+    fn: string,
+    args: string[],
+    who: Identity,
+  ): Promise<Endorsed<T> & { event?: TxEvent }> {
     const txId = `tx${String(++this.txCounter).padStart(6, '0')}`;
     const tx = new FakeTx(this, txId, fn, args);
     const ctx = contract.createContext() as unknown as {
@@ -78,9 +115,31 @@ export class Ledger {
     await contract.beforeTransaction(ctx as never);
     const raw = await method.call(contract, ctx, ...args);
     await contract.afterTransaction(ctx as never, raw);
-    tx.commit();
     const result = (typeof raw === 'string' && raw.length > 0 ? JSON.parse(raw) : raw) as T;
-    return { txId, result, event: tx.event };
+    let committed = false;
+    return {
+      txId,
+      result,
+      event: tx.event,
+      readSet: tx.readSet,
+      commit: (): ValidationCode => {
+        if (committed) throw new Error(`${txId} was already committed`);
+        committed = true;
+        const code = tx.validate();
+        if (code === 'VALID') tx.commit();
+        return code;
+      },
+    };
+  }
+
+  /** The committed version of `key` (0 when it was never written). */
+  versionOf(key: string): number {
+    return this.versions.get(key) ?? 0;
+  }
+
+  /** Records a committed write of `key`. */
+  bump(key: string): void {
+    this.versions.set(key, ++this.versionCounter);
   }
 
   /** Snapshot of state as readable key → parsed JSON, for "nothing was written" checks. */
@@ -106,8 +165,18 @@ function fakeIdentity(who: Identity): unknown {
   };
 }
 
+interface RangeRead {
+  match: (key: string) => boolean;
+  /** Keys and versions the query returned; validation re-runs it and compares. */
+  seen: [string, number][];
+  /** Read to the end: then a key added after the last one read is a phantom too (Fabric's ItrExhausted). */
+  exhausted: boolean;
+}
+
 class FakeTx {
   private readonly writes = new Map<string, Uint8Array | null>();
+  readonly readSet = new Map<string, number>();
+  private readonly ranges: RangeRead[] = [];
   private readonly validation = new Map<string, Uint8Array>();
   event?: TxEvent;
 
@@ -137,6 +206,7 @@ class FakeTx {
     return 'PeerMSP';
   }
   getState(key: string): Promise<Uint8Array> {
+    this.readSet.set(key, this.ledger.versionOf(key));
     return Promise.resolve(this.ledger.state.get(key) ?? new Uint8Array(0));
   }
   putState(key: string, value: Uint8Array): Promise<void> {
@@ -177,23 +247,51 @@ class FakeTx {
     this.event = { name, payload: JSON.parse(Buffer.from(payload).toString('utf8')) };
   }
 
+  /** MVCC: every key read is still at the version read, and every range read returns the same keys. */
+  validate(): ValidationCode {
+    for (const [k, version] of this.readSet) {
+      if (this.ledger.versionOf(k) !== version) return 'MVCC_READ_CONFLICT';
+    }
+    for (const range of this.ranges) {
+      const all = this.matching(range.match);
+      const now = range.exhausted ? all : all.slice(0, range.seen.length);
+      const same =
+        now.length === range.seen.length &&
+        now.every((k, i) => k === range.seen[i]?.[0] && this.ledger.versionOf(k) === range.seen[i][1]);
+      if (!same) return 'PHANTOM_READ_CONFLICT';
+    }
+    return 'VALID';
+  }
+
   commit(): void {
     for (const [k, v] of this.writes) {
       if (v === null) this.ledger.state.delete(k);
       else this.ledger.state.set(k, v);
+      this.ledger.bump(k);
     }
     for (const [k, v] of this.validation) this.ledger.validationParameters.set(k, v);
     if (this.event) this.ledger.events.push(this.event);
   }
 
+  private matching(match: (key: string) => boolean): string[] {
+    return [...this.ledger.state.keys()].filter(match).sort();
+  }
+
+  /** Like the peer: committed state only, cut silently at `totalQueryLimit`; what was read is re-checked at commit. */
   private iterate(match: (key: string) => boolean): StateIterator {
-    const keys = [...this.ledger.state.keys()].filter(match).sort();
+    const keys = this.matching(match).slice(0, this.ledger.totalQueryLimit);
+    const range: RangeRead = { match, seen: [], exhausted: false };
+    this.ranges.push(range);
     let i = 0;
     const state = this.ledger.state;
     return {
       next: () => {
         const k = keys[i++];
-        if (k === undefined) return Promise.resolve({ done: true, value: { key: '', value: new Uint8Array(0) } });
+        if (k === undefined) {
+          range.exhausted = true;
+          return Promise.resolve({ done: true, value: { key: '', value: new Uint8Array(0) } });
+        }
+        range.seen.push([k, this.ledger.versionOf(k)]);
         return Promise.resolve({ done: false, value: { key: k, value: state.get(k) ?? new Uint8Array(0) } });
       },
       close: () => Promise.resolve(),

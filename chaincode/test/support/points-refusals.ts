@@ -43,12 +43,13 @@ export async function seed(): Promise<void> {
   await w.call('ProposeRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }, IDS.mallAAdmin);
   await w.call('ProposeRate', { fromProgram: B, toProgram: A, numerator: 2, denominator: 1 }, IDS.mallBAdmin);
   await w.call('ApproveRate', { fromProgram: B, toProgram: A, numerator: 2, denominator: 1 }, IDS.mallAAdmin);
-  w.ledger.advance(3_600_000);
-  const to = new Date(w.ledger.now - 60_000).toISOString();
+  w.ledger.advance(2 * 3_600_000);
+  // Periods are contiguous and close at least the settlement lag (30 minutes) after they end.
+  const to = new Date(w.ledger.now - 90 * 60_000).toISOString();
   const closed = await w.call<{ periodId: string }>('ClosePeriod', { from: '2026-03-01T00:00:00Z', to });
   S.periodId = closed.result.periodId;
   await w.call('ConfirmStatement', { periodId: S.periodId });
-  const emptyPeriod = { from: '2026-01-01T00:00:00Z', to: '2026-02-01T00:00:00Z' };
+  const emptyPeriod = { from: to, to: new Date(w.ledger.now - 60 * 60_000).toISOString() };
   const empty = await w.call<{ periodId: string }>('ClosePeriod', emptyPeriod, IDS.mallBAdmin);
   S.emptyPeriodId = empty.result.periodId;
 }

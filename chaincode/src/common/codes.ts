@@ -1,0 +1,120 @@
+/**
+ * The one registry of error codes the chaincode throws: code, meaning and the HTTP status a
+ * client should answer with. Every refusal goes through {@link ChaincodeError}, whose `code`
+ * is typed as a key of this table, and a test holds the error tables of docs/points.md,
+ * docs/devices.md and docs/did-method.md equal to it.
+ *
+ * This file imports nothing (no Fabric, no Node modules) so that the middleware can import
+ * the same list by path (`chaincode/src/common/codes.ts`, or `chaincode/dist/common/codes.js`
+ * once built) instead of guessing statuses from code prefixes.
+ */
+export interface CodeInfo {
+  /** HTTP status a gateway answers with when the chaincode refuses with this code. */
+  readonly http: 400 | 403 | 404 | 409 | 422;
+  /** The contracts (docs) that throw it: `common` codes appear in every table. */
+  readonly domain: 'common' | 'points' | 'dids' | 'devices';
+  readonly meaning: string;
+}
+
+export const ERROR_CODES = {
+  INPUT_INVALID: { http: 400, domain: 'common', meaning: 'malformed request; the detail names the field' },
+  AUTH_ROLE: { http: 403, domain: 'common', meaning: 'the identity does not hold the NodeOU role required' },
+  AUTH_FORBIDDEN: { http: 403, domain: 'common', meaning: 'the identity belongs to the wrong organisation' },
+  AUTH_SIGNATURE: {
+    http: 403,
+    domain: 'common',
+    meaning: 'signing key not allowed, signature not valid, weak key, or the signer deactivated',
+  },
+  NOT_FOUND: { http: 404, domain: 'common', meaning: 'a record the request names does not exist' },
+  CONFLICT: {
+    http: 409,
+    domain: 'common',
+    meaning: 'a record that is written once already exists, or its ID is taken',
+  },
+  LIMIT_EXCEEDED: {
+    http: 422,
+    domain: 'common',
+    meaning: 'the transaction would read more records than one transaction may; nothing was cut silently',
+  },
+  TIME_BACKWARDS: {
+    http: 409,
+    domain: 'common',
+    meaning: 'the transaction time is before the time of the record it would replace',
+  },
+  POINTS_INSUFFICIENT: {
+    http: 422,
+    domain: 'points',
+    meaning: 'not enough available points (or not enough left in the lot to reverse)',
+  },
+  POINTS_MEMBER_INACTIVE: { http: 422, domain: 'points', meaning: "the member's DID is deactivated" },
+  POINTS_CONSENT_REQUIRED: { http: 422, domain: 'points', meaning: 'cross-mall redemption without consent' },
+  POINTS_CONSENT_EXPIRED: {
+    http: 422,
+    domain: 'points',
+    meaning: 'consent deadline before transaction time, or further ahead than the longest allowed window',
+  },
+  POINTS_NONCE_REPLAYED: { http: 409, domain: 'points', meaning: 'the member already used this nonce' },
+  POINTS_MERCHANT_SUSPENDED: { http: 422, domain: 'points', meaning: 'redemption at a suspended merchant' },
+  POINTS_RATE_NOT_APPROVED: { http: 422, domain: 'points', meaning: 'exchange without an approved rate' },
+  POINTS_RATE_MISMATCH: { http: 409, domain: 'points', meaning: 'approval with terms other than the proposal' },
+  POINTS_RATE_STATE: { http: 409, domain: 'points', meaning: 'approving a rate that is already approved' },
+  POINTS_PERIOD_OPEN: {
+    http: 422,
+    domain: 'points',
+    meaning: 'closing a period that has not ended at least the settlement lag ago',
+  },
+  POINTS_PERIOD_CLOSED: {
+    http: 409,
+    domain: 'points',
+    meaning: 'the period overlaps a closed one, or a clearing entry would fall in a closed period',
+  },
+  POINTS_PERIOD_GAP: {
+    http: 409,
+    domain: 'points',
+    meaning: 'the period does not start where the last closed one ended (or after an unsettled entry)',
+  },
+  POINTS_ALREADY_CONFIRMED: { http: 409, domain: 'points', meaning: 'the mall already confirmed this statement' },
+  DID_EXISTS: { http: 409, domain: 'dids', meaning: 'the DID is already anchored' },
+  DID_NOT_SELF_CERTIFYING: {
+    http: 422,
+    domain: 'dids',
+    meaning: 'the creation is not signed by the key the DID is derived from',
+  },
+  DID_STALE: { http: 409, domain: 'dids', meaning: 'the operation replaces a version that is no longer current' },
+  DID_DEACTIVATED: { http: 422, domain: 'dids', meaning: 'the DID is deactivated' },
+  STATUS_VERSION: { http: 409, domain: 'dids', meaning: 'a status list version that does not follow the latest' },
+  STATUS_PURPOSE: { http: 409, domain: 'dids', meaning: 'the status list has another purpose' },
+  DEVICE_EXISTS: { http: 409, domain: 'devices', meaning: 'the DID is already registered' },
+  DEVICE_STATE: {
+    http: 409,
+    domain: 'devices',
+    meaning: "the status change is not allowed from the device's current status",
+  },
+  DEVICE_CHANNEL: { http: 422, domain: 'devices', meaning: 'the statement is signed for another channel' },
+  DEVICE_INACTIVE: { http: 422, domain: 'devices', meaning: 'the device is suspended or revoked' },
+  DEVICE_RELAY: { http: 422, domain: 'devices', meaning: 'the relaying DID is not an active registered gateway' },
+  DEVICE_WINDOW: { http: 422, domain: 'devices', meaning: '`periodEnd` lies outside the submission window' },
+  DEVICE_KEY: {
+    http: 422,
+    domain: 'devices',
+    meaning: '`kid` is not a key of the device, or was not valid at `periodEnd`',
+  },
+  DEVICE_ALG: { http: 422, domain: 'devices', meaning: "the key's algorithm is not allowed, or differs from `alg`" },
+  DEVICE_SEQ: {
+    http: 409,
+    domain: 'devices',
+    meaning: "`seq` is not greater than the device's last accepted one, or jumps further than allowed",
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Whether `code` is a code of the registry (for clients reading `CODE: detail` messages). */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}
+
+/** The HTTP status for a chaincode refusal code; 500 for a code the registry does not know. */
+export function httpStatusOf(code: string): number {
+  return isErrorCode(code) ? ERROR_CODES[code].http : 500;
+}
