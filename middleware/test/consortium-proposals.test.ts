@@ -5,6 +5,7 @@ import { ProposalsService } from '../src/consortium/proposals.service';
 import { FakeNetwork } from '../src/consortium/testing/fake-network';
 import { BASE, type ConsortiumApp, startConsortiumApp } from './consortium-harness';
 import { eventually } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 describe('consortium proposals: create, sign with this mall’s admin, collect, submit', () => {
   let t: ConsortiumApp;
@@ -12,7 +13,7 @@ describe('consortium proposals: create, sign with this mall’s admin, collect, 
 
   beforeAll(async () => {
     t = await startConsortiumApp();
-    admin = await t.key(['admin'], 'ops');
+    admin = await t.key([...FORMER_ADMIN_SCOPES], 'ops');
   });
   afterAll(() => t.close());
 

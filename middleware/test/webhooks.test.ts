@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { verifyDelivery } from '../src/webhooks/signature';
 import { FakeLedger } from './support/fake-ledger';
 import { eventually, startTestApp, type TestApp } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 interface Received {
   body: string;
@@ -39,7 +40,7 @@ describe('webhooks', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
     t = await startTestApp({}, new FakeLedger());
-    admin = await t.key(['admin']);
+    admin = await t.key([...FORMER_ADMIN_SCOPES]);
   });
   afterAll(async () => {
     await t.close();

@@ -31,7 +31,9 @@ export class ApiKeyGuard implements CanActivate {
         `API key belongs to ${principal.mallMspId}; this middleware serves ${this.config.mallMspId}`,
       );
     }
-    const needed = this.reflector.getAllAndOverride<Scope[] | undefined>(SCOPES_KEY, targets) ?? [];
+    const needed = this.reflector.getAllAndOverride<Scope[] | undefined>(SCOPES_KEY, targets);
+    // Fail closed: a route nobody decided a scope for is nobody's.
+    if (needed === undefined || needed.length === 0) throw new ForbiddenError('route has no scope decision: refused');
     const missing = needed.filter((s) => !principal.scopes.includes(s));
     if (missing.length > 0) throw new ForbiddenError(`API key lacks scope ${missing.join(', ')}`);
     req.principal = principal;

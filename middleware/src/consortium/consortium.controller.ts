@@ -37,7 +37,7 @@ import { CurrentPrincipal } from './principal.decorator';
 @ApiKeyAuth()
 @ApiConsortiumErrors()
 @Controller('v1/admin/consortium')
-@RequireScopes('admin')
+@RequireScopes('consortium:admin')
 @UseFilters(ConsortiumErrorFilter)
 export class ConsortiumController {
   constructor(private readonly consortium: ConsortiumService) {}

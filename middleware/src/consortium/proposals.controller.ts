@@ -18,7 +18,7 @@ import { type ProposalStatusView, type ProposalView, ProposalsService } from './
 @ApiKeyAuth()
 @ApiConsortiumErrors()
 @Controller('v1/admin/consortium/proposals')
-@RequireScopes('admin')
+@RequireScopes('consortium:admin')
 @UseFilters(ConsortiumErrorFilter)
 export class ProposalsController {
   constructor(private readonly proposals: ProposalsService) {}

@@ -2,6 +2,7 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiInputErrors, ApiKeyAuth, ErrorDto } from '../common/api-docs';
 import { UUID_PARAM } from '../common/uuid.pipe';
+import { RequireScopes } from '../auth/scopes';
 import { IntakeStatusDto } from './dto/intake-status.dto';
 import { IntakeService } from './intake.service';
 import type { IntakeStatusView } from './intake.types';
@@ -13,6 +14,7 @@ export class IntakeController {
   constructor(private readonly intake: IntakeService) {}
 
   @Get(':trackingId')
+  @RequireScopes('intake:read')
   @ApiOperation({
     summary: 'Ledger status of an accepted item: pending, committed (tx ID, block) or dead (with the reason)',
   })

@@ -29,11 +29,11 @@ import { NotesService } from './notes.service';
 @ApiTags('notes')
 @ApiKeyAuth()
 @Controller('v1/notes')
-@RequireScopes('admin')
 export class NotesController {
   constructor(private readonly notes: NotesService) {}
 
   @Post()
+  @RequireScopes('notes:write')
   @ApiOperation({ summary: 'Accept a note for the ledger (info:PutNote), answered once durable in Postgres' })
   @ApiBody({ type: CreateNoteDto })
   @ApiAcceptedResponse({ type: IntakeAckDto, description: 'accepted' })
@@ -51,6 +51,7 @@ export class NotesController {
   }
 
   @Post('batch')
+  @RequireScopes('notes:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Accept up to 1,000 notes; one result per note, in request order, durable when answered' })
   @ApiBody({ type: CreateNotesBatchDto })
@@ -61,6 +62,7 @@ export class NotesController {
   }
 
   @Get(':id')
+  @RequireScopes('notes:read')
   @ApiOperation({ summary: 'A note from the read model, or evaluated on the peer with ?consistency=ledger' })
   @ApiOkResponse({ type: NoteDto })
   @ApiInputErrors()

@@ -16,7 +16,7 @@ import { WebhooksService } from './webhooks.service';
 @ApiTags('webhooks')
 @ApiKeyAuth()
 @Controller('v1/subscriptions')
-@RequireScopes('admin')
+@RequireScopes('webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
