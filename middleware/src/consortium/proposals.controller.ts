@@ -11,7 +11,7 @@ import { CreateProposalDto } from './dto/create-proposal.dto';
 import { ImportProposalDto } from './dto/import-proposal.dto';
 import { ConfigProposalDto, ProposalStatusViewDto, ProposalViewDto } from './dto/proposal-views.dto';
 import type { OperationAccepted } from './operations.service';
-import { CurrentPrincipal } from './principal.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
 import { type ProposalStatusView, type ProposalView, ProposalsService } from './proposals.service';
 
 @ApiTags('consortium')
