@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Type, plainToInstance } from 'class-transformer';
+import { allowListEntryProblem, splitList } from '../webhooks/destination-policy';
 import {
   IsBoolean,
   IsIn,
@@ -10,6 +11,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
   validateSync,
   type ValidationError,
@@ -109,10 +111,39 @@ export class BatcherConfig {
   concurrency = 50;
 }
 
+function firstListProblem(v: unknown): string {
+  const text = typeof v === 'string' ? v : '';
+  return (
+    splitList(text)
+      .map(allowListEntryProblem)
+      .find((p) => p !== undefined) ?? 'must be a list'
+  );
+}
+
+/** A comma-separated list of CIDRs, addresses and host names; the message names the first bad entry. */
+const IsAllowList = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isAllowList',
+    validator: {
+      validate: (v: unknown) =>
+        typeof v === 'string' && splitList(v).every((e) => allowListEntryProblem(e) === undefined),
+      defaultMessage: (a) => firstListProblem(a?.value),
+    },
+  });
+
 export class WebhookConfig {
+  /** Consecutive failed deliveries after which a subscription is paused (until resumed). */
   @IsInt()
   @Min(1)
   maxAttempts = 12;
+
+  /** Internal receivers that may be on otherwise refused addresses (loopback, private, …). */
+  @IsAllowList()
+  allowedHosts = '';
+
+  /** Ports a receiver may listen on, comma-separated, or `*` for any. */
+  @Matches(/^(\*|\d{1,5}( *, *\d{1,5})*)$/, { message: 'must be * or a comma-separated list of ports' })
+  allowedPorts = '80,443,8080,8443';
 
   @IsInt()
   @Min(1)

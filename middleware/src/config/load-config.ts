@@ -49,6 +49,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'WEBHOOK_TIMEOUT_MS', path: 'webhooks.timeoutMs', kind: 'int' },
   { env: 'WEBHOOK_POLL_MS', path: 'webhooks.pollMs', kind: 'int' },
   { env: 'WEBHOOK_BATCH_SIZE', path: 'webhooks.batchSize', kind: 'int' },
+  { env: 'WEBHOOK_ALLOWED_HOSTS', path: 'webhooks.allowedHosts', kind: 'string' },
+  { env: 'WEBHOOK_ALLOWED_PORTS', path: 'webhooks.allowedPorts', kind: 'string' },
 ];
 
 /**

@@ -63,4 +63,16 @@ export class WebhooksController {
   replay(@Param('id', UUID_PARAM) id: string, @Body() dto: ReplayDto): Promise<Subscription> {
     return this.webhooks.replay(id, dto.fromOffset);
   }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Resume a subscription paused after WEBHOOK_MAX_ATTEMPTS failed deliveries, from where it stopped',
+  })
+  @ApiOkResponse({ type: SubscriptionView })
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto })
+  resume(@Param('id', UUID_PARAM) id: string): Promise<Subscription> {
+    return this.webhooks.resume(id);
+  }
 }

@@ -39,7 +39,12 @@ describe('webhooks', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    t = await startTestApp({}, new FakeLedger());
+    // The receiver is on loopback: allowed as an internal destination, on its own port.
+    const port = (server.address() as AddressInfo).port;
+    t = await startTestApp(
+      { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1/32', WEBHOOK_ALLOWED_PORTS: String(port) },
+      new FakeLedger(),
+    );
     admin = await t.key([...FORMER_ADMIN_SCOPES]);
   });
   afterAll(async () => {
