@@ -194,10 +194,24 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   logLevel = 'info';
 
-  /** Largest accepted request body in bytes (413 beyond). */
+  /** Largest accepted request body in bytes (413 beyond), except on batch routes. */
   @IsInt()
   @Min(1024)
-  bodyLimitBytes = 1_048_576;
+  bodyLimitBytes = 65_536;
+
+  /** Largest body of the batch and upload routes (`@BodyLimit('batch')`): 1,000 notes or receipts. */
+  @IsInt()
+  @Min(1024)
+  batchBodyLimitBytes = 8_388_608;
+
+  /** `application/x-ndjson` uploads: longest line in bytes, most lines. */
+  @IsInt()
+  @Min(64)
+  ndjsonMaxLineBytes = 16_384;
+
+  @IsInt()
+  @Min(1)
+  ndjsonMaxLines = 10_000;
 
   /** Requests per API key (or per client address without a key) per throttle window. */
   @IsInt()

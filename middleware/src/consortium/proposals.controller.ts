@@ -3,6 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestj
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiInputErrors, ApiKeyAuth } from '../common/api-docs';
 import { type Principal, RequireScopes } from '../auth/scopes';
+import { BodyLimit } from '../common/body-limit';
 import { UUID_PARAM } from '../common/uuid.pipe';
 import { ApiConsortiumErrors } from './admin-errors.docs';
 import { ConsortiumErrorFilter } from './consortium-error.filter';
@@ -39,6 +40,8 @@ export class ProposalsController {
   }
 
   @Post('import')
+  // A proposal file carries a config update and every signature so far: more than the small default.
+  @BodyLimit('batch')
   @ApiOperation({ summary: 'Store a proposal file made elsewhere, or a newer copy of a stored one' })
   @ApiCreatedResponse({ type: ProposalViewDto })
   @ApiInputErrors()
