@@ -27,6 +27,9 @@ export interface AuditRow {
   steps: { operation: string; result: string }[];
   started_at: Date;
   finished_at: Date;
+  /** Requests the row stands for (refusals before the service ran are aggregated). */
+  count: number;
+  client_address: string | null;
 }
 
 export interface ConsortiumApp {

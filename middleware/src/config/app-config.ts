@@ -222,6 +222,15 @@ export class AppConfig {
   @Min(100)
   throttleTtlMs = 60_000;
 
+  /** Failed authentications (no key, unknown key, key of another mall) per client address per window; 429 beyond, before any look-up. */
+  @IsInt()
+  @Min(1)
+  throttleAuthFailureLimit = 30;
+
+  @IsInt()
+  @Min(100)
+  throttleAuthFailureTtlMs = 60_000;
+
   /** Health reports the projection as down when it is this many blocks behind what was committed. */
   @IsInt()
   @Min(0)

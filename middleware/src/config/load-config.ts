@@ -26,6 +26,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'NDJSON_MAX_LINES', path: 'ndjsonMaxLines', kind: 'int' },
   { env: 'THROTTLE_LIMIT', path: 'throttleLimit', kind: 'int' },
   { env: 'THROTTLE_TTL_MS', path: 'throttleTtlMs', kind: 'int' },
+  { env: 'THROTTLE_AUTH_FAILURE_LIMIT', path: 'throttleAuthFailureLimit', kind: 'int' },
+  { env: 'THROTTLE_AUTH_FAILURE_TTL_MS', path: 'throttleAuthFailureTtlMs', kind: 'int' },
   { env: 'PROJECTION_MAX_LAG_BLOCKS', path: 'projectionMaxLagBlocks', kind: 'int' },
   { env: 'WORKERS_ENABLED', path: 'workersEnabled', kind: 'bool' },
   { env: 'ADMIN_MSP_DIR', path: 'adminMspDir', kind: 'string' },
