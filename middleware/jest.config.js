@@ -2,7 +2,9 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  // Integration tests on the local Postgres (real HTTP through inject): test/*.int-spec.ts; the ledger client's
+  // test/ledger/*.int-spec.ts need the real network and run under jest.e2e.config.js.
+  testMatch: ['**/*.spec.ts', '**/*.test.ts', '<rootDir>/test/*.int-spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
     // content-disposition 1.x (via @fastify/static, which serves Swagger UI) ships ES modules only.

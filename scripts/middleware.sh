@@ -68,7 +68,7 @@ up() {
     done
     curl -fsS "http://127.0.0.1:$port/health" >/dev/null || die "$msp middleware did not become healthy; see $log"
     say "$msp middleware on http://127.0.0.1:$port (OpenAPI at /docs, database $db, log $log)"
-    say "  create an API key: MALL_MSP_ID=$msp DATABASE_URL=$pg/$db LEDGER_NETWORK_FILE=$network_file LEDGER_PEER_ENDPOINT=$peer LEDGER_CHANNEL=mallchannel LEDGER_CHAINCODE=mallchain node middleware/dist/cli.js apikey create --mall $msp --scopes admin,points:read,points:write"
+    say "  create an API key: MALL_MSP_ID=$msp DATABASE_URL=$pg/$db LEDGER_NETWORK_FILE=$network_file LEDGER_PEER_ENDPOINT=$peer LEDGER_CHANNEL=mallchannel LEDGER_CHAINCODE=mallchain node middleware/dist/cli.js apikey create --mall $msp --scopes keys:admin,ops:admin,webhooks,notes:write,notes:read,intake:read,points:read,points:write"
   done < <(malls)
 }
 

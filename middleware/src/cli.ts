@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { realLedgerProvider } from './app/ledger.provider';
 import { AppModule } from './app/app.module';
 import { ApiKeysService } from './auth/api-keys.service';
-import { isScope } from './auth/scopes';
+import { SCOPES, isScope } from './auth/scopes';
 import { AuthModule } from './auth/auth.module';
 import { type AppConfig, ConfigError } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -24,7 +24,7 @@ const USAGE = `usage:
   cli apikey list
   cli apikey revoke <id>
   cli rebuild [--keep]
-scopes: points:read, points:write, devices:write, dids:write, admin`;
+scopes: ${SCOPES.join(', ')}`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);

@@ -1,4 +1,5 @@
 import { startTestApp, type TestApp } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 /** Every endpoint refuses bad input with a 4xx naming the problem and writes nothing. */
 describe('input, auth and scope checks', () => {
@@ -9,9 +10,9 @@ describe('input, auth and scope checks', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ BODY_LIMIT_BYTES: '4096', WORKERS_ENABLED: 'false' });
-    admin = await t.key(['admin']);
+    admin = await t.key([...FORMER_ADMIN_SCOPES]);
     reader = await t.key(['points:read']);
-    otherMall = await t.key(['admin'], 'MallBMSP');
+    otherMall = await t.key([...FORMER_ADMIN_SCOPES], 'MallBMSP');
   });
   afterAll(() => t.close());
 
@@ -61,7 +62,7 @@ describe('input, auth and scope checks', () => {
       'apikey: other mall',
       'POST',
       '/v1/admin/api-keys',
-      { name: 'k', scopes: ['admin'], mallMspId: 'MallBMSP' },
+      { name: 'k', scopes: ['keys:admin'], mallMspId: 'MallBMSP' },
       403,
       /serves MallAMSP/,
     ],
@@ -173,7 +174,7 @@ describe('input, auth and scope checks', () => {
       payload: { id: 'a', text: 'x' },
     });
     expect(res.statusCode).toBe(403);
-    expect(res.json<{ message: string }>().message).toBe('API key lacks scope admin');
+    expect(res.json<{ message: string }>().message).toBe('API key lacks scope notes:write');
     expect((await counts()).items).toBe(0);
   });
 
@@ -182,7 +183,7 @@ describe('input, auth and scope checks', () => {
       method: 'POST',
       url: '/v1/admin/api-keys',
       headers: { 'x-api-key': admin },
-      payload: { name: 'pos', scopes: ['points:write', 'points:read'] },
+      payload: { name: 'pos', scopes: ['points:write', 'points:read', 'intake:read'] },
     });
     expect(created.statusCode).toBe(201);
     const { id, key } = created.json<{ id: string; key: string }>();
@@ -191,7 +192,7 @@ describe('input, auth and scope checks', () => {
     expect(stored[0]!.key_hash).not.toContain(key.slice(4));
     const list = await t.app.inject({ url: '/v1/admin/api-keys', headers: { 'x-api-key': admin } });
     expect(list.json<{ id: string; keyHash?: string }[]>().find((k) => k.id === id)).toMatchObject({
-      scopes: ['points:write', 'points:read'],
+      scopes: ['points:write', 'points:read', 'intake:read'],
     });
     expect(JSON.stringify(list.json())).not.toContain('keyHash');
     const ok = await t.app.inject({
@@ -220,8 +221,8 @@ describe('rate limiting per key', () => {
   afterAll(() => t.close());
 
   it('answers 429 to the key over its limit while another key still passes', async () => {
-    const a = await t.key(['admin']);
-    const b = await t.key(['admin']);
+    const a = await t.key([...FORMER_ADMIN_SCOPES]);
+    const b = await t.key([...FORMER_ADMIN_SCOPES]);
     const hit = (key: string): Promise<number> =>
       t.app.inject({ url: '/v1/notes/x', headers: { 'x-api-key': key } }).then((r) => r.statusCode);
     expect([await hit(a), await hit(a), await hit(a)]).toEqual([404, 404, 404]);

@@ -1,6 +1,7 @@
 import { AdminError, NetworkError } from '@mallchain/fabric-network';
 import { BASE, type ConsortiumApp, startConsortiumApp } from './consortium-harness';
 import { eventually } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 describe('consortium endpoints: channels, orgs, chaincode, identities, operations, audit', () => {
   let t: ConsortiumApp;
@@ -8,7 +9,7 @@ describe('consortium endpoints: channels, orgs, chaincode, identities, operation
 
   beforeAll(async () => {
     t = await startConsortiumApp();
-    admin = await t.key(['admin'], 'ops');
+    admin = await t.key([...FORMER_ADMIN_SCOPES], 'ops');
   });
   afterAll(() => t.close());
 

@@ -1,5 +1,6 @@
 // The real application (real Postgres, real HTTP stack) with the Fabric side of the consortium
 // endpoints replaced by FakeNetwork through the CONSORTIUM_ADMIN_FACTORY provider token.
+import type { DynamicModule } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { DataSource } from 'typeorm';
@@ -26,6 +27,9 @@ export interface AuditRow {
   steps: { operation: string; result: string }[];
   started_at: Date;
   finished_at: Date;
+  /** Requests the row stands for (refusals before the service ran are aggregated). */
+  count: number;
+  client_address: string | null;
 }
 
 export interface ConsortiumApp {
@@ -34,7 +38,7 @@ export interface ConsortiumApp {
   readonly db: DataSource;
   /** A key of this mall (MallAMSP) with `scopes`, named `name`. */
   key(scopes: Scope[], name?: string): Promise<string>;
-  call(method: 'GET' | 'POST' | 'PUT', url: string, key?: string, body?: unknown): Promise<Reply>;
+  call(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, key?: string, body?: unknown): Promise<Reply>;
   /** Audit rows, oldest first. */
   audit(): Promise<AuditRow[]>;
   close(): Promise<void>;
@@ -47,12 +51,16 @@ export interface Reply {
 
 export const BASE = '/v1/admin/consortium';
 
-export function startConsortiumApp(net = new FakeNetwork()): Promise<ConsortiumApp> {
+export function startConsortiumApp(
+  net = new FakeNetwork(),
+  extra: Record<string, string> = {},
+  extraModules: NonNullable<DynamicModule['imports']> = [],
+): Promise<ConsortiumApp> {
   return onFreshDatabase(async (database) => {
-    const config = loadConfig(testEnv(database.url, { WORKERS_ENABLED: 'false' }));
+    const config = loadConfig(testEnv(database.url, { WORKERS_ENABLED: 'false', ...extra }));
     const ledger = new FakeLedger();
     const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(config, { provide: LEDGER, useValue: ledger })],
+      imports: [AppModule.forRoot(config, { provide: LEDGER, useValue: ledger }), ...extraModules],
     })
       .overrideProvider(CONSORTIUM_ADMIN_FACTORY)
       .useValue(net.factory())
@@ -75,7 +83,8 @@ export function startConsortiumApp(net = new FakeNetwork()): Promise<ConsortiumA
           headers: key === undefined ? {} : { 'x-api-key': key },
           ...(body === undefined ? {} : { payload: body as object }),
         });
-        return { status: res.statusCode, body: res.body === '' ? {} : res.json<Reply['body']>() };
+        const json = (res.headers['content-type'] ?? '').toString().startsWith('application/json');
+        return { status: res.statusCode, body: json ? res.json<Reply['body']>() : {} };
       },
       audit: () => db.query<AuditRow[]>(`SELECT * FROM consortium_audit_log ORDER BY started_at, finished_at`),
       close: () =>

@@ -34,7 +34,7 @@ describe('outbox crash safety', () => {
     const pg = new Client({ connectionString: db.url });
     await pg.connect();
     await pg.query(
-      `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'crash', 'x', $1, '{admin}')`,
+      `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'crash', 'x', $1, '{notes:write,intake:read}')`,
       [hashKey(key)],
     );
 

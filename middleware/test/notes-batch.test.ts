@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { startTestApp, testEnv, type TestApp } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 describe('POST /v1/notes/batch', () => {
   let t: TestApp;
@@ -9,7 +10,7 @@ describe('POST /v1/notes/batch', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ WORKERS_ENABLED: 'false' });
-    admin = await t.key(['admin']);
+    admin = await t.key([...FORMER_ADMIN_SCOPES]);
   });
   afterAll(() => t.close());
 
@@ -88,19 +89,25 @@ describe('cli apikey', () => {
     try {
       const env = testEnv(t.config.databaseUrl);
       const { stdout } = await cli(
-        ['apikey', 'create', '--mall', 'MallAMSP', '--scopes', 'admin,points:read', '--name', 'ops'],
+        ['apikey', 'create', '--mall', 'MallAMSP', '--scopes', 'keys:admin,points:read', '--name', 'ops'],
         env,
       );
       const created = JSON.parse(stdout) as { key: string; scopes: string[] };
-      expect(created.scopes).toEqual(['admin', 'points:read']);
+      expect(created.scopes).toEqual(['keys:admin', 'points:read']);
       const res = await t.app.inject({ url: '/v1/admin/api-keys', headers: { 'x-api-key': created.key } });
       expect(res.statusCode).toBe(200);
-      await expect(cli(['apikey', 'create', '--mall', 'MallBMSP', '--scopes', 'admin'], env)).rejects.toMatchObject({
+      await expect(
+        cli(['apikey', 'create', '--mall', 'MallBMSP', '--scopes', 'keys:admin'], env),
+      ).rejects.toMatchObject({
         stderr: expect.stringContaining('this middleware serves MallAMSP, not MallBMSP') as unknown,
       });
       await expect(cli(['apikey', 'create', '--mall', 'MallAMSP', '--scopes', 'root'], env)).rejects.toMatchObject({
         stderr: expect.stringContaining('unknown scope root') as unknown,
       });
+      // The retired scope is refused by name: a new key names what it needs.
+      await expect(
+        cli(['apikey', 'create', '--mall', 'MallAMSP', '--scopes', 'admin,webhooks'], env),
+      ).rejects.toMatchObject({ stderr: expect.stringContaining('unknown scope admin') as unknown });
     } finally {
       await t.close();
     }

@@ -1,5 +1,6 @@
 import { FakeLedger } from './support/fake-ledger';
 import { eventually, startTestApp, type TestApp } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 describe('notes: intake → outbox → ledger → projection → read', () => {
   let t: TestApp;
@@ -7,7 +8,7 @@ describe('notes: intake → outbox → ledger → projection → read', () => {
 
   beforeAll(async () => {
     t = await startTestApp({}, new FakeLedger());
-    admin = await t.key(['admin']);
+    admin = await t.key([...FORMER_ADMIN_SCOPES]);
   });
   afterAll(() => t.close());
 

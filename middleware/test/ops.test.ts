@@ -1,5 +1,6 @@
 import { FakeLedger } from './support/fake-ledger';
 import { eventually, startTestApp, type TestApp } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 describe('health, metrics, OpenAPI, request IDs', () => {
   let t: TestApp;
@@ -25,7 +26,7 @@ describe('health, metrics, OpenAPI, request IDs', () => {
   });
 
   it('exposes Prometheus metrics for intake, outbox, submit latency, projection lag and HTTP', async () => {
-    const admin = await t.key(['admin']);
+    const admin = await t.key([...FORMER_ADMIN_SCOPES]);
     const ack = await t.app.inject({
       method: 'POST',
       url: '/v1/notes',

@@ -2,6 +2,7 @@ import { ChaincodeRejectedError, LedgerTimeoutError } from '../src/ledger/ledger
 import { IntakeService } from '../src/intake/intake.service';
 import { FakeLedger } from './support/fake-ledger';
 import { eventually, startTestApp, type TestApp } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 describe('outbox batcher', () => {
   let t: TestApp;
@@ -12,7 +13,7 @@ describe('outbox batcher', () => {
       { BATCH_SIZE: '10', BATCH_WAIT_MS: '30', BATCH_MAX_ATTEMPTS: '3', BATCH_BACKOFF_MS: '10' },
       new FakeLedger(),
     );
-    admin = await t.key(['admin']);
+    admin = await t.key([...FORMER_ADMIN_SCOPES]);
   });
   afterAll(() => t.close());
 

@@ -2,6 +2,7 @@ import { ProjectionService } from '../src/projection/projection.service';
 import { RebuildService } from '../src/projection/rebuild.service';
 import { FakeLedger } from './support/fake-ledger';
 import { eventually, startTestApp, type TestApp } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 describe('projection', () => {
   let t: TestApp;
@@ -78,7 +79,7 @@ describe('projection', () => {
   it('rebuild reports a live read model that drifted from the ledger', async () => {
     await t.db.query(`UPDATE notes SET text = 'tampered' WHERE id = 'p-1'`);
     await t.db.query(`DELETE FROM ledger_state WHERE id = 'note/p-2'`);
-    const admin = await t.key(['admin']);
+    const admin = await t.key([...FORMER_ADMIN_SCOPES]);
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/admin/projection/rebuild',

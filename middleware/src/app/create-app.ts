@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { applyBodyLimits } from '../common/body-limit';
+import { registerNdjsonParser } from '../common/ndjson';
 import type { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { AppModule, requestId } from './app.module';
@@ -18,6 +20,9 @@ export async function createApp(config: AppConfig, ledger: Provider): Promise<Ne
   app.enableShutdownHooks();
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  // Routes are registered at init(): these apply to every one of them.
+  applyBodyLimits(fastify, { batch: config.batchBodyLimitBytes });
+  registerNdjsonParser(fastify, { maxLineBytes: config.ndjsonMaxLineBytes, maxLines: config.ndjsonMaxLines });
   // The same ID for Fastify, the pino request logger (via raw.id) and the client (response header).
   fastify.addHook('onRequest', (request, _reply, done) => {
     (request.raw as { id?: string }).id = request.id;

@@ -4,11 +4,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ForbiddenError, NotFoundError } from '../common/errors';
+import { LruCache } from '../common/lru';
 import { ApiKeyEntity } from './api-key.entity';
 import type { Principal, Scope } from './scopes';
 
 const KEY_PREFIX = 'mck_';
-const CACHE_TTL_MS = 5_000;
+/** Known keys: short, so a revocation on another instance takes effect within seconds. */
+const KNOWN_TTL_MS = 5_000;
+const KNOWN_MAX = 10_000;
+/** Unknown key hashes: a repeated bad key costs no query. Keys are 256 random bits: none becomes valid later. */
+const UNKNOWN_TTL_MS = 60_000;
+const UNKNOWN_MAX = 10_000;
 
 export interface CreatedApiKey {
   readonly id: string;
@@ -36,7 +42,9 @@ export function hashKey(key: string): string {
 /** API keys of this middleware's mall: 256 random bits each, stored as SHA-256. */
 @Injectable()
 export class ApiKeysService {
-  readonly #cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  // Separate caches: a flood of bad keys fills only the negative one and never evicts a good key.
+  readonly #known = new LruCache<string, Principal>(KNOWN_MAX, KNOWN_TTL_MS);
+  readonly #unknown = new LruCache<string, true>(UNKNOWN_MAX, UNKNOWN_TTL_MS);
 
   constructor(
     @InjectRepository(ApiKeyEntity) private readonly repo: Repository<ApiKeyEntity>,
@@ -75,19 +83,27 @@ export class ApiKeysService {
       { revokedAt: new Date() },
     );
     if (res.affected !== 1) throw new NotFoundError('active API key', id);
-    this.#cache.clear();
+    this.#known.clear();
   }
 
-  /** The principal behind a presented key, or `undefined` when unknown or revoked (cached briefly: hot path). */
+  /** The principal of a key seen recently, without asking the database (`undefined`: not known to the cache). */
+  cached(key: string): Principal | undefined {
+    return this.#known.get(hashKey(key));
+  }
+
+  /** The principal behind a presented key, or `undefined` when unknown or revoked (cached: hot path). */
   async authenticate(key: string): Promise<Principal | undefined> {
     const hash = hashKey(key);
-    const now = Date.now();
-    const hit = this.#cache.get(hash);
-    if (hit && hit.until > now) return hit.principal;
+    const hit = this.#known.get(hash);
+    if (hit !== undefined) return hit;
+    if (this.#unknown.get(hash) === true) return undefined;
     const row = await this.repo.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
-    const principal = row ? { keyId: row.id, mallMspId: row.mallMspId, scopes: row.scopes as Scope[] } : undefined;
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(hash, { principal, until: now + CACHE_TTL_MS });
+    if (!row) {
+      this.#unknown.set(hash, true);
+      return undefined;
+    }
+    const principal: Principal = { keyId: row.id, mallMspId: row.mallMspId, scopes: row.scopes as Scope[] };
+    this.#known.set(hash, principal);
     return principal;
   }
 }

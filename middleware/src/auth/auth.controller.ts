@@ -17,7 +17,7 @@ import { RequireScopes } from './scopes';
 @ApiTags('admin')
 @ApiKeyAuth()
 @Controller('v1/admin/api-keys')
-@RequireScopes('admin')
+@RequireScopes('keys:admin')
 export class AuthController {
   constructor(private readonly keys: ApiKeysService) {}
 

@@ -63,3 +63,15 @@ export class UnavailableError extends AppError {
     super(503, 'UNAVAILABLE', message, { cause });
   }
 }
+
+/** Too many requests from this client (e.g. failed authentications); `retryAfterSeconds` says when to try again. */
+export class TooManyRequestsError extends AppError {
+  override name = 'TooManyRequestsError';
+
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'RATE_LIMITED', message);
+  }
+}

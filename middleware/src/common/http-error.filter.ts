@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ChaincodeRejectedError, LedgerError } from '../ledger/ledger.port';
-import { AppError } from './errors';
+import { AppError, TooManyRequestsError } from './errors';
 
 export interface ErrorBody {
   statusCode: number;
@@ -27,6 +27,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.#logger.error(exception);
+    if (exception instanceof TooManyRequestsError) void reply.header('retry-after', exception.retryAfterSeconds);
     void reply.status(body.statusCode).send(body);
   }
 

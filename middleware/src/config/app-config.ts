@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Type, plainToInstance } from 'class-transformer';
+import { allowListEntryProblem, splitList } from '../webhooks/destination-policy';
 import {
   IsBoolean,
   IsIn,
@@ -10,6 +11,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   ValidateNested,
   validateSync,
   type ValidationError,
@@ -109,10 +111,39 @@ export class BatcherConfig {
   concurrency = 50;
 }
 
+function firstListProblem(v: unknown): string {
+  const text = typeof v === 'string' ? v : '';
+  return (
+    splitList(text)
+      .map(allowListEntryProblem)
+      .find((p) => p !== undefined) ?? 'must be a list'
+  );
+}
+
+/** A comma-separated list of CIDRs, addresses and host names; the message names the first bad entry. */
+const IsAllowList = (): PropertyDecorator =>
+  ValidateBy({
+    name: 'isAllowList',
+    validator: {
+      validate: (v: unknown) =>
+        typeof v === 'string' && splitList(v).every((e) => allowListEntryProblem(e) === undefined),
+      defaultMessage: (a) => firstListProblem(a?.value),
+    },
+  });
+
 export class WebhookConfig {
+  /** Consecutive failed deliveries after which a subscription is paused (until resumed). */
   @IsInt()
   @Min(1)
   maxAttempts = 12;
+
+  /** Internal receivers that may be on otherwise refused addresses (loopback, private, …). */
+  @IsAllowList()
+  allowedHosts = '';
+
+  /** Ports a receiver may listen on, comma-separated, or `*` for any. */
+  @Matches(/^(\*|\d{1,5}( *, *\d{1,5})*)$/, { message: 'must be * or a comma-separated list of ports' })
+  allowedPorts = '80,443,8080,8443';
 
   @IsInt()
   @Min(1)
@@ -163,10 +194,24 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   logLevel = 'info';
 
-  /** Largest accepted request body in bytes (413 beyond). */
+  /** Largest accepted request body in bytes (413 beyond), except on batch routes. */
   @IsInt()
   @Min(1024)
-  bodyLimitBytes = 1_048_576;
+  bodyLimitBytes = 65_536;
+
+  /** Largest body of the batch and upload routes (`@BodyLimit('batch')`): 1,000 notes or receipts. */
+  @IsInt()
+  @Min(1024)
+  batchBodyLimitBytes = 8_388_608;
+
+  /** `application/x-ndjson` uploads: longest line in bytes, most lines. */
+  @IsInt()
+  @Min(64)
+  ndjsonMaxLineBytes = 16_384;
+
+  @IsInt()
+  @Min(1)
+  ndjsonMaxLines = 10_000;
 
   /** Requests per API key (or per client address without a key) per throttle window. */
   @IsInt()
@@ -176,6 +221,15 @@ export class AppConfig {
   @IsInt()
   @Min(100)
   throttleTtlMs = 60_000;
+
+  /** Failed authentications (no key, unknown key, key of another mall) per client address per window; 429 beyond, before any look-up. */
+  @IsInt()
+  @Min(1)
+  throttleAuthFailureLimit = 30;
+
+  @IsInt()
+  @Min(100)
+  throttleAuthFailureTtlMs = 60_000;
 
   /** Health reports the projection as down when it is this many blocks behind what was committed. */
   @IsInt()

@@ -21,8 +21,13 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'MIGRATIONS_RUN', path: 'migrationsRun', kind: 'bool' },
   { env: 'LOG_LEVEL', path: 'logLevel', kind: 'string' },
   { env: 'BODY_LIMIT_BYTES', path: 'bodyLimitBytes', kind: 'int' },
+  { env: 'BATCH_BODY_LIMIT_BYTES', path: 'batchBodyLimitBytes', kind: 'int' },
+  { env: 'NDJSON_MAX_LINE_BYTES', path: 'ndjsonMaxLineBytes', kind: 'int' },
+  { env: 'NDJSON_MAX_LINES', path: 'ndjsonMaxLines', kind: 'int' },
   { env: 'THROTTLE_LIMIT', path: 'throttleLimit', kind: 'int' },
   { env: 'THROTTLE_TTL_MS', path: 'throttleTtlMs', kind: 'int' },
+  { env: 'THROTTLE_AUTH_FAILURE_LIMIT', path: 'throttleAuthFailureLimit', kind: 'int' },
+  { env: 'THROTTLE_AUTH_FAILURE_TTL_MS', path: 'throttleAuthFailureTtlMs', kind: 'int' },
   { env: 'PROJECTION_MAX_LAG_BLOCKS', path: 'projectionMaxLagBlocks', kind: 'int' },
   { env: 'WORKERS_ENABLED', path: 'workersEnabled', kind: 'bool' },
   { env: 'ADMIN_MSP_DIR', path: 'adminMspDir', kind: 'string' },
@@ -49,6 +54,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'WEBHOOK_TIMEOUT_MS', path: 'webhooks.timeoutMs', kind: 'int' },
   { env: 'WEBHOOK_POLL_MS', path: 'webhooks.pollMs', kind: 'int' },
   { env: 'WEBHOOK_BATCH_SIZE', path: 'webhooks.batchSize', kind: 'int' },
+  { env: 'WEBHOOK_ALLOWED_HOSTS', path: 'webhooks.allowedHosts', kind: 'string' },
+  { env: 'WEBHOOK_ALLOWED_PORTS', path: 'webhooks.allowedPorts', kind: 'string' },
 ];
 
 /**

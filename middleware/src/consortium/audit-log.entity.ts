@@ -2,7 +2,11 @@ import { Check, Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type AuditResult = 'ok' | 'refused' | 'failed';
 
-/** One row per consortium admin request: who, what, when, result. Rows are only ever inserted. */
+/**
+ * One row per consortium admin request: who, what, when, result. Requests refused before the
+ * service ran (no key, wrong scope, bad input, rate limit) are aggregated instead: one row per
+ * (actor, client address, operation, reason) per minute, `count` of them, `finished_at` the last.
+ */
 @Entity('consortium_audit_log')
 @Index('consortium_audit_log_started', ['startedAt'])
 @Check('consortium_audit_log_result', `"result" IN ('ok', 'refused', 'failed')`)
@@ -45,6 +49,19 @@ export class AuditLogEntity {
 
   @Column({ type: 'jsonb', nullable: true })
   outcome!: object | null;
+
+  /** How many requests this row stands for (1 unless it aggregates refusals). */
+  @Column({ type: 'int', default: 1 })
+  count!: number;
+
+  /** Client address of the (first) request. */
+  @Column({ name: 'client_address', type: 'text', nullable: true })
+  clientAddress!: string | null;
+
+  /** `<minute>|<actor>|<address>|<operation>|<code: message>` on an aggregated refusal row; null otherwise. */
+  @Index('consortium_audit_log_aggregate', { unique: true })
+  @Column({ name: 'aggregate_key', type: 'text', nullable: true })
+  aggregateKey!: string | null;
 
   /** The records ConsortiumAdmin handed to its audit callback while serving this request. */
   @Column({ type: 'jsonb', default: () => `'[]'` })

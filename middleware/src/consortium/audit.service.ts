@@ -50,7 +50,20 @@ export interface AuditFilter {
   readonly result?: AuditResult;
 }
 
-/** Writes exactly one audit row per consortium request, and remembers which errors already have theirs. */
+/** Aggregated refusals: one row per (actor, address, operation, reason) per window. */
+const REFUSAL_WINDOW_MS = 60_000;
+
+const AGGREGATE = `INSERT INTO consortium_audit_log (id, actor, actor_key_id, actor_key_name, actor_msp_id, operation, target,
+    started_at, finished_at, result, error, outcome, steps, count, client_address, aggregate_key)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, NULL, '[]', 1, $11, $12)
+  ON CONFLICT (aggregate_key) DO UPDATE
+    SET count = consortium_audit_log.count + 1, finished_at = EXCLUDED.finished_at`;
+
+/**
+ * Writes one audit row per consortium request that reached the service, aggregates the ones
+ * refused before it (see {@link AuditService.refusedEarly}), and remembers which errors already
+ * have their row.
+ */
 @Injectable()
 export class AuditService {
   readonly #audited = new WeakSet();
@@ -126,6 +139,35 @@ export class AuditService {
       outcome: extra.outcome ?? null,
       steps: scope.steps,
     });
+  }
+
+  /**
+   * A request refused before the service ran (auth, scope, validation, rate limit): counted in the
+   * row of its (actor, address, operation, reason) for the current minute, so a flood writes a
+   * bounded number of rows. The row keeps the first request's target.
+   */
+  async refusedEarly(scope: AuditScope, address: string, e: unknown): Promise<void> {
+    const body = consortiumErrorBody(e);
+    const error = auditErrorOf(body);
+    const window = Math.floor(scope.startedAt.getTime() / REFUSAL_WINDOW_MS);
+    // The reason is the code and the message (a missing scope and a foreign key are both FORBIDDEN).
+    const reason = `${body.error}: ${body.message}`.slice(0, 300);
+    const key = [window, scope.actor.label, address, scope.operation, reason].join('|');
+    await this.rows.query(AGGREGATE, [
+      randomUUID(),
+      scope.actor.label,
+      scope.actor.keyId,
+      scope.actor.keyName,
+      scope.actor.mspId,
+      scope.operation,
+      scope.target,
+      scope.startedAt,
+      auditResultOf(body),
+      error,
+      address,
+      key,
+    ]);
+    if (typeof e === 'object' && e !== null) this.#audited.add(e);
   }
 
   async list(filter: AuditFilter): Promise<AuditPage> {

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AuthedRequest } from '../auth/api-key.guard';
+import { TooManyRequestsError } from '../common/errors';
 import { consortiumErrorBody } from './admin-errors';
 import { AuditScope, AuditService } from './audit.service';
 
@@ -49,6 +50,7 @@ export class ConsortiumErrorFilter implements ExceptionFilter {
       }
     }
     if (body.statusCode >= 500) this.#logger.error(exception);
+    if (exception instanceof TooManyRequestsError) void reply.header('retry-after', exception.retryAfterSeconds);
     void reply.status(body.statusCode).send(body);
   }
 
@@ -57,6 +59,6 @@ export class ConsortiumErrorFilter implements ExceptionFilter {
     const operation = ROUTE_OPERATIONS[route] ?? route;
     const target = { ...(req.params as Record<string, unknown> | undefined) };
     const scope = new AuditScope(await this.audit.actorOf(req.principal), operation, target);
-    await this.audit.fail(scope, exception);
+    await this.audit.refusedEarly(scope, req.ip, exception);
   }
 }

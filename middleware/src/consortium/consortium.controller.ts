@@ -31,13 +31,13 @@ import { CreateChannelDto } from './dto/create-channel.dto';
 import { IssueIdentityDto } from './dto/issue-identity.dto';
 import type { OperationEntity } from './operation.entity';
 import type { OperationAccepted } from './operations.service';
-import { CurrentPrincipal } from './principal.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
 
 @ApiTags('consortium')
 @ApiKeyAuth()
 @ApiConsortiumErrors()
 @Controller('v1/admin/consortium')
-@RequireScopes('admin')
+@RequireScopes('consortium:admin')
 @UseFilters(ConsortiumErrorFilter)
 export class ConsortiumController {
   constructor(private readonly consortium: ConsortiumService) {}

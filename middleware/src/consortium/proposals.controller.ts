@@ -3,6 +3,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestj
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiInputErrors, ApiKeyAuth } from '../common/api-docs';
 import { type Principal, RequireScopes } from '../auth/scopes';
+import { BodyLimit } from '../common/body-limit';
 import { UUID_PARAM } from '../common/uuid.pipe';
 import { ApiConsortiumErrors } from './admin-errors.docs';
 import { ConsortiumErrorFilter } from './consortium-error.filter';
@@ -11,14 +12,14 @@ import { CreateProposalDto } from './dto/create-proposal.dto';
 import { ImportProposalDto } from './dto/import-proposal.dto';
 import { ConfigProposalDto, ProposalStatusViewDto, ProposalViewDto } from './dto/proposal-views.dto';
 import type { OperationAccepted } from './operations.service';
-import { CurrentPrincipal } from './principal.decorator';
+import { CurrentPrincipal } from '../auth/principal.decorator';
 import { type ProposalStatusView, type ProposalView, ProposalsService } from './proposals.service';
 
 @ApiTags('consortium')
 @ApiKeyAuth()
 @ApiConsortiumErrors()
 @Controller('v1/admin/consortium/proposals')
-@RequireScopes('admin')
+@RequireScopes('consortium:admin')
 @UseFilters(ConsortiumErrorFilter)
 export class ProposalsController {
   constructor(private readonly proposals: ProposalsService) {}
@@ -39,6 +40,8 @@ export class ProposalsController {
   }
 
   @Post('import')
+  // A proposal file carries a config update and every signature so far: more than the small default.
+  @BodyLimit('batch')
   @ApiOperation({ summary: 'Store a proposal file made elsewhere, or a newer copy of a stored one' })
   @ApiCreatedResponse({ type: ProposalViewDto })
   @ApiInputErrors()

@@ -10,8 +10,11 @@ import type { IntakeAck, IntakeRequest, IntakeStatusView } from './intake.types'
 import { OutboxBatcher } from './outbox.batcher';
 import { OutboxStore } from './outbox.store';
 
-const STATUS_SQL = `SELECT tracking_id, kind, natural_key, status, attempts, tx_id, block_number::text AS block_number,
-  error_code, last_error, created_at, committed_at FROM intake_items WHERE tracking_id = $1`;
+// An item belongs to the mall of the key that pushed it; an item pushed without a key (tools) to this middleware's mall.
+const STATUS_SQL = `SELECT i.tracking_id, i.kind, i.natural_key, i.status, i.attempts, i.tx_id,
+  i.block_number::text AS block_number, i.error_code, i.last_error, i.created_at, i.committed_at
+  FROM intake_items i LEFT JOIN api_keys k ON k.id = i.api_key_id
+  WHERE i.tracking_id = $1 AND coalesce(k.mall_msp_id, $2) = $3`;
 
 /**
  * Durable intake: `accept` answers only after the item and its outbox row are committed in
@@ -83,8 +86,9 @@ export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
     for (const c of counts.values()) this.metrics.intakeItems.inc({ kind: c.kind, outcome: c.outcome }, c.n);
   }
 
-  async status(trackingId: string): Promise<IntakeStatusView> {
-    const rows = await this.ds.query<StatusRow[]>(STATUS_SQL, [trackingId]);
+  /** The item if it belongs to `mallMspId`; an item of another mall is answered as unknown (IDs do not leak). */
+  async status(trackingId: string, mallMspId: string): Promise<IntakeStatusView> {
+    const rows = await this.ds.query<StatusRow[]>(STATUS_SQL, [trackingId, this.config.mallMspId, mallMspId]);
     const r = rows[0];
     if (!r) throw new NotFoundError('intake item', trackingId);
     return {

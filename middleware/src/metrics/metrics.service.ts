@@ -68,6 +68,12 @@ export class MetricsService {
     ['result'],
   );
 
+  readonly webhookPaused = this.#counter(
+    'mallchain_webhook_paused_total',
+    'Subscriptions paused after WEBHOOK_MAX_ATTEMPTS consecutive failed deliveries',
+    [],
+  );
+
   readonly httpDuration = this.#histogram(
     'mallchain_http_request_duration_seconds',
     'HTTP request duration by method, route and status',

@@ -10,7 +10,7 @@ import { RebuildService, type RebuildReport } from './rebuild.service';
 @ApiTags('admin')
 @ApiKeyAuth()
 @Controller('v1/admin/projection')
-@RequireScopes('admin')
+@RequireScopes('ops:admin')
 export class ProjectionController {
   constructor(
     private readonly projection: ProjectionService,

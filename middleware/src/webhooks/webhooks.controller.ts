@@ -16,7 +16,7 @@ import { WebhooksService } from './webhooks.service';
 @ApiTags('webhooks')
 @ApiKeyAuth()
 @Controller('v1/subscriptions')
-@RequireScopes('admin')
+@RequireScopes('webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
@@ -62,5 +62,17 @@ export class WebhooksController {
   @ApiNotFoundResponse({ type: ErrorDto })
   replay(@Param('id', UUID_PARAM) id: string, @Body() dto: ReplayDto): Promise<Subscription> {
     return this.webhooks.replay(id, dto.fromOffset);
+  }
+
+  @Post(':id/resume')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Resume a subscription paused after WEBHOOK_MAX_ATTEMPTS failed deliveries, from where it stopped',
+  })
+  @ApiOkResponse({ type: SubscriptionView })
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto })
+  resume(@Param('id', UUID_PARAM) id: string): Promise<Subscription> {
+    return this.webhooks.resume(id);
   }
 }

@@ -1,25 +1,36 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { DataSource, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { NotFoundError } from '../common/errors';
+import { BadInputError, NotFoundError } from '../common/errors';
 import { MetricsService } from '../metrics/metrics.service';
 import { type CreateSubscriptionDto, EVENT_TYPES, type Subscription } from './dto/subscription.dto';
 import { SubscriptionEntity } from './subscription.entity';
+import {
+  DestinationRefusedError,
+  type DestinationRules,
+  type ResolveHost,
+  WEBHOOK_RESOLVER,
+  checkDestination,
+  rulesOf,
+} from './destination';
 import { WebhookDispatcher } from './webhook.dispatcher';
 
 @Injectable()
 export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy {
   readonly dispatcher: WebhookDispatcher;
+  readonly #rules: DestinationRules;
 
   constructor(
     @InjectRepository(SubscriptionEntity) private readonly repo: Repository<SubscriptionEntity>,
     @InjectDataSource() private readonly ds: DataSource,
     private readonly config: AppConfig,
     metrics: MetricsService,
+    @Inject(WEBHOOK_RESOLVER) private readonly resolve: ResolveHost,
   ) {
-    this.dispatcher = new WebhookDispatcher(ds, config.webhooks, metrics);
+    this.dispatcher = new WebhookDispatcher(ds, config.webhooks, metrics, resolve);
+    this.#rules = rulesOf(config.webhooks);
   }
 
   onApplicationBootstrap(): void {
@@ -31,6 +42,7 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   async create(dto: CreateSubscriptionDto): Promise<Subscription> {
+    await this.#checkUrl(dto.url);
     const secret = dto.secret ?? randomBytes(32).toString('base64url');
     const offset = dto.fromOffset ?? (await this.#head());
     const saved = await this.repo.save(
@@ -67,6 +79,23 @@ export class WebhooksService implements OnApplicationBootstrap, OnModuleDestroy 
       { offset: fromOffset.toString(), attempts: 0, status: 'active', lastError: null, nextAttemptAt: new Date() },
     );
     return this.get(id);
+  }
+
+  /** Undoes a pause (or a back-off): delivery resumes at once from the offset where it stopped. */
+  async resume(id: string): Promise<Subscription> {
+    const sub = await this.#find(id);
+    await this.repo.update({ id: sub.id }, { attempts: 0, status: 'active', nextAttemptAt: new Date() });
+    return this.get(id);
+  }
+
+  /** 400 naming the problem when the URL's destination is refused (the dispatcher checks again at each delivery). */
+  async #checkUrl(url: string): Promise<void> {
+    try {
+      await checkDestination(url, this.#rules, this.resolve);
+    } catch (e) {
+      if (e instanceof DestinationRefusedError) throw new BadInputError(`url: ${e.message}`);
+      throw e;
+    }
   }
 
   async #find(id: string): Promise<SubscriptionEntity> {

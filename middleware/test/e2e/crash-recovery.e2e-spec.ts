@@ -62,7 +62,7 @@ describe('kill -9 of the middleware on the dev network', () => {
       child = await startRealChild({ ...env, ...c.crash });
       await pg.connect();
       await pg.query(
-        `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'crash', 'x', $1, '{admin}')`,
+        `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'crash', 'x', $1, '{notes:write,notes:read,intake:read}')`,
         [hashKey(KEY)],
       );
       const ids = Array.from({ length: N }, (_, i) => uniqueId(`crash${i}`));

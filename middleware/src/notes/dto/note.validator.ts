@@ -1,4 +1,5 @@
 import { BadRequestException, Injectable, type PipeTransform } from '@nestjs/common';
+import { NDJSON, NdjsonBody } from '../../common/ndjson';
 
 /** A note as the intake takes it (validated). */
 export interface NoteInput {
@@ -86,5 +87,27 @@ export class NoteBodyPipe implements PipeTransform<unknown, NoteInput> {
 export class NotesBatchBodyPipe implements PipeTransform<unknown, NoteInput[]> {
   transform(value: unknown): NoteInput[] {
     return validateNotesBatch(value);
+  }
+}
+
+/** An `application/x-ndjson` upload of notes, one per line; every bad note is named by its line (`line 3: id …`). */
+export function validateNotesUpload(body: unknown): NoteInput[] {
+  if (!(body instanceof NdjsonBody)) throw refuse([`request body must be ${NDJSON} (one note per line)`]);
+  if (body.values.length === 0) throw refuse(['the upload must contain at least 1 note']);
+  const problems: string[] = [];
+  body.values.forEach((n: unknown, i) => {
+    const prefix = `line ${String(body.lines[i])}: `;
+    if (isRecord(n)) noteProblems(n, prefix, problems);
+    else problems.push(`${prefix}must be an object`);
+  });
+  if (problems.length > 0) throw refuse(problems);
+  return (body.values as Record<string, unknown>[]).map((n) => ({ id: n.id as string, text: n.text as string }));
+}
+
+/** Body pipe of `POST /v1/notes/import`. */
+@Injectable()
+export class NotesUploadPipe implements PipeTransform<unknown, NoteInput[]> {
+  transform(value: unknown): NoteInput[] {
+    return validateNotesUpload(value);
   }
 }

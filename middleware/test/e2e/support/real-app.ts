@@ -7,6 +7,7 @@ import { loadConfig } from '../../../src/config/load-config';
 import { type ChildApp, spawnListening } from '../../support/child-app';
 import { closeAll, onFreshDatabase } from '../../support/test-db';
 import { realEnv } from './real-env';
+import { FORMER_ADMIN_SCOPES } from '../../../src/auth/scopes';
 
 export interface RealApp {
   readonly app: NestFastifyApplication;
@@ -30,7 +31,7 @@ export function startRealApp(
       await app.listen(0, '127.0.0.1');
       const address = app.getHttpServer().address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      const { key } = await app.get(ApiKeysService).create(config.mallMspId, 'e2e', ['admin']);
+      const { key } = await app.get(ApiKeysService).create(config.mallMspId, 'e2e', [...FORMER_ADMIN_SCOPES]);
       return {
         app,
         base: `http://127.0.0.1:${port}`,

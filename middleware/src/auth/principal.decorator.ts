@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { AuthedRequest } from '../auth/api-key.guard';
-import type { Principal } from '../auth/scopes';
+import type { AuthedRequest } from './api-key.guard';
+import type { Principal } from './scopes';
 import { UnauthorizedError } from '../common/errors';
 
 /** The authenticated API key of the request (set by the global ApiKeyGuard). */

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { verifyDelivery } from '../src/webhooks/signature';
 import { FakeLedger } from './support/fake-ledger';
 import { eventually, startTestApp, type TestApp } from './support/test-app';
+import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 
 interface Received {
   body: string;
@@ -38,8 +39,13 @@ describe('webhooks', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-    t = await startTestApp({}, new FakeLedger());
-    admin = await t.key(['admin']);
+    // The receiver is on loopback: allowed as an internal destination, on its own port.
+    const port = (server.address() as AddressInfo).port;
+    t = await startTestApp(
+      { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1/32', WEBHOOK_ALLOWED_PORTS: String(port) },
+      new FakeLedger(),
+    );
+    admin = await t.key([...FORMER_ADMIN_SCOPES]);
   });
   afterAll(async () => {
     await t.close();
