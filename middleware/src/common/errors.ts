@@ -63,3 +63,12 @@ export class UnavailableError extends AppError {
     super(503, 'UNAVAILABLE', message, { cause });
   }
 }
+
+/** The configured ledger driver cannot carry this chaincode function safely (see `LedgerFunctions`); nothing stored. */
+export class DriverUnsupportedError extends AppError {
+  override name = 'DriverUnsupportedError';
+
+  constructor(message: string) {
+    super(501, 'LEDGER_DRIVER_UNSUPPORTED', message);
+  }
+}

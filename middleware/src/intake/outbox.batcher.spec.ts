@@ -1,4 +1,5 @@
-import { BatcherConfig } from '../config/app-config';
+import { AppConfig, BatcherConfig } from '../config/app-config';
+import { LedgerFunctions } from '../ledger/ledger-functions';
 import {
   ChaincodeRejectedError,
   MvccConflictError,
@@ -9,7 +10,7 @@ import {
 } from '../ledger/ledger.port';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxBatcher } from './outbox.batcher';
-import type { ClaimedItem, Committed, Failed, OutboxStore, Retry, SentTx } from './outbox.store';
+import type { ClaimedItem, OutboxStore, Outcome, SentTx } from './outbox.store';
 import type { RecordedTx } from './tx-recovery';
 
 const NOTHING_SENT: RecordedTx = { txId: null, envelope: null, sentAt: null };
@@ -18,6 +19,7 @@ function item(sent: RecordedTx = NOTHING_SENT): ClaimedItem {
   return {
     outboxId: '1',
     trackingId: '00000000-0000-4000-8000-000000000001',
+    token: '00000000-0000-4000-8000-0000000000aa',
     kind: 'note',
     naturalKey: 'n1',
     fn: 'info:PutNote',
@@ -68,10 +70,12 @@ class ScriptedLedger implements LedgerPort {
   }
 }
 
+type Of<K extends Outcome['kind']> = Extract<Outcome, { kind: K }>;
+
 interface Settled {
-  committed: Committed[];
-  failed: Failed[];
-  retries: Retry[];
+  committed: Of<'committed'>[];
+  failed: Of<'dead'>[];
+  retries: Of<'retry'>[];
 }
 
 function setup(
@@ -88,12 +92,15 @@ function setup(
       ledger.log.push(`record:${list.map((t) => t.txId).join(',')}`);
       return Promise.resolve(list.map(() => recordOk));
     },
-    settle: (c: Committed[], f: Failed[], r: Retry[]) => {
-      settled.committed.push(...c);
-      settled.failed.push(...f);
-      settled.retries.push(...r);
-      return Promise.resolve();
+    settle: (list: readonly Outcome[]) => {
+      for (const o of list) {
+        if (o.kind === 'committed') settled.committed.push(o);
+        else if (o.kind === 'dead') settled.failed.push(o);
+        else settled.retries.push(o);
+      }
+      return Promise.resolve(list.map(() => true));
     },
+    renew: (ids: readonly string[]) => Promise.resolve(new Set(ids)),
   } as unknown as OutboxStore;
   const config = Object.assign(new BatcherConfig(), {
     size: 1,
@@ -102,7 +109,8 @@ function setup(
     maxBackoffMs: 5_000,
     leaseMs: 60_000,
   });
-  const batcher = new OutboxBatcher(store, ledger, config, new MetricsService());
+  const appConfig = Object.assign(new AppConfig(), { batcher: config, ledger: { driver: 'gateway' } });
+  const batcher = new OutboxBatcher(store, ledger, appConfig, new MetricsService(), new LedgerFunctions());
   return {
     recorded,
     run: async () => {
@@ -125,7 +133,9 @@ describe('OutboxBatcher', () => {
     const { run, recorded } = setup(item(), ledger);
     const s = await run();
     expect(ledger.log).toEqual(['endorse:new', 'record:new', 'send:new']);
-    expect(recorded).toEqual([{ trackingId: item().trackingId, txId: 'new', envelope: new Uint8Array([9]) }]);
+    expect(recorded).toEqual([
+      { trackingId: item().trackingId, token: item().token, txId: 'new', envelope: new Uint8Array([9]) },
+    ]);
     expect(s.committed.map((c) => [c.txId, c.blockNumber])).toEqual([['new', 20n]]);
   });
 
@@ -134,7 +144,7 @@ describe('OutboxBatcher', () => {
     const s = await setup(item(), ledger, false).run();
     expect(ledger.log).toEqual(['endorse:new', 'record:new']);
     expect(s.committed).toEqual([]);
-    expect(s.retries[0]?.reason).toMatch(/no longer pending; transaction new not sent/);
+    expect(s.retries[0]?.reason).toMatch(/no longer held by this batcher; transaction new not sent/);
   });
 
   it('an item sent before and committed VALID is settled from the ledger, nothing is sent', async () => {

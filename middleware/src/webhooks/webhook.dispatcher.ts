@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { WebhookConfig } from '../config/app-config';
-import { backoffDelay } from '../intake/outbox.batcher';
+import { backoffDelay } from '../common/backoff';
 import type { MetricsService } from '../metrics/metrics.service';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signDelivery } from './signature';
 
@@ -97,7 +97,7 @@ export class WebhookDispatcher {
         [last.seq],
       );
     } else {
-      const delay = backoffDelay(sub.attempts + 1, this.config.backoffMs, this.config.maxBackoffMs);
+      const delay = backoffDelay(sub.attempts + 1, this.config);
       await this.#update(
         sub,
         `attempts = attempts + 1, status = 'failing', last_error = $3, next_attempt_at = now() + make_interval(secs => $4::double precision / 1000)`,
