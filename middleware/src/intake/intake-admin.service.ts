@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { OutboxBatcher } from './outbox.batcher';
 import { IntakeAdminStore, type IntakeAdminView } from './intake-admin.store';
@@ -8,7 +8,8 @@ import { IntakeAdminStore, type IntakeAdminView } from './intake-admin.store';
 export class IntakeAdminService {
   constructor(
     private readonly store: IntakeAdminStore,
-    private readonly batcher: OutboxBatcher,
+    /** Absent in the CLI (no batcher there): a running middleware finds the row at its next poll. */
+    @Optional() private readonly batcher?: OutboxBatcher,
   ) {}
 
   list(status: 'dead' | 'pending', limit = 100): Promise<IntakeAdminView[]> {
@@ -25,7 +26,7 @@ export class IntakeAdminService {
       if (!item) throw new NotFoundError('intake item', trackingId);
       throw new ConflictError(`intake item ${trackingId} is ${item.status}; only a dead item can be requeued`);
     }
-    this.batcher.notify();
+    this.batcher?.notify();
     const item = await this.store.find(trackingId);
     if (!item) throw new NotFoundError('intake item', trackingId);
     return item;
