@@ -15,7 +15,9 @@ export class IntakeFencedOrdered1795300000000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE "intake_items" ADD "ordering_key" text`);
     await queryRunner.query(`ALTER TABLE "intake_items" ADD "stalled_at" TIMESTAMP WITH TIME ZONE`);
     await queryRunner.query(`ALTER TABLE "intake_items" ADD "history" jsonb NOT NULL DEFAULT '[]'`);
-    await queryRunner.query(`CREATE INDEX "intake_items_dead" ON "intake_items" ("updated_at") WHERE "status" = 'dead'`);
+    await queryRunner.query(
+      `CREATE INDEX "intake_items_dead" ON "intake_items" ("updated_at") WHERE "status" = 'dead'`,
+    );
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {

@@ -103,17 +103,12 @@ async function apikey(keys: ApiKeysService, command: string | undefined, args: r
   return 2;
 }
 
-async function intake(admin: IntakeAdminService, command: string | undefined, args: readonly string[]): Promise<number> {
-  if (command === 'list') {
-    const status = flag(args, 'status') ?? '';
-    const limit = Number(flag(args, 'limit') ?? '100');
-    if (!(LISTABLE_STATUSES as readonly string[]).includes(status) || !Number.isInteger(limit) || limit < 1 || limit > 1000) {
-      process.stderr.write(`--status must be one of ${LISTABLE_STATUSES.join(', ')}; --limit 1..1000\n${USAGE}\n`);
-      return 2;
-    }
-    process.stdout.write(`${JSON.stringify(await admin.list(status as ListableStatus, limit), null, 2)}\n`);
-    return 0;
-  }
+async function intake(
+  admin: IntakeAdminService,
+  command: string | undefined,
+  args: readonly string[],
+): Promise<number> {
+  if (command === 'list') return intakeList(admin, args);
   const id = args[0];
   if (command === 'requeue' && id !== undefined && UUID.test(id)) {
     process.stdout.write(`${JSON.stringify(await admin.requeue(id, 'cli'), null, 2)}\n`);
@@ -121,6 +116,18 @@ async function intake(admin: IntakeAdminService, command: string | undefined, ar
   }
   process.stderr.write(`${command === 'requeue' ? 'requeue needs a tracking ID (UUID)\n' : ''}${USAGE}\n`);
   return 2;
+}
+
+async function intakeList(admin: IntakeAdminService, args: readonly string[]): Promise<number> {
+  const status = flag(args, 'status') ?? '';
+  const limit = Number(flag(args, 'limit') ?? '100');
+  const valid = (LISTABLE_STATUSES as readonly string[]).includes(status) && Number.isInteger(limit);
+  if (!valid || limit < 1 || limit > 1000) {
+    process.stderr.write(`--status must be one of ${LISTABLE_STATUSES.join(', ')}; --limit 1..1000\n${USAGE}\n`);
+    return 2;
+  }
+  process.stdout.write(`${JSON.stringify(await admin.list(status as ListableStatus, limit), null, 2)}\n`);
+  return 0;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -16,7 +16,10 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Postgres, the peer, the projection lag and the intake: 200 when all are up (the intake may say degraded: items stalled), 503 naming what is down' })
+  @ApiOperation({
+    summary:
+      'Postgres, the peer, the projection lag and the intake: 200 when all are up (the intake may say degraded: items stalled), 503 naming what is down',
+  })
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
     return this.health.check([

@@ -1,11 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { AuthedRequest } from '../auth/api-key.guard';
 import { RequireScopes } from '../auth/scopes';
 import { ApiInputErrors, ApiKeyAuth, ErrorDto } from '../common/api-docs';
@@ -22,7 +16,9 @@ export class IntakeAdminController {
   constructor(private readonly admin: IntakeAdminService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Intake items by status (dead or pending), most recently changed first, with their history' })
+  @ApiOperation({
+    summary: 'Intake items by status (dead or pending), most recently changed first, with their history',
+  })
   @ApiOkResponse({ type: IntakeAdminDto, isArray: true })
   @ApiInputErrors()
   list(@Query() q: IntakeListQueryDto): Promise<IntakeAdminView[]> {

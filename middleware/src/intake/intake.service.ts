@@ -72,7 +72,8 @@ export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Nothing is stored for a function the configured driver cannot carry exactly once (see LedgerFunctions). */
   #refuseUncarriable(req: IntakeRequest): void {
     const refusal = this.functions.refusal(req.fn, this.config.ledger.driver);
-    if (refusal !== undefined) throw new DriverUnsupportedError(`intake refused ${req.kind} ${req.naturalKey}: ${refusal}`);
+    if (refusal !== undefined)
+      throw new DriverUnsupportedError(`intake refused ${req.kind} ${req.naturalKey}: ${refusal}`);
   }
 
   /** Counted per kind and outcome, not per item: label look-ups are not free at thousands of items per second. */

@@ -18,9 +18,12 @@ export class LeaseKeeper {
     private readonly leaseMs: number,
   ) {
     this.#held = new Set(trackingIds);
-    this.#timer = setInterval(() => {
-      this.#renewing = this.#renew();
-    }, Math.max(50, Math.floor(leaseMs / 3)));
+    this.#timer = setInterval(
+      () => {
+        this.#renewing = this.#renew();
+      },
+      Math.max(50, Math.floor(leaseMs / 3)),
+    );
   }
 
   /** The item is settled: no need to hold it any longer. */

@@ -126,7 +126,7 @@ export class OutboxBatcher {
         this.#logger.error(`outbox round failed: ${String(e)}`);
         delay = this.config.backoffMs;
       }
-      if (delay > 0 && this.#running) await this.#sleep(delay);
+      if (delay > 0) await this.#sleep(delay);
     }
   }
 
@@ -136,6 +136,8 @@ export class OutboxBatcher {
   }
 
   #sleep(ms: number): Promise<void> {
+    // stop() may have come between the loop's check and this sleep: do not make it wait a whole back-off.
+    if (!this.#running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
@@ -220,7 +222,8 @@ export class OutboxBatcher {
     if (step.action !== 'submit')
       this.#logger.log(`item ${item.trackingId} sent before as ${recorded.txId ?? '?'}: ${step.action}`);
     if (step.action === 'committed') return committed(item, step.txId, step.blockNumber);
-    if (step.action === 'wait') return { kind: 'retry', item, reason: step.reason, delayMs: step.retryInMs, wait: true };
+    if (step.action === 'wait')
+      return { kind: 'retry', item, reason: step.reason, delayMs: step.retryInMs, wait: true };
     if (step.action === 'resend') {
       const again = await this.#resend(step.envelope);
       if (again !== undefined) return committed(item, again.txId, again.blockNumber);

@@ -146,16 +146,21 @@ export class OutboxStore {
       const r = rows[0];
       if (!r) return false;
       const dead = r.history.filter((h) => h.status === 'dead').at(-1);
-      await appendEvents(qr, 'intake.committed', [
-        {
-          ...ref(r),
-          txId: r.tx_id,
-          blockNumber: r.block_number,
-          correctedFrom: 'dead',
-          previousCode: dead?.code ?? null,
-          previousReason: dead?.reason ?? null,
-        },
-      ], [r.tx_id]);
+      await appendEvents(
+        qr,
+        'intake.committed',
+        [
+          {
+            ...ref(r),
+            txId: r.tx_id,
+            blockNumber: r.block_number,
+            correctedFrom: 'dead',
+            previousCode: dead?.code ?? null,
+            previousReason: dead?.reason ?? null,
+          },
+        ],
+        [r.tx_id],
+      );
       return true;
     });
   }
@@ -180,7 +185,11 @@ export class OutboxStore {
     );
   }
 
-  async #dead(qr: QueryRunner, list: readonly Extract<Outcome, { kind: 'dead' }>[], applied: Set<string>): Promise<void> {
+  async #dead(
+    qr: QueryRunner,
+    list: readonly Extract<Outcome, { kind: 'dead' }>[],
+    applied: Set<string>,
+  ): Promise<void> {
     const rows = (await qr.query(SQL.SETTLE_DEAD, [
       list.map((f) => f.item.trackingId),
       list.map((f) => f.item.token),

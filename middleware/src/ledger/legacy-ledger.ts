@@ -26,12 +26,7 @@ import {
   type TxStatus,
 } from './ledger.port';
 import { backoffDelay, sleep } from '../common/backoff';
-import {
-  DEFAULT_DEADLINES,
-  DEFAULT_RETRY,
-  type RetrySettings,
-  type StageDeadlines,
-} from './gateway-types';
+import { DEFAULT_DEADLINES, DEFAULT_RETRY, type RetrySettings, type StageDeadlines } from './gateway-types';
 import { buildConnectionProfile } from './legacy-profile';
 import { loadMspIdentity } from './msp-identity';
 import type { LedgerConnection } from './network-description';

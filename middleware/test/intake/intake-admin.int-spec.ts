@@ -103,9 +103,13 @@ describe('intake administration', () => {
     const trackingId = await dead('rq-cli');
     const env = { ...process.env, ...testEnv(t.config.databaseUrl), MIGRATIONS_RUN: 'false' };
     const cli = (...args: string[]): Promise<{ stdout: string }> =>
-      run(process.execPath, ['-r', path.join(__dirname, '../support/ts-register.js'), path.join(__dirname, '../../src/cli.ts'), ...args], {
-        env,
-      });
+      run(
+        process.execPath,
+        ['-r', path.join(__dirname, '../support/ts-register.js'), path.join(__dirname, '../../src/cli.ts'), ...args],
+        {
+          env,
+        },
+      );
     const listed = JSON.parse((await cli('intake', 'list', '--status', 'dead')).stdout) as { trackingId: string }[];
     expect(listed.map((i) => i.trackingId)).toContain(trackingId);
     refused.delete('rq-cli');

@@ -1,12 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/load-config';
-import {
-  ChaincodeRejectedError,
-  EndorsementError,
-  LEDGER,
-  LedgerTimeoutError,
-} from '../../src/ledger/ledger.port';
+import { ChaincodeRejectedError, EndorsementError, LEDGER, LedgerTimeoutError } from '../../src/ledger/ledger.port';
 import { FakeLedger } from '../support/fake-ledger';
 import { eventually, initTestApp, startTestApp, testEnv, type TestApp } from '../support/test-app';
 
@@ -33,7 +28,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const idOf = (args: readonly string[]): string => (JSON.parse(args[0] ?? '{}') as { id: string }).id;
 
 async function post(app: NestFastifyApplication, key: string, id: string, text = 'x'): Promise<string> {
-  const r = await app.inject({ method: 'POST', url: '/v1/notes', headers: { 'x-api-key': key }, payload: { id, text } });
+  const r = await app.inject({
+    method: 'POST',
+    url: '/v1/notes',
+    headers: { 'x-api-key': key },
+    payload: { id, text },
+  });
   return r.json<{ trackingId: string }>().trackingId;
 }
 
@@ -201,7 +201,9 @@ describe('two instances on one database', () => {
       )
     )[0]?.n ?? -1;
   const row = async (trackingId: string): Promise<{ status: string }> =>
-    (await t.db.query<{ status: string }[]>('SELECT status FROM intake_items WHERE tracking_id = $1', [trackingId]))[0] ?? {
+    (
+      await t.db.query<{ status: string }[]>('SELECT status FROM intake_items WHERE tracking_id = $1', [trackingId])
+    )[0] ?? {
       status: 'missing',
     };
 
@@ -248,7 +250,9 @@ describe('two instances on one database', () => {
 
   it('a burst shared by both instances commits every item exactly once, with one event each', async () => {
     t.ledger.beforeSubmit = () => sleep(Math.random() * 30);
-    const ids = await Promise.all(Array.from({ length: 60 }, (_, i) => post(i % 2 === 0 ? t.app : second, key, `both-${i}`)));
+    const ids = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => post(i % 2 === 0 ? t.app : second, key, `both-${i}`)),
+    );
     for (const id of ids) await eventually(async () => ((await row(id)).status === 'committed' ? true : undefined));
     for (let i = 0; i < 60; i++) expect(onLedger(`both-${i}`)).toBe(1);
     const [n] = await t.db.query<{ n: number; d: number }[]>(

@@ -104,7 +104,10 @@ describe('LEDGER_DRIVER=legacy carries only functions declared idempotent', () =
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({ LEDGER_DRIVER: 'legacy', BATCH_WAIT_MS: '5', BATCH_MAX_BACKOFF_MS: '20' }, new FakeLedger());
+    t = await startTestApp(
+      { LEDGER_DRIVER: 'legacy', BATCH_WAIT_MS: '5', BATCH_MAX_BACKOFF_MS: '20' },
+      new FakeLedger(),
+    );
   });
   afterAll(() => t.close());
 
@@ -132,7 +135,9 @@ describe('LEDGER_DRIVER=legacy carries only functions declared idempotent', () =
     });
     expect(r.statusCode).toBe(202);
     const id = r.json<{ trackingId: string }>().trackingId;
-    await eventually(async () => ((await t.app.get(IntakeService).status(id)).status === 'committed' ? true : undefined));
+    await eventually(async () =>
+      (await t.app.get(IntakeService).status(id)).status === 'committed' ? true : undefined,
+    );
   });
 
   it('never submits a queued item of an undeclared function (accepted before the driver changed): it waits, visibly', async () => {
