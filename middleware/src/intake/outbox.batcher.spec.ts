@@ -2,6 +2,7 @@ import { AppConfig, BatcherConfig } from '../config/app-config';
 import { LedgerFunctions } from '../ledger/ledger-functions';
 import {
   ChaincodeRejectedError,
+  LedgerTimeoutError,
   MvccConflictError,
   type LedgerPort,
   type SubmitOptions,
@@ -199,5 +200,47 @@ describe('OutboxBatcher', () => {
     ledger.submitError = new ChaincodeRejectedError('INPUT_INVALID', 'id: must not be empty');
     const s = await setup(item(), ledger).run();
     expect(s.failed.map((f) => [f.code, f.reason])).toEqual([['INPUT_INVALID', 'id: must not be empty']]);
+  });
+
+  it('looks up the recorded transaction before a rejection is made terminal: found VALID, the item is committed', async () => {
+    const ledger = new ScriptedLedger();
+    // Recorded, unknown to the ledger, no envelope and sent long ago: a new transaction is endorsed and refused.
+    ledger.status = { txId: 'old', found: false };
+    ledger.submitError = new ChaincodeRejectedError('NOTE_EXISTS', 'already written');
+    const old = item(sentBefore({ envelope: null, sentAt: new Date(Date.now() - 3_600_000) }));
+    const { run } = setup(old, ledger);
+    const lookups: string[] = [];
+    const original = ledger.txStatus.bind(ledger);
+    ledger.txStatus = (txId: string) => {
+      lookups.push(txId);
+      // By the time of the decision the old transaction shows up committed.
+      if (lookups.length > 1) ledger.status = { txId, found: true, validationCode: 'VALID', blockNumber: 7n };
+      return original(txId);
+    };
+    const s = await run();
+    expect(s.failed).toEqual([]);
+    expect(s.committed.map((c) => [c.txId, c.blockNumber])).toEqual([['old', 7n]]);
+    // Once by the recovery plan, once before the terminal decision (which finds it committed).
+    expect(lookups).toEqual(['old', 'old']);
+  });
+
+  it('a rejection whose recorded transaction cannot be looked up is retried, not dead', async () => {
+    const ledger = new ScriptedLedger();
+    ledger.submitError = new ChaincodeRejectedError('NOTE_EXISTS', 'already written');
+    const { run } = setup(item(sentBefore({ envelope: null, sentAt: new Date(0) })), ledger);
+    let calls = 0;
+    ledger.txStatus = (txId: string) =>
+      ++calls === 1 ? Promise.resolve({ txId, found: false }) : Promise.reject(new Error('14 UNAVAILABLE'));
+    const s = await run();
+    expect(s.failed).toEqual([]);
+    expect(s.retries[0]?.reason).toMatch(/rejected \(NOTE_EXISTS\) but transaction old could not be looked up/);
+  });
+
+  it('never makes an infrastructure failure terminal, whatever the attempt count; the delay stays capped', async () => {
+    const ledger = new ScriptedLedger();
+    ledger.submitError = new LedgerTimeoutError('endorse', 'peer unreachable');
+    const s = await setup({ ...item(), attempts: 10_000 }, ledger).run();
+    expect(s.failed).toEqual([]);
+    expect(s.retries.map((r) => [r.delayMs, r.reason])).toEqual([[5_000, 'LedgerTimeoutError: peer unreachable']]);
   });
 });
