@@ -2,9 +2,10 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
-  // Integration tests on the local Postgres (real HTTP through inject): test/*.int-spec.ts; the ledger client's
-  // test/ledger/*.int-spec.ts need the real network and run under jest.e2e.config.js.
-  testMatch: ['**/*.spec.ts', '**/*.test.ts', '<rootDir>/test/*.int-spec.ts'],
+  // *.int-spec.ts: real Postgres (and HTTP through inject); those under test/ledger and test/e2e need a Fabric
+  // network and belong to jest.e2e.config.js.
+  testMatch: ['**/*.spec.ts', '**/*.test.ts', '**/*.int-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/ledger/', '<rootDir>/test/e2e/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
     // content-disposition 1.x (via @fastify/static, which serves Swagger UI) ships ES modules only.

@@ -11,6 +11,9 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loadConfig } from './config/load-config';
 import { RebuildService } from './projection/rebuild.service';
+import { IntakeAdminService } from './intake/intake-admin.service';
+import { IntakeAdminStore } from './intake/intake-admin.store';
+import { LISTABLE_STATUSES, type ListableStatus } from './intake/dto/intake-admin.dto';
 
 @Module({})
 class KeysOnlyModule {
@@ -19,11 +22,25 @@ class KeysOnlyModule {
   }
 }
 
+/** The intake commands need only the database: they must work while the peer is down. */
+@Module({})
+class IntakeOnlyModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: IntakeOnlyModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot()],
+      providers: [IntakeAdminStore, IntakeAdminService],
+    };
+  }
+}
+
 const USAGE = `usage:
   cli apikey create --mall <MSP ID> --scopes <s1,s2,...> [--name <label>]
   cli apikey list
   cli apikey revoke <id>
   cli rebuild [--keep]
+  cli intake list --status dead|pending [--limit <n>]
+  cli intake requeue <trackingId>
 scopes: ${SCOPES.join(', ')}`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
@@ -36,11 +53,17 @@ async function main(argv: readonly string[]): Promise<number> {
   // Workers off: a one-shot command must not start the batcher, the projection or webhooks.
   const config = loadConfig({ ...process.env, WORKERS_ENABLED: 'false' });
   // Key management needs only the database: it must work while the peer is down.
-  const root = group === 'apikey' ? KeysOnlyModule.forRoot(config) : AppModule.forRoot(config, realLedgerProvider);
+  const root =
+    group === 'apikey'
+      ? KeysOnlyModule.forRoot(config)
+      : group === 'intake'
+        ? IntakeOnlyModule.forRoot(config)
+        : AppModule.forRoot(config, realLedgerProvider);
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
   const app = await NestFactory.createApplicationContext(root, { logger: ['error'] });
   try {
     if (group === 'apikey') return await apikey(app.get(ApiKeysService), command, rest);
+    if (group === 'intake') return await intake(app.get(IntakeAdminService), command, rest);
     if (group === 'rebuild') {
       const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep') });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -79,6 +102,35 @@ async function apikey(keys: ApiKeysService, command: string | undefined, args: r
   process.stderr.write(`${USAGE}\n`);
   return 2;
 }
+
+async function intake(
+  admin: IntakeAdminService,
+  command: string | undefined,
+  args: readonly string[],
+): Promise<number> {
+  if (command === 'list') return intakeList(admin, args);
+  const id = args[0];
+  if (command === 'requeue' && id !== undefined && UUID.test(id)) {
+    process.stdout.write(`${JSON.stringify(await admin.requeue(id, 'cli'), null, 2)}\n`);
+    return 0;
+  }
+  process.stderr.write(`${command === 'requeue' ? 'requeue needs a tracking ID (UUID)\n' : ''}${USAGE}\n`);
+  return 2;
+}
+
+async function intakeList(admin: IntakeAdminService, args: readonly string[]): Promise<number> {
+  const status = flag(args, 'status') ?? '';
+  const limit = Number(flag(args, 'limit') ?? '100');
+  const valid = (LISTABLE_STATUSES as readonly string[]).includes(status) && Number.isInteger(limit);
+  if (!valid || limit < 1 || limit > 1000) {
+    process.stderr.write(`--status must be one of ${LISTABLE_STATUSES.join(', ')}; --limit 1..1000\n${USAGE}\n`);
+    return 2;
+  }
+  process.stdout.write(`${JSON.stringify(await admin.list(status as ListableStatus, limit), null, 2)}\n`);
+  return 0;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(

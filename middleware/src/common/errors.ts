@@ -75,3 +75,12 @@ export class TooManyRequestsError extends AppError {
     super(429, 'RATE_LIMITED', message);
   }
 }
+
+/** The configured ledger driver cannot carry this chaincode function safely (see `LedgerFunctions`); nothing stored. */
+export class DriverUnsupportedError extends AppError {
+  override name = 'DriverUnsupportedError';
+
+  constructor(message: string) {
+    super(501, 'LEDGER_DRIVER_UNSUPPORTED', message);
+  }
+}

@@ -90,10 +90,13 @@ export class BatcherConfig {
   @Min(100)
   leaseMs = 60_000;
 
-  /** Transient failures after which an item is moved to the dead-letter state. */
+  /**
+   * An item still pending this long after it was accepted is reported stalled (metric, health, one
+   * `intake.stalled` event). Infrastructure failures never make an item dead: it is retried for ever.
+   */
   @IsInt()
   @Min(1)
-  maxAttempts = 20;
+  stalledAfterMs = 300_000;
 
   /** First retry delay; doubles per attempt up to {@link maxBackoffMs}. */
   @IsInt()

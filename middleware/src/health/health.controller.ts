@@ -16,13 +16,17 @@ export class HealthController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Postgres, the peer and the projection lag: 200 when all are fine, 503 naming what is not' })
+  @ApiOperation({
+    summary:
+      'Postgres, the peer, the projection lag and the intake: 200 when all are up (the intake may say degraded: items stalled), 503 naming what is down',
+  })
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
     return this.health.check([
       () => this.checks.database(),
       () => this.checks.peer(),
       () => this.checks.projectionLag(),
+      () => this.checks.intake(),
     ]);
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { AppConfig } from '../config/app-config';
 import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
+import { OutboxStore } from '../intake/outbox.store';
 import { ProjectionService } from '../projection/projection.service';
 
 /** The three things a mall operator needs to know are up: Postgres, the peer, the projection. */
@@ -13,6 +14,7 @@ export class HealthService {
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     private readonly projection: ProjectionService,
     private readonly config: AppConfig,
+    private readonly outbox: OutboxStore,
   ) {}
 
   database(): Promise<HealthIndicatorResult> {
@@ -38,5 +40,21 @@ export class HealthService {
     if (s.lagBlocks > this.config.projectionMaxLagBlocks)
       return session.down({ ...details, message: 'projection is behind' });
     return session.up(details);
+  }
+
+  /**
+   * Items pending longer than INTAKE_STALLED_AFTER_MS make the intake `degraded` (in the details), never `down`:
+   * accepting stays durable while the ledger is away, and a 503 would make load balancers turn POS pushes away
+   * from an intake that still takes them. The peer indicator is the one that says the ledger is unreachable.
+   */
+  async intake(): Promise<HealthIndicatorResult> {
+    const session = this.indicators.check('intake');
+    const stalled = await this.outbox.stalled(this.config.batcher.stalledAfterMs);
+    return session.up({
+      degraded: stalled.count > 0,
+      stalledItems: stalled.count,
+      oldestPendingMs: stalled.oldestMs,
+      stalledAfterMs: this.config.batcher.stalledAfterMs,
+    });
   }
 }

@@ -1,7 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
 import { ConflictError, UnavailableError } from '../common/errors';
 import type { IntakeAck, IntakeRequest } from './intake.types';
 
@@ -48,14 +51,17 @@ function hashOf(canonical: string): string {
  * when the new `intake_items` rows exist.
  */
 const INSERT_GROUP = {
-  name: 'intake_insert_group_v1',
+  name: 'intake_insert_group_v2',
   text: `
   WITH ins AS (
-    INSERT INTO intake_items (tracking_id, kind, natural_key, content_hash, payload, fn, args, api_key_id)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::jsonb[], $8::uuid[])
+    INSERT INTO intake_items (tracking_id, kind, natural_key, content_hash, payload, fn, args, api_key_id, ordering_key)
+    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::jsonb[], $8::uuid[],
+                         $9::text[])
     ON CONFLICT (kind, natural_key) DO NOTHING
-    RETURNING tracking_id),
-  ob AS (INSERT INTO outbox (tracking_id) SELECT tracking_id FROM ins)
+    RETURNING tracking_id, ordering_key),
+  ob AS (INSERT INTO outbox (tracking_id, ordering_key)
+         SELECT ins.tracking_id, ins.ordering_key FROM ins
+         JOIN unnest($1::uuid[]) WITH ORDINALITY AS q(id, n) ON q.id = ins.tracking_id ORDER BY q.n)
   SELECT tracking_id FROM ins`,
 };
 const FIND_EXISTING = {
@@ -73,18 +79,23 @@ const FIND_EXISTING = {
  * next group: under light load each request commits alone (lowest latency), under heavy load
  * groups grow by themselves (highest throughput).
  */
+@Injectable()
 export class GroupCommitWriter {
   #queue: Pending[] = [];
   #inflight = 0;
   readonly #pool: Pool;
+  readonly #options: WriterOptions;
+  #listener: (accepted: number, groupSize: number) => void = () => undefined;
 
-  constructor(
-    ds: DataSource,
-    private readonly options: WriterOptions,
-    private readonly onCommitted: (accepted: number, groupSize: number) => void,
-  ) {
+  constructor(@InjectDataSource() ds: DataSource, config: AppConfig) {
     // TypeORM's own pg pool (same size limit, same connections); a prepared statement per connection.
     this.#pool = (ds.driver as unknown as { master: Pool }).master;
+    this.#options = { maxGroup: 1000, maxInflight: Math.max(1, Math.min(4, Math.floor(config.databasePoolSize / 2))) };
+  }
+
+  /** Called after each group committed, with how many of its items were new. */
+  onCommitted(listener: (accepted: number, groupSize: number) => void): void {
+    this.#listener = listener;
   }
 
   write(req: IntakeRequest): Promise<IntakeAck> {
@@ -119,10 +130,10 @@ export class GroupCommitWriter {
   }
 
   #pump(): void {
-    while (this.#inflight < this.options.maxInflight && this.#queue.length > 0) {
+    while (this.#inflight < this.#options.maxInflight && this.#queue.length > 0) {
       const group =
-        this.#queue.length <= this.options.maxGroup ? this.#queue : this.#queue.slice(0, this.options.maxGroup);
-      this.#queue = this.#queue.length <= this.options.maxGroup ? [] : this.#queue.slice(this.options.maxGroup);
+        this.#queue.length <= this.#options.maxGroup ? this.#queue : this.#queue.slice(0, this.#options.maxGroup);
+      this.#queue = this.#queue.length <= this.#options.maxGroup ? [] : this.#queue.slice(this.#options.maxGroup);
       this.#inflight++;
       void this.#flush(group).finally(() => {
         this.#inflight--;
@@ -144,7 +155,7 @@ export class GroupCommitWriter {
       for (const p of group) p.settle({ ok: false, error });
       return;
     }
-    this.onCommitted(inserted.size, group.length);
+    this.#listener(inserted.size, group.length);
     const idOfKey = new Map(rows.map((r) => [keyOf(r.p.req), r]));
     for (const p of group) {
       const first = idOfKey.get(keyOf(p.req));
@@ -168,6 +179,7 @@ export class GroupCommitWriter {
         rows.map((r) => r.p.req.fn),
         rows.map((r) => JSON.stringify(r.p.req.args)),
         rows.map((r) => r.p.req.apiKeyId ?? null),
+        rows.map((r) => r.p.req.orderingKey ?? null),
       ],
     });
     return new Set(res.rows.map((r) => r.tracking_id));

@@ -5,6 +5,7 @@ export type IntakeStatus = 'pending' | 'committed' | 'dead';
 /** An accepted request (raw record) and its ledger outcome, found by tracking ID. */
 @Entity('intake_items')
 @Unique('intake_items_natural_key', ['kind', 'naturalKey'])
+@Index('intake_items_dead', ['updatedAt'], { where: `"status" = 'dead'` })
 @Check('intake_items_status', `"status" IN ('pending', 'committed', 'dead')`)
 export class IntakeItemEntity {
   @PrimaryColumn({ name: 'tracking_id', type: 'uuid' })
@@ -69,4 +70,24 @@ export class IntakeItemEntity {
 
   @Column({ name: 'committed_at', type: 'timestamptz', nullable: true })
   committedAt!: Date | null;
+
+  @Column({ name: 'ordering_key', type: 'text', nullable: true })
+  orderingKey!: string | null;
+
+  /** When `intake.stalled` was appended for this item (once per item). */
+  @Column({ name: 'stalled_at', type: 'timestamptz', nullable: true })
+  stalledAt!: Date | null;
+
+  /** Terminal transitions and admin actions, oldest first: `{ status, at, code?, reason?, txId?, by? }`. */
+  @Column({ type: 'jsonb', default: () => "'[]'" })
+  history!: IntakeHistoryEntry[];
+}
+
+export interface IntakeHistoryEntry {
+  readonly status: IntakeStatus | 'requeued';
+  readonly at: string;
+  readonly code?: string;
+  readonly reason?: string;
+  readonly txId?: string;
+  readonly by?: string;
 }

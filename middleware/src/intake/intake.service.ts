@@ -1,9 +1,9 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { ConflictError, NotFoundError } from '../common/errors';
-import { LEDGER, type LedgerPort } from '../ledger/ledger.port';
+import { ConflictError, DriverUnsupportedError, NotFoundError } from '../common/errors';
+import { LedgerFunctions } from '../ledger/ledger-functions';
 import { MetricsService } from '../metrics/metrics.service';
 import { GroupCommitWriter, type WriteOutcome } from './group-commit.writer';
 import type { IntakeAck, IntakeRequest, IntakeStatusView } from './intake.types';
@@ -22,24 +22,21 @@ const STATUS_SQL = `SELECT i.tracking_id, i.kind, i.natural_key, i.status, i.att
  */
 @Injectable()
 export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
-  readonly store: OutboxStore;
-  readonly batcher: OutboxBatcher;
-  readonly #writer: GroupCommitWriter;
-
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
-    @Inject(LEDGER) ledger: LedgerPort,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    readonly store: OutboxStore,
+    readonly batcher: OutboxBatcher,
+    private readonly writer: GroupCommitWriter,
+    private readonly functions: LedgerFunctions,
   ) {
-    this.store = new OutboxStore(ds);
-    this.batcher = new OutboxBatcher(this.store, ledger, config.batcher, metrics);
-    const maxInflight = Math.max(1, Math.min(4, Math.floor(config.databasePoolSize / 2)));
-    this.#writer = new GroupCommitWriter(ds, { maxGroup: 1000, maxInflight }, (accepted, groupSize) => {
+    writer.onCommitted((accepted, groupSize) => {
       this.metrics.intakeGroupSize.observe(groupSize);
       if (accepted > 0) this.batcher.notify();
     });
     metrics.setOutboxDepthSource(() => this.store.depth());
+    metrics.setIntakeStalledSource(async () => (await this.store.stalled(config.batcher.stalledAfterMs)).count);
   }
 
   onApplicationBootstrap(): void {
@@ -51,8 +48,9 @@ export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async accept(req: IntakeRequest): Promise<IntakeAck> {
+    this.#refuseUncarriable(req);
     try {
-      const ack = await this.#writer.write(req);
+      const ack = await this.writer.write(req);
       this.metrics.intakeItems.inc({ kind: req.kind, outcome: ack.outcome });
       return ack;
     } catch (e) {
@@ -66,11 +64,19 @@ export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
    * order. A conflict is that item's outcome; any other failure (database down) fails the whole call.
    */
   async acceptMany(reqs: readonly IntakeRequest[]): Promise<WriteOutcome[]> {
-    const outcomes = await this.#writer.writeMany(reqs);
+    for (const r of reqs) this.#refuseUncarriable(r);
+    const outcomes = await this.writer.writeMany(reqs);
     const failed = outcomes.find((o) => !o.ok && !(o.error instanceof ConflictError));
     if (failed && !failed.ok) throw failed.error;
     this.#count(reqs, outcomes);
     return outcomes;
+  }
+
+  /** Nothing is stored for a function the configured driver cannot carry exactly once (see LedgerFunctions). */
+  #refuseUncarriable(req: IntakeRequest): void {
+    const refusal = this.functions.refusal(req.fn, this.config.ledger.driver);
+    if (refusal !== undefined)
+      throw new DriverUnsupportedError(`intake refused ${req.kind} ${req.naturalKey}: ${refusal}`);
   }
 
   /** Counted per kind and outcome, not per item: label look-ups are not free at thousands of items per second. */

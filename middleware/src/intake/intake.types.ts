@@ -9,6 +9,11 @@ export interface IntakeRequest {
   readonly fn: string;
   readonly args: readonly string[];
   readonly apiKeyId?: string;
+  /**
+   * Items naming the same key reach the ledger in the order they were accepted: one is claimed only after every
+   * earlier item of its key left the outbox (committed, or dead). A return names its sale, an attestation its device.
+   */
+  readonly orderingKey?: string;
 }
 
 export interface IntakeAck {

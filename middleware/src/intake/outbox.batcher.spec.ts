@@ -1,6 +1,8 @@
-import { BatcherConfig } from '../config/app-config';
+import { AppConfig, BatcherConfig } from '../config/app-config';
+import { LedgerFunctions } from '../ledger/ledger-functions';
 import {
   ChaincodeRejectedError,
+  LedgerTimeoutError,
   MvccConflictError,
   type LedgerPort,
   type SubmitOptions,
@@ -9,7 +11,7 @@ import {
 } from '../ledger/ledger.port';
 import { MetricsService } from '../metrics/metrics.service';
 import { OutboxBatcher } from './outbox.batcher';
-import type { ClaimedItem, Committed, Failed, OutboxStore, Retry, SentTx } from './outbox.store';
+import type { ClaimedItem, OutboxStore, Outcome, SentTx } from './outbox.store';
 import type { RecordedTx } from './tx-recovery';
 
 const NOTHING_SENT: RecordedTx = { txId: null, envelope: null, sentAt: null };
@@ -18,6 +20,7 @@ function item(sent: RecordedTx = NOTHING_SENT): ClaimedItem {
   return {
     outboxId: '1',
     trackingId: '00000000-0000-4000-8000-000000000001',
+    token: '00000000-0000-4000-8000-0000000000aa',
     kind: 'note',
     naturalKey: 'n1',
     fn: 'info:PutNote',
@@ -68,10 +71,12 @@ class ScriptedLedger implements LedgerPort {
   }
 }
 
+type Of<K extends Outcome['kind']> = Extract<Outcome, { kind: K }>;
+
 interface Settled {
-  committed: Committed[];
-  failed: Failed[];
-  retries: Retry[];
+  committed: Of<'committed'>[];
+  failed: Of<'dead'>[];
+  retries: Of<'retry'>[];
 }
 
 function setup(
@@ -88,12 +93,15 @@ function setup(
       ledger.log.push(`record:${list.map((t) => t.txId).join(',')}`);
       return Promise.resolve(list.map(() => recordOk));
     },
-    settle: (c: Committed[], f: Failed[], r: Retry[]) => {
-      settled.committed.push(...c);
-      settled.failed.push(...f);
-      settled.retries.push(...r);
-      return Promise.resolve();
+    settle: (list: readonly Outcome[]) => {
+      for (const o of list) {
+        if (o.kind === 'committed') settled.committed.push(o);
+        else if (o.kind === 'dead') settled.failed.push(o);
+        else settled.retries.push(o);
+      }
+      return Promise.resolve(list.map(() => true));
     },
+    renew: (ids: readonly string[]) => Promise.resolve(new Set(ids)),
   } as unknown as OutboxStore;
   const config = Object.assign(new BatcherConfig(), {
     size: 1,
@@ -102,7 +110,8 @@ function setup(
     maxBackoffMs: 5_000,
     leaseMs: 60_000,
   });
-  const batcher = new OutboxBatcher(store, ledger, config, new MetricsService());
+  const appConfig = Object.assign(new AppConfig(), { batcher: config, ledger: { driver: 'gateway' } });
+  const batcher = new OutboxBatcher(store, ledger, appConfig, new MetricsService(), new LedgerFunctions());
   return {
     recorded,
     run: async () => {
@@ -125,7 +134,9 @@ describe('OutboxBatcher', () => {
     const { run, recorded } = setup(item(), ledger);
     const s = await run();
     expect(ledger.log).toEqual(['endorse:new', 'record:new', 'send:new']);
-    expect(recorded).toEqual([{ trackingId: item().trackingId, txId: 'new', envelope: new Uint8Array([9]) }]);
+    expect(recorded).toEqual([
+      { trackingId: item().trackingId, token: item().token, txId: 'new', envelope: new Uint8Array([9]) },
+    ]);
     expect(s.committed.map((c) => [c.txId, c.blockNumber])).toEqual([['new', 20n]]);
   });
 
@@ -134,7 +145,7 @@ describe('OutboxBatcher', () => {
     const s = await setup(item(), ledger, false).run();
     expect(ledger.log).toEqual(['endorse:new', 'record:new']);
     expect(s.committed).toEqual([]);
-    expect(s.retries[0]?.reason).toMatch(/no longer pending; transaction new not sent/);
+    expect(s.retries[0]?.reason).toMatch(/no longer held by this batcher; transaction new not sent/);
   });
 
   it('an item sent before and committed VALID is settled from the ledger, nothing is sent', async () => {
@@ -189,5 +200,47 @@ describe('OutboxBatcher', () => {
     ledger.submitError = new ChaincodeRejectedError('INPUT_INVALID', 'id: must not be empty');
     const s = await setup(item(), ledger).run();
     expect(s.failed.map((f) => [f.code, f.reason])).toEqual([['INPUT_INVALID', 'id: must not be empty']]);
+  });
+
+  it('looks up the recorded transaction before a rejection is made terminal: found VALID, the item is committed', async () => {
+    const ledger = new ScriptedLedger();
+    // Recorded, unknown to the ledger, no envelope and sent long ago: a new transaction is endorsed and refused.
+    ledger.status = { txId: 'old', found: false };
+    ledger.submitError = new ChaincodeRejectedError('NOTE_EXISTS', 'already written');
+    const old = item(sentBefore({ envelope: null, sentAt: new Date(Date.now() - 3_600_000) }));
+    const { run } = setup(old, ledger);
+    const lookups: string[] = [];
+    const original = ledger.txStatus.bind(ledger);
+    ledger.txStatus = (txId: string) => {
+      lookups.push(txId);
+      // By the time of the decision the old transaction shows up committed.
+      if (lookups.length > 1) ledger.status = { txId, found: true, validationCode: 'VALID', blockNumber: 7n };
+      return original(txId);
+    };
+    const s = await run();
+    expect(s.failed).toEqual([]);
+    expect(s.committed.map((c) => [c.txId, c.blockNumber])).toEqual([['old', 7n]]);
+    // Once by the recovery plan, once before the terminal decision (which finds it committed).
+    expect(lookups).toEqual(['old', 'old']);
+  });
+
+  it('a rejection whose recorded transaction cannot be looked up is retried, not dead', async () => {
+    const ledger = new ScriptedLedger();
+    ledger.submitError = new ChaincodeRejectedError('NOTE_EXISTS', 'already written');
+    const { run } = setup(item(sentBefore({ envelope: null, sentAt: new Date(0) })), ledger);
+    let calls = 0;
+    ledger.txStatus = (txId: string) =>
+      ++calls === 1 ? Promise.resolve({ txId, found: false }) : Promise.reject(new Error('14 UNAVAILABLE'));
+    const s = await run();
+    expect(s.failed).toEqual([]);
+    expect(s.retries[0]?.reason).toMatch(/rejected \(NOTE_EXISTS\) but transaction old could not be looked up/);
+  });
+
+  it('never makes an infrastructure failure terminal, whatever the attempt count; the delay stays capped', async () => {
+    const ledger = new ScriptedLedger();
+    ledger.submitError = new LedgerTimeoutError('endorse', 'peer unreachable');
+    const s = await setup({ ...item(), attempts: 10_000 }, ledger).run();
+    expect(s.failed).toEqual([]);
+    expect(s.retries.map((r) => [r.delayMs, r.reason])).toEqual([[5_000, 'LedgerTimeoutError: peer unreachable']]);
   });
 });

@@ -1,49 +1,68 @@
-import { Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { backoffDelay } from '../common/backoff';
+import { AppConfig } from '../config/app-config';
+import { LedgerFunctions } from '../ledger/ledger-functions';
 import {
   ChaincodeRejectedError,
+  LEDGER,
   MvccConflictError,
   TransactionInvalidError,
   type LedgerPort,
   type SubmitResult,
 } from '../ledger/ledger.port';
-import type { BatcherConfig } from '../config/app-config';
-import type { MetricsService } from '../metrics/metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { Coalescer } from './coalescer';
-import type { ClaimedItem, Committed, Failed, OutboxStore, Retry, SentTx } from './outbox.store';
+import { LeaseKeeper } from './lease-keeper';
+import { OutboxStore, type ClaimedItem, type Outcome, type SentTx } from './outbox.store';
 import { planRecovery } from './tx-recovery';
 
-/** Exponential back-off: `base * 2^(attempt-1)`, capped. */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, Math.min(30, attempt - 1)));
-}
-
-type Outcome =
-  { kind: 'committed'; value: Committed } | { kind: 'failed'; value: Failed } | { kind: 'retry'; value: Retry };
+/** How far back dead items are looked up again on the ledger (a commit seen later wins). */
+const DEAD_RECHECK_WINDOW_MS = 24 * 3600_000;
+const DEAD_RECHECK_BATCH = 100;
 
 /**
- * Drains the outbox: claims batches (size/wait from configuration), submits each item to the
- * ledger, and records the outcome per item in one transaction. Chaincode rejections are
- * permanent (dead letter with the chaincode's code and reason); everything else is retried
- * with back-off until `maxAttempts`.
+ * Drains the outbox: claims batches under a fenced lease, submits each item, and settles each item as soon as its
+ * own transaction finished (outcomes that finish together share one Postgres transaction). Only a chaincode
+ * rejection is terminal, and only after the item's recorded transactions were looked up on the ledger; any other
+ * failure is retried with capped back-off for as long as it takes (an item pending past `stalledAfterMs` is
+ * reported stalled). See docs/middleware.md, "Intake state machine".
  */
+@Injectable()
 export class OutboxBatcher {
   readonly #logger = new Logger('OutboxBatcher');
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  #nextRecheck = 0;
+  /** Items being submitted or settled, across claims. */
+  #inflight = 0;
+  readonly #claims = new Set<Promise<void>>();
+  #awaitingSlots = false;
   /** Transaction IDs about to be sent, written to Postgres together (one UPDATE per group of concurrent sends). */
   readonly #recorder: Coalescer<SentTx>;
+  /** Outcomes, settled together when they finish together. */
+  readonly #settler: Coalescer<Outcome>;
 
   constructor(
     private readonly store: OutboxStore,
-    private readonly ledger: LedgerPort,
-    private readonly config: BatcherConfig,
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    private readonly appConfig: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly functions: LedgerFunctions,
   ) {
     this.#recorder = new Coalescer(
       (list) => store.recordSent(list),
-      (t) => new Error(`item ${t.trackingId} is no longer pending; transaction ${t.txId} not sent`),
+      (t) => new Error(`item ${t.trackingId} is no longer held by this batcher; transaction ${t.txId} not sent`),
     );
+    this.#settler = new Coalescer(
+      (list) => store.settle(list, this.config.stalledAfterMs),
+      (o) => new Error(`item ${o.item.trackingId} is no longer held by this batcher; its ${o.kind} was not recorded`),
+    );
+  }
+
+  get config(): AppConfig['batcher'] {
+    return this.appConfig.batcher;
   }
 
   start(): void {
@@ -52,10 +71,12 @@ export class OutboxBatcher {
     this.#loop = this.#run();
   }
 
+  /** Stops claiming, and waits for the items in flight to be settled. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake?.();
     await this.#loop;
+    await Promise.all(this.#claims);
   }
 
   /** New rows were accepted: look now instead of at the next poll. */
@@ -63,30 +84,44 @@ export class OutboxBatcher {
     this.#wake?.();
   }
 
-  /** One claim-submit-settle round; returns how long to wait before the next. Exposed for tests. */
+  /** One claim of up to `size` rows, submitted and settled; returns how long to wait before the next. For tests. */
   async tick(): Promise<number> {
-    const { items, waitMs } = await this.store.claim(this.config.size, this.config.waitMs, this.config.leaseMs);
-    if (items.length === 0) return waitMs;
-    const outcomes = await this.#submitAll(items);
-    const committed: Committed[] = [];
-    const failed: Failed[] = [];
-    const retries: Retry[] = [];
-    for (const o of outcomes) {
-      if (o.kind === 'committed') committed.push(o.value);
-      else if (o.kind === 'failed') failed.push(o.value);
-      else retries.push(o.value);
-    }
-    await this.store.settle(committed, failed, retries);
-    for (const c of committed) this.metrics.observeCommittedBlock(Number(c.blockNumber));
-    for (const o of outcomes) this.metrics.outboxSettled.inc({ result: o.kind });
-    return 0;
+    const { waitMs, done } = await this.#claimAndStart(this.config.size);
+    await done;
+    return waitMs;
   }
 
+  /** Dead items whose transaction turns up committed on the ledger become committed. Exposed for tests. */
+  async recheckDead(): Promise<number> {
+    let corrected = 0;
+    for (const d of await this.store.deadWithTx(DEAD_RECHECK_WINDOW_MS, DEAD_RECHECK_BATCH)) {
+      const status = await this.ledger.txStatus(d.txId).catch(() => undefined);
+      if (status?.found !== true || status.validationCode !== 'VALID' || status.blockNumber === undefined) continue;
+      if (await this.store.correctDead(d.trackingId, d.txId, status.blockNumber)) {
+        this.#logger.warn(`dead item ${d.trackingId} found committed as ${d.txId}: corrected to committed`);
+        this.metrics.outboxSettled.inc({ result: 'corrected' });
+        corrected++;
+      }
+    }
+    return corrected;
+  }
+
+  /**
+   * Claims whenever a submit slot is free (at most `concurrency` items in flight, across claims): an item that
+   * takes long holds one slot, never the next batch.
+   */
   async #run(): Promise<void> {
     while (this.#running) {
-      let delay: number;
+      let delay = 0;
       try {
-        delay = await this.tick();
+        if (Date.now() >= this.#nextRecheck) {
+          this.#nextRecheck = Date.now() + Math.max(1000, this.config.maxBackoffMs);
+          await this.recheckDead();
+        }
+        const free = this.config.concurrency - this.#inflight;
+        this.#awaitingSlots = free < this.#slotThreshold;
+        if (this.#awaitingSlots) delay = this.config.maxBackoffMs;
+        else delay = (await this.#claimAndStart(Math.min(this.config.size, free))).waitMs;
       } catch (e) {
         this.#logger.error(`outbox round failed: ${String(e)}`);
         delay = this.config.backoffMs;
@@ -95,7 +130,14 @@ export class OutboxBatcher {
     }
   }
 
+  /** Free submit slots worth a claim: half a batch (or of the concurrency, if smaller), at least one. */
+  get #slotThreshold(): number {
+    return Math.max(1, Math.floor(Math.min(this.config.size, this.config.concurrency) / 2));
+  }
+
   #sleep(ms: number): Promise<void> {
+    // stop() may have come between the loop's check and this sleep: do not make it wait a whole back-off.
+    if (!this.#running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done(): void {
@@ -106,57 +148,96 @@ export class OutboxBatcher {
     });
   }
 
-  async #submitAll(items: readonly ClaimedItem[]): Promise<Outcome[]> {
-    const out: Outcome[] = new Array<Outcome>(items.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < items.length) {
-        const i = next++;
-        const item = items[i];
-        if (item !== undefined) out[i] = await this.#submitOne(item);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.config.concurrency, items.length) }, worker));
-    return out;
+  /** Claims up to `max` rows under a new token and starts submitting each at once; `done` when all are settled. */
+  async #claimAndStart(max: number): Promise<{ waitMs: number; done: Promise<void> }> {
+    const token = randomUUID();
+    const { items, waitMs } = await this.store.claim(max, this.config.waitMs, this.config.leaseMs, token);
+    if (items.length === 0) return { waitMs, done: Promise.resolve() };
+    const lease = new LeaseKeeper(
+      this.store,
+      items.map((i) => i.trackingId),
+      token,
+      this.config.leaseMs,
+    );
+    this.#inflight += items.length;
+    const done = Promise.all(items.map((item) => this.#carryAndSettle(item, lease))).then(() => lease.stop());
+    this.#claims.add(done);
+    void done.finally(() => this.#claims.delete(done));
+    return { waitMs: 0, done };
+  }
+
+  async #carryAndSettle(item: ClaimedItem, lease: LeaseKeeper): Promise<void> {
+    try {
+      await this.#settle(await this.#submitOne(item), lease);
+    } finally {
+      this.#inflight--;
+      // Woken only once enough slots are free for a worthwhile claim (not one claim per finished item).
+      if (this.#awaitingSlots && this.config.concurrency - this.#inflight >= this.#slotThreshold) this.#wake?.();
+    }
+  }
+
+  /** Settled as soon as known (head-of-line: one slow item does not hold the others of its batch). */
+  async #settle(outcome: Outcome, lease: LeaseKeeper): Promise<void> {
+    try {
+      await this.#settler.add(outcome);
+      lease.release(outcome.item.trackingId);
+      if (outcome.kind === 'committed') this.metrics.observeCommittedBlock(Number(outcome.blockNumber));
+      this.metrics.outboxSettled.inc({ result: outcome.kind });
+    } catch (e) {
+      // Taken over (or the database is away): the claim that holds the item now settles it.
+      this.metrics.outboxSettled.inc({ result: 'refused' });
+      this.#logger.warn(String(e));
+    }
   }
 
   async #submitOne(item: ClaimedItem): Promise<Outcome> {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    const sent: string[] = item.sent.txId === null ? [] : [item.sent.txId];
     try {
-      const outcome = await this.#carry(item);
+      const outcome = await this.#carry(item, sent);
       this.metrics.submitLatency.observe({ outcome: outcome.kind === 'committed' ? 'committed' : 'error' }, seconds());
       return outcome;
     } catch (e) {
-      return this.#failure(item, e, seconds());
+      return this.#failure(item, e, seconds(), sent);
     }
   }
 
   /**
    * An item sent before (by this process or one that died) is looked up first: found VALID it is done, unknown it
-   * is sent again as the same signed transaction when that is kept, otherwise as a new one.
+   * is sent again as the same signed transaction when that is kept, otherwise as a new one. `sent` collects every
+   * transaction ID recorded for the item, for the look-up before a terminal decision.
    */
-  async #carry(item: ClaimedItem): Promise<Outcome> {
-    const { sent } = item;
-    const status = sent.txId === null ? undefined : await this.ledger.txStatus(sent.txId);
-    const step = planRecovery(sent, status, {
+  async #carry(item: ClaimedItem, sent: string[]): Promise<Outcome> {
+    const refusal = this.functions.refusal(item.fn, this.appConfig.ledger.driver);
+    if (refusal !== undefined) return retry(item, refusal, this.config.maxBackoffMs);
+    const recorded = item.sent;
+    const status = recorded.txId === null ? undefined : await this.ledger.txStatus(recorded.txId);
+    const step = planRecovery(recorded, status, {
       canResend: this.ledger.resubmit !== undefined,
       now: new Date(),
       graceMs: this.config.leaseMs,
       retryMs: this.config.maxBackoffMs,
     });
     if (step.action !== 'submit')
-      this.#logger.log(`item ${item.trackingId} sent before as ${sent.txId ?? '?'}: ${step.action}`);
+      this.#logger.log(`item ${item.trackingId} sent before as ${recorded.txId ?? '?'}: ${step.action}`);
     if (step.action === 'committed') return committed(item, step.txId, step.blockNumber);
     if (step.action === 'wait')
-      return { kind: 'retry', value: { item, reason: step.reason, delayMs: step.retryInMs, wait: true } };
+      return { kind: 'retry', item, reason: step.reason, delayMs: step.retryInMs, wait: true };
     if (step.action === 'resend') {
       const again = await this.#resend(step.envelope);
       if (again !== undefined) return committed(item, again.txId, again.blockNumber);
     }
     const r = await this.ledger.submit(item.fn, item.args, {
-      beforeSend: (tx) =>
-        this.#recorder.add({ trackingId: item.trackingId, txId: tx.txId, envelope: tx.envelope ?? null }),
+      beforeSend: async (tx) => {
+        await this.#recorder.add({
+          trackingId: item.trackingId,
+          token: item.token,
+          txId: tx.txId,
+          envelope: tx.envelope ?? null,
+        });
+        sent.push(tx.txId);
+      },
     });
     return committed(item, r.txId, r.blockNumber);
   }
@@ -171,25 +252,41 @@ export class OutboxBatcher {
     }
   }
 
-  #failure(item: ClaimedItem, e: unknown, seconds: number): Outcome {
+  async #failure(item: ClaimedItem, e: unknown, seconds: number, sent: readonly string[]): Promise<Outcome> {
     if (e instanceof ChaincodeRejectedError) {
       this.metrics.submitLatency.observe({ outcome: 'rejected' }, seconds);
-      return { kind: 'failed', value: { item, code: e.code, reason: e.reason } };
+      return this.#beforeDead(item, e, sent);
     }
     this.metrics.submitLatency.observe({ outcome: 'error' }, seconds);
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    const attempt = item.attempts + 1;
-    if (attempt >= this.config.maxAttempts) {
-      return {
-        kind: 'failed',
-        value: { item, code: 'RETRIES_EXHAUSTED', reason: `after ${attempt} attempts: ${reason}` },
-      };
+    return retry(item, reason, backoffDelay(item.attempts + 1, this.config));
+  }
+
+  /**
+   * A chaincode rejection is terminal, but an earlier transaction of the item may have committed meanwhile (its
+   * answer lost): every recorded transaction is looked up first; one found VALID wins, an unanswered look-up is
+   * retried, never turned into `dead`.
+   */
+  async #beforeDead(item: ClaimedItem, e: ChaincodeRejectedError, sent: readonly string[]): Promise<Outcome> {
+    for (const txId of new Set(sent)) {
+      let status;
+      try {
+        status = await this.ledger.txStatus(txId);
+      } catch (lookup) {
+        const why = `rejected (${e.code}) but transaction ${txId} could not be looked up: ${String(lookup)}`;
+        return retry(item, why, backoffDelay(item.attempts + 1, this.config));
+      }
+      if (status.found && status.validationCode === 'VALID' && status.blockNumber !== undefined)
+        return committed(item, txId, status.blockNumber);
     }
-    const delayMs = backoffDelay(attempt, this.config.backoffMs, this.config.maxBackoffMs);
-    return { kind: 'retry', value: { item, reason, delayMs } };
+    return { kind: 'dead', item, code: e.code, reason: e.reason };
   }
 }
 
 function committed(item: ClaimedItem, txId: string, blockNumber: bigint): Outcome {
-  return { kind: 'committed', value: { item, txId, blockNumber } };
+  return { kind: 'committed', item, txId, blockNumber };
+}
+
+function retry(item: ClaimedItem, reason: string, delayMs: number): Outcome {
+  return { kind: 'retry', item, reason, delayMs };
 }

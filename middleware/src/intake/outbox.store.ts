@@ -1,11 +1,16 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { lockEventLog } from '../database/event-log';
 import { inTransaction } from '../database/transaction';
+import * as SQL from './outbox.sql';
 import type { RecordedTx } from './tx-recovery';
 
 export interface ClaimedItem {
   readonly outboxId: string;
   readonly trackingId: string;
+  /** Fencing token of the claim: every later write for this item names it. */
+  readonly token: string;
   readonly kind: string;
   readonly naturalKey: string;
   readonly fn: string;
@@ -19,88 +24,95 @@ export interface ClaimedItem {
 /** A signed transaction about to be sent for an item. */
 export interface SentTx {
   readonly trackingId: string;
+  readonly token: string;
   readonly txId: string;
   readonly envelope: Uint8Array | null;
 }
 
-export interface Committed {
-  readonly item: ClaimedItem;
-  readonly txId: string;
-  readonly blockNumber: bigint;
+/** What one ledger attempt for an item came to. */
+export type Outcome =
+  | { readonly kind: 'committed'; readonly item: ClaimedItem; readonly txId: string; readonly blockNumber: bigint }
+  | { readonly kind: 'dead'; readonly item: ClaimedItem; readonly code: string; readonly reason: string }
+  | {
+      readonly kind: 'retry';
+      readonly item: ClaimedItem;
+      readonly reason: string;
+      readonly delayMs: number;
+      /** Waiting for an earlier transaction to show up on the ledger: not a failed attempt. */
+      readonly wait?: boolean;
+    };
+
+interface ItemRef {
+  tracking_id: string;
+  kind: string;
+  natural_key: string;
 }
 
-export interface Failed {
-  readonly item: ClaimedItem;
-  readonly code: string;
-  readonly reason: string;
-}
-
-export interface Retry {
-  readonly item: ClaimedItem;
-  readonly reason: string;
-  readonly delayMs: number;
-  /** Waiting for an earlier transaction to show up on the ledger: not a failed attempt. */
-  readonly wait?: boolean;
-}
-
-const SELECT_READY = `
-  SELECT o.id, extract(epoch from (now() - o.available_at)) * 1000 AS age_ms FROM outbox o
-  WHERE o.available_at <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
-  ORDER BY o.id LIMIT $1 FOR UPDATE SKIP LOCKED`;
-const CLAIM = `
-  WITH c AS (UPDATE outbox SET claimed_until = now() + make_interval(secs => $2::double precision / 1000)
-             WHERE id = ANY($1::bigint[]) RETURNING id, tracking_id)
-  SELECT c.id AS outbox_id, i.tracking_id, i.kind, i.natural_key, i.fn, i.args, i.attempts, i.created_at,
-         i.tx_id, i.tx_envelope, i.tx_sent_at
-  FROM c JOIN intake_items i ON i.tracking_id = c.tracking_id ORDER BY c.id`;
-
-/** SQL of the outbox: claiming with FOR UPDATE SKIP LOCKED under a lease, and settling results in one transaction. */
+/**
+ * SQL of the outbox: claiming under a fenced lease (FOR UPDATE SKIP LOCKED, token in `claimed_by`), renewing it,
+ * recording sent transactions, and settling outcomes with their events, each write refused to a stale holder.
+ */
+@Injectable()
 export class OutboxStore {
-  constructor(private readonly ds: DataSource) {}
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /**
-   * Claims up to `size` ready rows when a full batch is there or the oldest has waited `waitMs`;
+   * Claims up to `size` ready rows under `token` when a full batch is there or the oldest has waited `waitMs`;
    * otherwise claims nothing and returns how long to wait.
    */
-  async claim(size: number, waitMs: number, leaseMs: number): Promise<{ items: ClaimedItem[]; waitMs: number }> {
-    return this.#tx(async (qr) => {
-      const ready = (await qr.query(SELECT_READY, [size])) as { id: string; age_ms: string }[];
+  async claim(
+    size: number,
+    waitMs: number,
+    leaseMs: number,
+    token: string,
+  ): Promise<{ items: ClaimedItem[]; waitMs: number }> {
+    return inTransaction(this.ds, async (qr) => {
+      const ready = (await qr.query(SQL.SELECT_READY, [size])) as { id: string; age_ms: string }[];
       if (ready.length === 0) return { items: [], waitMs };
       const oldest = Math.max(...ready.map((r) => Number(r.age_ms)));
       if (ready.length < size && oldest < waitMs) return { items: [], waitMs: Math.max(1, Math.ceil(waitMs - oldest)) };
-      const rows = (await qr.query(CLAIM, [ready.map((r) => r.id), leaseMs])) as ClaimRow[];
-      return { items: rows.map(toClaimed), waitMs: 0 };
+      const rows = (await qr.query(SQL.CLAIM, [ready.map((r) => r.id), leaseMs, token])) as ClaimRow[];
+      return { items: rows.map((r) => toClaimed(r, token)), waitMs: 0 };
     });
   }
 
-  async settle(committed: readonly Committed[], failed: readonly Failed[], retries: readonly Retry[]): Promise<void> {
-    await this.#tx(async (qr) => {
-      if (committed.length > 0) await this.#committed(qr, committed);
-      if (failed.length > 0) await this.#failed(qr, failed);
-      if (retries.length > 0) await this.#retry(qr, retries);
-    });
+  /** Extends the lease of `trackingIds` held under `token`; answers those still held (the others were taken over). */
+  async renew(trackingIds: readonly string[], token: string, leaseMs: number): Promise<Set<string>> {
+    const rows = await this.ds.query<{ tracking_id: string }[]>(SQL.RENEW, [trackingIds, token, leaseMs]);
+    return new Set(rows.map((r) => r.tracking_id));
   }
 
   /**
    * Records, before sending, the transaction each item is about to be sent as. Returns per item whether it was
-   * recorded (an item settled meanwhile, by another batcher, is not: its transaction must not be sent).
+   * recorded: one whose lease is gone or was taken over is not, and its transaction must not be sent.
    */
   async recordSent(list: readonly SentTx[]): Promise<boolean[]> {
-    const rows = await this.ds.query<{ tracking_id: string }[]>(
-      // As a SELECT over the UPDATE: TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
-      `WITH r AS (
-         UPDATE intake_items i SET tx_id = u.tx_id, tx_envelope = u.envelope, tx_sent_at = now(), updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::bytea[]) AS u(id, tx_id, envelope)
-         WHERE i.tracking_id = u.id AND i.status = 'pending' RETURNING i.tracking_id)
-       SELECT tracking_id FROM r`,
-      [
-        list.map((t) => t.trackingId),
-        list.map((t) => t.txId),
-        list.map((t) => (t.envelope === null ? null : Buffer.from(t.envelope))),
-      ],
-    );
+    const rows = await this.ds.query<{ tracking_id: string }[]>(SQL.RECORD_SENT, [
+      list.map((t) => t.trackingId),
+      list.map((t) => t.txId),
+      list.map((t) => (t.envelope === null ? null : Buffer.from(t.envelope))),
+      list.map((t) => t.token),
+    ]);
     const recorded = new Set(rows.map((r) => r.tracking_id));
     return list.map((t) => recorded.has(t.trackingId));
+  }
+
+  /**
+   * Settles outcomes in one transaction, each only if its claim still holds the row and the item is pending; the
+   * events (`intake.committed`, `intake.dead`, `intake.stalled`) are appended for the rows really changed, so each
+   * is appended once. Returns per outcome whether it was applied.
+   */
+  async settle(outcomes: readonly Outcome[], stalledAfterMs: number): Promise<boolean[]> {
+    return inTransaction(this.ds, async (qr) => {
+      const applied = new Set<string>();
+      const committed = outcomes.filter((o) => o.kind === 'committed');
+      const dead = outcomes.filter((o) => o.kind === 'dead');
+      const retries = outcomes.filter((o) => o.kind === 'retry');
+      if (committed.length > 0) await this.#committed(qr, committed, applied);
+      if (dead.length > 0) await this.#dead(qr, dead, applied);
+      if (retries.length > 0) await this.#retry(qr, retries, stalledAfterMs, applied);
+      return outcomes.map((o) => applied.has(o.item.trackingId));
+    });
   }
 
   async depth(): Promise<number> {
@@ -108,71 +120,128 @@ export class OutboxStore {
     return rows[0]?.n ?? 0;
   }
 
-  async #committed(qr: QueryRunner, list: readonly Committed[]): Promise<void> {
-    const ids = list.map((c) => c.item.trackingId);
-    await qr.query(
-      `UPDATE intake_items i SET status = 'committed', tx_id = u.tx_id, block_number = u.block, attempts = i.attempts + 1,
-         committed_at = now(), updated_at = now(), error_code = NULL, last_error = NULL, tx_envelope = NULL
-       FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS u(id, tx_id, block)
-       WHERE i.tracking_id = u.id AND i.status = 'pending'`,
-      [ids, list.map((c) => c.txId), list.map((c) => c.blockNumber.toString())],
-    );
-    await qr.query('DELETE FROM outbox WHERE tracking_id = ANY($1::uuid[])', [ids]);
-    await this.#events(
+  /** Items pending longer than `afterMs`, and how long the oldest has been. */
+  async stalled(afterMs: number): Promise<{ count: number; oldestMs: number }> {
+    const rows = await this.ds.query<{ n: number; oldest_ms: number }[]>(SQL.STALLED, [afterMs]);
+    return { count: rows[0]?.n ?? 0, oldestMs: Math.round(rows[0]?.oldest_ms ?? 0) };
+  }
+
+  /** Dead items with a recorded transaction that died within `withinMs`: candidates for a commit seen later. */
+  async deadWithTx(withinMs: number, limit: number): Promise<{ trackingId: string; txId: string }[]> {
+    const rows = await this.ds.query<{ tracking_id: string; tx_id: string }[]>(SQL.DEAD_WITH_TX, [withinMs, limit]);
+    return rows.map((r) => ({ trackingId: r.tracking_id, txId: r.tx_id }));
+  }
+
+  /**
+   * The one legal way out of `dead`: the ledger shows the item's transaction committed VALID. Appends one
+   * `intake.committed` (with `correctedFrom: 'dead'`); `false` when the item is no longer dead with that tx ID.
+   */
+  async correctDead(trackingId: string, txId: string, blockNumber: bigint): Promise<boolean> {
+    return inTransaction(this.ds, async (qr) => {
+      const rows = (await qr.query(SQL.CORRECT_DEAD, [trackingId, txId, blockNumber.toString()])) as (ItemRef & {
+        tx_id: string;
+        block_number: string;
+        history: { status: string; code?: string; reason?: string }[];
+      })[];
+      const r = rows[0];
+      if (!r) return false;
+      const dead = r.history.filter((h) => h.status === 'dead').at(-1);
+      await appendEvents(
+        qr,
+        'intake.committed',
+        [
+          {
+            ...ref(r),
+            txId: r.tx_id,
+            blockNumber: r.block_number,
+            correctedFrom: 'dead',
+            previousCode: dead?.code ?? null,
+            previousReason: dead?.reason ?? null,
+          },
+        ],
+        [r.tx_id],
+      );
+      return true;
+    });
+  }
+
+  async #committed(
+    qr: QueryRunner,
+    list: readonly Extract<Outcome, { kind: 'committed' }>[],
+    applied: Set<string>,
+  ): Promise<void> {
+    const rows = (await qr.query(SQL.SETTLE_COMMITTED, [
+      list.map((c) => c.item.trackingId),
+      list.map((c) => c.item.token),
+      list.map((c) => c.txId),
+      list.map((c) => c.blockNumber.toString()),
+    ])) as (ItemRef & { tx_id: string; block_number: string })[];
+    for (const r of rows) applied.add(r.tracking_id);
+    await appendEvents(
       qr,
       'intake.committed',
-      list.map((c) => ({ ...ref(c.item), txId: c.txId, blockNumber: c.blockNumber.toString() })),
-      list.map((c) => c.txId),
+      rows.map((r) => ({ ...ref(r), txId: r.tx_id, blockNumber: r.block_number })),
+      rows.map((r) => r.tx_id),
     );
   }
 
-  async #failed(qr: QueryRunner, list: readonly Failed[]): Promise<void> {
-    const ids = list.map((f) => f.item.trackingId);
-    await qr.query(
-      `UPDATE intake_items i SET status = 'dead', error_code = u.code, last_error = u.reason, attempts = i.attempts + 1,
-         updated_at = now(), tx_envelope = NULL
-       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS u(id, code, reason)
-       WHERE i.tracking_id = u.id AND i.status = 'pending'`,
-      [ids, list.map((f) => f.code), list.map((f) => f.reason)],
-    );
-    await qr.query('DELETE FROM outbox WHERE tracking_id = ANY($1::uuid[])', [ids]);
-    await this.#events(
+  async #dead(
+    qr: QueryRunner,
+    list: readonly Extract<Outcome, { kind: 'dead' }>[],
+    applied: Set<string>,
+  ): Promise<void> {
+    const rows = (await qr.query(SQL.SETTLE_DEAD, [
+      list.map((f) => f.item.trackingId),
+      list.map((f) => f.item.token),
+      list.map((f) => f.code),
+      list.map((f) => f.reason),
+    ])) as (ItemRef & { error_code: string; last_error: string })[];
+    for (const r of rows) applied.add(r.tracking_id);
+    await appendEvents(
       qr,
       'intake.dead',
-      list.map((f) => ({ ...ref(f.item), code: f.code, reason: f.reason })),
-      list.map(() => null),
+      rows.map((r) => ({ ...ref(r), code: r.error_code, reason: r.last_error })),
+      rows.map(() => null),
     );
   }
 
-  async #retry(qr: QueryRunner, list: readonly Retry[]): Promise<void> {
-    await qr.query(
-      `UPDATE intake_items i SET attempts = i.attempts + u.counted::int, last_error = u.reason, updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::boolean[]) AS u(id, reason, counted) WHERE i.tracking_id = u.id`,
-      [list.map((r) => r.item.trackingId), list.map((r) => r.reason), list.map((r) => r.wait !== true)],
-    );
-    await qr.query(
-      `UPDATE outbox o SET claimed_until = NULL, available_at = now() + make_interval(secs => u.delay / 1000)
-       FROM unnest($1::uuid[], $2::double precision[]) AS u(id, delay) WHERE o.tracking_id = u.id`,
-      [list.map((r) => r.item.trackingId), list.map((r) => r.delayMs)],
-    );
-  }
-
-  async #events(
+  async #retry(
     qr: QueryRunner,
-    type: string,
-    data: readonly object[],
-    txIds: readonly (string | null)[],
+    list: readonly Extract<Outcome, { kind: 'retry' }>[],
+    stalledAfterMs: number,
+    applied: Set<string>,
   ): Promise<void> {
-    await lockEventLog(qr);
-    await qr.query(
-      `INSERT INTO events (type, tx_id, data) SELECT $1, t, d FROM unnest($2::text[], $3::jsonb[]) AS u(t, d)`,
-      [type, txIds, data.map((d) => JSON.stringify(d))],
+    const rows = (await qr.query(SQL.SETTLE_RETRY, [
+      list.map((r) => r.item.trackingId),
+      list.map((r) => r.item.token),
+      list.map((r) => r.reason),
+      list.map((r) => r.wait !== true),
+      list.map((r) => r.delayMs),
+      stalledAfterMs,
+    ])) as (ItemRef & { last_error: string; created_at: Date; newly_stalled: boolean })[];
+    for (const r of rows) applied.add(r.tracking_id);
+    const stalled = rows.filter((r) => r.newly_stalled);
+    await appendEvents(
+      qr,
+      'intake.stalled',
+      stalled.map((r) => ({ ...ref(r), acceptedAt: r.created_at.toISOString(), lastError: r.last_error })),
+      stalled.map(() => null),
     );
   }
+}
 
-  #tx<T>(work: (qr: QueryRunner) => Promise<T>): Promise<T> {
-    return inTransaction(this.ds, work);
-  }
+async function appendEvents(
+  qr: QueryRunner,
+  type: string,
+  data: readonly object[],
+  txIds: readonly (string | null)[],
+): Promise<void> {
+  if (data.length === 0) return;
+  await lockEventLog(qr);
+  await qr.query(
+    `INSERT INTO events (type, tx_id, data) SELECT $1, t, d FROM unnest($2::text[], $3::jsonb[]) AS u(t, d)`,
+    [type, txIds, data.map((d) => JSON.stringify(d))],
+  );
 }
 
 interface ClaimRow {
@@ -189,10 +258,11 @@ interface ClaimRow {
   tx_sent_at: Date | null;
 }
 
-function toClaimed(r: ClaimRow): ClaimedItem {
+function toClaimed(r: ClaimRow, token: string): ClaimedItem {
   return {
     outboxId: r.outbox_id,
     trackingId: r.tracking_id,
+    token,
     kind: r.kind,
     naturalKey: r.natural_key,
     fn: r.fn,
@@ -203,6 +273,6 @@ function toClaimed(r: ClaimRow): ClaimedItem {
   };
 }
 
-function ref(item: ClaimedItem): { trackingId: string; kind: string; naturalKey: string } {
-  return { trackingId: item.trackingId, kind: item.kind, naturalKey: item.naturalKey };
+function ref(r: ItemRef): { trackingId: string; kind: string; naturalKey: string } {
+  return { trackingId: r.tracking_id, kind: r.kind, naturalKey: r.natural_key };
 }

@@ -1,6 +1,7 @@
 import type { ChaincodeEvent, ChaincodeEventsOptions, Checkpoint } from '@hyperledger/fabric-gateway';
 import type { EndpointPool } from './endpoint-pool';
-import { sleep, type Endpoint } from './gateway-types';
+import { sleep } from '../common/backoff';
+import type { Endpoint } from './gateway-types';
 import { LedgerError, type LedgerCheckpoint, type LedgerEvent } from './ledger.port';
 
 export interface EventListenerOptions {

@@ -91,28 +91,3 @@ export const DEFAULT_DEADLINES: StageDeadlines = {
   commitStatusMs: 60_000,
 };
 export const DEFAULT_RETRY: RetrySettings = { maxAttempts: 5, sameTxAttempts: 3, backoffMs: 100, maxBackoffMs: 5_000 };
-
-/** Exponential back-off with jitter (so that conflicting writers spread out), capped. */
-export function backoffDelay(attempt: number, retry: Pick<RetrySettings, 'backoffMs' | 'maxBackoffMs'>): number {
-  const base = Math.min(retry.maxBackoffMs, retry.backoffMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(base / 2 + Math.random() * (base / 2));
-}
-
-/** Sleep that ends early (without error) when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted === true) {
-      resolve();
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}

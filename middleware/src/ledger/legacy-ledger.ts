@@ -25,14 +25,8 @@ import {
   type SubmitResult,
   type TxStatus,
 } from './ledger.port';
-import {
-  backoffDelay,
-  DEFAULT_DEADLINES,
-  DEFAULT_RETRY,
-  sleep,
-  type RetrySettings,
-  type StageDeadlines,
-} from './gateway-types';
+import { backoffDelay, sleep } from '../common/backoff';
+import { DEFAULT_DEADLINES, DEFAULT_RETRY, type RetrySettings, type StageDeadlines } from './gateway-types';
 import { buildConnectionProfile } from './legacy-profile';
 import { loadMspIdentity } from './msp-identity';
 import type { LedgerConnection } from './network-description';
@@ -108,7 +102,7 @@ export class LegacyLedger implements LedgerPort {
       } catch (err) {
         const mapped = mapLegacyError(err, lastTxId);
         if (!(mapped instanceof MvccConflictError)) throw mapped;
-        if (attempt < attempts) await sleep(backoffDelay(attempt, this.#retry));
+        if (attempt < attempts) await sleep(backoffDelay(attempt, this.#retry, true));
       }
     }
     throw new MvccConflictError(`${fn}: MVCC_READ_CONFLICT on all ${attempts} attempts`, { txId: lastTxId });

@@ -2,7 +2,7 @@ import { StatusCode } from '@hyperledger/fabric-gateway';
 import type { EndpointPool } from './endpoint-pool';
 import { classify, chaincodeMessage, errorDetails, messageOf } from './gateway-errors';
 import type { CommitLike, Endpoint, ProposalLike, RetrySettings, StatusLike, TransactionLike } from './gateway-types';
-import { backoffDelay, sleep } from './gateway-types';
+import { backoffDelay, sleep } from '../common/backoff';
 import {
   ChaincodeRejectedError,
   EndorsementError,
@@ -55,7 +55,7 @@ export class SubmitPolicy {
         });
       }
       last = status;
-      if (attempt < attempts) await sleep(backoffDelay(attempt, this.#o.retry));
+      if (attempt < attempts) await sleep(backoffDelay(attempt, this.#o.retry, true));
     }
     throw new MvccConflictError(`${fn}: ${statusName(last?.code ?? 11)} on all ${attempts} attempts`, {
       txId: last?.transactionId,
@@ -112,7 +112,7 @@ export class SubmitPolicy {
         lastError = err;
         this.#throwUnlessTransient(err, 'endorse', proposal.getTransactionId());
         this.#o.pool.failover(endpoint);
-        await sleep(backoffDelay(i, this.#o.retry));
+        await sleep(backoffDelay(i, this.#o.retry, true));
       }
     }
     throw exhausted('endorse', proposal.getTransactionId(), lastError);
@@ -136,7 +136,7 @@ export class SubmitPolicy {
         this.#throwUnlessTransient(err, commit === undefined ? 'submit' : 'commitStatus', txId);
         if (commit !== undefined) commit = await this.#resendUnlessKnown(txId, commit);
         this.#o.pool.failover(endpoint);
-        await sleep(backoffDelay(i, this.#o.retry));
+        await sleep(backoffDelay(i, this.#o.retry, true));
       }
     }
     throw exhausted(commit === undefined ? 'submit' : 'commitStatus', txId, lastError);

@@ -33,6 +33,18 @@ export class MetricsService {
     },
   });
 
+  /** Read at scrape time from the intake (see {@link setIntakeStalledSource}). */
+  #intakeStalledSource: (() => Promise<number>) | undefined;
+
+  readonly intakeStalled: Gauge = new Gauge({
+    name: 'mallchain_intake_stalled_items',
+    help: 'Items still pending longer than INTAKE_STALLED_AFTER_MS after they were accepted',
+    registers: [this.registry],
+    collect: async (): Promise<void> => {
+      if (this.#intakeStalledSource) this.intakeStalled.set(await this.#intakeStalledSource());
+    },
+  });
+
   readonly submitLatency = this.#histogram(
     'mallchain_ledger_submit_seconds',
     'Ledger submit (endorse, order, commit) latency by outcome',
@@ -42,7 +54,7 @@ export class MetricsService {
 
   readonly outboxSettled = this.#counter(
     'mallchain_outbox_settled_total',
-    'Outbox items settled, by result (committed, dead, retry)',
+    'Outbox items settled, by result (committed, dead, retry, refused: lease taken over, corrected: dead found committed)',
     ['result'],
   );
 
@@ -91,6 +103,10 @@ export class MetricsService {
 
   setOutboxDepthSource(source: () => Promise<number>): void {
     this.#outboxDepthSource = source;
+  }
+
+  setIntakeStalledSource(source: () => Promise<number>): void {
+    this.#intakeStalledSource = source;
   }
 
   observeCommittedBlock(block: number): void {

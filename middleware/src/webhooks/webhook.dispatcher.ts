@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { WebhookConfig } from '../config/app-config';
-import { backoffDelay } from '../intake/outbox.batcher';
+import { backoffDelay } from '../common/backoff';
 import { lockEventLog } from '../database/event-log';
 import type { MetricsService } from '../metrics/metrics.service';
 import {
@@ -128,7 +128,7 @@ export class WebhookDispatcher {
 
   /** One more failed delivery; at the limit the subscription is paused and `webhook.paused` appended, atomically. */
   async #fail(sub: DueSubscription, error: string): Promise<void> {
-    const delay = backoffDelay(sub.attempts + 1, this.config.backoffMs, this.config.maxBackoffMs);
+    const delay = backoffDelay(sub.attempts + 1, this.config);
     const paused = await this.ds.transaction(async (em) => {
       const rows = await em.query<{ id: string; status: string; attempts: number; last_error: string }[]>(FAIL, [
         sub.id,

@@ -6,6 +6,7 @@ import {
   type LedgerCheckpoint,
   type LedgerEvent,
   type LedgerPort,
+  type SubmitOptions,
   type SubmitResult,
   type TxStatus,
 } from '../../src/ledger/ledger.port';
@@ -33,6 +34,17 @@ export class FakeLedger implements LedgerPort {
   readonly #listeners = new Set<Listener>();
   /** Called before each submit; throw to simulate a failure, await to delay. */
   beforeSubmit: ((fn: string, args: readonly string[]) => Promise<void>) | undefined;
+  /** Called after `beforeSend` accepted the transaction, before it is ordered: await to make ordering slow. */
+  beforeOrder: ((fn: string, args: readonly string[]) => Promise<void>) | undefined;
+  /**
+   * Called after a transaction committed, before the answer: return an error to simulate a commit whose answer
+   * was lost (a timeout although the transaction is on the ledger).
+   */
+  afterCommit: ((fn: string, args: readonly string[], txId: string) => Error | undefined) | undefined;
+  /** Transaction IDs that `txStatus` does not report yet (a commit that peers have not shown). */
+  readonly hidden = new Set<string>();
+  /** When set, `txStatus` fails with it (peer unreachable). */
+  statusError: Error | undefined;
   up = true;
   readonly mspId: string;
 
@@ -52,10 +64,14 @@ export class FakeLedger implements LedgerPort {
     return BigInt(this.txs.length);
   }
 
-  async submit(fn: string, args: readonly string[]): Promise<SubmitResult> {
+  async submit(fn: string, args: readonly string[], opts: SubmitOptions = {}): Promise<SubmitResult> {
     if (this.beforeSubmit) await this.beforeSubmit(fn, args);
     const result = this.#execute(fn, args);
-    const tx: Tx = { txId: randomBytes(32).toString('hex'), blockNumber: (this.height + 1n).toString(), fn, args };
+    const txId = randomBytes(32).toString('hex');
+    // As the real drivers do: the ID is handed out after endorsement, before ordering; a refusal sends nothing.
+    if (opts.beforeSend) await opts.beforeSend({ txId });
+    if (this.beforeOrder) await this.beforeOrder(fn, args);
+    const tx: Tx = { txId, blockNumber: (this.height + 1n).toString(), fn, args };
     if (this.#journal !== undefined) {
       const fd = openSync(this.#journal, 'a');
       appendFileSync(fd, `${JSON.stringify(tx)}\n`);
@@ -63,6 +79,8 @@ export class FakeLedger implements LedgerPort {
       closeSync(fd);
     }
     this.#apply(tx);
+    const lost = this.afterCommit?.(fn, args, txId);
+    if (lost) throw lost;
     return { txId: tx.txId, blockNumber: BigInt(tx.blockNumber), result: Buffer.from(result) };
   }
 
@@ -107,7 +125,8 @@ export class FakeLedger implements LedgerPort {
   }
 
   txStatus(txId: string): Promise<TxStatus> {
-    const tx = this.txs.find((t) => t.txId === txId);
+    if (this.statusError) return Promise.reject(this.statusError);
+    const tx = this.hidden.has(txId) ? undefined : this.txs.find((t) => t.txId === txId);
     return Promise.resolve(
       tx ? { txId, found: true, validationCode: 'VALID', blockNumber: BigInt(tx.blockNumber) } : { txId, found: false },
     );

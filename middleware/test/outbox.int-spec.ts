@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ChaincodeRejectedError, LedgerTimeoutError } from '../src/ledger/ledger.port';
 import { IntakeService } from '../src/intake/intake.service';
 import { FakeLedger } from './support/fake-ledger';
@@ -10,7 +11,7 @@ describe('outbox batcher', () => {
 
   beforeAll(async () => {
     t = await startTestApp(
-      { BATCH_SIZE: '10', BATCH_WAIT_MS: '30', BATCH_MAX_ATTEMPTS: '3', BATCH_BACKOFF_MS: '10' },
+      { BATCH_SIZE: '10', BATCH_WAIT_MS: '30', BATCH_BACKOFF_MS: '10', BATCH_MAX_BACKOFF_MS: '20' },
       new FakeLedger(),
     );
     admin = await t.key([...FORMER_ADMIN_SCOPES]);
@@ -84,16 +85,22 @@ describe('outbox batcher', () => {
     t.ledger.beforeSubmit = undefined;
   });
 
-  it('gives up after BATCH_MAX_ATTEMPTS transient failures', async () => {
-    t.ledger.beforeSubmit = (_fn, args) =>
-      args[0]?.includes('down-1')
-        ? Promise.reject(new LedgerTimeoutError('endorse', 'peer unreachable'))
-        : Promise.resolve();
-    const s = await settled(await post('down-1'));
-    expect(s.status).toBe('dead');
-    expect(s.errorCode).toBe('RETRIES_EXHAUSTED');
-    expect(s.lastError).toMatch(/after 3 attempts: LedgerTimeoutError: peer unreachable/);
+  it('never gives up on transient failures (BATCH_MAX_ATTEMPTS is gone): the item stays pending and is retried', async () => {
+    let failures = 0;
+    t.ledger.beforeSubmit = (_fn, args) => {
+      if (!args[0]?.includes('down-1')) return Promise.resolve();
+      failures++;
+      return Promise.reject(new LedgerTimeoutError('endorse', 'peer unreachable'));
+    };
+    const id = await post('down-1');
+    await eventually(() => Promise.resolve(failures >= 25 ? true : undefined), 20_000);
+    const s = await status(id);
+    expect(s.status).toBe('pending');
+    expect(s.errorCode).toBeNull();
+    expect(s.lastError).toBe('LedgerTimeoutError: peer unreachable');
+    expect(s.attempts).toBeGreaterThanOrEqual(20);
     t.ledger.beforeSubmit = undefined;
+    expect((await settled(id)).status).toBe('committed');
   });
 
   it('does not claim a partial batch before the wait has passed', async () => {
@@ -101,13 +108,13 @@ describe('outbox batcher', () => {
     await intake.batcher.stop();
     try {
       await post('wait-1');
-      const early = await intake.store.claim(10, 60_000, 1000);
+      const early = await intake.store.claim(10, 60_000, 1000, randomUUID());
       expect(early.items).toHaveLength(0);
       expect(early.waitMs).toBeGreaterThan(50_000);
-      const now = await intake.store.claim(10, 0, 1000);
+      const now = await intake.store.claim(10, 0, 1000, randomUUID());
       expect(now.items.map((i) => i.naturalKey)).toEqual(['wait-1']);
       // Claimed under a lease: a second batcher finds nothing until the lease expires.
-      expect((await intake.store.claim(10, 0, 1000)).items).toHaveLength(0);
+      expect((await intake.store.claim(10, 0, 1000, randomUUID())).items).toHaveLength(0);
     } finally {
       intake.batcher.start();
     }

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { lockEventLog } from '../database/event-log';
+import { inTransaction } from '../database/transaction';
+import type { IntakeHistoryEntry } from './intake-item.entity';
+import type { IntakeStatusView } from './intake.types';
+
+/** An item as an operator sees it: its status, its function and the history of its terminal transitions. */
+export interface IntakeAdminView extends IntakeStatusView {
+  readonly fn: string;
+  readonly orderingKey: string | null;
+  readonly history: IntakeHistoryEntry[];
+}
+
+const COLUMNS = `tracking_id, kind, natural_key, status, attempts, tx_id, block_number::text AS block_number, error_code,
+  last_error, created_at, committed_at, fn, ordering_key, history`;
+
+/**
+ * Back to `pending` with a new outbox row, only from `dead`: the tracking ID, the natural key and the recorded
+ * transaction ID stay (so the batcher looks that transaction up before sending a new one); the dead reason moves to
+ * the history.
+ */
+const REQUEUE = `
+  WITH r AS (UPDATE intake_items i SET status = 'pending', error_code = NULL, last_error = NULL, stalled_at = NULL,
+               updated_at = now(),
+               history = i.history || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
+                 'status', 'requeued', 'at', now(), 'code', i.error_code, 'reason', i.last_error, 'by', $2::text)))
+             WHERE i.tracking_id = $1::uuid AND i.status = 'dead'
+             RETURNING i.tracking_id, i.kind, i.natural_key, i.ordering_key),
+  ob AS (INSERT INTO outbox (tracking_id, ordering_key) SELECT tracking_id, ordering_key FROM r)
+  SELECT tracking_id, kind, natural_key FROM r`;
+
+/** SQL of the operator's view of the intake: dead (or pending) items, and requeueing a dead one. */
+@Injectable()
+export class IntakeAdminStore {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async list(status: 'dead' | 'pending', limit: number): Promise<IntakeAdminView[]> {
+    const rows = await this.ds.query<AdminRow[]>(
+      `SELECT ${COLUMNS} FROM intake_items WHERE status = $1 ORDER BY updated_at DESC, tracking_id LIMIT $2`,
+      [status, limit],
+    );
+    return rows.map(toView);
+  }
+
+  async find(trackingId: string): Promise<IntakeAdminView | undefined> {
+    const rows = await this.ds.query<AdminRow[]>(`SELECT ${COLUMNS} FROM intake_items WHERE tracking_id = $1`, [
+      trackingId,
+    ]);
+    return rows[0] ? toView(rows[0]) : undefined;
+  }
+
+  /** `true` when the item was dead and is now pending again (one `intake.requeued` event appended). */
+  async requeue(trackingId: string, by: string): Promise<boolean> {
+    return inTransaction(this.ds, async (qr) => {
+      const rows = (await qr.query(REQUEUE, [trackingId, by])) as {
+        tracking_id: string;
+        kind: string;
+        natural_key: string;
+      }[];
+      const r = rows[0];
+      if (!r) return false;
+      await lockEventLog(qr);
+      await qr.query(`INSERT INTO events (type, data) VALUES ('intake.requeued', $1::jsonb)`, [
+        JSON.stringify({ trackingId: r.tracking_id, kind: r.kind, naturalKey: r.natural_key, by }),
+      ]);
+      return true;
+    });
+  }
+}
+
+interface AdminRow {
+  tracking_id: string;
+  kind: string;
+  natural_key: string;
+  status: IntakeStatusView['status'];
+  attempts: number;
+  tx_id: string | null;
+  block_number: string | null;
+  error_code: string | null;
+  last_error: string | null;
+  created_at: Date;
+  committed_at: Date | null;
+  fn: string;
+  ordering_key: string | null;
+  history: IntakeHistoryEntry[];
+}
+
+function toView(r: AdminRow): IntakeAdminView {
+  return {
+    trackingId: r.tracking_id,
+    kind: r.kind,
+    naturalKey: r.natural_key,
+    status: r.status,
+    attempts: r.attempts,
+    txId: r.tx_id,
+    blockNumber: r.block_number,
+    errorCode: r.error_code,
+    lastError: r.last_error,
+    acceptedAt: r.created_at,
+    committedAt: r.committed_at,
+    fn: r.fn,
+    orderingKey: r.ordering_key,
+    history: r.history,
+  };
+}

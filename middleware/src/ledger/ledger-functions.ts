@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import type { LedgerDriver } from '../config/app-config';
+
+/** What the intake must know about a chaincode function it carries. */
+export interface LedgerFunctionMeta {
+  /**
+   * Committing the same call twice has the effect of committing it once (an accrual keyed by its receipt, a put of
+   * the same content). Only such functions may go through a driver that cannot re-send the very same transaction
+   * (the legacy SDK keeps no envelope, so a lost answer can only be followed by a new transaction).
+   */
+  readonly idempotent: boolean;
+}
+
+/**
+ * Registry of the chaincode functions domains submit through the intake, filled by the business-facing ledgers
+ * (`NotesLedger`, …) at start-up. A function nobody registered counts as not idempotent.
+ */
+@Injectable()
+export class LedgerFunctions {
+  readonly #meta = new Map<string, LedgerFunctionMeta>();
+
+  register(fn: string, meta: LedgerFunctionMeta): void {
+    this.#meta.set(fn, meta);
+  }
+
+  meta(fn: string): LedgerFunctionMeta | undefined {
+    return this.#meta.get(fn);
+  }
+
+  /** Why `driver` must not carry `fn` through the intake, or `undefined` when it may. */
+  refusal(fn: string, driver: LedgerDriver): string | undefined {
+    if (driver !== 'legacy' || this.#meta.get(fn)?.idempotent === true) return undefined;
+    return (
+      `${fn} is not declared idempotent: LEDGER_DRIVER=legacy keeps no signed envelope and could commit it twice ` +
+      `after a lost answer; use LEDGER_DRIVER=gateway`
+    );
+  }
+}
