@@ -1,3 +1,4 @@
+import { FORMER_ADMIN_SCOPES } from '../../src/auth/scopes';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app/create-app';
 import { loadConfig } from '../../src/config/load-config';
@@ -44,7 +45,7 @@ describe('intake under faults', () => {
 
   beforeAll(async () => {
     t = await startTestApp(FAST, new FakeLedger());
-    key = await t.key(['admin']);
+    key = await t.key([...FORMER_ADMIN_SCOPES]);
   });
   afterAll(() => t.close());
   afterEach(() => {
@@ -181,7 +182,7 @@ describe('two instances on one database', () => {
     // The same fake ledger for both: what they send lands in one place and is counted there.
     second = await createApp(config, { provide: LEDGER, useValue: t.ledger });
     await initTestApp(second);
-    key = await t.key(['admin']);
+    key = await t.key([...FORMER_ADMIN_SCOPES]);
   });
   afterAll(async () => {
     await second.close();

@@ -1,3 +1,4 @@
+import { FORMER_ADMIN_SCOPES } from '../../src/auth/scopes';
 import { DriverUnsupportedError } from '../../src/common/errors';
 import { IntakeService } from '../../src/intake/intake.service';
 import { SELECT_READY } from '../../src/intake/outbox.sql';
@@ -126,7 +127,7 @@ describe('LEDGER_DRIVER=legacy carries only functions declared idempotent', () =
   });
 
   it('carries notes (info:PutNote is declared idempotent)', async () => {
-    const key = await t.key(['admin']);
+    const key = await t.key([...FORMER_ADMIN_SCOPES]);
     const r = await t.app.inject({
       method: 'POST',
       url: '/v1/notes',

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { hashKey } from '../../../src/auth/api-keys.service';
 
 /** Scopes a fault test's POS key needs: push notes and read their intake status. */
-export const FEED_SCOPES = ['admin'];
+export const FEED_SCOPES = ['notes:write', 'intake:read'];
 
 export interface ItemRow {
   readonly tracking_id: string;
