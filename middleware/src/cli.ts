@@ -10,7 +10,10 @@ import { type AppConfig, ConfigError } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loadConfig } from './config/load-config';
+import { QuarantineService } from './projection/quarantine.service';
 import { RebuildService } from './projection/rebuild.service';
+import { VerifyService } from './projection/verify.service';
+import type { INestApplicationContext } from '@nestjs/common';
 
 @Module({})
 class KeysOnlyModule {
@@ -23,8 +26,11 @@ const USAGE = `usage:
   cli apikey create --mall <MSP ID> --scopes <s1,s2,...> [--name <label>]
   cli apikey list
   cli apikey revoke <id>
-  cli rebuild [--keep]
-scopes: points:read, points:write, devices:write, dids:write, admin`;
+  cli rebuild [--keep] [--swap]
+  cli projection quarantine list [--status parked|reapplied|discarded]
+  cli projection quarantine reapply <id> | discard <id>
+  cli projection verify [--max-keys <n>]
+scopes: points:read, points:write, devices:write, dids:write, admin, ops:admin`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -42,15 +48,52 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     if (group === 'apikey') return await apikey(app.get(ApiKeysService), command, rest);
     if (group === 'rebuild') {
-      const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep') });
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      return report.equal ? 0 : 3;
+      const mode = argv.includes('--swap') ? 'swap' : 'compare';
+      const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep'), mode });
+      print(report);
+      return report.equal || report.swapped ? 0 : 3;
     }
+    if (group === 'projection') return await projection(app, command, rest);
     process.stderr.write(`${USAGE}\n`);
     return 2;
   } finally {
     await app.close();
   }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** `projection quarantine …` and `projection verify`; exit 3 when verify finds differences. */
+async function projection(app: INestApplicationContext, command: string | undefined, args: readonly string[]): Promise<number> {
+  if (command === 'verify') {
+    const max = flag(args, 'max-keys');
+    const report = await app.get(VerifyService).verify(max === undefined ? {} : { maxKeys: Number(max) });
+    print(report);
+    return report.equal ? 0 : 3;
+  }
+  const [action, id] = args;
+  const quarantine = app.get(QuarantineService);
+  if (command === 'quarantine' && action === 'list') {
+    const status = flag(args, 'status');
+    if (status !== undefined && !['parked', 'reapplied', 'discarded'].includes(status)) {
+      process.stderr.write(`unknown status ${status}\n${USAGE}\n`);
+      return 2;
+    }
+    print(await quarantine.list(status as 'parked' | undefined, 500, 0));
+    return 0;
+  }
+  if (command === 'quarantine' && action === 'reapply' && id !== undefined) {
+    print(await quarantine.reapply(id));
+    return 0;
+  }
+  if (command === 'quarantine' && action === 'discard' && id !== undefined) {
+    print(await quarantine.discard(id));
+    return 0;
+  }
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
 }
 
 async function createKey(keys: ApiKeysService, args: readonly string[]): Promise<number> {

@@ -24,6 +24,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'THROTTLE_LIMIT', path: 'throttleLimit', kind: 'int' },
   { env: 'THROTTLE_TTL_MS', path: 'throttleTtlMs', kind: 'int' },
   { env: 'PROJECTION_MAX_LAG_BLOCKS', path: 'projectionMaxLagBlocks', kind: 'int' },
+  { env: 'PROJECTION_MAX_EVENT_BYTES', path: 'projectionMaxEventBytes', kind: 'int' },
   { env: 'WORKERS_ENABLED', path: 'workersEnabled', kind: 'bool' },
   { env: 'ADMIN_MSP_DIR', path: 'adminMspDir', kind: 'string' },
   { env: 'LEDGER_DRIVER', path: 'ledger.driver', kind: 'string' },

@@ -13,7 +13,7 @@ import {
   Min,
 } from 'class-validator';
 
-export const EVENT_TYPES = ['ledger.changes', 'intake.committed', 'intake.dead'] as const;
+export const EVENT_TYPES = ['ledger.changes', 'intake.committed', 'intake.dead', 'projection.quarantined'] as const;
 
 export class CreateSubscriptionDto {
   @ApiProperty({ example: 'https://erp.mall-a.example.com/hooks/mallchain' })
