@@ -2,7 +2,8 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  // `*.int-spec.ts` directly in test/ run on the local Postgres; test/ledger's need the Fabric network (jest.e2e.config.js).
+  testMatch: ['**/*.spec.ts', '**/*.test.ts', '**/test/*.int-spec.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
     // content-disposition 1.x (via @fastify/static, which serves Swagger UI) ships ES modules only.

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { AppError, ConflictError, NotFoundError, UnavailableError } from '../common/errors';
+import { AppError, BadInputError, ConflictError, NotFoundError, UnavailableError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
 import { lockEventLog } from '../database/event-log';
 import { inTransaction } from '../database/transaction';
@@ -42,6 +42,7 @@ export class QuarantineService {
   }
 
   async reapply(id: string): Promise<ReapplyReport> {
+    checkId(id);
     try {
       return await inTransaction(this.ds, async (qr) => {
         await lockEventLog(qr);
@@ -57,6 +58,7 @@ export class QuarantineService {
   }
 
   async discard(id: string): Promise<QuarantinedEvent> {
+    checkId(id);
     await inTransaction(this.ds, async (qr) => {
       await this.#parked(qr, id);
       await this.store.setStatus(qr, id, 'discarded');
@@ -98,4 +100,10 @@ export class QuarantineService {
       skippedChanges: skipped.map((c) => ({ entity: c.entity, id: c.id })),
     };
   }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checkId(id: string): void {
+  if (!UUID.test(id)) throw new BadInputError(`id: must be a UUID (${id.slice(0, 64)})`);
 }

@@ -106,6 +106,30 @@ export class FakeLedger implements LedgerPort {
     }
   }
 
+  /**
+   * Commits a transaction whose chaincode event carries `payload` exactly as given, without touching the
+   * state (tests of events the projection must refuse: not JSON, wrong types, constraint violations).
+   */
+  emitRaw(payload: Uint8Array | string, eventName = 'mallchain.changes'): LedgerEvent {
+    const tx: Tx = { txId: randomBytes(32).toString('hex'), blockNumber: (this.height + 1n).toString(), fn: 'raw', args: [] };
+    this.txs.push(tx);
+    const event = {
+      blockNumber: BigInt(tx.blockNumber),
+      txId: tx.txId,
+      eventName,
+      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+    };
+    this.#events.push(event);
+    for (const l of [...this.#listeners]) l();
+    return event;
+  }
+
+  /** Changes the world state of a note behind the projection's back (a read model that verify must find stale). */
+  setNote(id: string, note: unknown): void {
+    if (note === undefined) this.#state.delete(`note/${id}`);
+    else this.#state.set(`note/${id}`, note);
+  }
+
   txStatus(txId: string): Promise<TxStatus> {
     const tx = this.txs.find((t) => t.txId === txId);
     return Promise.resolve(
