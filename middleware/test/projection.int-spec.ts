@@ -78,7 +78,7 @@ describe('projection', () => {
   it('rebuild reports a live read model that drifted from the ledger', async () => {
     await t.db.query(`UPDATE notes SET text = 'tampered' WHERE id = 'p-1'`);
     await t.db.query(`DELETE FROM ledger_state WHERE id = 'note/p-2'`);
-    const admin = await t.key(['admin']);
+    const admin = await t.key(['ops:admin']);
     const res = await t.app.inject({
       method: 'POST',
       url: '/v1/admin/projection/rebuild',
