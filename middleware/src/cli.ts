@@ -10,6 +10,7 @@ import { type AppConfig, ConfigError } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loadConfig } from './config/load-config';
+import { QUARANTINE_STATUSES, type QuarantineStatus } from './projection/quarantine.entity';
 import { QuarantineService } from './projection/quarantine.service';
 import { RebuildService } from './projection/rebuild.service';
 import { VerifyService } from './projection/verify.service';
@@ -66,30 +67,37 @@ function print(value: unknown): void {
 }
 
 /** `projection quarantine …` and `projection verify`; exit 3 when verify finds differences. */
-async function projection(app: INestApplicationContext, command: string | undefined, args: readonly string[]): Promise<number> {
+async function projection(
+  app: INestApplicationContext,
+  command: string | undefined,
+  args: readonly string[],
+): Promise<number> {
   if (command === 'verify') {
     const max = flag(args, 'max-keys');
     const report = await app.get(VerifyService).verify(max === undefined ? {} : { maxKeys: Number(max) });
     print(report);
     return report.equal ? 0 : 3;
   }
+  if (command === 'quarantine') return quarantine(app.get(QuarantineService), args);
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+const STATUSES: readonly string[] = QUARANTINE_STATUSES;
+
+async function quarantine(service: QuarantineService, args: readonly string[]): Promise<number> {
   const [action, id] = args;
-  const quarantine = app.get(QuarantineService);
-  if (command === 'quarantine' && action === 'list') {
-    const status = flag(args, 'status');
-    if (status !== undefined && !['parked', 'reapplied', 'discarded'].includes(status)) {
-      process.stderr.write(`unknown status ${status}\n${USAGE}\n`);
-      return 2;
-    }
-    print(await quarantine.list(status as 'parked' | undefined, 500, 0));
+  const status = flag(args, 'status');
+  if (action === 'list' && (status === undefined || STATUSES.includes(status))) {
+    print(await service.list(status as QuarantineStatus | undefined, 500, 0));
     return 0;
   }
-  if (command === 'quarantine' && action === 'reapply' && id !== undefined) {
-    print(await quarantine.reapply(id));
+  if (action === 'reapply' && id !== undefined) {
+    print(await service.reapply(id));
     return 0;
   }
-  if (command === 'quarantine' && action === 'discard' && id !== undefined) {
-    print(await quarantine.discard(id));
+  if (action === 'discard' && id !== undefined) {
+    print(await service.discard(id));
     return 0;
   }
   process.stderr.write(`${USAGE}\n`);

@@ -9,7 +9,7 @@ describe('input, auth and scope checks', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ BODY_LIMIT_BYTES: '4096', WORKERS_ENABLED: 'false' });
-    admin = await t.key(['admin']);
+    admin = await t.key(['admin', 'ops:admin']);
     reader = await t.key(['points:read']);
     otherMall = await t.key(['admin'], 'MallBMSP');
   });

@@ -199,7 +199,7 @@ describe('OpenAPI document (/docs-json)', () => {
   };
 
   it('promises the fields the endpoints really answer with', async () => {
-    const key = (await app.get(ApiKeysService).create('MallAMSP', 'docs', ['admin'])).key;
+    const key = (await app.get(ApiKeysService).create('MallAMSP', 'docs', ['admin', 'ops:admin'])).key;
     const call = async (method: 'GET' | 'POST', url: string, payload?: object): Promise<[number, unknown]> => {
       const res = await app.inject({ method, url, headers: { 'x-api-key': key }, ...(payload ? { payload } : {}) });
       return [res.statusCode, res.json()];
@@ -210,6 +210,8 @@ describe('OpenAPI document (/docs-json)', () => {
       ['POST /v1/admin/api-keys', await call('POST', '/v1/admin/api-keys', { name: 'k', scopes: ['admin'] })],
       ['GET /v1/admin/api-keys', await call('GET', '/v1/admin/api-keys')],
       ['GET /v1/admin/projection', await call('GET', '/v1/admin/projection')],
+      ['POST /v1/admin/projection/verify', await call('POST', '/v1/admin/projection/verify', {})],
+      ['POST /v1/admin/projection/rebuild', await call('POST', '/v1/admin/projection/rebuild', {})],
       ['POST /v1/notes', note],
       ['POST /v1/notes/batch', await call('POST', '/v1/notes/batch', { notes: [{ id: 'docs-2', text: 'y' }] })],
       [

@@ -98,7 +98,9 @@ describe('projection in batches', () => {
     await t.db.query(`CREATE SEQUENCE notes_crash_once`);
     await t.db.query(`CREATE FUNCTION notes_crash() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF nextval('notes_crash_once') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF; RETURN NULL; END $$`);
-    await t.db.query(`CREATE TRIGGER notes_crash AFTER INSERT ON notes FOR EACH STATEMENT EXECUTE FUNCTION notes_crash()`);
+    await t.db.query(
+      `CREATE TRIGGER notes_crash AFTER INSERT ON notes FOR EACH STATEMENT EXECUTE FUNCTION notes_crash()`,
+    );
     let failures = 0;
     projection.projector.apply = async (events, schema, name) => {
       const list: readonly LedgerEvent[] = Array.isArray(events)

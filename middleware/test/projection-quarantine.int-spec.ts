@@ -75,7 +75,9 @@ describe('projection quarantine (poison events)', () => {
   });
 
   it('alerts: metric, /health degraded but 200, the status endpoint', async () => {
-    const metrics = await t.app.get(MetricsService).registry.getSingleMetricAsString('mallchain_projection_quarantined_events');
+    const metrics = await t.app
+      .get(MetricsService)
+      .registry.getSingleMetricAsString('mallchain_projection_quarantined_events');
     expect(metrics).toMatch(/mallchain_projection_quarantined_events 1$/m);
     const health = await t.app.inject({ method: 'GET', url: '/health' });
     expect(health.statusCode).toBe(200);
@@ -121,13 +123,13 @@ describe('projection quarantine (poison events)', () => {
     expect(errors.get(bad[10]!)).toMatch(/Unicode|\\u0000/);
     expect(list.find((p) => p.txId === bad[0])!.payloadBytes).toBe(70_000);
     // An entity kind without a typed projector is not poison: it lands in ledger_state.
-    const gadget = await t.db.query(`SELECT data, tx_id FROM ledger_state WHERE entity = 'gadget'`);
+    const gadget = await t.db.query<unknown[]>(`SELECT data, tx_id FROM ledger_state WHERE entity = 'gadget'`);
     expect(gadget).toEqual([{ data: { v: 1 }, tx_id: unknownKind.txId }]);
     expect(await text('survivor')).toBe('s');
   });
 
   it('parks a change that a table constraint refuses; after the fix the admin re-applies it', async () => {
-    await t.db.query(`ALTER TABLE notes ADD CONSTRAINT notes_text_short CHECK (length(text) < 10)`);
+    await t.db.query<unknown[]>(`ALTER TABLE notes ADD CONSTRAINT notes_text_short CHECK (length(text) < 10)`);
     await projection.stop();
     await put(t.ledger, 'long', 'far too long for the constraint');
     await put(t.ledger, 'short', 'ok');
@@ -142,7 +144,7 @@ describe('projection quarantine (poison events)', () => {
     expect(still.statusCode).toBe(409);
     expect(still.json<{ message: string }>().message).toMatch(/still fails: .*notes_text_short/);
 
-    await t.db.query(`ALTER TABLE notes DROP CONSTRAINT notes_text_short`);
+    await t.db.query<unknown[]>(`ALTER TABLE notes DROP CONSTRAINT notes_text_short`);
     const res = await post(`/v1/admin/projection/quarantine/${long.id}/reapply`);
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ id: long.id, status: 'reapplied', appliedChanges: 1, skippedChanges: [] });
@@ -153,31 +155,40 @@ describe('projection quarantine (poison events)', () => {
     );
     expect(row).toEqual({ status: 'reapplied', attempts: 3 });
     // Subscribers get the change, once; a second re-apply is refused.
-    const logged = await t.db.query(`SELECT data->>'reapplied' AS r FROM events WHERE type = 'ledger.changes' AND tx_id = $1`, [
-      long.txId,
-    ]);
+    const logged = await t.db.query<unknown[]>(
+      `SELECT data->>'reapplied' AS r FROM events WHERE type = 'ledger.changes' AND tx_id = $1`,
+      [long.txId],
+    );
     expect(logged).toEqual([{ r: long.id }]);
     expect((await post(`/v1/admin/projection/quarantine/${long.id}/reapply`)).statusCode).toBe(409);
   });
 
   it('a re-applied old event never overwrites a newer state of the same key (same block order included)', async () => {
-    await t.db.query(`ALTER TABLE notes ADD CONSTRAINT notes_no_old CHECK (text <> 'old')`);
+    await t.db.query<unknown[]>(`ALTER TABLE notes ADD CONSTRAINT notes_no_old CHECK (text <> 'old')`);
     await projection.stop();
     await put(t.ledger, 'k', 'old');
     await put(t.ledger, 'k', 'new');
     await put(t.ledger, 'k2', 'old');
     projection.start();
     await caughtUp();
-    await t.db.query(`ALTER TABLE notes DROP CONSTRAINT notes_no_old`);
+    await t.db.query<unknown[]>(`ALTER TABLE notes DROP CONSTRAINT notes_no_old`);
     const list = await parked();
     const k = list.find((p) => p.txId === t.ledger.txs.at(-3)!.txId)!;
     const k2 = list.find((p) => p.txId === t.ledger.txs.at(-1)!.txId)!;
     const res = await post(`/v1/admin/projection/quarantine/${k.id}/reapply`);
-    expect(res.json()).toMatchObject({ status: 'reapplied', appliedChanges: 0, skippedChanges: [{ entity: 'note', id: 'note/k' }] });
+    expect(res.json()).toMatchObject({
+      status: 'reapplied',
+      appliedChanges: 0,
+      skippedChanges: [{ entity: 'note', id: 'note/k' }],
+    });
     expect(await text('k')).toBe('new');
-    const [state] = await t.db.query<{ text: string }[]>(`SELECT data->>'text' AS text FROM ledger_state WHERE id = 'note/k'`);
+    const [state] = await t.db.query<{ text: string }[]>(
+      `SELECT data->>'text' AS text FROM ledger_state WHERE id = 'note/k'`,
+    );
     expect(state!.text).toBe('new');
-    expect((await post(`/v1/admin/projection/quarantine/${k2.id}/reapply`)).json()).toMatchObject({ appliedChanges: 1 });
+    expect((await post(`/v1/admin/projection/quarantine/${k2.id}/reapply`)).json()).toMatchObject({
+      appliedChanges: 1,
+    });
     expect(await text('k2')).toBe('old');
   });
 
@@ -187,9 +198,9 @@ describe('projection quarantine (poison events)', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ id: p!.id, status: 'discarded' });
     expect((await post(`/v1/admin/projection/quarantine/${p!.id}/reapply`)).statusCode).toBe(409);
-    expect((await post(`/v1/admin/projection/quarantine/00000000-0000-4000-8000-000000000000/discard`)).statusCode).toBe(
-      404,
-    );
+    expect(
+      (await post(`/v1/admin/projection/quarantine/00000000-0000-4000-8000-000000000000/discard`)).statusCode,
+    ).toBe(404);
     const badId = await post(`/v1/admin/projection/quarantine/not-a-uuid/reapply`);
     expect(badId.statusCode).toBe(400);
     const badQuery = await t.app.inject({
@@ -210,10 +221,12 @@ describe('projection quarantine (poison events)', () => {
 
   it('a crash between parking the event and the checkpoint neither loses nor doubles it', async () => {
     // The projection's connection dies right after the quarantine insert, before the checkpoint and the commit.
-    await t.db.query(`CREATE SEQUENCE crash_once`);
-    await t.db.query(`CREATE FUNCTION crash_after_park() RETURNS trigger LANGUAGE plpgsql AS $$
+    await t.db.query<unknown[]>(`CREATE SEQUENCE crash_once`);
+    await t.db.query<unknown[]>(`CREATE FUNCTION crash_after_park() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF nextval('crash_once') = 1 THEN PERFORM pg_terminate_backend(pg_backend_pid()); END IF; RETURN NEW; END $$`);
-    await t.db.query(`CREATE TRIGGER crash_after_park AFTER INSERT ON projection_quarantine FOR EACH ROW EXECUTE FUNCTION crash_after_park()`);
+    await t.db.query<unknown[]>(
+      `CREATE TRIGGER crash_after_park AFTER INSERT ON projection_quarantine FOR EACH ROW EXECUTE FUNCTION crash_after_park()`,
+    );
     await projection.stop();
     await put(t.ledger, 'crash-before', '1');
     const bad = t.ledger.emitRaw('crash me');
@@ -222,17 +235,20 @@ describe('projection quarantine (poison events)', () => {
     await caughtUp();
     const [n] = await t.db.query<{ n: number }[]>(`SELECT last_value::int AS n FROM crash_once`);
     expect(n!.n).toBeGreaterThanOrEqual(2); // the first attempt was killed, the retry went through
-    const rows = await t.db.query(`SELECT count(*)::int AS n FROM projection_quarantine WHERE tx_id = $1`, [bad.txId]);
-    expect(rows).toEqual([{ n: 1 }]);
-    const markers = await t.db.query(`SELECT count(*)::int AS n FROM events WHERE type = 'projection.quarantined' AND tx_id = $1`, [
+    const rows = await t.db.query<unknown[]>(`SELECT count(*)::int AS n FROM projection_quarantine WHERE tx_id = $1`, [
       bad.txId,
     ]);
+    expect(rows).toEqual([{ n: 1 }]);
+    const markers = await t.db.query<unknown[]>(
+      `SELECT count(*)::int AS n FROM events WHERE type = 'projection.quarantined' AND tx_id = $1`,
+      [bad.txId],
+    );
     expect(markers).toEqual([{ n: 1 }]);
-    const good = await t.db.query(
+    const good = await t.db.query<unknown[]>(
       `SELECT count(*)::int AS n FROM events WHERE type = 'ledger.changes' AND tx_id = ANY($1::text[])`,
       [[t.ledger.txs.at(-3)!.txId, t.ledger.txs.at(-1)!.txId]],
     );
     expect(good).toEqual([{ n: 2 }]);
-    await t.db.query(`DROP TRIGGER crash_after_park ON projection_quarantine`);
+    await t.db.query<unknown[]>(`DROP TRIGGER crash_after_park ON projection_quarantine`);
   });
 });

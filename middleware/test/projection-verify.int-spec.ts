@@ -60,10 +60,12 @@ describe('projection verify (read model against the peer) and rebuild --swap', (
   });
 
   it('reports a row edited in Postgres as differing, a deleted one as missing, a ledger-side change too', async () => {
-    await t.db.query(`UPDATE notes SET text = 'tampered' WHERE id = 'v-01'`);
-    await t.db.query(`UPDATE ledger_state SET data = jsonb_set(data, '{text}', '"forged"') WHERE id = 'note/v-02'`);
-    await t.db.query(`DELETE FROM notes WHERE id = 'v-03'`);
-    await t.db.query(`DELETE FROM ledger_state WHERE id = 'note/v-04'`);
+    await t.db.query<unknown[]>(`UPDATE notes SET text = 'tampered' WHERE id = 'v-01'`);
+    await t.db.query<unknown[]>(
+      `UPDATE ledger_state SET data = jsonb_set(data, '{text}', '"forged"') WHERE id = 'note/v-02'`,
+    );
+    await t.db.query<unknown[]>(`DELETE FROM notes WHERE id = 'v-03'`);
+    await t.db.query<unknown[]>(`DELETE FROM ledger_state WHERE id = 'note/v-04'`);
     // A note the ledger no longer has (state changed behind the projection, e.g. a read model of another channel).
     t.ledger.setNote('v-05', undefined);
     const r = await post<Report>('/v1/admin/projection/verify', { maxExamples: 3 });
@@ -101,26 +103,31 @@ describe('projection verify (read model against the peer) and rebuild --swap', (
   });
 
   it('rebuild --swap replaces the drifted read model atomically and the live projection carries on', async () => {
-    t.ledger.setNote('v-05', { id: 'v-05', text: 'text 5', writtenBy: 'MallAMSP', writtenAt: '2026-01-01T00:00:05.000Z' });
+    t.ledger.setNote('v-05', {
+      id: 'v-05',
+      text: 'text 5',
+      writtenBy: 'MallAMSP',
+      writtenAt: '2026-01-01T00:00:05.000Z',
+    });
     const indexesBefore = await t.db.query<{ indexname: string }[]>(
       `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename IN ('notes', 'ledger_state', 'projection_checkpoint') ORDER BY indexname`,
     );
     const compare = await post<Rebuild>('/v1/admin/projection/rebuild', { mode: 'compare' });
     expect(compare).toMatchObject({ equal: false, swapped: false });
-    expect(await t.db.query(`SELECT text FROM notes WHERE id = 'v-01'`)).toEqual([{ text: 'tampered' }]);
+    expect(await t.db.query<unknown[]>(`SELECT text FROM notes WHERE id = 'v-01'`)).toEqual([{ text: 'tampered' }]);
 
     const swap = await post<Rebuild>('/v1/admin/projection/rebuild', { mode: 'swap' });
     expect(swap).toMatchObject({ equal: false, swapped: true, eventsReplayed: 31 });
-    expect(await t.db.query(`SELECT text FROM notes WHERE id = 'v-01'`)).toEqual([{ text: 'text 1' }]);
+    expect(await t.db.query<unknown[]>(`SELECT text FROM notes WHERE id = 'v-01'`)).toEqual([{ text: 'text 1' }]);
     const after = await post<Report>('/v1/admin/projection/verify');
     expect(after.equal).toBe(true);
     expect(table(after, 'notes')).toMatchObject({ equal: 30 });
     // Same index and constraint names as the migrations made; no schema left behind.
-    const indexesAfter = await t.db.query(
+    const indexesAfter = await t.db.query<unknown[]>(
       `SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename IN ('notes', 'ledger_state', 'projection_checkpoint') ORDER BY indexname`,
     );
     expect(indexesAfter).toEqual(indexesBefore);
-    const leftovers = await t.db.query(
+    const leftovers = await t.db.query<unknown[]>(
       `SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rebuild_%' OR nspname LIKE 'replaced_%'`,
     );
     expect(leftovers).toEqual([]);
@@ -128,13 +135,13 @@ describe('projection verify (read model against the peer) and rebuild --swap', (
     expect(await projection.checkpoint()).toEqual({ blockNumber: t.ledger.height, txId: t.ledger.txs.at(-1)!.txId });
     await put(t.ledger, 'after-swap', 'live');
     await caughtUp();
-    expect(await t.db.query(`SELECT text FROM notes WHERE id = 'after-swap'`)).toEqual([{ text: 'live' }]);
+    expect(await t.db.query<unknown[]>(`SELECT text FROM notes WHERE id = 'after-swap'`)).toEqual([{ text: 'live' }]);
     const again = await post<Rebuild>('/v1/admin/projection/rebuild', {});
     expect(again.equal).toBe(true);
   });
 
   it('rebuild --swap catches up with events committed while the replay ran', async () => {
-    await t.db.query(`UPDATE notes SET text = 'drift' WHERE id = 'v-10'`);
+    await t.db.query<unknown[]>(`UPDATE notes SET text = 'drift' WHERE id = 'v-10'`);
     const pending = post<Rebuild>('/v1/admin/projection/rebuild', { mode: 'swap' });
     for (let i = 0; i < 20; i++) await put(t.ledger, `during-${i.toString()}`, 'd');
     const swap = await pending;

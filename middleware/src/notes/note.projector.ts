@@ -42,10 +42,9 @@ export const noteVerifier: EntityVerifier = {
     }
   },
   async fromTable(qr: QueryRunner, keys: readonly string[]): Promise<Map<string, unknown>> {
-    const rows = (await qr.query(
-      `SELECT id, text, written_by, written_at FROM notes WHERE id = ANY($1::text[])`,
-      [keys.map(noteId)],
-    )) as { id: string; text: string; written_by: string; written_at: Date }[];
+    const rows = (await qr.query(`SELECT id, text, written_by, written_at FROM notes WHERE id = ANY($1::text[])`, [
+      keys.map(noteId),
+    ])) as { id: string; text: string; written_by: string; written_at: Date }[];
     return new Map(
       rows.map((r) => [
         `note/${r.id}`,

@@ -37,14 +37,16 @@ function checkChange(c: unknown, i: number): asserts c is LedgerChange {
   const at = `changes[${i.toString()}]`;
   if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new PoisonEventError(`${at}: must be an object`);
   const r = c as Record<string, unknown>;
-  for (const f of ['entity', 'id'] as const) {
-    const v = r[f];
-    if (typeof v !== 'string' || v === '' || v.length > MAX_KEY_CHARS || v.includes('\u0000')) {
-      throw new PoisonEventError(`${at}.${f}: must be a non-empty string of at most ${MAX_KEY_CHARS.toString()} characters`);
-    }
-  }
+  checkKeyPart(r.entity, `${at}.entity`);
+  checkKeyPart(r.id, `${at}.id`);
   if (typeof r.op !== 'string' || !OPS.has(r.op)) throw new PoisonEventError(`${at}.op: must be put or delete`);
   if (r.op === 'put' && r.data === undefined) throw new PoisonEventError(`${at}.data: a put needs data`);
+}
+
+function checkKeyPart(v: unknown, at: string): void {
+  if (typeof v !== 'string' || v === '' || v.length > MAX_KEY_CHARS || v.includes('\u0000')) {
+    throw new PoisonEventError(`${at}: must be a non-empty string of at most ${MAX_KEY_CHARS.toString()} characters`);
+  }
 }
 
 /** Short text of any error, for the quarantine row and logs. */

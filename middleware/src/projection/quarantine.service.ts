@@ -92,7 +92,9 @@ export class QuarantineService {
       reapplied: row.id,
     });
     await this.store.setStatus(qr, row.id, 'reapplied');
-    this.#logger.log(`quarantined event ${row.id} re-applied: ${keep.length.toString()} change(s), ${skipped.length.toString()} skipped`);
+    this.#logger.log(
+      `quarantined event ${row.id} re-applied: ${keep.length.toString()} change(s), ${skipped.length.toString()} skipped`,
+    );
     return {
       id: row.id,
       status: 'reapplied',

@@ -66,7 +66,13 @@ export const quarantineSql = {
         QUARANTINED_EVENT,
         e.txId,
         e.blockNumber.toString(),
-        JSON.stringify({ quarantineId: id, blockNumber: e.blockNumber.toString(), txId: e.txId, eventName: e.eventName, error }),
+        JSON.stringify({
+          quarantineId: id,
+          blockNumber: e.blockNumber.toString(),
+          txId: e.txId,
+          eventName: e.eventName,
+          error,
+        }),
       ],
     )) as { seq: string }[];
     await qr.query(
@@ -172,7 +178,7 @@ function view(r: Row & { payload_bytes?: number }): QuarantinedEvent {
     attempts: r.attempts,
     firstSeen: r.first_seen.toISOString(),
     updatedAt: r.updated_at.toISOString(),
-    payloadBytes: Number(r.payload_bytes ?? r.payload.byteLength),
+    payloadBytes: r.payload_bytes ?? r.payload.byteLength,
     payloadPreview: r.payload.subarray(0, PREVIEW_BYTES).toString('utf8'),
   };
 }

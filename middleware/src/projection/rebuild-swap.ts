@@ -7,7 +7,12 @@ import type { QueryRunner } from 'typeorm';
  * Quarantine rows: the live ones stay (their `log_seq` points into the live event log); an event the
  * replay parked that the live model did not is added as parked, one the replay applied is marked re-applied.
  */
-export async function swapTables(qr: QueryRunner, rebuilt: string, old: string, tables: readonly string[]): Promise<void> {
+export async function swapTables(
+  qr: QueryRunner,
+  rebuilt: string,
+  old: string,
+  tables: readonly string[],
+): Promise<void> {
   const swapped = tables.filter((t) => t !== 'projection_quarantine');
   await qr.query(`LOCK TABLE ${tables.map((t) => `public."${t}"`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
   await qr.query(`CREATE SCHEMA ${old}`);

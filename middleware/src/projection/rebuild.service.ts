@@ -71,7 +71,9 @@ export class RebuildService {
         await this.#swap(schema, `replaced_${stamp}`, options);
         swapped = true;
       }
-      this.#logger.log(`rebuild into ${schema}: ${report.eventsReplayed.toString()} events, equal=${String(report.equal)}, swapped=${String(swapped)}`);
+      this.#logger.log(
+        `rebuild into ${schema}: ${report.eventsReplayed.toString()} events, equal=${String(report.equal)}, swapped=${String(swapped)}`,
+      );
       return { ...report, swapped };
     } finally {
       if (options.keep !== true || swapped) await this.ds.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
@@ -99,7 +101,11 @@ export class RebuildService {
     if (options.keep !== true) await this.ds.query(`DROP SCHEMA ${quoteSchema(old)} CASCADE`);
   }
 
-  async #replayAndCompare(schema: string, tables: readonly string[], options: RebuildOptions): Promise<Omit<RebuildReport, 'swapped'>> {
+  async #replayAndCompare(
+    schema: string,
+    tables: readonly string[],
+    options: RebuildOptions,
+  ): Promise<Omit<RebuildReport, 'swapped'>> {
     const target = await this.projection.checkpoint();
     const upTo = target ? { blockNumber: target.blockNumber, txId: target.txId ?? '' } : undefined;
     const replayed = upTo ? await this.#replay(schema, upTo.blockNumber, upTo.txId, options.timeoutMs ?? 300_000) : 0;
@@ -118,7 +124,13 @@ export class RebuildService {
   }
 
   /** Replays into `schema` from `from` (block 0 when absent) until the event at `block`/`txId` is applied. */
-  async #replay(schema: string, block: bigint, txId: string, timeoutMs: number, from?: LedgerCheckpoint): Promise<number> {
+  async #replay(
+    schema: string,
+    block: bigint,
+    txId: string,
+    timeoutMs: number,
+    from?: LedgerCheckpoint,
+  ): Promise<number> {
     const abort = new AbortController();
     const progress = { count: 0, reached: false };
     const timer = setTimeout(() => {
@@ -154,7 +166,8 @@ export class RebuildService {
     } finally {
       clearTimeout(timer);
     }
-    if (!progress.reached) throw new Error(`rebuild: replay did not reach block ${block.toString()} within ${timeoutMs.toString()} ms`);
+    if (!progress.reached)
+      throw new Error(`rebuild: replay did not reach block ${block.toString()} within ${timeoutMs.toString()} ms`);
     return progress.count;
   }
 

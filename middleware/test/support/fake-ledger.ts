@@ -111,7 +111,12 @@ export class FakeLedger implements LedgerPort {
    * state (tests of events the projection must refuse: not JSON, wrong types, constraint violations).
    */
   emitRaw(payload: Uint8Array | string, eventName = 'mallchain.changes'): LedgerEvent {
-    const tx: Tx = { txId: randomBytes(32).toString('hex'), blockNumber: (this.height + 1n).toString(), fn: 'raw', args: [] };
+    const tx: Tx = {
+      txId: randomBytes(32).toString('hex'),
+      blockNumber: (this.height + 1n).toString(),
+      fn: 'raw',
+      args: [],
+    };
     this.txs.push(tx);
     const event = {
       blockNumber: BigInt(tx.blockNumber),

@@ -50,6 +50,10 @@ export class ReapplyReportDto implements ReapplyReport {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ enum: QUARANTINE_STATUSES }) status!: QuarantineStatus;
   @ApiProperty({ description: 'changes written to the read model' }) appliedChanges!: number;
-  @ApiProperty({ type: LedgerKeyDto, isArray: true, description: 'keys a later ledger event already changed: left alone' })
+  @ApiProperty({
+    type: LedgerKeyDto,
+    isArray: true,
+    description: 'keys a later ledger event already changed: left alone',
+  })
   skippedChanges!: LedgerKeyDto[];
 }

@@ -11,7 +11,9 @@ export class RebuildDto {
   @IsIn(['compare', 'swap'])
   mode?: 'compare' | 'swap';
 
-  @ApiPropertyOptional({ description: 'Keep the rebuilt schema (compare) or the replaced tables (swap) for inspection' })
+  @ApiPropertyOptional({
+    description: 'Keep the rebuilt schema (compare) or the replaced tables (swap) for inspection',
+  })
   @IsOptional()
   @IsBoolean()
   keep?: boolean;

@@ -30,7 +30,7 @@ export function startRealApp(
       await app.listen(0, '127.0.0.1');
       const address = app.getHttpServer().address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      const { key } = await app.get(ApiKeysService).create(config.mallMspId, 'e2e', ['admin']);
+      const { key } = await app.get(ApiKeysService).create(config.mallMspId, 'e2e', ['admin', 'ops:admin']);
       return {
         app,
         base: `http://127.0.0.1:${port}`,
