@@ -151,4 +151,40 @@ describe('projection verify (read model against the peer) and rebuild --swap', (
     expect(r.equal).toBe(true);
     expect(table(r, 'notes')).toMatchObject({ equal: 51, differing: 0, missing: 0 });
   });
+
+  it('rebuild --swap never loses an event another instance applied between the catch-up and the swap', async () => {
+    const original = projection.checkpoint.bind(projection);
+    let injected = false;
+    // Called with the rebuild schema only by the catch-up before the swap: another instance projects a new event now.
+    projection.checkpoint = async (schema?: string) => {
+      if (!injected && schema?.startsWith('rebuild_') === true) {
+        injected = true;
+        const before = t.ledger.height;
+        await put(t.ledger, 'other-instance', 'raced');
+        const events: Parameters<typeof projection.projector.apply>[0][] = [];
+        const abort = new AbortController();
+        await t.ledger.chaincodeEvents(
+          before + 1n,
+          async (e) => {
+            events.push(e);
+            abort.abort();
+            return Promise.resolve();
+          },
+          abort.signal,
+        );
+        await projection.projector.apply(events.flat());
+      }
+      return original(schema);
+    };
+    try {
+      const swap = await post<Rebuild>('/v1/admin/projection/rebuild', { mode: 'swap' });
+      expect(swap.swapped).toBe(true);
+    } finally {
+      projection.checkpoint = original;
+    }
+    expect(injected).toBe(true);
+    expect(await t.db.query(`SELECT text FROM notes WHERE id = 'other-instance'`)).toEqual([{ text: 'raced' }]);
+    expect(await projection.checkpoint()).toEqual({ blockNumber: t.ledger.height, txId: t.ledger.txs.at(-1)!.txId });
+    expect((await post<Report>('/v1/admin/projection/verify')).equal).toBe(true);
+  });
 });

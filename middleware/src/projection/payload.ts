@@ -51,7 +51,9 @@ function checkKeyPart(v: unknown, at: string): void {
 
 /** Short text of any error, for the quarantine row and logs. */
 export function errorText(e: unknown): string {
-  const text = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+  const raw = e instanceof Error ? `${e.name === 'Error' ? '' : `${e.name}: `}${e.message}` : String(e);
+  // Postgres text and jsonb refuse NUL: an error quoting the payload must still be storable.
+  const text = raw.replaceAll('\u0000', '\\0');
   return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }
 

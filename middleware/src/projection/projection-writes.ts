@@ -23,7 +23,10 @@ export interface LogExtra {
 export class ProjectionWrites {
   constructor(private readonly registry: ProjectorRegistry) {}
 
-  /** Logs the events and applies the changes of those not logged before; returns those. */
+  /**
+   * Logs the events and applies the changes of those not logged before; returns those. A transaction in the
+   * quarantine is skipped too (it is the admin's), except by the re-apply itself (`extra`).
+   */
   async apply(qr: QueryRunner, s: string, parsed: readonly Parsed[], extra?: LogExtra): Promise<Parsed[]> {
     if (parsed.length === 0) return [];
     const fresh = await this.#logNew(qr, s, parsed, extra);
@@ -58,6 +61,7 @@ export class ProjectionWrites {
     const logged = (await qr.query(
       `INSERT INTO ${s}.events (type, tx_id, block_number, data)
        SELECT 'ledger.changes', t, b, d FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS u(t, b, d, o)
+       ${extra ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${s}.projection_quarantine q WHERE q.tx_id = u.t)`}
        ORDER BY o
        ON CONFLICT (tx_id) WHERE type = 'ledger.changes' DO NOTHING RETURNING tx_id`,
       [

@@ -50,10 +50,11 @@ interface Outcome {
  * one transaction (a few multi-row statements for the whole batch). A transaction already in the
  * event log (or in the quarantine) is skipped, so a re-delivered event is never applied twice.
  *
- * Poison events do not stop the read model: a batch runs under a savepoint; when it fails on the
- * data (not on the database going away), it is applied again event by event, each under its own
- * savepoint, and an event that still fails is parked in `projection_quarantine` with its error — in
- * the same transaction as the good events and the checkpoint, which moves past it.
+ * Poison events do not stop the read model: when a batch fails on the data (not on the database
+ * going away) or holds an unparsable event, it is rolled back and applied again in a new transaction,
+ * runs of events under a savepoint each and, when a run fails, event by event; an event that still
+ * fails is parked in `projection_quarantine` with its error — in the same transaction as the good
+ * events and the checkpoint, which moves past it.
  */
 export class Projector {
   readonly #logger = new Logger('Projector');
@@ -77,18 +78,14 @@ export class Projector {
     const last = list.at(-1);
     if (!last) return { applied: false, changes: 0, events: 0, quarantined: 0 };
     const s = quoteSchema(schema);
-    const outcome = await inTransaction(this.ds, async (qr) => {
-      const candidates = changeEvents(list);
-      const parked = await quarantineSql.known(
-        qr,
-        s,
-        candidates.map((e) => e.txId),
-      );
-      const items = candidates.filter((e) => !parked.has(e.txId)).map((e) => this.#parse(e));
-      const out = await this.#applyItems(qr, s, items);
-      await this.writes.checkpoint(qr, s, checkpointName, last);
-      return out;
-    });
+    const items = changeEvents(list).map((e) => this.#parse(e));
+    const outcome =
+      (await this.#fast(s, items, checkpointName, last)) ??
+      (await inTransaction(this.ds, async (qr) => {
+        const out = await this.#applyItems(qr, s, items);
+        await this.writes.checkpoint(qr, s, checkpointName, last);
+        return out;
+      }));
     if (outcome.parked.length > 0) this.options.onQuarantined?.(outcome.parked);
     return {
       applied: outcome.applied.length > 0,
@@ -96,6 +93,25 @@ export class Projector {
       events: outcome.applied.length,
       quarantined: outcome.parked.length,
     };
+  }
+
+  /**
+   * The common case, with no overhead: every event parsed, the whole batch in one transaction without
+   * savepoints. `undefined` when the data failed it (rolled back): the caller goes event by event.
+   */
+  async #fast(s: string, items: readonly Item[], name: string, last: LedgerEvent): Promise<Outcome | undefined> {
+    const parsed = items.flatMap((i) => ('parsed' in i ? [i.parsed] : []));
+    if (parsed.length < items.length) return undefined;
+    try {
+      return await inTransaction(this.ds, async (qr) => {
+        const applied = await this.writes.apply(qr, s, parsed);
+        await this.writes.checkpoint(qr, s, name, last);
+        return { applied, parked: [] };
+      });
+    } catch (e) {
+      if (isTransientDatabaseError(e)) throw e;
+      return undefined;
+    }
   }
 
   #parse(event: LedgerEvent): Item {
@@ -139,8 +155,9 @@ export class Projector {
   }
 
   async #park(qr: QueryRunner, s: string, event: LedgerEvent, error: string, out: Outcome): Promise<void> {
-    this.#logger.warn(`quarantining block ${event.blockNumber.toString()} tx ${event.txId}: ${error}`);
-    await quarantineSql.park(qr, s, event, error);
+    // Already in the quarantine (delivered again): left to the admin, never parked twice.
+    if ((await quarantineSql.park(qr, s, event, error)) === undefined) return;
+    this.#logger.warn(`quarantined block ${event.blockNumber.toString()} tx ${event.txId}: ${error}`);
     out.parked.push({ event, error });
   }
 }

@@ -87,10 +87,15 @@ export class QuarantineService {
     const later = await quarantineSql.changedLater(qr, payload.changes, row.blockNumber, row.logSeq);
     const keep = payload.changes.filter((c) => !later.has(`${c.entity}\u0000${c.id}`));
     const skipped = payload.changes.filter((c) => later.has(`${c.entity}\u0000${c.id}`));
-    await this.projection.projector.writes.apply(qr, LIVE, [{ event, payload: { ...payload, changes: keep } }], {
-      pos: row.logSeq,
-      reapplied: row.id,
-    });
+    const fresh = await this.projection.projector.writes.apply(
+      qr,
+      LIVE,
+      [{ event, payload: { ...payload, changes: keep } }],
+      {
+        pos: row.logSeq,
+        reapplied: row.id,
+      },
+    );
     await this.store.setStatus(qr, row.id, 'reapplied');
     this.#logger.log(
       `quarantined event ${row.id} re-applied: ${keep.length.toString()} change(s), ${skipped.length.toString()} skipped`,
@@ -98,7 +103,8 @@ export class QuarantineService {
     return {
       id: row.id,
       status: 'reapplied',
-      appliedChanges: keep.length,
+      // Nothing is written when the event log already holds the transaction (applied by a rebuild swap).
+      appliedChanges: fresh.length > 0 ? keep.length : 0,
       skippedChanges: skipped.map((c) => ({ entity: c.entity, id: c.id })),
     };
   }

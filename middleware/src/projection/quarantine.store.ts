@@ -47,40 +47,31 @@ interface Row {
 
 /** SQL of `projection_quarantine` (in the live schema or a rebuild schema; `s` is quoted). */
 export const quarantineSql = {
-  /** Of these transactions, those already quarantined (whatever their status): never applied or parked again. */
-  async known(qr: QueryRunner, s: string, txIds: readonly string[]): Promise<Set<string>> {
-    if (txIds.length === 0) return new Set();
-    const rows = (await qr.query(`SELECT tx_id FROM ${s}.projection_quarantine WHERE tx_id = ANY($1::text[])`, [
-      txIds,
-    ])) as { tx_id: string }[];
-    return new Set(rows.map((r) => r.tx_id));
-  },
-
-  /** Parks the event and appends `projection.quarantined` to the event log at the event's place in ledger order. */
-  async park(qr: QueryRunner, s: string, e: LedgerEvent, error: string): Promise<string> {
-    const id = randomUUID();
-    await lockEventLog(qr);
-    const [marker] = (await qr.query(
-      `INSERT INTO ${s}.events (type, tx_id, block_number, data) VALUES ($1, $2, $3, $4) RETURNING seq::text AS seq`,
-      [
-        QUARANTINED_EVENT,
-        e.txId,
-        e.blockNumber.toString(),
-        JSON.stringify({
-          quarantineId: id,
-          blockNumber: e.blockNumber.toString(),
-          txId: e.txId,
-          eventName: e.eventName,
-          error,
-        }),
-      ],
-    )) as { seq: string }[];
-    await qr.query(
+  /**
+   * Parks the event and appends `projection.quarantined` to the event log at the event's place in ledger order;
+   * `undefined` (and nothing written) when the transaction is in the quarantine already.
+   */
+  async park(qr: QueryRunner, s: string, e: LedgerEvent, error: string): Promise<string | undefined> {
+    const [row] = (await qr.query(
       `INSERT INTO ${s}.projection_quarantine (id, block_number, tx_id, event_name, payload, error, log_seq)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [id, e.blockNumber.toString(), e.txId, e.eventName, Buffer.from(e.payload), error, marker?.seq],
+       VALUES ($1, $2, $3, $4, $5, $6, 0) ON CONFLICT (tx_id) DO NOTHING RETURNING id`,
+      [randomUUID(), e.blockNumber.toString(), e.txId, e.eventName, Buffer.from(e.payload), error],
+    )) as { id: string }[];
+    if (!row) return undefined;
+    await lockEventLog(qr);
+    const data = {
+      quarantineId: row.id,
+      blockNumber: e.blockNumber.toString(),
+      txId: e.txId,
+      eventName: e.eventName,
+      error,
+    };
+    await qr.query(
+      `WITH m AS (INSERT INTO ${s}.events (type, tx_id, block_number, data) VALUES ($1, $2, $3, $4) RETURNING seq)
+       UPDATE ${s}.projection_quarantine SET log_seq = (SELECT seq FROM m) WHERE id = $5`,
+      [QUARANTINED_EVENT, e.txId, e.blockNumber.toString(), JSON.stringify(data), row.id],
     );
-    return id;
+    return row.id;
   },
 
   /**

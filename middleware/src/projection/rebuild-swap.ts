@@ -15,6 +15,13 @@ export async function swapTables(
 ): Promise<void> {
   const swapped = tables.filter((t) => t !== 'projection_quarantine');
   await qr.query(`LOCK TABLE ${tables.map((t) => `public."${t}"`).join(', ')} IN ACCESS EXCLUSIVE MODE`);
+  // Under the locks nobody can move the live checkpoint: if a listener (another instance, or this one before it
+  // stopped) applied events after the catch-up, the rebuilt model is behind and swapping would lose them.
+  const [behind] = (await qr.query(
+    `SELECT 1 AS behind FROM public.projection_checkpoint l LEFT JOIN ${rebuilt}.projection_checkpoint r ON r.name = l.name
+     WHERE l.name = 'live' AND (r.name IS NULL OR r.block_number <> l.block_number OR r.tx_id <> l.tx_id)`,
+  )) as unknown[];
+  if (behind !== undefined) throw new SwapBehindError();
   await qr.query(`CREATE SCHEMA ${old}`);
   for (const t of swapped) {
     await qr.query(`ALTER TABLE public."${t}" SET SCHEMA ${old}`);
@@ -30,6 +37,15 @@ export async function swapTables(
      SELECT r.block_number, r.tx_id, r.event_name, r.payload, r.error, (SELECT coalesce(max(seq), 0) FROM public.events)
      FROM ${rebuilt}.projection_quarantine r ON CONFLICT (tx_id) DO NOTHING`,
   );
+}
+
+/** The live checkpoint moved after the catch-up: catch up again and retry. */
+export class SwapBehindError extends Error {
+  override name = 'SwapBehindError';
+
+  constructor() {
+    super('the live projection moved on after the catch-up');
+  }
 }
 
 /** Gives the indexes of `public.<table>` the names of the indexes with the same definition on `<old>.<table>`. */

@@ -6,7 +6,7 @@ import { EventBatcher } from './event-batcher';
 import { ProjectionService } from './projection.service';
 import { ProjectorRegistry } from './projector-registry';
 import { quoteSchema } from './projector';
-import { swapTables } from './rebuild-swap';
+import { SwapBehindError, swapTables } from './rebuild-swap';
 import { inTransaction } from '../database/transaction';
 import type { LedgerCheckpoint } from '../ledger/ledger.port';
 
@@ -40,6 +40,7 @@ export interface RebuildOptions {
 const BASE_TABLES = ['ledger_state', 'events', 'projection_checkpoint', 'projection_quarantine'];
 const SWAPPED = ['ledger_state', 'projection_checkpoint', 'projection_quarantine'];
 const REPLAY_BATCH = 1000;
+const SWAP_ATTEMPTS = 5;
 
 /**
  * Replays every chaincode event from block 0 into a fresh schema with the projection code and
@@ -88,17 +89,31 @@ export class RebuildService {
     const wasRunning = this.projection.started;
     await this.projection.stop();
     try {
-      const live = await this.projection.checkpoint();
-      const rebuilt = await this.projection.checkpoint(schema);
-      if (live && (rebuilt?.blockNumber !== live.blockNumber || rebuilt.txId !== live.txId)) {
-        await this.#replay(schema, live.blockNumber, live.txId ?? '', options.timeoutMs ?? 300_000, rebuilt);
+      for (let attempt = 1; ; attempt++) {
+        await this.#catchUp(schema, options.timeoutMs ?? 300_000);
+        const tables = [...SWAPPED, ...this.registry.tables()];
+        try {
+          await inTransaction(this.ds, (qr) => swapTables(qr, quoteSchema(schema), quoteSchema(old), tables));
+          break;
+        } catch (e) {
+          // Another instance's listener moved the live checkpoint between the catch-up and the locks.
+          if (!(e instanceof SwapBehindError) || attempt >= SWAP_ATTEMPTS) throw e;
+          this.#logger.warn(`rebuild swap: ${e.message}; catching up again (attempt ${attempt.toString()})`);
+        }
       }
-      const tables = [...SWAPPED, ...this.registry.tables()];
-      await inTransaction(this.ds, (qr) => swapTables(qr, quoteSchema(schema), quoteSchema(old), tables));
     } finally {
       if (wasRunning) this.projection.start();
     }
     if (options.keep !== true) await this.ds.query(`DROP SCHEMA ${quoteSchema(old)} CASCADE`);
+  }
+
+  /** Replays into `schema` what the live projection applied after the rebuilt checkpoint. */
+  async #catchUp(schema: string, timeoutMs: number): Promise<void> {
+    const live = await this.projection.checkpoint();
+    const rebuilt = await this.projection.checkpoint(schema);
+    if (live && (rebuilt?.blockNumber !== live.blockNumber || rebuilt.txId !== live.txId)) {
+      await this.#replay(schema, live.blockNumber, live.txId ?? '', timeoutMs, rebuilt);
+    }
   }
 
   async #replayAndCompare(
