@@ -19,6 +19,9 @@ interface Tx {
 
 type Listener = () => void;
 
+/** Journal `fn` of a transaction whose event payload is given as is (base64 in `args[0]`, event name in `args[1]`). */
+export const RAW = 'raw';
+
 /**
  * In-memory stand-in for the ledger, for the middleware's own tests. It implements the one
  * chaincode function the backbone uses (`info:PutNote` / `info:GetNote`) with the chaincode's
@@ -56,12 +59,7 @@ export class FakeLedger implements LedgerPort {
     if (this.beforeSubmit) await this.beforeSubmit(fn, args);
     const result = this.#execute(fn, args);
     const tx: Tx = { txId: randomBytes(32).toString('hex'), blockNumber: (this.height + 1n).toString(), fn, args };
-    if (this.#journal !== undefined) {
-      const fd = openSync(this.#journal, 'a');
-      appendFileSync(fd, `${JSON.stringify(tx)}\n`);
-      fsyncSync(fd);
-      closeSync(fd);
-    }
+    this.#journalTx(tx);
     this.#apply(tx);
     return { txId: tx.txId, blockNumber: BigInt(tx.blockNumber), result: Buffer.from(result) };
   }
@@ -111,21 +109,17 @@ export class FakeLedger implements LedgerPort {
    * state (tests of events the projection must refuse: not JSON, wrong types, constraint violations).
    */
   emitRaw(payload: Uint8Array | string, eventName = 'mallchain.changes'): LedgerEvent {
+    const bytes = typeof payload === 'string' ? Buffer.from(payload) : Buffer.from(payload);
     const tx: Tx = {
       txId: randomBytes(32).toString('hex'),
       blockNumber: (this.height + 1n).toString(),
-      fn: 'raw',
-      args: [],
+      fn: RAW,
+      args: [bytes.toString('base64'), eventName],
     };
-    this.txs.push(tx);
-    const event = {
-      blockNumber: BigInt(tx.blockNumber),
-      txId: tx.txId,
-      eventName,
-      payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
-    };
-    this.#events.push(event);
-    for (const l of [...this.#listeners]) l();
+    this.#journalTx(tx);
+    this.#apply(tx);
+    const event = this.#events.at(-1);
+    if (!event) throw new Error('no event');
     return event;
   }
 
@@ -166,7 +160,27 @@ export class FakeLedger implements LedgerPort {
     return JSON.stringify({ id: req.id, text: req.text });
   }
 
+  #journalTx(tx: Tx): void {
+    if (this.#journal === undefined) return;
+    const fd = openSync(this.#journal, 'a');
+    appendFileSync(fd, `${JSON.stringify(tx)}\n`);
+    fsyncSync(fd);
+    closeSync(fd);
+  }
+
   #apply(tx: Tx): void {
+    if (tx.fn === RAW) {
+      this.txs.push(tx);
+      const [payload = '', eventName = 'mallchain.changes'] = tx.args;
+      this.#events.push({
+        blockNumber: BigInt(tx.blockNumber),
+        txId: tx.txId,
+        eventName,
+        payload: Buffer.from(payload, 'base64'),
+      });
+      for (const l of [...this.#listeners]) l();
+      return;
+    }
     const req = JSON.parse(tx.args[0] ?? '{}') as { id: string; text: string };
     const note = {
       id: req.id,
