@@ -1,7 +1,7 @@
 /**
  * Integration and end-to-end tests against the real Fabric dev network and the real Postgres
- * (`npm run test:e2e`): test/e2e/*.e2e-spec.ts and the ledger client's test/ledger/*.int-spec.ts.
- * The unit configuration (jest.config.js) matches neither suffix.
+ * (`npm run test:e2e`): test/e2e/*.e2e-spec.ts and *.e2e.ts, and the ledger client's test/ledger/*.int-spec.ts.
+ * The unit configuration (jest.config.js) matches none of them (its int-specs live directly in test/).
  * @type {import('jest').Config}
  */
 const unit = require('./jest.config');

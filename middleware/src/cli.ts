@@ -10,10 +10,14 @@ import { type AppConfig, ConfigError } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loadConfig } from './config/load-config';
+import { QUARANTINE_STATUSES, type QuarantineStatus } from './projection/quarantine.entity';
+import { QuarantineService } from './projection/quarantine.service';
 import { RebuildService } from './projection/rebuild.service';
 import { IntakeAdminService } from './intake/intake-admin.service';
 import { IntakeAdminStore } from './intake/intake-admin.store';
 import { LISTABLE_STATUSES, type ListableStatus } from './intake/dto/intake-admin.dto';
+import { VerifyService } from './projection/verify.service';
+import type { INestApplicationContext } from '@nestjs/common';
 
 @Module({})
 class KeysOnlyModule {
@@ -38,7 +42,10 @@ const USAGE = `usage:
   cli apikey create --mall <MSP ID> --scopes <s1,s2,...> [--name <label>]
   cli apikey list
   cli apikey revoke <id>
-  cli rebuild [--keep]
+  cli rebuild [--keep] [--swap]
+  cli projection quarantine list [--status parked|reapplied|discarded]
+  cli projection quarantine reapply <id> | discard <id>
+  cli projection verify [--max-keys <n>]
   cli intake list --status dead|pending [--limit <n>]
   cli intake requeue <trackingId>
 scopes: ${SCOPES.join(', ')}`;
@@ -65,15 +72,59 @@ async function main(argv: readonly string[]): Promise<number> {
     if (group === 'apikey') return await apikey(app.get(ApiKeysService), command, rest);
     if (group === 'intake') return await intake(app.get(IntakeAdminService), command, rest);
     if (group === 'rebuild') {
-      const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep') });
-      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-      return report.equal ? 0 : 3;
+      const mode = argv.includes('--swap') ? 'swap' : 'compare';
+      const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep'), mode });
+      print(report);
+      return report.equal || report.swapped ? 0 : 3;
     }
+    if (group === 'projection') return await projection(app, command, rest);
     process.stderr.write(`${USAGE}\n`);
     return 2;
   } finally {
     await app.close();
   }
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** `projection quarantine …` and `projection verify`; exit 3 when verify finds differences. */
+async function projection(
+  app: INestApplicationContext,
+  command: string | undefined,
+  args: readonly string[],
+): Promise<number> {
+  if (command === 'verify') {
+    const max = flag(args, 'max-keys');
+    const report = await app.get(VerifyService).verify(max === undefined ? {} : { maxKeys: Number(max) });
+    print(report);
+    return report.equal ? 0 : 3;
+  }
+  if (command === 'quarantine') return quarantine(app.get(QuarantineService), args);
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+const STATUSES: readonly string[] = QUARANTINE_STATUSES;
+
+async function quarantine(service: QuarantineService, args: readonly string[]): Promise<number> {
+  const [action, id] = args;
+  const status = flag(args, 'status');
+  if (action === 'list' && (status === undefined || STATUSES.includes(status))) {
+    print(await service.list(status as QuarantineStatus | undefined, 500, 0));
+    return 0;
+  }
+  if (action === 'reapply' && id !== undefined) {
+    print(await service.reapply(id));
+    return 0;
+  }
+  if (action === 'discard' && id !== undefined) {
+    print(await service.discard(id));
+    return 0;
+  }
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
 }
 
 async function createKey(keys: ApiKeysService, args: readonly string[]): Promise<number> {

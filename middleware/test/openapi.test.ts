@@ -211,6 +211,8 @@ describe('OpenAPI document (/docs-json)', () => {
       ['POST /v1/admin/api-keys', await call('POST', '/v1/admin/api-keys', { name: 'k', scopes: ['keys:admin'] })],
       ['GET /v1/admin/api-keys', await call('GET', '/v1/admin/api-keys')],
       ['GET /v1/admin/projection', await call('GET', '/v1/admin/projection')],
+      ['POST /v1/admin/projection/verify', await call('POST', '/v1/admin/projection/verify', {})],
+      ['POST /v1/admin/projection/rebuild', await call('POST', '/v1/admin/projection/rebuild', {})],
       ['POST /v1/notes', note],
       ['POST /v1/notes/batch', await call('POST', '/v1/notes/batch', { notes: [{ id: 'docs-2', text: 'y' }] })],
       [

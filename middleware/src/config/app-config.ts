@@ -239,6 +239,11 @@ export class AppConfig {
   @Min(0)
   projectionMaxLagBlocks = 50;
 
+  /** A chaincode event payload larger than this is quarantined unparsed (re-apply it after raising the limit). */
+  @IsInt()
+  @Min(1024)
+  projectionMaxEventBytes = 16_777_216;
+
   /** Starts the projection listener, the batcher and the webhook dispatcher (off for one-shot tools). */
   @IsBoolean()
   workersEnabled = true;

@@ -29,6 +29,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'THROTTLE_AUTH_FAILURE_LIMIT', path: 'throttleAuthFailureLimit', kind: 'int' },
   { env: 'THROTTLE_AUTH_FAILURE_TTL_MS', path: 'throttleAuthFailureTtlMs', kind: 'int' },
   { env: 'PROJECTION_MAX_LAG_BLOCKS', path: 'projectionMaxLagBlocks', kind: 'int' },
+  { env: 'PROJECTION_MAX_EVENT_BYTES', path: 'projectionMaxEventBytes', kind: 'int' },
   { env: 'WORKERS_ENABLED', path: 'workersEnabled', kind: 'bool' },
   { env: 'ADMIN_MSP_DIR', path: 'adminMspDir', kind: 'string' },
   { env: 'LEDGER_DRIVER', path: 'ledger.driver', kind: 'string' },

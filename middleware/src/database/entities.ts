@@ -8,6 +8,7 @@ import { NoteEntity } from '../notes/note.entity';
 import { CheckpointEntity } from '../projection/checkpoint.entity';
 import { EventEntity } from '../projection/event.entity';
 import { LedgerStateEntity } from '../projection/ledger-state.entity';
+import { QuarantineEntity } from '../projection/quarantine.entity';
 import { SubscriptionEntity } from '../webhooks/subscription.entity';
 
 /** Every TypeORM entity; the schema itself comes only from migrations. */
@@ -16,6 +17,7 @@ export const ENTITIES = [
   IntakeItemEntity,
   OutboxEntity,
   LedgerStateEntity,
+  QuarantineEntity,
   CheckpointEntity,
   EventEntity,
   NoteEntity,

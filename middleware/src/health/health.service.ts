@@ -34,11 +34,16 @@ export class HealthService {
       lagBlocks: s.lagBlocks,
       maxLagBlocks: this.config.projectionMaxLagBlocks,
       checkpoint: s.checkpoint,
+      quarantined: s.quarantined,
     };
     if (this.config.workersEnabled && !s.running)
       return session.down({ ...details, message: s.lastError ?? 'listener not running' });
     if (s.lagBlocks > this.config.projectionMaxLagBlocks)
       return session.down({ ...details, message: 'projection is behind' });
+    // Parked events leave the read model without their changes, but everything else is current: degraded, not down
+    // (a 503 would take the instance out of a load balancer for reads that are fine). The count alerts.
+    if (s.quarantined > 0)
+      return session.up({ ...details, degraded: true, message: `${s.quarantined.toString()} event(s) quarantined` });
     return session.up(details);
   }
 

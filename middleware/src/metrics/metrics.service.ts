@@ -68,6 +68,18 @@ export class MetricsService {
     'Block number of the last projected event',
   );
 
+  /** Read at scrape time from the quarantine (see {@link setQuarantinedSource}). */
+  #quarantinedSource: (() => Promise<number>) | undefined;
+
+  readonly projectionQuarantined: Gauge = new Gauge({
+    name: 'mallchain_projection_quarantined_events',
+    help: 'Chaincode events parked in the projection quarantine (status parked), waiting for an admin',
+    registers: [this.registry],
+    collect: async (): Promise<void> => {
+      if (this.#quarantinedSource) this.projectionQuarantined.set(await this.#quarantinedSource());
+    },
+  });
+
   readonly commitToCache = this.#histogram(
     'mallchain_commit_to_cache_seconds',
     'Time from a submit being reported committed to its changes being in the read model',
@@ -107,6 +119,10 @@ export class MetricsService {
 
   setIntakeStalledSource(source: () => Promise<number>): void {
     this.#intakeStalledSource = source;
+  }
+
+  setQuarantinedSource(source: () => Promise<number>): void {
+    this.#quarantinedSource = source;
   }
 
   observeCommittedBlock(block: number): void {

@@ -8,12 +8,15 @@ import { MetricsService } from '../metrics/metrics.service';
 import { LIVE_PROJECTION } from './projection.types';
 import { ProjectorRegistry } from './projector-registry';
 import { Projector } from './projector';
+import { QuarantineStore } from './quarantine.store';
 
 export interface ProjectionStatus {
   readonly running: boolean;
   readonly checkpoint: { blockNumber: string; txId: string } | null;
   readonly lagBlocks: number;
   readonly lastError: string | null;
+  /** Events parked in the quarantine (status `parked`): the read model lacks their changes. */
+  readonly quarantined: number;
 }
 
 const RECONNECT_MIN_MS = 200;
@@ -42,8 +45,15 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
     registry: ProjectorRegistry,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly quarantine: QuarantineStore,
   ) {
-    this.projector = new Projector(ds, registry);
+    this.projector = new Projector(ds, registry, {
+      maxEventBytes: config.projectionMaxEventBytes,
+      onQuarantined: (parked) => {
+        this.#logger.error(`${parked.length.toString()} event(s) quarantined; see GET /v1/admin/projection/quarantine`);
+      },
+    });
+    metrics.setQuarantinedSource(() => quarantine.countParked());
   }
 
   onApplicationBootstrap(): void {
@@ -82,6 +92,7 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
       checkpoint: cp ? { blockNumber: cp.blockNumber.toString(), txId: cp.txId ?? '' } : null,
       lagBlocks: this.metrics.lagBlocks,
       lastError: this.#lastError,
+      quarantined: await this.quarantine.countParked(),
     };
   }
 
@@ -99,6 +110,11 @@ export class ProjectionService implements OnApplicationBootstrap, OnModuleDestro
       await sleep(delay, signal);
       delay = Math.min(RECONNECT_MAX_MS, delay * 2);
     }
+  }
+
+  /** Whether the listener loop is started (it may be between reconnects). */
+  get started(): boolean {
+    return this.#abort !== undefined;
   }
 
   /** One listening session from the stored checkpoint; returns when stopped, throws when a batch failed. */

@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import type { LedgerPort } from '../ledger/ledger.port';
 
 /** One change as the chaincode's `mallchain.changes` event carries it. */
 export interface LedgerChange {
@@ -42,6 +43,18 @@ export interface EntityProjector {
    * few multi-row statements. Must leave the same rows as `put` / `remove` called for each change in order.
    */
   applyMany?(qr: QueryRunner, changes: readonly MetaChange[], schema: string): Promise<void>;
+  /** How the read model of this entity is checked against the world state on the peer (`verify`). */
+  readonly verifier?: EntityVerifier;
+}
+
+/** Reads an entity on the peer and from the typed table, both in the ledger's shape, for `verify`. */
+export interface EntityVerifier {
+  /** The value under ledger key `id` (a `ledger_state` id) evaluated on the peer; `undefined` when there is none. */
+  fromLedger(ledger: LedgerPort, id: string): Promise<unknown>;
+  /** The typed table's rows of these keys in the ledger's shape; a key without a row is absent from the map. */
+  fromTable(qr: QueryRunner, ids: readonly string[]): Promise<Map<string, unknown>>;
+  /** Keys of typed rows that `ledger_state` lacks (so that they are checked too). */
+  orphans(qr: QueryRunner): Promise<string[]>;
 }
 
 export const CHANGES_EVENT = 'mallchain.changes';

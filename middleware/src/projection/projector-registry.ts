@@ -16,6 +16,10 @@ export class ProjectorRegistry {
     return this.#byEntity.get(entity);
   }
 
+  all(): EntityProjector[] {
+    return [...this.#byEntity.values()];
+  }
+
   /** Tables of every typed projector. */
   tables(): string[] {
     return [...this.#byEntity.values()].flatMap((p) => p.tables);

@@ -1,9 +1,15 @@
+import { Logger } from '@nestjs/common';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { lockEventLog } from '../database/event-log';
 import { inTransaction } from '../database/transaction';
 import type { LedgerEvent } from '../ledger/ledger.port';
+import { errorText, isTransientDatabaseError, parseChanges } from './payload';
+import { type Parsed, ProjectionWrites } from './projection-writes';
 import type { ProjectorRegistry } from './projector-registry';
-import { CHANGES_EVENT, type ChangesPayload, type MetaChange } from './projection.types';
+import { CHANGES_EVENT } from './projection.types';
+import { quarantineSql } from './quarantine.store';
+
+export { lastChangePerKey } from './projection-writes';
+export { parseChanges } from './payload';
 
 export interface ApplyResult {
   /** `false` when every transaction had already been projected (replayed events): nothing changed. */
@@ -12,6 +18,15 @@ export interface ApplyResult {
   readonly changes: number;
   /** New transactions applied (re-delivered ones are skipped). */
   readonly events: number;
+  /** Events parked in the quarantine by this call. */
+  readonly quarantined: number;
+}
+
+export interface ProjectorOptions {
+  /** Larger payloads are quarantined unparsed. */
+  readonly maxEventBytes?: number;
+  /** Told after the transaction that parked events committed. */
+  readonly onQuarantined?: (events: readonly { event: LedgerEvent; error: string }[]) => void;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]*$/;
@@ -21,150 +36,159 @@ export function quoteSchema(schema: string): string {
   return `"${schema}"`;
 }
 
-export function parseChanges(payload: Uint8Array): ChangesPayload {
-  const parsed = JSON.parse(Buffer.from(payload).toString('utf8')) as Partial<ChangesPayload>;
-  if (!Array.isArray(parsed.changes) || typeof parsed.fn !== 'string') {
-    throw new Error('mallchain.changes payload lacks fn or changes');
-  }
-  return parsed as ChangesPayload;
+/** An event of a batch: parsed, or refused with the reason. */
+type Item = { readonly parsed: Parsed } | { readonly event: LedgerEvent; readonly error: string };
+
+interface Outcome {
+  applied: Parsed[];
+  parked: { event: LedgerEvent; error: string }[];
 }
 
 /**
  * Applies ledger events to a read model: `ledger_state`, typed tables, the event log and the
  * checkpoint, all in ONE transaction — a crash leaves either all of it or none. Many events go into
- * one transaction (a few multi-row statements for the whole batch): a commit per event capped the
- * read model at a few hundred transactions per second. A transaction already in the event log is
- * skipped, so a re-delivered event is never applied twice.
+ * one transaction (a few multi-row statements for the whole batch). A transaction already in the
+ * event log (or in the quarantine) is skipped, so a re-delivered event is never applied twice.
+ *
+ * Poison events do not stop the read model: when a batch fails on the data (not on the database
+ * going away) or holds an unparsable event, it is rolled back and applied again in a new transaction,
+ * runs of events under a savepoint each and, when a run fails, event by event; an event that still
+ * fails is parked in `projection_quarantine` with its error — in the same transaction as the good
+ * events and the checkpoint, which moves past it.
  */
 export class Projector {
+  readonly #logger = new Logger('Projector');
+  readonly writes: ProjectionWrites;
+
   constructor(
     private readonly ds: DataSource,
-    private readonly registry: ProjectorRegistry,
-  ) {}
+    registry: ProjectorRegistry,
+    private readonly options: ProjectorOptions = {},
+  ) {
+    this.writes = new ProjectionWrites(registry);
+  }
 
   /** One event or a batch, in ledger order; the checkpoint moves to the last one. */
-  apply(
+  async apply(
     events: LedgerEvent | readonly LedgerEvent[],
     schema = 'public',
     checkpointName = 'live',
   ): Promise<ApplyResult> {
     const list: readonly LedgerEvent[] = Array.isArray(events) ? events : [events as LedgerEvent];
     const last = list.at(-1);
-    if (!last) return Promise.resolve({ applied: false, changes: 0, events: 0 });
+    if (!last) return { applied: false, changes: 0, events: 0, quarantined: 0 };
     const s = quoteSchema(schema);
-    const parsed = parseAll(list);
-    return inTransaction(this.ds, async (qr) => {
-      const fresh = parsed.length > 0 ? await this.#logNew(qr, s, parsed) : [];
-      const changes = fresh.flatMap((p) =>
-        p.payload.changes.map((change) => ({
-          change,
-          meta: { txId: p.event.txId, blockNumber: p.event.blockNumber, schema: s },
-        })),
-      );
-      await generic(qr, s, lastChangePerKey(changes));
-      await this.#typed(qr, s, changes);
-      await qr.query(
-        `INSERT INTO ${s}.projection_checkpoint (name, block_number, tx_id, updated_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (name) DO UPDATE SET block_number = excluded.block_number, tx_id = excluded.tx_id, updated_at = now()
-         WHERE ${s}.projection_checkpoint.block_number <= excluded.block_number`,
-        [checkpointName, last.blockNumber.toString(), last.txId],
-      );
-      return { applied: fresh.length > 0, changes: changes.length, events: fresh.length };
-    });
+    const items = changeEvents(list).map((e) => this.#parse(e));
+    const outcome =
+      (await this.#fast(s, items, checkpointName, last)) ??
+      (await inTransaction(this.ds, async (qr) => {
+        const out = await this.#applyItems(qr, s, items);
+        await this.writes.checkpoint(qr, s, checkpointName, last);
+        return out;
+      }));
+    if (outcome.parked.length > 0) this.options.onQuarantined?.(outcome.parked);
+    return {
+      applied: outcome.applied.length > 0,
+      changes: outcome.applied.reduce((n, p) => n + p.payload.changes.length, 0),
+      events: outcome.applied.length,
+      quarantined: outcome.parked.length,
+    };
   }
 
-  /** Appends the events to the log in ledger order; returns those not logged before (the ones to apply). */
-  async #logNew(qr: QueryRunner, s: string, parsed: readonly Parsed[]): Promise<Parsed[]> {
-    await lockEventLog(qr);
-    const logged = (await qr.query(
-      `INSERT INTO ${s}.events (type, tx_id, block_number, data)
-       SELECT 'ledger.changes', t, b, d FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS u(t, b, d, o)
-       ORDER BY o
-       ON CONFLICT (tx_id) WHERE type = 'ledger.changes' DO NOTHING RETURNING tx_id`,
-      [
-        parsed.map((p) => p.event.txId),
-        parsed.map((p) => p.event.blockNumber.toString()),
-        parsed.map((p) => JSON.stringify({ fn: p.payload.fn, changes: p.payload.changes })),
-      ],
-    )) as { tx_id: string }[];
-    const fresh = new Set(logged.map((r) => r.tx_id));
-    return parsed.filter((p) => fresh.has(p.event.txId));
-  }
-
-  /** Typed tables: in bulk where the projector can, otherwise change by change, in ledger order. */
-  async #typed(qr: QueryRunner, s: string, changes: readonly MetaChange[]): Promise<void> {
-    const byEntity = new Map<string, MetaChange[]>();
-    for (const c of changes) {
-      if (!this.registry.get(c.change.entity)) continue;
-      const list = byEntity.get(c.change.entity) ?? [];
-      list.push(c);
-      byEntity.set(c.change.entity, list);
+  /**
+   * The common case, with no overhead: every event parsed, the whole batch in one transaction without
+   * savepoints. `undefined` when the data failed it (rolled back): the caller goes event by event.
+   */
+  async #fast(s: string, items: readonly Item[], name: string, last: LedgerEvent): Promise<Outcome | undefined> {
+    const parsed = items.flatMap((i) => ('parsed' in i ? [i.parsed] : []));
+    if (parsed.length < items.length) return undefined;
+    try {
+      return await inTransaction(this.ds, async (qr) => {
+        const applied = await this.writes.apply(qr, s, parsed);
+        await this.writes.checkpoint(qr, s, name, last);
+        return { applied, parked: [] };
+      });
+    } catch (e) {
+      if (isTransientDatabaseError(e)) throw e;
+      return undefined;
     }
-    for (const [entity, list] of byEntity) {
-      const typed = this.registry.get(entity);
-      if (!typed) continue;
-      if (typed.applyMany) {
-        await typed.applyMany(qr, list, s);
+  }
+
+  #parse(event: LedgerEvent): Item {
+    try {
+      return { parsed: { event, payload: parseChanges(event.payload, this.options.maxEventBytes) } };
+    } catch (e) {
+      return { event, error: errorText(e) };
+    }
+  }
+
+  /** Runs of parsable events in bulk; a refused one parked at its place, so the log keeps ledger order. */
+  async #applyItems(qr: QueryRunner, s: string, items: readonly Item[]): Promise<Outcome> {
+    const out: Outcome = { applied: [], parked: [] };
+    let run: Parsed[] = [];
+    for (const item of items) {
+      if ('parsed' in item) {
+        run.push(item.parsed);
         continue;
       }
-      for (const { change, meta } of list) {
-        if (change.op === 'put') await typed.put(qr, change, meta);
-        else await typed.remove(qr, change, meta);
-      }
+      await this.#applyRun(qr, s, run, out);
+      run = [];
+      await this.#park(qr, s, item.event, item.error, out);
     }
+    await this.#applyRun(qr, s, run, out);
+    return out;
+  }
+
+  /** The run in one go under a savepoint; when the data fails it, event by event. */
+  async #applyRun(qr: QueryRunner, s: string, run: readonly Parsed[], out: Outcome): Promise<void> {
+    if (run.length === 0) return;
+    const failure = await underSavepoint(qr, async () => {
+      out.applied.push(...(await this.writes.apply(qr, s, run)));
+    });
+    if (failure === undefined) return;
+    const [only] = run;
+    if (run.length === 1 && only) {
+      await this.#park(qr, s, only.event, errorText(failure), out);
+      return;
+    }
+    for (const p of run) await this.#applyRun(qr, s, [p], out);
+  }
+
+  async #park(qr: QueryRunner, s: string, event: LedgerEvent, error: string, out: Outcome): Promise<void> {
+    // Already in the quarantine (delivered again): left to the admin, never parked twice.
+    if ((await quarantineSql.park(qr, s, event, error)) === undefined) return;
+    this.#logger.warn(`quarantined block ${event.blockNumber.toString()} tx ${event.txId}: ${error}`);
+    out.parked.push({ event, error });
   }
 }
 
-interface Parsed {
-  readonly event: LedgerEvent;
-  readonly payload: ChangesPayload;
+/**
+ * Runs `work` under a savepoint: released on success (returns `undefined`), rolled back when the work
+ * failed on the data (returns the error). A failure of the database itself is rethrown: the whole
+ * batch is retried from the checkpoint.
+ */
+export async function underSavepoint(qr: QueryRunner, work: () => Promise<void>): Promise<unknown> {
+  await qr.query('SAVEPOINT projection_event');
+  try {
+    await work();
+  } catch (e) {
+    if (isTransientDatabaseError(e)) throw e;
+    await qr.query('ROLLBACK TO SAVEPOINT projection_event');
+    await qr.query('RELEASE SAVEPOINT projection_event');
+    return e;
+  }
+  await qr.query('RELEASE SAVEPOINT projection_event');
+  return undefined;
 }
 
-/** The `mallchain.changes` events of a batch, parsed; a transaction delivered twice in one batch counts once. */
-function parseAll(events: readonly LedgerEvent[]): Parsed[] {
+/** The `mallchain.changes` events of a batch; a transaction delivered twice in one batch counts once. */
+function changeEvents(events: readonly LedgerEvent[]): LedgerEvent[] {
   const seen = new Set<string>();
-  const out: Parsed[] = [];
+  const out: LedgerEvent[] = [];
   for (const event of events) {
     if (event.eventName !== CHANGES_EVENT || seen.has(event.txId)) continue;
     seen.add(event.txId);
-    out.push({ event, payload: parseChanges(event.payload) });
+    out.push(event);
   }
   return out;
-}
-
-/** Generic `ledger_state`: one upsert and one delete for the whole batch (each key at its final state). */
-async function generic(qr: QueryRunner, s: string, changes: readonly MetaChange[]): Promise<void> {
-  const puts = changes.filter((c) => c.change.op === 'put');
-  const dels = changes.filter((c) => c.change.op === 'delete');
-  if (puts.length > 0) {
-    await qr.query(
-      `INSERT INTO ${s}.ledger_state (entity, id, data, tx_id, block_number)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::text[], $5::bigint[])
-       ON CONFLICT (entity, id) DO UPDATE SET data = excluded.data, tx_id = excluded.tx_id, block_number = excluded.block_number`,
-      [
-        puts.map((c) => c.change.entity),
-        puts.map((c) => c.change.id),
-        puts.map((c) => JSON.stringify(c.change.data ?? null)),
-        puts.map((c) => c.meta.txId),
-        puts.map((c) => c.meta.blockNumber.toString()),
-      ],
-    );
-  }
-  if (dels.length > 0) {
-    await qr.query(
-      `DELETE FROM ${s}.ledger_state l USING unnest($1::text[], $2::text[]) AS u(e, i) WHERE l.entity = u.e AND l.id = u.i`,
-      [dels.map((c) => c.change.entity), dels.map((c) => c.change.id)],
-    );
-  }
-}
-
-/** A key may change more than once in a batch; the last change is its final state. */
-export function lastChangePerKey(changes: readonly MetaChange[]): MetaChange[] {
-  const m = new Map<string, MetaChange>();
-  for (const c of changes) {
-    const k = `${c.change.entity}\u0000${c.change.id}`;
-    m.delete(k);
-    m.set(k, c);
-  }
-  return [...m.values()];
 }

@@ -6,6 +6,9 @@ import { EventBatcher } from './event-batcher';
 import { ProjectionService } from './projection.service';
 import { ProjectorRegistry } from './projector-registry';
 import { quoteSchema } from './projector';
+import { SwapBehindError, swapTables } from './rebuild-swap';
+import { inTransaction } from '../database/transaction';
+import type { LedgerCheckpoint } from '../ledger/ledger.port';
 
 export interface TableComparison {
   readonly table: string;
@@ -23,10 +26,21 @@ export interface RebuildReport {
   readonly tables: readonly TableComparison[];
   readonly equal: boolean;
   readonly kept: boolean;
+  /** `swap`: the rebuilt read model replaced the live one (in one transaction). */
+  readonly swapped: boolean;
 }
 
-const BASE_TABLES = ['ledger_state', 'events', 'projection_checkpoint'];
+export interface RebuildOptions {
+  /** `compare` (default) only compares; `swap` catches up with the paused live projection and swaps the tables in. */
+  readonly mode?: 'compare' | 'swap';
+  readonly keep?: boolean;
+  readonly timeoutMs?: number;
+}
+
+const BASE_TABLES = ['ledger_state', 'events', 'projection_checkpoint', 'projection_quarantine'];
+const SWAPPED = ['ledger_state', 'projection_checkpoint', 'projection_quarantine'];
 const REPLAY_BATCH = 1000;
+const SWAP_ATTEMPTS = 5;
 
 /**
  * Replays every chaincode event from block 0 into a fresh schema with the projection code and
@@ -44,32 +58,74 @@ export class RebuildService {
     private readonly registry: ProjectorRegistry,
   ) {}
 
-  async rebuild(options: { keep?: boolean; timeoutMs?: number } = {}): Promise<RebuildReport> {
-    const schema = `rebuild_${Date.now().toString()}_${Math.floor(Math.random() * 1e6).toString()}`;
+  async rebuild(options: RebuildOptions = {}): Promise<RebuildReport> {
+    const stamp = `${Date.now().toString()}_${Math.floor(Math.random() * 1e6).toString()}`;
+    const schema = `rebuild_${stamp}`;
     const s = quoteSchema(schema);
     const tables = [...BASE_TABLES, ...this.registry.tables()];
     await this.ds.query(`CREATE SCHEMA ${s}`);
+    let swapped = false;
     try {
       for (const t of tables) await this.ds.query(`CREATE TABLE ${s}."${t}" (LIKE public."${t}" INCLUDING ALL)`);
       const report = await this.#replayAndCompare(schema, tables, options);
-      const replayed = report.eventsReplayed;
-      this.#logger.log(`rebuild into ${schema}: ${replayed} events, equal=${report.equal}`);
-      return report;
+      if (options.mode === 'swap') {
+        await this.#swap(schema, `replaced_${stamp}`, options);
+        swapped = true;
+      }
+      this.#logger.log(
+        `rebuild into ${schema}: ${report.eventsReplayed.toString()} events, equal=${String(report.equal)}, swapped=${String(swapped)}`,
+      );
+      return { ...report, swapped };
     } finally {
-      if (options.keep !== true) await this.ds.query(`DROP SCHEMA ${s} CASCADE`);
+      if (options.keep !== true || swapped) await this.ds.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+    }
+  }
+
+  /**
+   * With the live projection paused: replays what it applied since the first replay's end, then swaps
+   * the tables in one transaction. The replaced tables are dropped after the commit (kept with `keep`).
+   */
+  async #swap(schema: string, old: string, options: RebuildOptions): Promise<void> {
+    const wasRunning = this.projection.started;
+    await this.projection.stop();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        await this.#catchUp(schema, options.timeoutMs ?? 300_000);
+        const tables = [...SWAPPED, ...this.registry.tables()];
+        try {
+          await inTransaction(this.ds, (qr) => swapTables(qr, quoteSchema(schema), quoteSchema(old), tables));
+          break;
+        } catch (e) {
+          // Another instance's listener moved the live checkpoint between the catch-up and the locks.
+          if (!(e instanceof SwapBehindError) || attempt >= SWAP_ATTEMPTS) throw e;
+          this.#logger.warn(`rebuild swap: ${e.message}; catching up again (attempt ${attempt.toString()})`);
+        }
+      }
+    } finally {
+      if (wasRunning) this.projection.start();
+    }
+    if (options.keep !== true) await this.ds.query(`DROP SCHEMA ${quoteSchema(old)} CASCADE`);
+  }
+
+  /** Replays into `schema` what the live projection applied after the rebuilt checkpoint. */
+  async #catchUp(schema: string, timeoutMs: number): Promise<void> {
+    const live = await this.projection.checkpoint();
+    const rebuilt = await this.projection.checkpoint(schema);
+    if (live && (rebuilt?.blockNumber !== live.blockNumber || rebuilt.txId !== live.txId)) {
+      await this.#replay(schema, live.blockNumber, live.txId ?? '', timeoutMs, rebuilt);
     }
   }
 
   async #replayAndCompare(
     schema: string,
     tables: readonly string[],
-    options: { keep?: boolean; timeoutMs?: number },
-  ): Promise<RebuildReport> {
+    options: RebuildOptions,
+  ): Promise<Omit<RebuildReport, 'swapped'>> {
     const target = await this.projection.checkpoint();
     const upTo = target ? { blockNumber: target.blockNumber, txId: target.txId ?? '' } : undefined;
     const replayed = upTo ? await this.#replay(schema, upTo.blockNumber, upTo.txId, options.timeoutMs ?? 300_000) : 0;
     const cmp: TableComparison[] = [];
-    for (const t of tables.filter((x) => x !== 'projection_checkpoint' && x !== 'events')) {
+    for (const t of tables.filter((x) => !['projection_checkpoint', 'events', 'projection_quarantine'].includes(x))) {
       cmp.push(await this.#compare(quoteSchema(schema), t, upTo?.blockNumber));
     }
     return {
@@ -82,7 +138,14 @@ export class RebuildService {
     };
   }
 
-  async #replay(schema: string, block: bigint, txId: string, timeoutMs: number): Promise<number> {
+  /** Replays into `schema` from `from` (block 0 when absent) until the event at `block`/`txId` is applied. */
+  async #replay(
+    schema: string,
+    block: bigint,
+    txId: string,
+    timeoutMs: number,
+    from?: LedgerCheckpoint,
+  ): Promise<number> {
     const abort = new AbortController();
     const progress = { count: 0, reached: false };
     const timer = setTimeout(() => {
@@ -100,7 +163,7 @@ export class RebuildService {
     );
     try {
       await this.ledger.chaincodeEvents(
-        0n,
+        from?.blockNumber ?? 0n,
         async (e) => {
           if (progress.reached) return;
           await batcher.push(e);
@@ -112,12 +175,14 @@ export class RebuildService {
           }
         },
         abort.signal,
+        from,
       );
       await batcher.flush();
     } finally {
       clearTimeout(timer);
     }
-    if (!progress.reached) throw new Error(`rebuild: replay did not reach block ${block} within ${timeoutMs} ms`);
+    if (!progress.reached)
+      throw new Error(`rebuild: replay did not reach block ${block.toString()} within ${timeoutMs.toString()} ms`);
     return progress.count;
   }
 

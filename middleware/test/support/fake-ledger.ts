@@ -20,6 +20,9 @@ interface Tx {
 
 type Listener = () => void;
 
+/** Journal `fn` of a transaction whose event payload is given as is (base64 in `args[0]`, event name in `args[1]`). */
+export const RAW = 'raw';
+
 /**
  * In-memory stand-in for the ledger, for the middleware's own tests. It implements the one
  * chaincode function the backbone uses (`info:PutNote` / `info:GetNote`) with the chaincode's
@@ -72,12 +75,7 @@ export class FakeLedger implements LedgerPort {
     if (opts.beforeSend) await opts.beforeSend({ txId });
     if (this.beforeOrder) await this.beforeOrder(fn, args);
     const tx: Tx = { txId, blockNumber: (this.height + 1n).toString(), fn, args };
-    if (this.#journal !== undefined) {
-      const fd = openSync(this.#journal, 'a');
-      appendFileSync(fd, `${JSON.stringify(tx)}\n`);
-      fsyncSync(fd);
-      closeSync(fd);
-    }
+    this.#journalTx(tx);
     this.#apply(tx);
     const lost = this.afterCommit?.(fn, args, txId);
     if (lost) throw lost;
@@ -124,6 +122,31 @@ export class FakeLedger implements LedgerPort {
     }
   }
 
+  /**
+   * Commits a transaction whose chaincode event carries `payload` exactly as given, without touching the
+   * state (tests of events the projection must refuse: not JSON, wrong types, constraint violations).
+   */
+  emitRaw(payload: Uint8Array | string, eventName = 'mallchain.changes'): LedgerEvent {
+    const bytes = typeof payload === 'string' ? Buffer.from(payload) : Buffer.from(payload);
+    const tx: Tx = {
+      txId: randomBytes(32).toString('hex'),
+      blockNumber: (this.height + 1n).toString(),
+      fn: RAW,
+      args: [bytes.toString('base64'), eventName],
+    };
+    this.#journalTx(tx);
+    this.#apply(tx);
+    const event = this.#events.at(-1);
+    if (!event) throw new Error('no event');
+    return event;
+  }
+
+  /** Changes the world state of a note behind the projection's back (a read model that verify must find stale). */
+  setNote(id: string, note: unknown): void {
+    if (note === undefined) this.#state.delete(`note/${id}`);
+    else this.#state.set(`note/${id}`, note);
+  }
+
   txStatus(txId: string): Promise<TxStatus> {
     if (this.statusError) return Promise.reject(this.statusError);
     const tx = this.hidden.has(txId) ? undefined : this.txs.find((t) => t.txId === txId);
@@ -156,7 +179,27 @@ export class FakeLedger implements LedgerPort {
     return JSON.stringify({ id: req.id, text: req.text });
   }
 
+  #journalTx(tx: Tx): void {
+    if (this.#journal === undefined) return;
+    const fd = openSync(this.#journal, 'a');
+    appendFileSync(fd, `${JSON.stringify(tx)}\n`);
+    fsyncSync(fd);
+    closeSync(fd);
+  }
+
   #apply(tx: Tx): void {
+    if (tx.fn === RAW) {
+      this.txs.push(tx);
+      const [payload = '', eventName = 'mallchain.changes'] = tx.args;
+      this.#events.push({
+        blockNumber: BigInt(tx.blockNumber),
+        txId: tx.txId,
+        eventName,
+        payload: Buffer.from(payload, 'base64'),
+      });
+      for (const l of [...this.#listeners]) l();
+      return;
+    }
     const req = JSON.parse(tx.args[0] ?? '{}') as { id: string; text: string };
     const note = {
       id: req.id,

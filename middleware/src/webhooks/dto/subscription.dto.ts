@@ -13,7 +13,15 @@ import {
   Min,
 } from 'class-validator';
 
-export const EVENT_TYPES = ['ledger.changes', 'intake.committed', 'intake.dead', 'webhook.paused'] as const;
+export const EVENT_TYPES = [
+  'ledger.changes',
+  'intake.committed',
+  'intake.dead',
+  'intake.stalled',
+  'intake.requeued',
+  'webhook.paused',
+  'projection.quarantined',
+] as const;
 
 export class CreateSubscriptionDto {
   @ApiProperty({ example: 'https://erp.mall-a.example.com/hooks/mallchain' })
