@@ -210,7 +210,7 @@ describe('projection quarantine (poison events)', () => {
     });
     expect(badQuery.statusCode).toBe(400);
     expect(badQuery.json<{ message: string }>().message).toMatch(/status/);
-    const admin = await t.key(['admin']);
+    const admin = await t.key(['notes:write', 'keys:admin', 'webhooks']);
     const refused = await t.app.inject({
       method: 'GET',
       url: '/v1/admin/projection/quarantine',

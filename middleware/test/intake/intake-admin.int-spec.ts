@@ -1,4 +1,3 @@
-import { FORMER_ADMIN_SCOPES } from '../../src/auth/scopes';
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +19,7 @@ describe('intake administration', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ BATCH_WAIT_MS: '5', BATCH_BACKOFF_MS: '5', BATCH_MAX_BACKOFF_MS: '20' }, new FakeLedger());
-    writer = await t.key([...FORMER_ADMIN_SCOPES]);
+    writer = await t.key(['notes:write', 'intake:read']);
     ops = await t.key(['ops:admin']);
     t.ledger.beforeSubmit = (_fn, args) =>
       refused.has(idOf(args))

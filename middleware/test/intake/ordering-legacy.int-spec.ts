@@ -31,7 +31,7 @@ describe('per-key ordering', () => {
   });
   afterAll(() => t.close());
 
-  const statusOf = async (trackingId: string): Promise<string> => (await intake.status(trackingId)).status;
+  const statusOf = async (trackingId: string): Promise<string> => (await intake.status(trackingId, 'MallAMSP')).status;
 
   it('an item waits (never dies) until the earlier items of its key are committed; other keys go on', async () => {
     let release: (() => void) | undefined;
@@ -137,7 +137,7 @@ describe('LEDGER_DRIVER=legacy carries only functions declared idempotent', () =
     expect(r.statusCode).toBe(202);
     const id = r.json<{ trackingId: string }>().trackingId;
     await eventually(async () =>
-      (await t.app.get(IntakeService).status(id)).status === 'committed' ? true : undefined,
+      (await t.app.get(IntakeService).status(id, 'MallAMSP')).status === 'committed' ? true : undefined,
     );
   });
 
