@@ -2,7 +2,9 @@
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],
-  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  // *.int-spec.ts: real Postgres and HTTP with the fake ledger; those of test/ledger/ need the Fabric network (e2e).
+  testMatch: ['**/*.spec.ts', '**/*.test.ts', '**/*.int-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/ledger/.*\\.int-spec\\.ts$'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],
     // content-disposition 1.x (via @fastify/static, which serves Swagger UI) ships ES modules only.

@@ -14,6 +14,7 @@ import { ConfigModule } from '../config/config.module';
 import { ConsortiumModule } from '../consortium/consortium.module';
 import { DatabaseModule } from '../database/database.module';
 import { HealthModule } from '../health/health.module';
+import { HuinaModule } from '../huina/huina.module';
 import { IntakeModule } from '../intake/intake.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotesModule } from '../notes/notes.module';
@@ -75,6 +76,7 @@ export class AppModule {
         WebhooksModule,
         HealthModule,
         ConsortiumModule,
+        HuinaModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import type { AppConfig } from '../config/app-config';
+import { captureRawBody } from '../huina/raw-body';
 import { MetricsService } from '../metrics/metrics.service';
 import { AppModule, requestId } from './app.module';
 
@@ -18,6 +19,8 @@ export async function createApp(config: AppConfig, ledger: Provider): Promise<Ne
   app.enableShutdownHooks();
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
+  // X-Ca-Signature covers the body bytes: kept for the Huina routes only.
+  captureRawBody(fastify, '/huina/', config.bodyLimitBytes);
   // The same ID for Fastify, the pino request logger (via raw.id) and the client (response header).
   fastify.addHook('onRequest', (request, _reply, done) => {
     (request.raw as { id?: string }).id = request.id;
@@ -42,6 +45,15 @@ export async function createApp(config: AppConfig, ledger: Provider): Promise<Ne
       .setDescription(`REST API of the ${config.mallMspId} middleware: durable intake, read model, webhooks, admin.`)
       .setVersion('0.1.0')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Ca-Signature',
+          description: 'Huina partner signature with X-Ca-Key, X-Ca-Timestamp, X-Ca-Nonce (docs/huina.md)',
+        },
+        'huinaSignature',
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -2,6 +2,12 @@ import { ApiKeyEntity } from '../auth/api-key.entity';
 import { AuditLogEntity } from '../consortium/audit-log.entity';
 import { OperationEntity } from '../consortium/operation.entity';
 import { ProposalEntity } from '../consortium/proposal.entity';
+import {
+  HuinaSiteEntity,
+  TrafficBucketEntity,
+  TrafficReportEntity,
+  TrafficReportRecordEntity,
+} from '../huina/traffic.entities';
 import { IntakeItemEntity } from '../intake/intake-item.entity';
 import { OutboxEntity } from '../intake/outbox.entity';
 import { NoteEntity } from '../notes/note.entity';
@@ -23,4 +29,8 @@ export const ENTITIES = [
   AuditLogEntity,
   ProposalEntity,
   OperationEntity,
+  HuinaSiteEntity,
+  TrafficBucketEntity,
+  TrafficReportEntity,
+  TrafficReportRecordEntity,
 ];

@@ -9,6 +9,11 @@ export interface IntakeRequest {
   readonly fn: string;
   readonly args: readonly string[];
   readonly apiKeyId?: string;
+  /**
+   * Items with the same ordering key must reach the ledger in intake order (a device's attestations: its DID,
+   * since the chaincode refuses a sequence number below the last accepted one). Items without one are unordered.
+   */
+  readonly orderingKey?: string;
 }
 
 export interface IntakeAck {

@@ -19,6 +19,14 @@ interface Tx {
 
 type Listener = () => void;
 
+/** Another chaincode contract played by a test (e.g. test/support/fake-devices.ts); its writes emit no events. */
+export interface FakeContract {
+  handles(fn: string): boolean;
+  /** Executes a write with the contract's rules; throws ChaincodeRejectedError to refuse it. */
+  submit(fn: string, args: readonly string[]): string;
+  evaluate(fn: string, args: readonly string[]): string;
+}
+
 /**
  * In-memory stand-in for the ledger, for the middleware's own tests. It implements the one
  * chaincode function the backbone uses (`info:PutNote` / `info:GetNote`) with the chaincode's
@@ -35,9 +43,11 @@ export class FakeLedger implements LedgerPort {
   beforeSubmit: ((fn: string, args: readonly string[]) => Promise<void>) | undefined;
   up = true;
   readonly mspId: string;
+  readonly #contracts: readonly FakeContract[];
 
-  constructor(options: { journal?: string; mspId?: string } = {}) {
+  constructor(options: { journal?: string; mspId?: string; contracts?: readonly FakeContract[] } = {}) {
     this.mspId = options.mspId ?? 'MallAMSP';
+    this.#contracts = options.contracts ?? [];
     this.#journal = options.journal;
     if (this.#journal !== undefined && existsSync(this.#journal)) {
       for (const line of readFileSync(this.#journal, 'utf8').split('\n')) {
@@ -67,6 +77,14 @@ export class FakeLedger implements LedgerPort {
   }
 
   evaluate(fn: string, args: readonly string[]): Promise<Uint8Array> {
+    const contract = this.#contracts.find((c) => c.handles(fn));
+    if (contract) {
+      try {
+        return Promise.resolve(Buffer.from(contract.evaluate(fn, args)));
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    }
     if (fn !== 'info:GetNote')
       return Promise.reject(new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`));
     const note = this.#state.get(`note/${args[0] ?? ''}`);
@@ -123,6 +141,8 @@ export class FakeLedger implements LedgerPort {
 
   /** Chaincode-equivalent checks of `info:PutNote`; throws the chaincode's rejection. */
   #execute(fn: string, args: readonly string[]): string {
+    const contract = this.#contracts.find((c) => c.handles(fn));
+    if (contract) return contract.submit(fn, args);
     if (fn !== 'info:PutNote') throw new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`);
     let req: { id?: unknown; text?: unknown };
     try {
@@ -138,6 +158,10 @@ export class FakeLedger implements LedgerPort {
   }
 
   #apply(tx: Tx): void {
+    if (tx.fn !== 'info:PutNote') {
+      this.txs.push(tx);
+      return;
+    }
     const req = JSON.parse(tx.args[0] ?? '{}') as { id: string; text: string };
     const note = {
       id: req.id,
