@@ -1,4 +1,4 @@
-import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { PublicJwk } from '../ledger/domain/device.ledger';
 
@@ -19,8 +19,9 @@ export function jwkThumbprint(jwk: PublicJwk): string {
 }
 
 export function publicJwkOf(privateKey: KeyObject): PublicJwk {
-  const jwk = privateKey.export({ format: 'jwk' });
-  return { kty: 'EC', crv: 'P-256', x: jwk.x as string, y: jwk.y as string };
+  const jwk = createPublicKey(privateKey).export({ format: 'jwk' });
+  if (jwk.crv !== 'P-256' || jwk.x === undefined || jwk.y === undefined) throw new Error('not a P-256 key');
+  return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y };
 }
 
 export function deviceKeyOf(privateKey: KeyObject): DeviceKey {

@@ -90,7 +90,7 @@ export class TrafficService {
       throw new ForbiddenError(`customerId ${push.customerId} is not the mall of appId ${partner.appId}`);
     const tree = await this.#checkTree(push.records);
     this.#refuseIfNeeded(push, tree);
-    const relayed = push.deviceProof ? await this.#relay(push, push.deviceProof, partner) : undefined;
+    const relayed = push.deviceProof ? await this.#relay(push, push.deviceProof) : undefined;
     const results = await this.store.transaction((em) => this.#write(em, push, partner, relayed));
     const attestation = relayed && {
       trackingId: relayed.ack.trackingId,
@@ -124,7 +124,7 @@ export class TrafficService {
     if (tree.rejected.size === push.records.length) throw new HuinaRefusal(400, code, message, { results });
   }
 
-  async #relay(push: TrafficPush, proof: DeviceProof, partner: PartnerCredential): Promise<Relayed> {
+  async #relay(push: TrafficPush, proof: DeviceProof): Promise<Relayed> {
     const digest = recordsDigest(push.records.map((r) => r.raw));
     if (digest !== proof.digest)
       throw new DeviceProofError(
@@ -140,7 +140,9 @@ export class TrafficService {
         kind: 'device-attestation',
         naturalKey: `${proof.deviceDid}#${proof.seq}`,
         orderingKey: proof.deviceDid,
-        payload: entry,
+        // The statement decides duplicate vs conflict: the same statement signed again (ECDSA signatures differ
+        // every time) is the same attestation, and the first signature is the one relayed.
+        payload: { statement, kid },
         fn: call.fn,
         args: call.args,
       });

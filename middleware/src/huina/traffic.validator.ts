@@ -129,10 +129,20 @@ function timeProblems(r: Record<string, unknown>, p: string, nowMs: number, out:
   if (typeof data === 'string') out.push(`${p}dataTime ${data}`);
   else if (interval !== undefined && !aligned(data, INTERVAL_MINUTES[interval]))
     out.push(`${p}dataTime must start a ${interval}${interval === 'H' || interval === 'D' ? '' : '-minute'} bucket`);
+  modifyProblems(r, p, typeof data === 'number' ? data : undefined, nowMs, out);
+}
+
+function modifyProblems(
+  r: Record<string, unknown>,
+  p: string,
+  dataMs: number | undefined,
+  nowMs: number,
+  out: Problems,
+): void {
   const modify = localTime(r.modifyTime);
   if (typeof modify === 'string') out.push(`${p}modifyTime ${modify}`);
   else if (modify > nowMs + MODIFY_SKEW_MS) out.push(`${p}modifyTime must not be in the future`);
-  else if (typeof data === 'number' && modify < data) out.push(`${p}modifyTime must not be before dataTime`);
+  else if (dataMs !== undefined && modify < dataMs) out.push(`${p}modifyTime must not be before dataTime`);
 }
 
 function recordProblems(r: Record<string, unknown>, p: string, nowMs: number, out: Problems): void {

@@ -78,5 +78,14 @@ export async function startHuinaApp(extra: Record<string, string> = {}): Promise
     });
     return { status: res.status, body: (await res.json()) as HuinaAnswer['body'] };
   };
-  return { ...t, devices, base, cred, addCredential: (c) => creds.add(c), call };
+  return {
+    ...t,
+    devices,
+    base,
+    cred,
+    addCredential: (c) => {
+      creds.add(c);
+    },
+    call,
+  };
 }

@@ -80,7 +80,7 @@ describe('POST /huina/v1/traffic (real HTTP, real Postgres)', () => {
       ]),
     );
     expect(statuses(res.body)).toEqual(['accepted', 'accepted']);
-    const sites = await t.db.query(
+    const sites: unknown = await t.db.query(
       `SELECT site_key, parent_site_key FROM huina_sites WHERE site_key LIKE 'A-F2%' ORDER BY 1`,
     );
     expect(sites).toEqual([
@@ -120,7 +120,7 @@ describe('POST /huina/v1/traffic (real HTTP, real Postgres)', () => {
     );
     expect(two.status).toBe(400);
     expect(two.body.message).toContain('site T1 is given two parents');
-    const parents = await t.db.query(
+    const parents: unknown = await t.db.query(
       `SELECT parent_site_key FROM huina_sites WHERE site_key IN ('A', 'L1', 'L2', 'T1')`,
     );
     expect(parents).toEqual([{ parent_site_key: null }]);

@@ -78,13 +78,11 @@ export class FakeLedger implements LedgerPort {
 
   evaluate(fn: string, args: readonly string[]): Promise<Uint8Array> {
     const contract = this.#contracts.find((c) => c.handles(fn));
-    if (contract) {
-      try {
-        return Promise.resolve(Buffer.from(contract.evaluate(fn, args)));
-      } catch (e) {
-        return Promise.reject(e as Error);
-      }
-    }
+    // A throw inside the executor rejects the promise, as a refused evaluate does.
+    if (contract)
+      return new Promise((resolve) => {
+        resolve(Buffer.from(contract.evaluate(fn, args)));
+      });
     if (fn !== 'info:GetNote')
       return Promise.reject(new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`));
     const note = this.#state.get(`note/${args[0] ?? ''}`);
