@@ -13,6 +13,7 @@ import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { ConsortiumModule } from '../consortium/consortium.module';
 import { DatabaseModule } from '../database/database.module';
+import { DevicesModule } from '../devices/devices.module';
 import { HealthModule } from '../health/health.module';
 import { HuinaModule } from '../huina/huina.module';
 import { IntakeModule } from '../intake/intake.module';
@@ -77,6 +78,7 @@ export class AppModule {
         HealthModule,
         ConsortiumModule,
         HuinaModule,
+        DevicesModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from '../auth/api-key.entity';
+import { DeviceAttestationEntity, DeviceEntity } from '../devices/device.entities';
 import { AuditLogEntity } from '../consortium/audit-log.entity';
 import { OperationEntity } from '../consortium/operation.entity';
 import { ProposalEntity } from '../consortium/proposal.entity';
@@ -33,4 +34,6 @@ export const ENTITIES = [
   TrafficBucketEntity,
   TrafficReportEntity,
   TrafficReportRecordEntity,
+  DeviceEntity,
+  DeviceAttestationEntity,
 ];

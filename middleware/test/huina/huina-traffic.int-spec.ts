@@ -1,6 +1,6 @@
 import { RECORDS_MAX, COUNT_MAX } from '../../src/huina/traffic.validator';
 import { credential, startHuinaApp, type HuinaApp } from './huina-harness';
-import { push, rec, TREE } from './traffic-records';
+import { push, rec, TREE, type Rec } from './traffic-records';
 
 interface Results {
   results: { index: number; status: string; reason?: string }[];
@@ -155,7 +155,7 @@ describe('POST /huina/v1/traffic (real HTTP, real Postgres)', () => {
   ])('refuses %s with 400 naming the field, nothing stored', async (_name, over, message) => {
     const before = await count('huina_traffic_buckets');
     const res = await post(
-      push([rec({ siteKey: 'V-1', parentSiteKey: 'A-F1' }), { ...rec({ siteKey: 'A-F1-N' }), ...over }]),
+      push([rec({ siteKey: 'V-1', parentSiteKey: 'A-F1' }), { ...rec({ siteKey: 'A-F1-N' }), ...over } as Rec]),
     );
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ success: false, statusCode: 'INPUT_INVALID', data: null });

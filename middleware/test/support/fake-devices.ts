@@ -6,6 +6,9 @@ import { ChaincodeRejectedError } from '../../src/ledger/ledger.port';
 import type { FakeContract } from './fake-ledger';
 
 interface Device {
+  did: string;
+  ownerMsp: string;
+  type: string;
   status: 'active' | 'suspended' | 'revoked';
   keys: { kid: string; publicKeyJwk: PublicJwk; alg: 'ES256'; validFrom: string; validTo?: string }[];
   lastSeq: number;
@@ -34,6 +37,9 @@ export class FakeDevices implements FakeContract {
 
   register(did: string, publicKeyJwk: PublicJwk, validFrom = '2020-01-01T00:00:00Z'): void {
     this.devices.set(did, {
+      did,
+      ownerMsp: 'MallAMSP',
+      type: 'people_counter',
       status: 'active',
       keys: [{ kid: `${did}#key-1`, publicKeyJwk, alg: 'ES256', validFrom }],
       lastSeq: 0,
@@ -44,15 +50,50 @@ export class FakeDevices implements FakeContract {
     return fn.startsWith('devices:');
   }
 
-  submit(fn: string, args: readonly string[]): string {
-    if (fn !== 'devices:SubmitAttestations') return reject('INPUT_INVALID', `unknown function ${fn}`);
-    const { attestations } = JSON.parse(args[0] ?? '{}') as { attestations: Entry[] };
+  submit(fn: string, args: readonly string[]): { result: string; changes: unknown[] } {
+    const req = JSON.parse(args[0] ?? '{}') as Record<string, unknown>;
+    if (fn === 'devices:SubmitAttestations') return this.#attest(req.attestations as Entry[]);
+    const did = req.did as string;
+    if (fn === 'devices:RegisterDevice') {
+      if (this.devices.has(did)) reject('DEVICE_EXISTS', `${did} is already registered`);
+      this.register(did, req.publicKeyJwk as PublicJwk);
+      const d = this.devices.get(did) as Device;
+      d.type = req.type as string;
+      return this.#changed(d);
+    }
+    const d = this.devices.get(did) ?? reject('NOT_FOUND', `device ${did} does not exist`);
+    const moves: Record<string, [Device['status'][], Device['status']]> = {
+      'devices:SuspendDevice': [['active'], 'suspended'],
+      'devices:ReactivateDevice': [['suspended'], 'active'],
+      'devices:RevokeDevice': [['active', 'suspended'], 'revoked'],
+    };
+    const move = moves[fn] ?? reject('INPUT_INVALID', `unknown function ${fn}`);
+    if (!move[0].includes(d.status)) reject('DEVICE_STATE', `${did} is ${d.status}`);
+    d.status = move[1];
+    return this.#changed(d);
+  }
+
+  #changed(d: Device): { result: string; changes: unknown[] } {
+    const record = { did: d.did, ownerMsp: d.ownerMsp, type: d.type, status: d.status, keys: d.keys };
+    return {
+      result: JSON.stringify(record),
+      changes: [{ entity: 'device', id: `dev/${d.did}`, op: 'put', data: record }],
+    };
+  }
+
+  #attest(attestations: Entry[]): { result: string; changes: unknown[] } {
     const anchored = attestations.map((e) => this.#check(e));
     for (const e of attestations) {
       this.attestations.set(`${e.statement.deviceDid}#${e.statement.seq}`, e);
       (this.devices.get(e.statement.deviceDid) as Device).lastSeq = e.statement.seq;
     }
-    return JSON.stringify({ anchored });
+    const changes = attestations.map((e) => ({
+      entity: 'attestation',
+      id: `att/${e.statement.deviceDid}/${e.statement.seq}`,
+      op: 'put',
+      data: { statement: e.statement, kid: e.kid, signature: e.signature },
+    }));
+    return { result: JSON.stringify({ anchored }), changes };
   }
 
   #check(e: Entry): { deviceDid: string; seq: number; statementHash: string } {

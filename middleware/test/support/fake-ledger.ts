@@ -15,15 +15,17 @@ interface Tx {
   readonly blockNumber: string;
   readonly fn: string;
   readonly args: readonly string[];
+  /** Changes a {@link FakeContract} made, emitted as the transaction's `mallchain.changes` event. */
+  readonly changes?: readonly unknown[];
 }
 
 type Listener = () => void;
 
-/** Another chaincode contract played by a test (e.g. test/support/fake-devices.ts); its writes emit no events. */
+/** Another chaincode contract played by a test (e.g. test/support/fake-devices.ts). */
 export interface FakeContract {
   handles(fn: string): boolean;
   /** Executes a write with the contract's rules; throws ChaincodeRejectedError to refuse it. */
-  submit(fn: string, args: readonly string[]): string;
+  submit(fn: string, args: readonly string[]): { result: string; changes: readonly unknown[] };
   evaluate(fn: string, args: readonly string[]): string;
 }
 
@@ -64,8 +66,14 @@ export class FakeLedger implements LedgerPort {
 
   async submit(fn: string, args: readonly string[]): Promise<SubmitResult> {
     if (this.beforeSubmit) await this.beforeSubmit(fn, args);
-    const result = this.#execute(fn, args);
-    const tx: Tx = { txId: randomBytes(32).toString('hex'), blockNumber: (this.height + 1n).toString(), fn, args };
+    const { result, changes } = this.#execute(fn, args);
+    const tx: Tx = {
+      txId: randomBytes(32).toString('hex'),
+      blockNumber: (this.height + 1n).toString(),
+      fn,
+      args,
+      ...(changes.length > 0 ? { changes } : {}),
+    };
     if (this.#journal !== undefined) {
       const fd = openSync(this.#journal, 'a');
       appendFileSync(fd, `${JSON.stringify(tx)}\n`);
@@ -138,7 +146,7 @@ export class FakeLedger implements LedgerPort {
   }
 
   /** Chaincode-equivalent checks of `info:PutNote`; throws the chaincode's rejection. */
-  #execute(fn: string, args: readonly string[]): string {
+  #execute(fn: string, args: readonly string[]): { result: string; changes: readonly unknown[] } {
     const contract = this.#contracts.find((c) => c.handles(fn));
     if (contract) return contract.submit(fn, args);
     if (fn !== 'info:PutNote') throw new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`);
@@ -152,12 +160,13 @@ export class FakeLedger implements LedgerPort {
       throw new ChaincodeRejectedError('INPUT_INVALID', 'id: must not be empty');
     if (typeof req.text !== 'string' || req.text.length > 1024)
       throw new ChaincodeRejectedError('INPUT_INVALID', 'text: must have at most 1024 characters');
-    return JSON.stringify({ id: req.id, text: req.text });
+    return { result: JSON.stringify({ id: req.id, text: req.text }), changes: [] };
   }
 
   #apply(tx: Tx): void {
     if (tx.fn !== 'info:PutNote') {
       this.txs.push(tx);
+      if (tx.changes) this.#emit(tx, { changes: tx.changes, fn: tx.fn.split(':')[1], txId: tx.txId });
       return;
     }
     const req = JSON.parse(tx.args[0] ?? '{}') as { id: string; text: string };
@@ -174,6 +183,10 @@ export class FakeLedger implements LedgerPort {
       fn: 'PutNote',
       txId: tx.txId,
     };
+    this.#emit(tx, payload);
+  }
+
+  #emit(tx: Tx, payload: object): void {
     this.#events.push({
       blockNumber: BigInt(tx.blockNumber),
       txId: tx.txId,

@@ -55,6 +55,11 @@ export interface LedgerCall {
 }
 
 const FN = {
+  register: 'devices:RegisterDevice',
+  rotate: 'devices:RotateDeviceKey',
+  suspend: 'devices:SuspendDevice',
+  reactivate: 'devices:ReactivateDevice',
+  revoke: 'devices:RevokeDevice',
   submitAttestations: 'devices:SubmitAttestations',
   getDeviceKeys: 'devices:GetDeviceKeys',
   verifyDigest: 'devices:VerifyDigest',
@@ -72,6 +77,27 @@ function request(value: unknown): string {
 @Injectable()
 export class DeviceLedger {
   constructor(@Inject(LEDGER) private readonly ledger: LedgerPort) {}
+
+  /** What a new device key signs (JCS) to prove possession: bound to channel, chaincode, DID, key slot and owner. */
+  static possession(
+    op: 'registerDevice' | 'rotateDeviceKey',
+    p: { channel: string; chaincode: string; did: string; kid: string; ownerMsp: string },
+  ): object {
+    return { op, channel: p.channel, chaincode: p.chaincode, did: p.did, kid: p.kid, ownerMsp: p.ownerMsp };
+  }
+
+  register(req: object): LedgerCall {
+    return { fn: FN.register, args: [request(req)] };
+  }
+
+  rotateKey(req: object): LedgerCall {
+    return { fn: FN.rotate, args: [request(req)] };
+  }
+
+  /** Suspend, reactivate or revoke. */
+  changeStatus(op: 'suspend' | 'reactivate' | 'revoke', req: object): LedgerCall {
+    return { fn: FN[op], args: [request(req)] };
+  }
 
   /** One attestation, as its own `SubmitAttestations` call (a batch codec may merge them later). */
   submitAttestation(entry: AttestationEntry): LedgerCall {
