@@ -10,6 +10,8 @@ import { type AppConfig, ConfigError } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loadConfig } from './config/load-config';
+import { DEVICE_USAGE, deviceCommand } from './devices/device.cli';
+import { DevicesService } from './devices/devices.service';
 import { RebuildService } from './projection/rebuild.service';
 
 @Module({})
@@ -24,6 +26,7 @@ const USAGE = `usage:
   cli apikey list
   cli apikey revoke <id>
   cli rebuild [--keep]
+${DEVICE_USAGE}
 scopes: points:read, points:write, devices:write, dids:write, admin`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
@@ -41,6 +44,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const app = await NestFactory.createApplicationContext(root, { logger: ['error'] });
   try {
     if (group === 'apikey') return await apikey(app.get(ApiKeysService), command, rest);
+    if (group === 'device') {
+      const out = (t: string): void => void process.stdout.write(t);
+      const err = (t: string): void => void process.stderr.write(t);
+      return await deviceCommand(app.get(DevicesService), [command ?? '', ...rest], out, err);
+    }
     if (group === 'rebuild') {
       const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep') });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

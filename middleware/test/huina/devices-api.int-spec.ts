@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { deviceCommand } from '../../src/devices/device.cli';
 import { generateDeviceKey, signJcs, type DeviceKey } from '../../src/devices/device-key';
+import { DevicesService } from '../../src/devices/devices.service';
 import { recordsDigest, trafficStatement } from '../../src/huina/device-proof';
 import { validateTrafficPush } from '../../src/huina/traffic.validator';
 import { DeviceLedger } from '../../src/ledger/domain/device.ledger';
@@ -153,5 +158,29 @@ describe('/v1/devices (devices:write): relayed registry changes, cache reads', (
     await cached(counter.did, 'revoked');
     expect((await call('GET', `/v1/devices/${generateDeviceKey().did}`)).status).toBe(404);
     expect((await call('GET', '/v1/devices/not-a-did')).status).toBe(400);
+  });
+
+  it('drives the same service from the CLI (node dist/cli.js device …)', async () => {
+    const printer = generateDeviceKey();
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'mc-dev-')), 'reg.json');
+    writeFileSync(file, JSON.stringify({ ...registration(printer), type: 'receipt_printer' }));
+    const out: string[] = [];
+    const err: string[] = [];
+    const run = (...argv: string[]): Promise<number> =>
+      deviceCommand(
+        t.app.get(DevicesService),
+        argv,
+        (x) => out.push(x),
+        (x) => err.push(x),
+      );
+    expect(await run('register', '--file', file)).toBe(0);
+    expect(JSON.parse(out.pop() ?? '{}')).toMatchObject({ outcome: 'accepted' });
+    await cached(printer.did, 'active');
+    expect(await run('get', printer.did)).toBe(0);
+    expect(JSON.parse(out.pop() ?? '{}')).toMatchObject({ did: printer.did, type: 'receipt_printer' });
+    expect(await run('revoke', printer.did, '--compromised-at', 'yesterday')).toBe(1);
+    expect(err.pop()).toContain('compromisedAt');
+    expect(await run('suspend', 'not-a-did')).toBe(1);
+    expect(await run('frobnicate')).toBe(2);
   });
 });
