@@ -12,6 +12,8 @@ import { DatabaseModule } from './database/database.module';
 import { loadConfig } from './config/load-config';
 import { QUARANTINE_STATUSES, type QuarantineStatus } from './projection/quarantine.entity';
 import { QuarantineService } from './projection/quarantine.service';
+import { DEVICE_USAGE, deviceCommand } from './devices/device.cli';
+import { DevicesService } from './devices/devices.service';
 import { RebuildService } from './projection/rebuild.service';
 import { IntakeAdminService } from './intake/intake-admin.service';
 import { IntakeAdminStore } from './intake/intake-admin.store';
@@ -48,6 +50,7 @@ const USAGE = `usage:
   cli projection verify [--max-keys <n>]
   cli intake list --status dead|pending [--limit <n>]
   cli intake requeue <trackingId>
+${DEVICE_USAGE}
 scopes: ${SCOPES.join(', ')}`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
@@ -71,6 +74,11 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     if (group === 'apikey') return await apikey(app.get(ApiKeysService), command, rest);
     if (group === 'intake') return await intake(app.get(IntakeAdminService), command, rest);
+    if (group === 'device') {
+      const out = (t: string): void => void process.stdout.write(t);
+      const err = (t: string): void => void process.stderr.write(t);
+      return await deviceCommand(app.get(DevicesService), [command ?? '', ...rest], out, err);
+    }
     if (group === 'rebuild') {
       const mode = argv.includes('--swap') ? 'swap' : 'compare';
       const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep'), mode });

@@ -135,8 +135,11 @@ describe('OpenAPI document (/docs-json)', () => {
 
   it('declares the API key header, and every non-public operation requires it', () => {
     expect(doc.components.securitySchemes?.apiKey).toEqual({ type: 'apiKey', in: 'header', name: 'X-Api-Key' });
+    expect(doc.components.securitySchemes?.huinaSignature).toMatchObject({ in: 'header', name: 'X-Ca-Signature' });
+    // Partner adapters sign each request instead (Huina: X-Ca-* headers), and nothing else may.
+    const scheme = (r: string): string => (/^\w+ \/huina\//.test(r) ? 'huinaSignature' : 'apiKey');
     const unsecured = operations()
-      .filter(([r, op]) => !PUBLIC.has(r) && !(op.security ?? []).some((s) => 'apiKey' in s))
+      .filter(([r, op]) => !PUBLIC.has(r) && !(op.security ?? []).some((s) => scheme(r) in s))
       .map(([r]) => r);
     expect(unsecured).toEqual([]);
   });

@@ -13,7 +13,9 @@ import type { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { ConsortiumModule } from '../consortium/consortium.module';
 import { DatabaseModule } from '../database/database.module';
+import { DevicesModule } from '../devices/devices.module';
 import { HealthModule } from '../health/health.module';
+import { HuinaModule } from '../huina/huina.module';
 import { IntakeModule } from '../intake/intake.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotesModule } from '../notes/notes.module';
@@ -75,6 +77,8 @@ export class AppModule {
         WebhooksModule,
         HealthModule,
         ConsortiumModule,
+        HuinaModule,
+        DevicesModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { applyBodyLimits } from '../common/body-limit';
 import { registerNdjsonParser } from '../common/ndjson';
 import type { AppConfig } from '../config/app-config';
+import { captureRawBody } from '../huina/raw-body';
 import { MetricsService } from '../metrics/metrics.service';
 import { AppModule, requestId } from './app.module';
 
@@ -23,6 +24,8 @@ export async function createApp(config: AppConfig, ledger: Provider): Promise<Ne
   // Routes are registered at init(): these apply to every one of them.
   applyBodyLimits(fastify, { batch: config.batchBodyLimitBytes });
   registerNdjsonParser(fastify, { maxLineBytes: config.ndjsonMaxLineBytes, maxLines: config.ndjsonMaxLines });
+  // X-Ca-Signature covers the body bytes: kept for the Huina routes only.
+  captureRawBody(fastify, '/huina/', config.bodyLimitBytes);
   // The same ID for Fastify, the pino request logger (via raw.id) and the client (response header).
   fastify.addHook('onRequest', (request, _reply, done) => {
     (request.raw as { id?: string }).id = request.id;
@@ -47,6 +50,15 @@ export async function createApp(config: AppConfig, ledger: Provider): Promise<Ne
       .setDescription(`REST API of the ${config.mallMspId} middleware: durable intake, read model, webhooks, admin.`)
       .setVersion('0.1.0')
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key' }, 'apiKey')
+      .addApiKey(
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: 'X-Ca-Signature',
+          description: 'Huina partner signature with X-Ca-Key, X-Ca-Timestamp, X-Ca-Nonce (docs/huina.md)',
+        },
+        'huinaSignature',
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

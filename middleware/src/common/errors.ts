@@ -84,3 +84,56 @@ export class DriverUnsupportedError extends AppError {
     super(501, 'LEDGER_DRIVER_UNSUPPORTED', message);
   }
 }
+
+/**
+ * A partner-signed request (X-Ca-* headers, Haide `sign`) that is refused: 401, nothing stored.
+ * `SIGNATURE_HEADERS` missing/malformed header, `SIGNATURE_TIMESTAMP` more than 5 minutes off,
+ * `SIGNATURE_APP` unknown appId or one not issued for this adapter and mall, `SIGNATURE_INVALID` HMAC mismatch,
+ * `SIGNATURE_REPLAY` nonce already used.
+ */
+export type SignatureErrorCode =
+  'SIGNATURE_HEADERS' | 'SIGNATURE_TIMESTAMP' | 'SIGNATURE_APP' | 'SIGNATURE_INVALID' | 'SIGNATURE_REPLAY';
+
+export class SignatureError extends AppError {
+  override name = 'SignatureError';
+
+  constructor(code: SignatureErrorCode, message: string) {
+    super(401, code, message);
+  }
+}
+
+/**
+ * A device proof (Huina `deviceProof`, Haide `eReceipt`) the middleware refuses before relaying it: 400, or 409
+ * for a device that cannot attest now. `PROOF_DIGEST` digest is not base64url SHA-256 of JCS(records),
+ * `PROOF_PERIOD` the records span more than one day, `PROOF_DEVICE` unknown device, `PROOF_INACTIVE` device
+ * suspended or revoked (409), `PROOF_KEY` no device key valid at the measurement time, `PROOF_SIGNATURE` signature
+ * does not verify, `PROOF_CONFLICT` this device sequence was already used for other records (409).
+ */
+export type DeviceProofErrorCode =
+  | 'PROOF_DIGEST'
+  | 'PROOF_PERIOD'
+  | 'PROOF_DEVICE'
+  | 'PROOF_INACTIVE'
+  | 'PROOF_KEY'
+  | 'PROOF_SIGNATURE'
+  | 'PROOF_CONFLICT';
+
+export class DeviceProofError extends AppError {
+  override name = 'DeviceProofError';
+
+  constructor(code: DeviceProofErrorCode, message: string) {
+    super(code === 'PROOF_INACTIVE' || code === 'PROOF_CONFLICT' ? 409 : 400, code, message);
+  }
+}
+
+/** A site tree that a push would break: `SITE_PARENT` unknown parent, `SITE_CYCLE` a parent loop. 400. */
+export class SiteTreeError extends AppError {
+  override name = 'SiteTreeError';
+
+  constructor(
+    readonly siteCode: 'SITE_PARENT' | 'SITE_CYCLE',
+    message: string,
+  ) {
+    super(400, siteCode, message);
+  }
+}

@@ -1,7 +1,14 @@
 import { ApiKeyEntity } from '../auth/api-key.entity';
+import { DeviceAttestationEntity, DeviceEntity } from '../devices/device.entities';
 import { AuditLogEntity } from '../consortium/audit-log.entity';
 import { OperationEntity } from '../consortium/operation.entity';
 import { ProposalEntity } from '../consortium/proposal.entity';
+import {
+  HuinaSiteEntity,
+  TrafficBucketEntity,
+  TrafficReportEntity,
+  TrafficReportRecordEntity,
+} from '../huina/traffic.entities';
 import { IntakeItemEntity } from '../intake/intake-item.entity';
 import { OutboxEntity } from '../intake/outbox.entity';
 import { NoteEntity } from '../notes/note.entity';
@@ -25,4 +32,10 @@ export const ENTITIES = [
   AuditLogEntity,
   ProposalEntity,
   OperationEntity,
+  HuinaSiteEntity,
+  TrafficBucketEntity,
+  TrafficReportEntity,
+  TrafficReportRecordEntity,
+  DeviceEntity,
+  DeviceAttestationEntity,
 ];

@@ -16,12 +16,22 @@ interface Tx {
   readonly blockNumber: string;
   readonly fn: string;
   readonly args: readonly string[];
+  /** Changes a {@link FakeContract} made, emitted as the transaction's `mallchain.changes` event. */
+  readonly changes?: readonly unknown[];
 }
 
 type Listener = () => void;
 
 /** Journal `fn` of a transaction whose event payload is given as is (base64 in `args[0]`, event name in `args[1]`). */
 export const RAW = 'raw';
+
+/** Another chaincode contract played by a test (e.g. test/support/fake-devices.ts). */
+export interface FakeContract {
+  handles(fn: string): boolean;
+  /** Executes a write with the contract's rules; throws ChaincodeRejectedError to refuse it. */
+  submit(fn: string, args: readonly string[]): { result: string; changes: readonly unknown[] };
+  evaluate(fn: string, args: readonly string[]): string;
+}
 
 /**
  * In-memory stand-in for the ledger, for the middleware's own tests. It implements the one
@@ -50,9 +60,11 @@ export class FakeLedger implements LedgerPort {
   statusError: Error | undefined;
   up = true;
   readonly mspId: string;
+  readonly #contracts: readonly FakeContract[];
 
-  constructor(options: { journal?: string; mspId?: string } = {}) {
+  constructor(options: { journal?: string; mspId?: string; contracts?: readonly FakeContract[] } = {}) {
     this.mspId = options.mspId ?? 'MallAMSP';
+    this.#contracts = options.contracts ?? [];
     this.#journal = options.journal;
     if (this.#journal !== undefined && existsSync(this.#journal)) {
       for (const line of readFileSync(this.#journal, 'utf8').split('\n')) {
@@ -69,12 +81,18 @@ export class FakeLedger implements LedgerPort {
 
   async submit(fn: string, args: readonly string[], opts: SubmitOptions = {}): Promise<SubmitResult> {
     if (this.beforeSubmit) await this.beforeSubmit(fn, args);
-    const result = this.#execute(fn, args);
+    const { result, changes } = this.#execute(fn, args);
     const txId = randomBytes(32).toString('hex');
     // As the real drivers do: the ID is handed out after endorsement, before ordering; a refusal sends nothing.
     if (opts.beforeSend) await opts.beforeSend({ txId });
     if (this.beforeOrder) await this.beforeOrder(fn, args);
-    const tx: Tx = { txId, blockNumber: (this.height + 1n).toString(), fn, args };
+    const tx: Tx = {
+      txId,
+      blockNumber: (this.height + 1n).toString(),
+      fn,
+      args,
+      ...(changes.length > 0 ? { changes } : {}),
+    };
     this.#journalTx(tx);
     this.#apply(tx);
     const lost = this.afterCommit?.(fn, args, txId);
@@ -83,6 +101,12 @@ export class FakeLedger implements LedgerPort {
   }
 
   evaluate(fn: string, args: readonly string[]): Promise<Uint8Array> {
+    const contract = this.#contracts.find((c) => c.handles(fn));
+    // A throw inside the executor rejects the promise, as a refused evaluate does.
+    if (contract)
+      return new Promise((resolve) => {
+        resolve(Buffer.from(contract.evaluate(fn, args)));
+      });
     if (fn !== 'info:GetNote')
       return Promise.reject(new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`));
     const note = this.#state.get(`note/${args[0] ?? ''}`);
@@ -164,7 +188,9 @@ export class FakeLedger implements LedgerPort {
   }
 
   /** Chaincode-equivalent checks of `info:PutNote`; throws the chaincode's rejection. */
-  #execute(fn: string, args: readonly string[]): string {
+  #execute(fn: string, args: readonly string[]): { result: string; changes: readonly unknown[] } {
+    const contract = this.#contracts.find((c) => c.handles(fn));
+    if (contract) return contract.submit(fn, args);
     if (fn !== 'info:PutNote') throw new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`);
     let req: { id?: unknown; text?: unknown };
     try {
@@ -176,7 +202,7 @@ export class FakeLedger implements LedgerPort {
       throw new ChaincodeRejectedError('INPUT_INVALID', 'id: must not be empty');
     if (typeof req.text !== 'string' || req.text.length > 1024)
       throw new ChaincodeRejectedError('INPUT_INVALID', 'text: must have at most 1024 characters');
-    return JSON.stringify({ id: req.id, text: req.text });
+    return { result: JSON.stringify({ id: req.id, text: req.text }), changes: [] };
   }
 
   #journalTx(tx: Tx): void {
@@ -200,6 +226,11 @@ export class FakeLedger implements LedgerPort {
       for (const l of [...this.#listeners]) l();
       return;
     }
+    if (tx.fn !== 'info:PutNote') {
+      this.txs.push(tx);
+      if (tx.changes) this.#emit(tx, { changes: tx.changes, fn: tx.fn.split(':')[1], txId: tx.txId });
+      return;
+    }
     const req = JSON.parse(tx.args[0] ?? '{}') as { id: string; text: string };
     const note = {
       id: req.id,
@@ -214,6 +245,10 @@ export class FakeLedger implements LedgerPort {
       fn: 'PutNote',
       txId: tx.txId,
     };
+    this.#emit(tx, payload);
+  }
+
+  #emit(tx: Tx, payload: object): void {
     this.#events.push({
       blockNumber: BigInt(tx.blockNumber),
       txId: tx.txId,

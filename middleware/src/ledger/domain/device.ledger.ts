@@ -1,0 +1,132 @@
+import { Inject, Injectable } from '@nestjs/common';
+import canonicalize from 'canonicalize';
+import { ChaincodeRejectedError, LEDGER, type LedgerPort } from '../ledger.port';
+
+/** The statement a device signs (JCS), exactly the members `devices:SubmitAttestations` accepts. */
+export interface DeviceStatement {
+  readonly deviceDid: string;
+  readonly seq: number;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly kind: string;
+  /** 64 lowercase hex. */
+  readonly digest: string;
+  readonly count: number;
+  readonly summary: Readonly<Record<string, unknown>>;
+  readonly channel: string;
+}
+
+/** One `SubmitAttestations` entry. */
+export interface AttestationEntry {
+  readonly statement: DeviceStatement;
+  readonly kid: string;
+  readonly alg?: 'ES256' | 'EdDSA';
+  readonly signature: string;
+}
+
+export interface PublicJwk {
+  readonly kty: 'EC' | 'OKP';
+  readonly crv: 'P-256' | 'Ed25519';
+  readonly x: string;
+  readonly y?: string;
+}
+
+export interface DeviceKeyView {
+  readonly kid: string;
+  readonly publicKeyJwk: PublicJwk;
+  readonly alg: 'ES256' | 'EdDSA';
+  readonly validFrom: string;
+  readonly validTo?: string;
+  readonly compromisedAt?: string;
+}
+
+/** `devices:GetDeviceKeys`: the key history and the status. */
+export interface DeviceKeysView {
+  readonly did: string;
+  readonly status: 'active' | 'suspended' | 'revoked';
+  readonly compromisedAt?: string;
+  readonly keys: readonly DeviceKeyView[];
+}
+
+/** A ledger call handed to the intake (`IntakeRequest.fn` / `args`). */
+export interface LedgerCall {
+  readonly fn: string;
+  readonly args: readonly string[];
+}
+
+const FN = {
+  register: 'devices:RegisterDevice',
+  rotate: 'devices:RotateDeviceKey',
+  suspend: 'devices:SuspendDevice',
+  reactivate: 'devices:ReactivateDevice',
+  revoke: 'devices:RevokeDevice',
+  submitAttestations: 'devices:SubmitAttestations',
+  getDeviceKeys: 'devices:GetDeviceKeys',
+  verifyDigest: 'devices:VerifyDigest',
+} as const;
+
+function request(value: unknown): string {
+  return canonicalize(value) ?? '{}';
+}
+
+/**
+ * The `devices` contract as the middleware sees it: every function name and the encoding of arguments and
+ * results live here; services see domain types only. Writes are handed out as {@link LedgerCall}s for the durable
+ * intake; reads are evaluated on the peer.
+ */
+@Injectable()
+export class DeviceLedger {
+  constructor(@Inject(LEDGER) private readonly ledger: LedgerPort) {}
+
+  /** What a new device key signs (JCS) to prove possession: bound to channel, chaincode, DID, key slot and owner. */
+  static possession(
+    op: 'registerDevice' | 'rotateDeviceKey',
+    p: { channel: string; chaincode: string; did: string; kid: string; ownerMsp: string },
+  ): object {
+    return { op, channel: p.channel, chaincode: p.chaincode, did: p.did, kid: p.kid, ownerMsp: p.ownerMsp };
+  }
+
+  register(req: object): LedgerCall {
+    return { fn: FN.register, args: [request(req)] };
+  }
+
+  rotateKey(req: object): LedgerCall {
+    return { fn: FN.rotate, args: [request(req)] };
+  }
+
+  /** Suspend, reactivate or revoke. */
+  changeStatus(op: 'suspend' | 'reactivate' | 'revoke', req: object): LedgerCall {
+    return { fn: FN[op], args: [request(req)] };
+  }
+
+  /** One attestation, as its own `SubmitAttestations` call (a batch codec may merge them later). */
+  submitAttestation(entry: AttestationEntry): LedgerCall {
+    return { fn: FN.submitAttestations, args: [request({ attestations: [entry] })] };
+  }
+
+  /** The device's keys and status, or undefined when the ledger does not know the device. */
+  async deviceKeys(did: string): Promise<DeviceKeysView | undefined> {
+    try {
+      const raw = await this.ledger.evaluate(FN.getDeviceKeys, [request({ did })]);
+      return JSON.parse(Buffer.from(raw).toString('utf8')) as DeviceKeysView;
+    } catch (e) {
+      if (e instanceof ChaincodeRejectedError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  /** Whether `digest` (hex) is the one device `did` signed in statement `seq`, by the ledger's own record. */
+  async verifyDigest(
+    did: string,
+    seq: number,
+    digest: string,
+  ): Promise<{ match: boolean; trusted: boolean; anchoredDigest: string }> {
+    const raw = await this.ledger.evaluate(FN.verifyDigest, [request({ deviceDid: did, seq, digest })]);
+    const r = JSON.parse(Buffer.from(raw).toString('utf8')) as {
+      match: boolean;
+      trusted: boolean;
+      anchoredDigest: string;
+    };
+    return { match: r.match, trusted: r.trusted, anchoredDigest: r.anchoredDigest };
+  }
+}

@@ -1,0 +1,126 @@
+import canonicalize from 'canonicalize';
+import { createHash } from 'node:crypto';
+import type { DeviceKeysView, DeviceStatement, PublicJwk } from '../../src/ledger/domain/device.ledger';
+import { verifyStatement } from '../../src/huina/device-proof';
+import { ChaincodeRejectedError } from '../../src/ledger/ledger.port';
+import type { FakeContract } from './fake-ledger';
+
+interface Device {
+  did: string;
+  ownerMsp: string;
+  type: string;
+  status: 'active' | 'suspended' | 'revoked';
+  keys: { kid: string; publicKeyJwk: PublicJwk; alg: 'ES256'; validFrom: string; validTo?: string }[];
+  lastSeq: number;
+}
+
+interface Entry {
+  statement: DeviceStatement;
+  kid: string;
+  signature: string;
+}
+
+const reject = (code: string, detail: string): never => {
+  throw new ChaincodeRejectedError(code, `${code}: ${detail}`);
+};
+
+/**
+ * The `devices` contract's attestation rules for the middleware's tests: registry entries are planted directly
+ * (`register`), `SubmitAttestations` checks channel, status, key validity at periodEnd, the ES256 signature over
+ * JCS(statement) and the strictly increasing seq, as chaincode/src/devices does.
+ */
+export class FakeDevices implements FakeContract {
+  readonly devices = new Map<string, Device>();
+  readonly attestations = new Map<string, Entry>();
+
+  constructor(readonly channel = 'mallchannel') {}
+
+  register(did: string, publicKeyJwk: PublicJwk, validFrom = '2020-01-01T00:00:00Z'): void {
+    this.devices.set(did, {
+      did,
+      ownerMsp: 'MallAMSP',
+      type: 'people_counter',
+      status: 'active',
+      keys: [{ kid: `${did}#key-1`, publicKeyJwk, alg: 'ES256', validFrom }],
+      lastSeq: 0,
+    });
+  }
+
+  handles(fn: string): boolean {
+    return fn.startsWith('devices:');
+  }
+
+  submit(fn: string, args: readonly string[]): { result: string; changes: unknown[] } {
+    const req = JSON.parse(args[0] ?? '{}') as Record<string, unknown>;
+    if (fn === 'devices:SubmitAttestations') return this.#attest(req.attestations as Entry[]);
+    const did = req.did as string;
+    if (fn === 'devices:RegisterDevice') {
+      if (this.devices.has(did)) reject('DEVICE_EXISTS', `${did} is already registered`);
+      this.register(did, req.publicKeyJwk as PublicJwk);
+      const d = this.devices.get(did) as Device;
+      d.type = req.type as string;
+      return this.#changed(d);
+    }
+    const d = this.devices.get(did) ?? reject('NOT_FOUND', `device ${did} does not exist`);
+    const moves: Record<string, [Device['status'][], Device['status']]> = {
+      'devices:SuspendDevice': [['active'], 'suspended'],
+      'devices:ReactivateDevice': [['suspended'], 'active'],
+      'devices:RevokeDevice': [['active', 'suspended'], 'revoked'],
+    };
+    const move = moves[fn] ?? reject('INPUT_INVALID', `unknown function ${fn}`);
+    if (!move[0].includes(d.status)) reject('DEVICE_STATE', `${did} is ${d.status}`);
+    d.status = move[1];
+    return this.#changed(d);
+  }
+
+  #changed(d: Device): { result: string; changes: unknown[] } {
+    const record = { did: d.did, ownerMsp: d.ownerMsp, type: d.type, status: d.status, keys: d.keys };
+    return {
+      result: JSON.stringify(record),
+      changes: [{ entity: 'device', id: `dev/${d.did}`, op: 'put', data: record }],
+    };
+  }
+
+  #attest(attestations: Entry[]): { result: string; changes: unknown[] } {
+    const anchored = attestations.map((e) => this.#check(e));
+    for (const e of attestations) {
+      this.attestations.set(`${e.statement.deviceDid}#${e.statement.seq}`, e);
+      (this.devices.get(e.statement.deviceDid) as Device).lastSeq = e.statement.seq;
+    }
+    const changes = attestations.map((e) => ({
+      entity: 'attestation',
+      id: `att/${e.statement.deviceDid}/${e.statement.seq}`,
+      op: 'put',
+      data: { statement: e.statement, kid: e.kid, signature: e.signature },
+    }));
+    return { result: JSON.stringify({ anchored }), changes };
+  }
+
+  #check(e: Entry): { deviceDid: string; seq: number; statementHash: string } {
+    const s = e.statement;
+    if (s.channel !== this.channel) reject('DEVICE_CHANNEL', `statement is for ${s.channel}`);
+    const d = this.devices.get(s.deviceDid) ?? reject('NOT_FOUND', `device ${s.deviceDid} does not exist`);
+    if (d.status !== 'active') reject('DEVICE_INACTIVE', `device is ${d.status}`);
+    const k = d.keys.find((x) => x.kid === e.kid) ?? reject('DEVICE_KEY', `${e.kid} is not a key of the device`);
+    const bytes = Buffer.from(canonicalize(s) ?? '');
+    if (!verifyStatement(k.publicKeyJwk, bytes, e.signature)) reject('AUTH_SIGNATURE', 'signature does not verify');
+    if (s.seq <= d.lastSeq) reject('DEVICE_SEQ', `seq ${s.seq} is not above ${d.lastSeq}`);
+    return { deviceDid: s.deviceDid, seq: s.seq, statementHash: createHash('sha256').update(bytes).digest('hex') };
+  }
+
+  evaluate(fn: string, args: readonly string[]): string {
+    const req = JSON.parse(args[0] ?? '{}') as { did?: string; deviceDid?: string; seq?: number; digest?: string };
+    if (fn === 'devices:GetDeviceKeys') {
+      const d = this.devices.get(req.did ?? '') ?? reject('NOT_FOUND', `device ${req.did ?? ''} does not exist`);
+      const view: DeviceKeysView = { did: req.did ?? '', status: d.status, keys: d.keys };
+      return JSON.stringify(view);
+    }
+    if (fn === 'devices:VerifyDigest') {
+      const a =
+        this.attestations.get(`${req.deviceDid ?? ''}#${req.seq ?? 0}`) ?? reject('NOT_FOUND', 'no such attestation');
+      const match = a.statement.digest === req.digest;
+      return JSON.stringify({ match, trusted: match, anchoredDigest: a.statement.digest });
+    }
+    return reject('INPUT_INVALID', `unknown function ${fn}`);
+  }
+}
