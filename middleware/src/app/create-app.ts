@@ -25,7 +25,7 @@ export async function createApp(config: AppConfig, ledger: Provider): Promise<Ne
   applyBodyLimits(fastify, { batch: config.batchBodyLimitBytes });
   registerNdjsonParser(fastify, { maxLineBytes: config.ndjsonMaxLineBytes, maxLines: config.ndjsonMaxLines });
   // X-Ca-Signature covers the body bytes: kept for the Huina routes only.
-  captureRawBody(fastify, '/huina/', config.bodyLimitBytes);
+  captureRawBody(fastify, '/huina/', config.batchBodyLimitBytes);
   // The same ID for Fastify, the pino request logger (via raw.id) and the client (response header).
   fastify.addHook('onRequest', (request, _reply, done) => {
     (request.raw as { id?: string }).id = request.id;

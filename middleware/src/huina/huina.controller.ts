@@ -8,6 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public } from '../auth/scopes';
+import { BodyLimit } from '../common/body-limit';
 import { PushResultDto, TrafficProofDto, TrafficPushDto, TrafficSeriesDto, HuinaErrorDto } from './dto/huina.dto';
 import { ApiHuinaConflict, ApiHuinaOk, ApiHuinaSigned } from './huina-api-docs';
 import { HuinaErrorFilter, ok, type HuinaEnvelope } from './huina-envelope';
@@ -35,6 +36,7 @@ export class HuinaController {
   ) {}
 
   @Post('traffic')
+  @BodyLimit('batch')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Push counting buckets (upserted by siteKey, dataTime, interval), optionally device-proven',

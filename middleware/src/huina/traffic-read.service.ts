@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import { NotFoundError } from '../common/errors';
+import { AppConfig } from '../config/app-config';
 import { IntakeService } from '../intake/intake.service';
 import { DeviceLedger } from '../ledger/domain/device.ledger';
 import { ChaincodeRejectedError, LedgerError } from '../ledger/ledger.port';
@@ -80,6 +81,7 @@ export class TrafficReadService {
     private readonly traffic: TrafficService,
     private readonly intake: IntakeService,
     private readonly devices: DeviceLedger,
+    private readonly config: AppConfig,
   ) {}
 
   async series(q: TrafficQuery): Promise<TrafficSeries> {
@@ -108,7 +110,7 @@ export class TrafficReadService {
     const report = bucket.reportId === null ? undefined : await store.report(bucket.reportId);
     if (!report) throw new NotFoundError('device proof of', what);
     const { digest, mismatches } = await this.#mismatches(report);
-    const status = await this.intake.status(report.trackingId);
+    const status = await this.intake.status(report.trackingId, this.config.mallMspId);
     const ledgerChecked = status.status === 'committed' && (await this.#onLedger(report, digest, mismatches));
     return {
       siteKey: bucket.siteKey,

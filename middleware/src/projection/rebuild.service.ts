@@ -189,7 +189,8 @@ export class RebuildService {
   async #compare(s: string, table: string, upTo: bigint | undefined): Promise<TableComparison> {
     const limit = (upTo ?? -1n).toString();
     const live = `SELECT * FROM public."${table}" WHERE block_number <= ${limit}`;
-    const rebuilt = `SELECT * FROM ${s}."${table}" r WHERE NOT EXISTS (SELECT 1 FROM public."${table}" l WHERE ${this.#pk(table, 'l', 'r')} AND l.block_number > ${limit})`;
+    const pk = await this.#pk(table, 'l', 'r');
+    const rebuilt = `SELECT * FROM ${s}."${table}" r WHERE NOT EXISTS (SELECT 1 FROM public."${table}" l WHERE ${pk} AND l.block_number > ${limit})`;
     const count = async (sql: string): Promise<number> => {
       const rows = await this.ds.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM (${sql}) x`);
       return rows[0]?.n ?? 0;
@@ -201,7 +202,15 @@ export class RebuildService {
     };
   }
 
-  #pk(table: string, a: string, b: string): string {
-    return table === 'ledger_state' ? `${a}.entity = ${b}.entity AND ${a}.id = ${b}.id` : `${a}.id = ${b}.id`;
+  /** Equality of the table's primary key between aliases `a` and `b` (typed tables key by what they hold: id, did, …). */
+  async #pk(table: string, a: string, b: string): Promise<string> {
+    const cols = await this.ds.query<{ name: string }[]>(
+      `SELECT att.attname AS name FROM pg_index i
+         JOIN pg_attribute att ON att.attrelid = i.indrelid AND att.attnum = ANY (i.indkey)
+       WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY att.attnum`,
+      [`public."${table}"`],
+    );
+    if (cols.length === 0) throw new Error(`rebuild: table ${table} has no primary key to compare rows by`);
+    return cols.map((c) => `${a}."${c.name}" = ${b}."${c.name}"`).join(' AND ');
   }
 }

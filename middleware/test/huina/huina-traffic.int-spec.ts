@@ -185,7 +185,7 @@ describe('POST /huina/v1/traffic (real HTTP, real Postgres)', () => {
   });
 
   it('answers a body over the size limit with 413 in the envelope', async () => {
-    const res = await t.call('POST', '/huina/v1/traffic', push([rec({ siteName: 'x'.repeat(2_000_000) })]));
+    const res = await t.call('POST', '/huina/v1/traffic', push([rec({ siteName: 'x'.repeat(9_000_000) })]));
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ success: false, statusCode: 'BODY_TOO_LARGE' });
   });
