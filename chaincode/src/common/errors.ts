@@ -1,6 +1,6 @@
 /**
  * Every refusal leaves the chaincode as `CODE: message`, where the code prefix is stable
- * (`INPUT_`, `AUTH_`, `POINTS_`, `DID_`, `DEVICE_`, `STATUS_`, `NOT_FOUND`, `CONFLICT`) so that
+ * (`INPUT_`, `AUTH_`, `POINTS_`, `DID_`, `DEVICE_`, `STATUS_`, `JOINTSTATS_`, `NOT_FOUND`, `CONFLICT`) so that
  * clients can map it without parsing prose. Throwing fails endorsement, so nothing is written.
  */
 export class ChaincodeError extends Error {
