@@ -22,17 +22,31 @@ export function encodePartial(values: readonly (Share | null)[]): EncodedPartial
   return values.map((v) => (v === null ? null : [encodeScalar(v.f), encodeScalar(v.g)]));
 }
 
+/** A partial that does not fit the round; `suppressedBucket` when it carries a value for a suppressed bucket. */
+export class PartialShapeError extends RangeError {
+  override readonly name = 'PartialShapeError';
+
+  constructor(
+    message: string,
+    readonly suppressedBucket = false,
+  ) {
+    super(message);
+  }
+}
+
 /** Decodes a partial; `suppressed[b]` says which buckets must be null (and the others must not). */
 export function decodePartial(raw: unknown, suppressed: readonly boolean[]): (Share | null)[] {
   if (!Array.isArray(raw) || raw.length !== suppressed.length) {
-    throw new RangeError(`partial must be an array of ${suppressed.length} buckets`);
+    throw new PartialShapeError(`partial must be an array of ${suppressed.length} buckets`);
   }
   return raw.map((entry: unknown, b) => {
     if (suppressed[b]) {
-      if (entry !== null) throw new RangeError(`partial[${b}] must be null: the bucket has too few contributors`);
+      if (entry !== null) {
+        throw new PartialShapeError(`partial[${b}] must be null: the bucket has too few contributors`, true);
+      }
       return null;
     }
-    if (!Array.isArray(entry) || entry.length !== 2) throw new RangeError(`partial[${b}] must be [f, g]`);
+    if (!Array.isArray(entry) || entry.length !== 2) throw new PartialShapeError(`partial[${b}] must be [f, g]`);
     return { f: decodeScalar(entry[0], `partial[${b}][0]`), g: decodeScalar(entry[1], `partial[${b}][1]`) };
   });
 }

@@ -27,7 +27,7 @@ import {
 import { encodingError, parsePartial, roundIdOf } from './round.parse';
 import {
   EncodedPartial,
-  EncodingError,
+  PartialShapeError,
   Point,
   Share,
   bucketCommitments,
@@ -72,10 +72,8 @@ function decodeValues(raw: unknown, counted: readonly (number[] | null)[]): (Sha
       counted.map((c) => c === null),
     );
   } catch (e) {
-    if (e instanceof EncodingError) throw encodingError(e);
-    const message = (e as Error).message;
-    const code = message.includes('too few contributors') ? 'JOINTSTATS_SMALL_GROUP' : 'JOINTSTATS_SHAPE';
-    throw jointStatsError(code, message);
+    if (!(e instanceof PartialShapeError)) throw encodingError(e);
+    throw jointStatsError(e.suppressedBucket ? 'JOINTSTATS_SMALL_GROUP' : 'JOINTSTATS_SHAPE', e.message);
   }
 }
 

@@ -295,3 +295,21 @@ describe('jointstats VSS: partial encoding', () => {
     );
   });
 });
+
+describe('jointstats VSS: dealer input checks', () => {
+  const round: RoundShape = { roundId: 'r', participants: ['A', 'B', 'C'], threshold: 2, buckets: 2 };
+  const keys = { B: generateShareKeyPair().publicKey, C: generateShareKeyPair().publicKey };
+
+  it('refuses a vector of the wrong length, values that are not counts, and a recipient without a key', () => {
+    expect(() => createDeal(round, 'A', [1n], keys)).toThrow('expected 2 values, got 1');
+    expect(() => createDeal(round, 'A', [1n, -1n], keys)).toThrow('0..2^53-1');
+    expect(() => createDeal(round, 'A', [1n, 2n ** 53n], keys)).toThrow('0..2^53-1');
+    expect(() => createDeal(round, 'A', [1n, 2n], { B: keys.B })).toThrow('no share key for C');
+  });
+
+  it('refuses commitments of the wrong shape', () => {
+    const { message } = createDeal(round, 'A', [1n, 2n], keys);
+    expect(() => decodeCommitments(message.commitments.slice(1), 2, 2)).toThrow('array of 2 buckets');
+    expect(() => decodeCommitments([message.commitments[0], ['x']], 2, 2)).toThrow('commitments[1] must hold 2 points');
+  });
+});
