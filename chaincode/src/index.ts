@@ -7,7 +7,15 @@ import { PointsContract } from './points/points.contract';
 import { DidContract } from './dids/did.contract';
 import { StatusContract } from './status/status.contract';
 import { DeviceContract } from './devices/device.contract';
+import { JointStatsContract } from './jointstats/jointstats.contract';
 
-export { InfoContract, PointsContract, DidContract, StatusContract, DeviceContract };
+export { InfoContract, PointsContract, DidContract, StatusContract, DeviceContract, JointStatsContract };
 
-export const contracts: unknown[] = [InfoContract, PointsContract, DidContract, StatusContract, DeviceContract];
+export const contracts: unknown[] = [
+  InfoContract,
+  PointsContract,
+  DidContract,
+  StatusContract,
+  DeviceContract,
+  JointStatsContract,
+];

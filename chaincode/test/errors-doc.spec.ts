@@ -32,6 +32,7 @@ describe('error-code registry', () => {
     ['points.md', 'points'],
     ['devices.md', 'devices'],
     ['did-method.md', 'dids'],
+    ['joint-stats.md', 'jointstats'],
   ] as const)('docs/%s carries exactly the registry table for %s', (doc, domain) => {
     expect(tableIn(doc)).toBe(errorTable(domain));
   });
@@ -43,7 +44,7 @@ describe('error-code registry', () => {
       .join('\n');
     const quoted = new Set([...src.matchAll(/'([A-Z]+_[A-Z_]+|NOT_FOUND|CONFLICT)'/g)].map((m) => m[1] ?? ''));
     const thrown = [...quoted].filter((c) =>
-      /^(INPUT|AUTH|POINTS|DID|DEVICE|STATUS|LIMIT|TIME)_|^NOT_FOUND$|^CONFLICT$/.test(c),
+      /^(INPUT|AUTH|POINTS|DID|DEVICE|STATUS|LIMIT|TIME|JOINTSTATS)_|^NOT_FOUND$|^CONFLICT$/.test(c),
     );
     expect(thrown.filter((c) => !isErrorCode(c))).toEqual([]);
     expect(Object.keys(ERROR_CODES).filter((c) => !quoted.has(c))).toEqual([]);

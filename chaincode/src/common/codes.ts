@@ -2,7 +2,7 @@
  * The one registry of error codes the chaincode throws: code, meaning and the HTTP status a
  * client should answer with. Every refusal goes through {@link ChaincodeError}, whose `code`
  * is typed as a key of this table, and a test holds the error tables of docs/points.md,
- * docs/devices.md and docs/did-method.md equal to it.
+ * docs/devices.md, docs/did-method.md and docs/joint-stats.md equal to it.
  *
  * This file imports nothing (no Fabric, no Node modules) so that the middleware can import
  * the same list by path (`chaincode/src/common/codes.ts`, or `chaincode/dist/common/codes.js`
@@ -12,7 +12,7 @@ export interface CodeInfo {
   /** HTTP status a gateway answers with when the chaincode refuses with this code. */
   readonly http: 400 | 403 | 404 | 409 | 422;
   /** The contracts (docs) that throw it: `common` codes appear in every table. */
-  readonly domain: 'common' | 'points' | 'dids' | 'devices';
+  readonly domain: 'common' | 'points' | 'dids' | 'devices' | 'jointstats';
   readonly meaning: string;
 }
 
@@ -104,6 +104,54 @@ export const ERROR_CODES = {
     http: 409,
     domain: 'devices',
     meaning: "`seq` is not greater than the device's last accepted one, or jumps further than allowed",
+  },
+  JOINTSTATS_UNKNOWN_ROUND: {
+    http: 404,
+    domain: 'jointstats',
+    meaning: 'the round ID names no round',
+  },
+  JOINTSTATS_NOT_PARTICIPANT: {
+    http: 403,
+    domain: 'jointstats',
+    meaning: "the caller's mall (or the named dealer) is not a participant",
+  },
+  JOINTSTATS_PHASE: {
+    http: 409,
+    domain: 'jointstats',
+    meaning:
+      'not the phase the transaction needs (deal before all joined, partial while dealing is open, anything after the result, GetDeal of a mall that has not dealt)',
+  },
+  JOINTSTATS_LATE: {
+    http: 409,
+    domain: 'jointstats',
+    meaning: 'join or deal at or after the deadline',
+  },
+  JOINTSTATS_DUPLICATE: {
+    http: 409,
+    domain: 'jointstats',
+    meaning: 'a second round with the ID, second join, deal or partial of a mall',
+  },
+  JOINTSTATS_SHAPE: {
+    http: 400,
+    domain: 'jointstats',
+    meaning:
+      'commitments not buckets × t, blobs not exactly one per other participant, partial not one entry per bucket',
+  },
+  JOINTSTATS_ENCODING: {
+    http: 400,
+    domain: 'jointstats',
+    meaning: 'a point, scalar or blob not canonically encoded, a point not on P-256',
+  },
+  JOINTSTATS_SMALL_GROUP: {
+    http: 422,
+    domain: 'jointstats',
+    meaning:
+      'fewer participants than minContributors; a partial value for a suppressed bucket; every bucket suppressed',
+  },
+  JOINTSTATS_TOO_FEW_PARTIALS: {
+    http: 409,
+    domain: 'jointstats',
+    meaning: 'FinalizeRound with fewer than t valid partials',
   },
 } as const satisfies Record<string, CodeInfo>;
 

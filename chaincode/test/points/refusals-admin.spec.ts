@@ -310,6 +310,7 @@ const cases: Case[] = [
   ],
   ['GetStatement', 'an unknown period', { periodId: 'nope' }, IDS.mallAClient, 'NOT_FOUND: statement nope'],
   ['ListPrograms', 'not JSON', 'x', IDS.mallAClient, 'INPUT_INVALID: request: is not valid JSON'],
+  ['GetClosedBound', 'not JSON', 'x', IDS.mallAClient, 'INPUT_INVALID: request: is not valid JSON'],
 ];
 
 describe('points: refusals of programs, merchants, rates, settlement and queries', () => {

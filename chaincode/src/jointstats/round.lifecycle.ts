@@ -1,0 +1,155 @@
+/**
+ * Proposing, joining and dealing. The chaincode never sees a share in the clear: it checks that
+ * a deal has the round's shape (buckets × t canonical commitments, one well-formed blob for every
+ * other participant), and it is the bulletin board the malls read the blobs addressed to them from.
+ */
+import { txTimeIso, txTimeMs } from '../common/clock';
+import { inputError } from '../common/errors';
+import { Caller, caller, requireAdminOf, requireOrgUser } from '../common/identity';
+import { MallContext, exists, key, put } from '../common/state';
+import { Fields } from '../common/validate';
+import { jointStatsError } from './jointstats.errors';
+import {
+  DEAL,
+  DealRecord,
+  JOIN,
+  JoinRecord,
+  ROUND,
+  RoundRecord,
+  getResult,
+  listOf,
+  phaseOf,
+  requireParticipant,
+  requireRound,
+} from './round.model';
+import { checkDeadline, encodingError, parseDeal, parseJoin, parseProposal, roundIdOf } from './round.parse';
+import { decodeBlob, decodeCommitments, plaintextLength } from './vss';
+
+/** A participant's admin proposes; the proposal fixes everything the math and the privacy rule need. */
+export async function proposeRound(ctx: MallContext, f: Fields): Promise<RoundRecord> {
+  const who = requireAdminOf(ctx, caller(ctx).mspId);
+  const p = parseProposal(f);
+  if (!p.participants.includes(who.mspId)) throw inputError('participants', `must include the proposer ${who.mspId}`);
+  checkDeadline(p.deadlineMs, txTimeMs(ctx));
+  const stateKey = key(ctx, ROUND, p.roundId);
+  if (await exists(ctx, stateKey)) throw jointStatsError('JOINTSTATS_DUPLICATE', `round ${p.roundId} already exists`);
+  const { deadlineMs, ...rest } = p;
+  const round: RoundRecord = {
+    ...rest,
+    deadline: new Date(deadlineMs).toISOString(),
+    proposer: who.mspId,
+    proposedAt: txTimeIso(ctx),
+    txId: ctx.stub.getTxID(),
+  };
+  await put(ctx, 'jointstatsRound', stateKey, round);
+  return round;
+}
+
+function requireBeforeDeadline(ctx: MallContext, round: RoundRecord, what: string): void {
+  if (txTimeMs(ctx) >= Date.parse(round.deadline)) {
+    throw jointStatsError('JOINTSTATS_LATE', `${what} after the deadline ${round.deadline} of round ${round.roundId}`);
+  }
+}
+
+/** A participant's admin joins, publishing the key its shares are encrypted to. */
+export async function joinRound(ctx: MallContext, f: Fields): Promise<JoinRecord> {
+  const who = requireAdminOf(ctx, caller(ctx).mspId);
+  const req = parseJoin(f);
+  const round = await requireRound(ctx, req.roundId);
+  requireParticipant(round, who.mspId);
+  requireBeforeDeadline(ctx, round, 'joining');
+  const stateKey = key(ctx, JOIN, round.roundId, who.mspId);
+  if (await exists(ctx, stateKey)) {
+    throw jointStatsError('JOINTSTATS_DUPLICATE', `${who.mspId} has already joined round ${round.roundId}`);
+  }
+  const record: JoinRecord = {
+    roundId: round.roundId,
+    participant: who.mspId,
+    publicKey: req.publicKey,
+    joinedAt: txTimeIso(ctx),
+    txId: ctx.stub.getTxID(),
+  };
+  await put(ctx, 'jointstatsJoin', stateKey, record);
+  return record;
+}
+
+/** The caller must be an admin or client of a participant mall. */
+export function participantCaller(ctx: MallContext, round: RoundRecord): Caller {
+  const who = requireOrgUser(ctx);
+  requireParticipant(round, who.mspId);
+  return who;
+}
+
+function checkShares(round: RoundRecord, dealer: string, shares: Fields): Record<string, string> {
+  const expected = round.participants.filter((p) => p !== dealer);
+  const given = Object.keys(shares).sort();
+  if (given.join(',') !== expected.join(',')) {
+    throw jointStatsError(
+      'JOINTSTATS_SHAPE',
+      `shares must hold one blob for each other participant (${expected.join(', ')}); got ${given.join(', ') || 'none'}`,
+    );
+  }
+  const out: Record<string, string> = {};
+  for (const recipient of expected) {
+    try {
+      decodeBlob(shares[recipient], plaintextLength(round.buckets), `shares.${recipient}`);
+    } catch (e) {
+      throw encodingError(e);
+    }
+    out[recipient] = shares[recipient] as string;
+  }
+  return out;
+}
+
+function checkCommitments(round: RoundRecord, raw: unknown): string[][] {
+  if (
+    !Array.isArray(raw) ||
+    raw.length !== round.buckets ||
+    raw.some((r) => !Array.isArray(r) || r.length !== round.threshold)
+  ) {
+    throw jointStatsError(
+      'JOINTSTATS_SHAPE',
+      `commitments must be ${round.buckets} buckets × ${round.threshold} points (one per coefficient)`,
+    );
+  }
+  try {
+    decodeCommitments(raw, round.buckets, round.threshold);
+  } catch (e) {
+    throw encodingError(e);
+  }
+  return raw as string[][];
+}
+
+/** A participant deals once, after everyone joined and before the deadline. */
+export async function submitDeal(ctx: MallContext, f: Fields): Promise<DealRecord> {
+  const round = await requireRound(ctx, roundIdOf(f));
+  const who = participantCaller(ctx, round);
+  const req = parseDeal(f, round.buckets);
+  requireBeforeDeadline(ctx, round, 'dealing');
+  const [joins, deals, result] = await Promise.all([
+    listOf<JoinRecord>(ctx, JOIN, round.roundId),
+    listOf<DealRecord>(ctx, DEAL, round.roundId),
+    getResult(ctx, round.roundId),
+  ]);
+  if (deals.some((d) => d.dealer === who.mspId)) {
+    throw jointStatsError('JOINTSTATS_DUPLICATE', `${who.mspId} has already dealt in round ${round.roundId}`);
+  }
+  const phase = phaseOf(ctx, round, joins.length, deals.length, result !== undefined);
+  if (phase !== 'dealing') {
+    throw jointStatsError(
+      'JOINTSTATS_PHASE',
+      `round ${round.roundId} is ${phase}; dealing needs every participant joined`,
+    );
+  }
+  const record: DealRecord = {
+    roundId: round.roundId,
+    dealer: who.mspId,
+    commitments: checkCommitments(round, req.commitments),
+    shares: checkShares(round, who.mspId, req.shares),
+    absent: req.absent,
+    dealtAt: txTimeIso(ctx),
+    txId: ctx.stub.getTxID(),
+  };
+  await put(ctx, 'jointstatsDeal', key(ctx, DEAL, round.roundId, who.mspId), record);
+  return record;
+}

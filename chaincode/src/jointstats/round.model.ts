@@ -1,0 +1,141 @@
+/**
+ * Ledger records of a joint-statistics round. One key per event (the round, each join, each
+ * deal, each partial, the result): no transaction of one mall writes a key another mall's
+ * transaction writes, so rounds never conflict under MVCC except on purpose.
+ */
+import { Context } from 'fabric-contract-api';
+import { txTimeMs } from '../common/clock';
+import { getJson, key, listByPrefix } from '../common/state';
+import { EncodedPartial, RoundShape } from './vss';
+import { jointStatsError } from './jointstats.errors';
+
+export const ROUND = 'jsround';
+export const JOIN = 'jsjoin';
+export const DEAL = 'jsdeal';
+export const PARTIAL = 'jspartial';
+export const RESULT = 'jsresult';
+
+export interface RoundRecord {
+  roundId: string;
+  /** What is summed, e.g. `visitors` (hourly `inNum`), `salesFen`. */
+  metric: string;
+  siteLevel: string;
+  periodStart: string;
+  bucketMinutes: number;
+  buckets: number;
+  /** MSP IDs, sorted: participant j has x = j = position + 1. */
+  participants: string[];
+  threshold: number;
+  minContributors: number;
+  deadline: string;
+  proposer: string;
+  proposedAt: string;
+  txId: string;
+}
+
+export interface JoinRecord {
+  roundId: string;
+  participant: string;
+  publicKey: string;
+  joinedAt: string;
+  txId: string;
+}
+
+export interface DealRecord {
+  roundId: string;
+  dealer: string;
+  commitments: string[][];
+  shares: Record<string, string>;
+  /** Buckets the dealer has no figure for (not counted there: neither value nor contributor). */
+  absent: number[];
+  dealtAt: string;
+  txId: string;
+}
+
+export interface PartialRecord {
+  roundId: string;
+  participant: string;
+  values: EncodedPartial;
+  /** The dealers whose shares the partial must sum (all who dealt; per bucket minus `absent`). */
+  dealers: string[];
+  valid: boolean;
+  /** Buckets whose (F, G) do not open the aggregated commitments. */
+  invalidBuckets: number[];
+  submittedAt: string;
+  txId: string;
+}
+
+export interface ResultRecord {
+  roundId: string;
+  /** Per bucket: the district total, or null where suppressed (too few contributors). */
+  totals: (number | null)[];
+  /** Per bucket: Σ g_i(0), with the total it opens Σ C_{i,b,0} (anyone can check). */
+  blindings: (string | null)[];
+  /** Per bucket: how many dealers contributed to it. */
+  contributors: number[];
+  /** Buckets whose reconstructed total is not a count (≥ 2^53: some dealer shared a 'negative' input). */
+  outOfRange: number[];
+  suppressed: number[];
+  participants: string[];
+  dealers: string[];
+  neverDealt: string[];
+  partialsUsed: string[];
+  noPartial: string[];
+  invalidPartials: { participant: string; buckets: number[] }[];
+  finalizedAt: string;
+  txId: string;
+}
+
+export function shapeOf(round: RoundRecord): RoundShape {
+  return {
+    roundId: round.roundId,
+    participants: round.participants,
+    threshold: round.threshold,
+    buckets: round.buckets,
+  };
+}
+
+export async function requireRound(ctx: Context, roundId: string): Promise<RoundRecord> {
+  const round = await getJson<RoundRecord>(ctx, key(ctx, ROUND, roundId));
+  if (!round) throw jointStatsError('JOINTSTATS_UNKNOWN_ROUND', `round ${roundId} does not exist`);
+  return round;
+}
+
+export function requireParticipant(round: RoundRecord, mspId: string): void {
+  if (!round.participants.includes(mspId)) {
+    throw jointStatsError('JOINTSTATS_NOT_PARTICIPANT', `${mspId} does not take part in round ${round.roundId}`);
+  }
+}
+
+/** The records of one kind of a round, in participant (key) order. */
+export async function listOf<T>(ctx: Context, objectType: string, roundId: string): Promise<T[]> {
+  return (await listByPrefix<T>(ctx, objectType, [roundId], `${objectType} records of round ${roundId}`, 1000)).map(
+    (r) => r.value,
+  );
+}
+
+export async function getResult(ctx: Context, roundId: string): Promise<ResultRecord | undefined> {
+  return getJson<ResultRecord>(ctx, key(ctx, RESULT, roundId));
+}
+
+export type Phase = 'joining' | 'dealing' | 'aggregating' | 'final';
+
+/** Where the round is: dealing closes at the deadline or as soon as every participant has dealt. */
+export function phaseOf(ctx: Context, round: RoundRecord, joins: number, deals: number, final: boolean): Phase {
+  if (final) return 'final';
+  const closed = txTimeMs(ctx) >= Date.parse(round.deadline) || deals === round.participants.length;
+  if (closed) return 'aggregating';
+  return joins === round.participants.length ? 'dealing' : 'joining';
+}
+
+/**
+ * Per bucket, the positions (in `deals`) of the dealers counted there, or null when fewer than
+ * `minContributors` dealers contribute to it: such a bucket is suppressed before any partial is
+ * published, since t partials of a one-dealer bucket would reconstruct that mall's figure.
+ */
+export function countedDealers(round: RoundRecord, deals: readonly DealRecord[]): (number[] | null)[] {
+  return Array.from({ length: round.buckets }, (_, b) => {
+    const counted = deals.flatMap((d, i) => (d.absent.includes(b) ? [] : [i]));
+    return counted.length < round.minContributors ? null : counted;
+  });
+}

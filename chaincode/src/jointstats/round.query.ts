@@ -1,0 +1,79 @@
+/** Queries: a round with its progress, one deal (what a mall reads its blob from), and the rounds. */
+import { Context } from 'fabric-contract-api';
+import { requireOrgUser } from '../common/identity';
+import { getJson, key, listByPrefix } from '../common/state';
+import { Fields } from '../common/validate';
+import { jointStatsError } from './jointstats.errors';
+import {
+  DEAL,
+  DealRecord,
+  JOIN,
+  JoinRecord,
+  PARTIAL,
+  PartialRecord,
+  Phase,
+  ROUND,
+  ResultRecord,
+  RoundRecord,
+  countedDealers,
+  getResult,
+  listOf,
+  phaseOf,
+  requireParticipant,
+  requireRound,
+} from './round.model';
+import { roundIdOf } from './round.parse';
+import { str } from '../common/validate';
+
+export interface RoundView {
+  round: RoundRecord;
+  phase: Phase;
+  joined: { participant: string; publicKey: string }[];
+  dealt: string[];
+  /** Buckets with too few contributors (known once dealing closed; partials leave them null). */
+  suppressed: number[] | null;
+  partials: { participant: string; valid: boolean; invalidBuckets: number[] }[];
+  result: ResultRecord | null;
+}
+
+export async function getRound(ctx: Context, f: Fields): Promise<RoundView> {
+  requireOrgUser(ctx);
+  const round = await requireRound(ctx, roundIdOf(f));
+  const [joins, deals, partials, result] = await Promise.all([
+    listOf<JoinRecord>(ctx, JOIN, round.roundId),
+    listOf<DealRecord>(ctx, DEAL, round.roundId),
+    listOf<PartialRecord>(ctx, PARTIAL, round.roundId),
+    getResult(ctx, round.roundId),
+  ]);
+  const phase = phaseOf(ctx, round, joins.length, deals.length, result !== undefined);
+  const counted = countedDealers(round, deals);
+  return {
+    round,
+    phase,
+    joined: joins.map((j) => ({ participant: j.participant, publicKey: j.publicKey })),
+    dealt: deals.map((d) => d.dealer),
+    suppressed:
+      phase === 'aggregating' || phase === 'final' ? counted.flatMap((c, b) => (c === null ? [b] : [])) : null,
+    partials: partials.map((p) => ({ participant: p.participant, valid: p.valid, invalidBuckets: p.invalidBuckets })),
+    result: result ?? null,
+  };
+}
+
+/** One dealer's deal: its commitments and the blobs for every other participant. */
+export async function getDeal(ctx: Context, f: Fields): Promise<DealRecord> {
+  requireOrgUser(ctx);
+  const round = await requireRound(ctx, roundIdOf(f));
+  const dealer = str(f, 'dealer', { max: 64 });
+  requireParticipant(round, dealer);
+  const deal = await getJson<DealRecord>(ctx, key(ctx, DEAL, round.roundId, dealer));
+  if (!deal) throw jointStatsError('JOINTSTATS_PHASE', `${dealer} has not dealt in round ${round.roundId}`);
+  return deal;
+}
+
+/** Every round, optionally only those a mall takes part in. */
+export async function listRounds(ctx: Context, f: Fields): Promise<{ rounds: RoundRecord[] }> {
+  requireOrgUser(ctx);
+  const participant = f.participant === undefined ? undefined : str(f, 'participant', { max: 64 });
+  const rounds = (await listByPrefix<RoundRecord>(ctx, ROUND, [], 'joint-statistics rounds')).map((r) => r.value);
+  return { rounds: participant === undefined ? rounds : rounds.filter((r) => r.participants.includes(participant)) };
+}
