@@ -10,5 +10,6 @@ module.exports = {
   ...unit,
   roots: ['<rootDir>/test/e2e', '<rootDir>/test/ledger'],
   testMatch: ['**/*.e2e-spec.ts', '**/*.int-spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 180000,
 };

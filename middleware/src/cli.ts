@@ -10,12 +10,18 @@ import { type AppConfig, ConfigError } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { loadConfig } from './config/load-config';
+import { PartnersModule } from './partners/partners.module';
+import { partner } from './partners/partner.cli';
+import { PartnerCredentialsService } from './partners/partner-credentials.service';
 import { RebuildService } from './projection/rebuild.service';
 
 @Module({})
 class KeysOnlyModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: KeysOnlyModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuthModule] };
+    return {
+      module: KeysOnlyModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuthModule, PartnersModule],
+    };
   }
 }
 
@@ -23,8 +29,12 @@ const USAGE = `usage:
   cli apikey create --mall <MSP ID> --scopes <s1,s2,...> [--name <label>]
   cli apikey list
   cli apikey revoke <id>
+  cli partner create --kind haide|huina --org <orgCode or customerId> [--name <label>]
+  cli partner list
+  cli partner revoke <appId>
+  cli partner rotate <appId>
   cli rebuild [--keep]
-scopes: points:read, points:write, devices:write, dids:write, admin`;
+scopes: points:read, points:write, devices:write, dids:write, keys:admin, admin`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -35,12 +45,18 @@ async function main(argv: readonly string[]): Promise<number> {
   const [group, command, ...rest] = argv;
   // Workers off: a one-shot command must not start the batcher, the projection or webhooks.
   const config = loadConfig({ ...process.env, WORKERS_ENABLED: 'false' });
-  // Key management needs only the database: it must work while the peer is down.
-  const root = group === 'apikey' ? KeysOnlyModule.forRoot(config) : AppModule.forRoot(config, realLedgerProvider);
+  // Key and partner management need only the database: it must work while the peer is down.
+  const keysOnly = group === 'apikey' || group === 'partner';
+  const root = keysOnly ? KeysOnlyModule.forRoot(config) : AppModule.forRoot(config, realLedgerProvider);
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
   const app = await NestFactory.createApplicationContext(root, { logger: ['error'] });
   try {
     if (group === 'apikey') return await apikey(app.get(ApiKeysService), command, rest);
+    if (group === 'partner') {
+      const code = await partner(app.get(PartnerCredentialsService), command, rest, (t) => process.stdout.write(t));
+      if (code === 2) process.stderr.write(`${USAGE}\n`);
+      return code;
+    }
     if (group === 'rebuild') {
       const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep') });
       process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

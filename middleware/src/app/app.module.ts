@@ -17,6 +17,7 @@ import { HealthModule } from '../health/health.module';
 import { IntakeModule } from '../intake/intake.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotesModule } from '../notes/notes.module';
+import { PartnersModule } from '../partners/partners.module';
 import { ProjectionModule } from '../projection/projection.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { WindowThrottlerStorage } from './throttler-storage';
@@ -75,6 +76,7 @@ export class AppModule {
         WebhooksModule,
         HealthModule,
         ConsortiumModule,
+        PartnersModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,6 +1,6 @@
 import { SetMetadata, type CustomDecorator } from '@nestjs/common';
 
-export const SCOPES = ['points:read', 'points:write', 'devices:write', 'dids:write', 'admin'] as const;
+export const SCOPES = ['points:read', 'points:write', 'devices:write', 'dids:write', 'keys:admin', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const SCOPES_KEY = 'mallchain:scopes';

@@ -5,6 +5,8 @@ import { ProposalEntity } from '../consortium/proposal.entity';
 import { IntakeItemEntity } from '../intake/intake-item.entity';
 import { OutboxEntity } from '../intake/outbox.entity';
 import { NoteEntity } from '../notes/note.entity';
+import { PartnerNonceEntity } from '../partners/partner-nonce.entity';
+import { PartnerEntity } from '../partners/partner.entity';
 import { CheckpointEntity } from '../projection/checkpoint.entity';
 import { EventEntity } from '../projection/event.entity';
 import { LedgerStateEntity } from '../projection/ledger-state.entity';
@@ -23,4 +25,6 @@ export const ENTITIES = [
   AuditLogEntity,
   ProposalEntity,
   OperationEntity,
+  PartnerEntity,
+  PartnerNonceEntity,
 ];
