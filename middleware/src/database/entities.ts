@@ -1,3 +1,4 @@
+import { HaideReceiptEntity } from '../adapters/haide/receipt.entity';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { AuditLogEntity } from '../consortium/audit-log.entity';
 import { OperationEntity } from '../consortium/operation.entity';
@@ -7,6 +8,9 @@ import { OutboxEntity } from '../intake/outbox.entity';
 import { NoteEntity } from '../notes/note.entity';
 import { PartnerNonceEntity } from '../partners/partner-nonce.entity';
 import { PartnerEntity } from '../partners/partner.entity';
+import { EarnRuleEntity } from '../points/earn-rule.entity';
+import { MemberCardEntity, MemberEntity } from '../points/member.entity';
+import { TillEntity } from '../points/till.entity';
 import { CheckpointEntity } from '../projection/checkpoint.entity';
 import { EventEntity } from '../projection/event.entity';
 import { LedgerStateEntity } from '../projection/ledger-state.entity';
@@ -27,4 +31,9 @@ export const ENTITIES = [
   OperationEntity,
   PartnerEntity,
   PartnerNonceEntity,
+  TillEntity,
+  EarnRuleEntity,
+  MemberEntity,
+  MemberCardEntity,
+  HaideReceiptEntity,
 ];

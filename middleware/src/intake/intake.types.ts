@@ -9,6 +9,11 @@ export interface IntakeRequest {
   readonly fn: string;
   readonly args: readonly string[];
   readonly apiKeyId?: string;
+  /**
+   * Items with the same ordering key must reach the ledger in acceptance order (a return names its sale's
+   * natural key, so that its reversal follows the accrual). Not yet honoured by the batcher.
+   */
+  readonly orderingKey?: string;
 }
 
 export interface IntakeAck {

@@ -1,0 +1,41 @@
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { BadInputError, UnauthorizedError } from '../../common/errors';
+import { NonceStore } from '../../partners/nonce.store';
+import { PartnerCredentialsService } from '../../partners/partner-credentials.service';
+import { signatureMatches, timestampProblem } from '../../partners/signed-request';
+import { asEnvelope, envelopeProblems, haideSign, type HaideEnvelope } from './haide-envelope';
+
+export type HaideRequest = FastifyRequest & { haide?: HaideEnvelope };
+
+/**
+ * Verifies the Haide envelope before anything else runs: shape (400), timestamp window, appId (active, Haide,
+ * this mall), orgCode of that appId, signature, and last the nonce — so a forged request never uses up one.
+ * Anything refused is 401 and nothing is stored.
+ */
+@Injectable()
+export class HaideEnvelopeGuard implements CanActivate {
+  constructor(
+    private readonly partners: PartnerCredentialsService,
+    private readonly nonces: NonceStore,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<HaideRequest>();
+    const problems = envelopeProblems(req.body);
+    if (problems.length > 0) throw new BadInputError(problems.join('; '));
+    const env = asEnvelope(req.body as Record<string, unknown>);
+    const skew = timestampProblem(Number(env.timestamp), Date.now());
+    if (skew !== undefined) throw new UnauthorizedError(skew);
+    const partner = await this.partners.resolve(env.appId);
+    if (partner?.kind !== 'haide') throw new UnauthorizedError(`appId ${env.appId} is unknown or revoked`);
+    if (partner.orgCode !== env.orgCode)
+      throw new UnauthorizedError(`orgCode ${env.orgCode} is not the orgCode of appId ${env.appId}`);
+    const expected = haideSign(partner.secret, env.appId, env.timestamp, env.nonce, env.data);
+    if (!signatureMatches(env.sign, expected)) throw new UnauthorizedError('sign does not match the request');
+    if (!(await this.nonces.claim(env.appId, env.nonce, Number(env.timestamp))))
+      throw new UnauthorizedError(`nonce ${env.nonce} was already used`);
+    req.haide = env;
+    return true;
+  }
+}
