@@ -182,11 +182,14 @@ export class SalesService {
     ack: IntakeAck | undefined,
     q?: Parameters<ReceiptStore['insert']>[1],
   ): Promise<ReceiptOutcome> {
+    let duplicate = ack?.outcome === 'duplicate';
     if (!(await this.receipts.insert(row, q))) {
+      // A concurrent push of the same key stored its row first; the one the intake accepted still says accepted.
       const winner = await this.receipts.find(row.orgCode, row.posNo, row.flowNo, q);
-      if (winner) return repeated(winner, row.contentHash);
+      if (winner && (winner.contentHash !== row.contentHash || ack?.outcome !== 'accepted'))
+        return repeated(winner, row.contentHash);
+      duplicate = false;
     }
-    const duplicate = ack?.outcome === 'duplicate';
     return {
       httpStatus: duplicate ? 200 : 202,
       result: {
