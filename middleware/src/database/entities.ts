@@ -1,3 +1,4 @@
+import { HaideReceiptCountEntity } from '../adapters/haide/receipt-counts.entity';
 import { HaideReceiptEntity } from '../adapters/haide/receipt.entity';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { AuditLogEntity } from '../consortium/audit-log.entity';
@@ -36,4 +37,5 @@ export const ENTITIES = [
   MemberEntity,
   MemberCardEntity,
   HaideReceiptEntity,
+  HaideReceiptCountEntity,
 ];

@@ -6,6 +6,23 @@ import { PartnerCredentialsService } from '../../partners/partner-credentials.se
 import { signatureMatches, timestampProblem } from '../../partners/signed-request';
 import { asEnvelope, envelopeProblems, haideSign, type HaideEnvelope } from './haide-envelope';
 
+const ENVELOPE_FIELDS = new Set(['appId', 'timestamp', 'nonce', 'orgCode', 'sign']);
+
+/**
+ * A GET carries the envelope in its query: appId, timestamp, nonce, orgCode, sign, and `data` is the object of
+ * the other parameters plus orgCode (`{ businessDate, orgCode }` for the reconciliation).
+ */
+function envelopeOfQuery(query: unknown): Record<string, unknown> {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const env: Record<string, unknown> = {};
+  const data: Record<string, unknown> = { orgCode: q.orgCode };
+  for (const [k, v] of Object.entries(q)) {
+    if (ENVELOPE_FIELDS.has(k)) env[k] = v;
+    else data[k] = v;
+  }
+  return { ...env, data };
+}
+
 export type HaideRequest = FastifyRequest & { haide?: HaideEnvelope };
 
 /**
@@ -22,9 +39,10 @@ export class HaideEnvelopeGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<HaideRequest>();
-    const problems = envelopeProblems(req.body);
+    const body = req.method === 'GET' ? envelopeOfQuery(req.query) : req.body;
+    const problems = envelopeProblems(body);
     if (problems.length > 0) throw new BadInputError(problems.join('; '));
-    const env = asEnvelope(req.body as Record<string, unknown>);
+    const env = asEnvelope(body as Record<string, unknown>);
     const skew = timestampProblem(Number(env.timestamp), Date.now());
     if (skew !== undefined) throw new UnauthorizedError(skew);
     const partner = await this.partners.resolve(env.appId);

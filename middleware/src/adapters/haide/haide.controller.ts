@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -6,15 +6,16 @@ import {
   ApiConflictResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/scopes';
-import { HaideEnvelopeDto, HaideErrorDto, HaideSalesAnswerDto } from './dto/haide.dto';
+import { HaideEnvelopeDto, HaideErrorDto, HaideReconciliationAnswerDto, HaideSalesAnswerDto } from './dto/haide.dto';
 import { type HaideAnswer, HaideErrorFilter } from './haide-answer';
 import { HaideEnvelopeGuard, type HaideRequest } from './haide-envelope.guard';
-import { HaideService, type SalesData } from './haide.service';
+import { type Reconciliation, HaideService, type SalesData } from './haide.service';
 
 /** Haide-style POS endpoints: authenticated by the signed envelope in the body, not by an API key. */
 @ApiTags('haide')
@@ -46,5 +47,20 @@ export class HaideController {
     const { status, answer } = await this.haide.sales(req);
     void reply.status(status);
     return answer;
+  }
+
+  @Get('reconciliation')
+  @ApiOperation({
+    summary: 'Day-end figures per till (Asia/Shanghai business day); the envelope travels in the query string',
+  })
+  @ApiQuery({ name: 'appId', example: 'hd_3f9a0c1b2d4e5f6a7b8c9d0e' })
+  @ApiQuery({ name: 'timestamp', example: '1772345109000' })
+  @ApiQuery({ name: 'nonce', example: 'a1b2c3d4e5f6' })
+  @ApiQuery({ name: 'orgCode', example: 'MALL-A' })
+  @ApiQuery({ name: 'businessDate', example: '2026-03-01' })
+  @ApiQuery({ name: 'sign', description: 'over data = { businessDate, orgCode }' })
+  @ApiOkResponse({ type: HaideReconciliationAnswerDto })
+  reconciliation(@Req() req: HaideRequest): Promise<HaideAnswer<Reconciliation>> {
+    return this.haide.reconciliation(req);
   }
 }

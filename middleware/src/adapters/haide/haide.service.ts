@@ -3,21 +3,49 @@ import { BadInputError } from '../../common/errors';
 import { failed, type HaideAnswer, ok } from './haide-answer';
 import type { HaideRequest } from './haide-envelope.guard';
 import { receiptsOf } from './receipt.validator';
+import { ReconciliationStore, type TillDay } from './reconciliation.store';
+import type { HaideEnvelope } from './haide-envelope';
+import { shanghaiDayRange } from '../../points/shanghai-time';
 import { type ReceiptResult, SalesService } from './sales.service';
+
+export interface Reconciliation {
+  readonly orgCode: string;
+  readonly businessDate: string;
+  readonly tills: TillDay[];
+}
+
+function envelopeOf(req: HaideRequest): HaideEnvelope {
+  if (!req.haide) throw new Error('HaideEnvelopeGuard did not run');
+  return req.haide;
+}
 
 export type SalesData = ReceiptResult | { receipts: ReceiptResult[] };
 
 /** What the Haide routes answer: per-route logic delegated, the Haide body built here. */
 @Injectable()
 export class HaideService {
-  constructor(private readonly sales_: SalesService) {}
+  constructor(
+    private readonly sales_: SalesService,
+    private readonly reconciliationStore: ReconciliationStore,
+  ) {}
+
+  /** Per till of `orgCode` on the Asia/Shanghai business day `data.businessDate`. */
+  async reconciliation(req: HaideRequest): Promise<HaideAnswer<Reconciliation>> {
+    const env = envelopeOf(req);
+    const data = env.data as Record<string, unknown>;
+    const extra = Object.keys(data).filter((k) => k !== 'orgCode' && k !== 'businessDate');
+    if (extra.length > 0) throw new BadInputError(`${extra[0] ?? ''}: property should not exist`);
+    const day = typeof data.businessDate === 'string' ? data.businessDate : '';
+    if (!shanghaiDayRange(day)) throw new BadInputError('businessDate must be an existing day yyyy-MM-dd');
+    const tills = await this.reconciliationStore.day(env.orgCode, day);
+    return ok({ orgCode: env.orgCode, businessDate: day, tills });
+  }
 
   async sales(req: HaideRequest): Promise<{ status: number; answer: HaideAnswer<SalesData> }> {
-    const env = req.haide;
-    if (!env) throw new Error('HaideEnvelopeGuard did not run');
+    const env = envelopeOf(req);
     const parsed = receiptsOf(env.data);
     if (typeof parsed === 'string') throw new BadInputError(parsed);
-    const outcomes = await this.sales_.push(env, parsed.items);
+    const outcomes = await this.sales_.push(env, parsed.items, parsed.batch);
     if (!parsed.batch) {
       const [one] = outcomes;
       if (!one) throw new Error('no outcome for the receipt');

@@ -8,7 +8,8 @@ import { earnedPoints } from '../../points/earn-rule';
 import { MembersService } from '../../points/members.service';
 import { PointsRegistryService, type TillView } from '../../points/registry.service';
 import { returnReversal } from '../../points/reversal';
-import { shanghaiBusinessDate } from '../../points/shanghai-time';
+import { parseShanghaiTime, shanghaiBusinessDate } from '../../points/shanghai-time';
+import { ReconciliationStore } from './reconciliation.store';
 import type { HaideEnvelope } from './haide-envelope';
 import { ReceiptStore, type StoredReceipt } from './receipt.store';
 import { type HaideReceipt, isRecord, receiptProblems, toReceipt } from './receipt.validator';
@@ -57,13 +58,14 @@ export class SalesService {
     private readonly members: MembersService,
     private readonly ledger: PointsLedger,
     private readonly intake: IntakeService,
+    private readonly counts: ReconciliationStore,
   ) {}
 
-  /** In order: a return later in the same batch sees its sale. */
-  async push(env: HaideEnvelope, items: readonly unknown[]): Promise<ReceiptOutcome[]> {
+  /** In order: a return later in the same batch sees its sale. Duplicates and rejections are counted per till-day. */
+  async push(env: HaideEnvelope, items: readonly unknown[], batch: boolean): Promise<ReceiptOutcome[]> {
     const out: ReceiptOutcome[] = [];
-    for (const [i, item] of items.entries())
-      out.push(await this.#one(env, item, items.length > 1 ? `receipts.${i}.` : ''));
+    for (const [i, item] of items.entries()) out.push(await this.#one(env, item, batch ? `receipts.${i}.` : ''));
+    await this.counts.count(env.orgCode, unstored(items, out));
     return out;
   }
 
@@ -182,13 +184,15 @@ export class SalesService {
     ack: IntakeAck | undefined,
     q?: Parameters<ReceiptStore['insert']>[1],
   ): Promise<ReceiptOutcome> {
-    let duplicate = ack?.outcome === 'duplicate';
+    // The intake may say duplicate after a crash between its write and this row: the POS never had an answer,
+    // and the receipt is stored now, so it is accepted.
+    let duplicate = false;
     if (!(await this.receipts.insert(row, q))) {
       // A concurrent push of the same key stored its row first; the one the intake accepted still says accepted.
       const winner = await this.receipts.find(row.orgCode, row.posNo, row.flowNo, q);
       if (winner && (winner.contentHash !== row.contentHash || ack?.outcome !== 'accepted'))
         return repeated(winner, row.contentHash);
-      duplicate = false;
+      duplicate = winner === undefined;
     }
     return {
       httpStatus: duplicate ? 200 : 202,
@@ -260,4 +264,25 @@ function repeated(known: StoredReceipt, hash: string): ReceiptOutcome {
       message: 'duplicate',
     },
   };
+}
+
+/** Receipts answered duplicate or rejected, by till and business day (the receipt's, else today's). */
+function unstored(
+  items: readonly unknown[],
+  out: readonly ReceiptOutcome[],
+): { posNo: string; businessDate: string; outcome: string }[] {
+  const today = shanghaiBusinessDate(new Date());
+  return out.flatMap((o, i) => {
+    if (o.result.status === 'accepted') return [];
+    const item = items[i];
+    const raw = isRecord(item) ? item : {};
+    const at = parseShanghaiTime(raw.ocrTime);
+    return [
+      {
+        posNo: str(raw.posNo).slice(0, 40),
+        businessDate: at ? shanghaiBusinessDate(at) : today,
+        outcome: o.result.status,
+      },
+    ];
+  });
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { TillDay } from '../reconciliation.store';
 import type { ReceiptResult, ReceiptStatus } from '../sales.service';
 
 class HaideProductDto {
@@ -89,4 +90,30 @@ export class HaideErrorDto {
   @ApiProperty({ example: '401' }) statusCode!: string;
   @ApiProperty({ example: 'UNAUTHORIZED: sign does not match the request' }) message!: string;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) data!: null;
+}
+
+class TillDayDto implements TillDay {
+  @ApiProperty({ example: 'P001' }) posNo!: string;
+  @ApiProperty({ description: 'accepted + duplicates + rejected' }) received!: number;
+  @ApiProperty() accepted!: number;
+  @ApiProperty() duplicates!: number;
+  @ApiProperty() rejected!: number;
+  @ApiProperty({ description: 'accepted receipts whose ledger call is committed' }) committed!: number;
+  @ApiProperty() pending!: number;
+  @ApiProperty({ description: 'ledger call dead-lettered' }) failed!: number;
+  @ApiProperty({ description: 'points of committed sales' }) pointsCredited!: number;
+  @ApiProperty({ description: 'points of committed returns' }) pointsReversed!: number;
+}
+
+class ReconciliationDto {
+  @ApiProperty({ example: 'MALL-A' }) orgCode!: string;
+  @ApiProperty({ example: '2026-03-01' }) businessDate!: string;
+  @ApiProperty({ type: TillDayDto, isArray: true }) tills!: TillDayDto[];
+}
+
+export class HaideReconciliationAnswerDto {
+  @ApiProperty() success!: boolean;
+  @ApiProperty({ example: '0' }) statusCode!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: ReconciliationDto }) data!: ReconciliationDto;
 }
