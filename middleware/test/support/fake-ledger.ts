@@ -35,6 +35,8 @@ export class FakeLedger implements LedgerPort {
   beforeSubmit: ((fn: string, args: readonly string[]) => Promise<void>) | undefined;
   up = true;
   readonly mspId: string;
+  /** Answers of other queries (`points:GetBalance`, …) for tests of features the fake does not simulate. */
+  readonly queries = new Map<string, (args: readonly string[]) => unknown>();
 
   constructor(options: { journal?: string; mspId?: string } = {}) {
     this.mspId = options.mspId ?? 'MallAMSP';
@@ -67,6 +69,14 @@ export class FakeLedger implements LedgerPort {
   }
 
   evaluate(fn: string, args: readonly string[]): Promise<Uint8Array> {
+    const query = this.queries.get(fn);
+    if (query) {
+      try {
+        return Promise.resolve(Buffer.from(JSON.stringify(query(args))));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
     if (fn !== 'info:GetNote')
       return Promise.reject(new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`));
     const note = this.#state.get(`note/${args[0] ?? ''}`);

@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiQuery,
@@ -12,10 +13,18 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../../auth/scopes';
-import { HaideEnvelopeDto, HaideErrorDto, HaideReconciliationAnswerDto, HaideSalesAnswerDto } from './dto/haide.dto';
+import {
+  HaideEnvelopeDto,
+  HaideErrorDto,
+  HaideMemberAnswerDto,
+  HaideMemberQueryEnvelopeDto,
+  HaideReconciliationAnswerDto,
+  HaideSalesAnswerDto,
+} from './dto/haide.dto';
 import { type HaideAnswer, HaideErrorFilter } from './haide-answer';
 import { HaideEnvelopeGuard, type HaideRequest } from './haide-envelope.guard';
 import { type Reconciliation, HaideService, type SalesData } from './haide.service';
+import type { MemberAnswer } from './member-query';
 
 /** Haide-style POS endpoints: authenticated by the signed envelope in the body, not by an API key. */
 @ApiTags('haide')
@@ -62,5 +71,15 @@ export class HaideController {
   @ApiOkResponse({ type: HaideReconciliationAnswerDto })
   reconciliation(@Req() req: HaideRequest): Promise<HaideAnswer<Reconciliation>> {
     return this.haide.reconciliation(req);
+  }
+
+  @Post('member/query')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A member by cardNo, mobile or memberId, with points from the ledger' })
+  @ApiBody({ type: HaideMemberQueryEnvelopeDto })
+  @ApiOkResponse({ type: HaideMemberAnswerDto })
+  @ApiNotFoundResponse({ type: HaideErrorDto, description: 'no member with that account' })
+  memberQuery(@Body() _body: Record<string, unknown>, @Req() req: HaideRequest): Promise<HaideAnswer<MemberAnswer>> {
+    return this.haide.memberQuery(req);
   }
 }

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { BadInputError } from '../../common/errors';
+import { BadInputError, NotFoundError } from '../../common/errors';
+import { type MemberBalance, PointsLedger } from '../../ledger/domain/points.ledger';
+import { MembersService } from '../../points/members.service';
+import { PointsRegistryService } from '../../points/registry.service';
+import { type MemberAnswer, memberQueryOf } from './member-query';
 import { failed, type HaideAnswer, ok } from './haide-answer';
 import type { HaideRequest } from './haide-envelope.guard';
 import { receiptsOf } from './receipt.validator';
@@ -27,7 +31,35 @@ export class HaideService {
   constructor(
     private readonly sales_: SalesService,
     private readonly reconciliationStore: ReconciliationStore,
+    private readonly members: MembersService,
+    private readonly registry: PointsRegistryService,
+    private readonly ledger: PointsLedger,
   ) {}
+
+  /**
+   * A member by card, mobile or member ID, with the balance (from this mall's peer) of the programs this orgCode's
+   * tills earn in. Personal data is not in the answer.
+   */
+  async memberQuery(req: HaideRequest): Promise<HaideAnswer<MemberAnswer>> {
+    const env = envelopeOf(req);
+    const q = memberQueryOf(env.data);
+    const m = await this.members.byAccount(q.accountType, q.accountValue);
+    if (!m) throw new NotFoundError(`member with ${q.accountType}`, q.accountValue);
+    const programs = new Set((await this.registry.listTills(env.orgCode)).map((t) => t.programId));
+    const balances = (await this.ledger.balances(m.did, 30)).filter((b) => programs.has(b.programId));
+    const sum = (f: (b: MemberBalance) => number): number => balances.reduce((s, b) => s + f(b), 0);
+    return ok({
+      memberId: m.memberId,
+      did: m.did,
+      levelName: m.levelName,
+      points: {
+        available: sum((b) => b.available),
+        pending: sum((b) => b.pending),
+        expiringWithin30Days: sum((b) => b.expiringSoon),
+      },
+      cards: m.cards,
+    });
+  }
 
   /** Per till of `orgCode` on the Asia/Shanghai business day `data.businessDate`. */
   async reconciliation(req: HaideRequest): Promise<HaideAnswer<Reconciliation>> {

@@ -117,3 +117,43 @@ export class HaideReconciliationAnswerDto {
   @ApiProperty() message!: string;
   @ApiProperty({ type: ReconciliationDto }) data!: ReconciliationDto;
 }
+
+class MemberQueryDataDto {
+  @ApiProperty({ enum: ['cardNo', 'mobile', 'memberId'] }) accountType!: string;
+  @ApiProperty({ example: 'C000123' }) accountValue!: string;
+}
+
+export class HaideMemberQueryEnvelopeDto {
+  @ApiProperty({ example: 'hd_3f9a0c1b2d4e5f6a7b8c9d0e' }) appId!: string;
+  @ApiProperty({ example: 1772345109000 }) timestamp!: number;
+  @ApiProperty({ example: 'a1b2c3d4e5f6' }) nonce!: string;
+  @ApiProperty({ example: 'MALL-A' }) orgCode!: string;
+  @ApiProperty() sign!: string;
+  @ApiProperty({ type: MemberQueryDataDto }) data!: MemberQueryDataDto;
+}
+
+class MemberPointsDto {
+  @ApiProperty() available!: number;
+  @ApiProperty() pending!: number;
+  @ApiProperty() expiringWithin30Days!: number;
+}
+
+class MemberCardDto {
+  @ApiProperty() cardNo!: string;
+  @ApiProperty({ example: 'active' }) status!: string;
+}
+
+class MemberAnswerDto {
+  @ApiProperty({ format: 'uuid' }) memberId!: string;
+  @ApiProperty() did!: string;
+  @ApiProperty({ type: String, nullable: true }) levelName!: string | null;
+  @ApiProperty({ type: MemberPointsDto }) points!: MemberPointsDto;
+  @ApiProperty({ type: MemberCardDto, isArray: true }) cards!: MemberCardDto[];
+}
+
+export class HaideMemberAnswerDto {
+  @ApiProperty() success!: boolean;
+  @ApiProperty({ example: '0' }) statusCode!: string;
+  @ApiProperty() message!: string;
+  @ApiProperty({ type: MemberAnswerDto }) data!: MemberAnswerDto;
+}
