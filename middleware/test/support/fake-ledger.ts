@@ -74,7 +74,7 @@ export class FakeLedger implements LedgerPort {
       try {
         return Promise.resolve(Buffer.from(JSON.stringify(query(args))));
       } catch (e) {
-        return Promise.reject(e);
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
     }
     if (fn !== 'info:GetNote')
