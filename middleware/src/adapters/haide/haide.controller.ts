@@ -4,6 +4,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
+  ApiConsumes,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -25,6 +26,7 @@ import { type HaideAnswer, HaideErrorFilter } from './haide-answer';
 import { HaideEnvelopeGuard, type HaideRequest } from './haide-envelope.guard';
 import { type Reconciliation, HaideService, type SalesData } from './haide.service';
 import type { MemberAnswer } from './member-query';
+import type { ReceiptResult } from './sales.service';
 
 /** Haide-style POS endpoints: authenticated by the signed envelope in the body, not by an API key. */
 @ApiTags('haide')
@@ -81,5 +83,23 @@ export class HaideController {
   @ApiNotFoundResponse({ type: HaideErrorDto, description: 'no member with that account' })
   memberQuery(@Body() _body: Record<string, unknown>, @Req() req: HaideRequest): Promise<HaideAnswer<MemberAnswer>> {
     return this.haide.memberQuery(req);
+  }
+
+  @Post('sales/batch')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Day-end upload: JSON Lines, one receipt a line; envelope in the query, data = { orgCode, sha256 }',
+  })
+  @ApiConsumes('application/x-ndjson')
+  @ApiQuery({ name: 'appId' })
+  @ApiQuery({ name: 'timestamp' })
+  @ApiQuery({ name: 'nonce' })
+  @ApiQuery({ name: 'orgCode' })
+  @ApiQuery({ name: 'sha256', description: 'hex SHA-256 of the body bytes' })
+  @ApiQuery({ name: 'sign', description: 'over data = { orgCode, sha256 }' })
+  @ApiBody({ schema: { type: 'string', example: '{"posNo":"P001","flowNo":"F1",…}\n{"posNo":"P001",…}\n' } })
+  @ApiOkResponse({ type: HaideSalesAnswerDto, description: 'data = { receipts: [one result per line] }' })
+  salesBatch(@Body() body: string, @Req() req: HaideRequest): Promise<HaideAnswer<{ receipts: ReceiptResult[] }>> {
+    return this.haide.salesBatch(req, body);
   }
 }

@@ -6,16 +6,24 @@ import { PointsRegistryService } from '../../points/registry.service';
 import { type MemberAnswer, memberQueryOf } from './member-query';
 import { failed, type HaideAnswer, ok } from './haide-answer';
 import type { HaideRequest } from './haide-envelope.guard';
-import { receiptsOf } from './receipt.validator';
+import { readJsonLines } from './json-lines.reader';
+import { RECEIPTS_PER_REQUEST_MAX, receiptsOf } from './receipt.validator';
 import { ReconciliationStore, type TillDay } from './reconciliation.store';
 import type { HaideEnvelope } from './haide-envelope';
 import { shanghaiDayRange } from '../../points/shanghai-time';
-import { type ReceiptResult, SalesService } from './sales.service';
+import { type ReceiptOutcome, type ReceiptResult, SalesService } from './sales.service';
 
 export interface Reconciliation {
   readonly orgCode: string;
   readonly businessDate: string;
   readonly tills: TillDay[];
+}
+
+/** A day-end upload: at most 64 KiB a line, 100,000 receipts (and BODY_LIMIT_BYTES for the whole body). */
+const JSON_LINES_LIMITS = { maxLineBytes: 65_536, maxLines: 100_000 };
+
+function notJson(message: string): ReceiptResult {
+  return { posNo: '', flowNo: '', status: 'rejected', trackingId: null, points: 0, message };
 }
 
 function envelopeOf(req: HaideRequest): HaideEnvelope {
@@ -73,11 +81,43 @@ export class HaideService {
     return ok({ orgCode: env.orgCode, businessDate: day, tills });
   }
 
+  /**
+   * A day of receipts as JSON Lines: the same rules as `sales`, in groups of 1,000, one result per line in order
+   * (the messages of bad ones start with `line N:`).
+   */
+  async salesBatch(req: HaideRequest, text: string): Promise<HaideAnswer<{ receipts: ReceiptResult[] }>> {
+    const env = envelopeOf(req);
+    const data = env.data as Record<string, unknown>;
+    const extra = Object.keys(data).filter((k) => k !== 'orgCode' && k !== 'sha256');
+    if (extra.length > 0) throw new BadInputError(`${extra[0] ?? ''}: property should not exist`);
+    const lines = readJsonLines(text, JSON_LINES_LIMITS);
+    if (typeof lines === 'string') throw new BadInputError(lines);
+    if (lines.length === 0) throw new BadInputError('the upload holds no receipt');
+    const results: ReceiptResult[] = [];
+    for (let i = 0; i < lines.length; i += RECEIPTS_PER_REQUEST_MAX) {
+      const group = lines.slice(i, i + RECEIPTS_PER_REQUEST_MAX);
+      const parsed = group.filter((l) => !('error' in l));
+      const outcomes = await this.sales_.push(
+        env,
+        parsed.map((l) => ('value' in l ? l.value : undefined)),
+        (k) => `line ${parsed[k]?.line ?? 0}: `,
+      );
+      let k = 0;
+      for (const l of group) {
+        if ('error' in l) results.push(notJson(l.error));
+        else results.push((outcomes[k++] as ReceiptOutcome).result);
+      }
+    }
+    const count = (st: ReceiptResult['status']): number => results.filter((r) => r.status === st).length;
+    const message = `${count('accepted')} accepted, ${count('duplicate')} duplicate, ${count('rejected')} rejected`;
+    return ok({ receipts: results }, message);
+  }
+
   async sales(req: HaideRequest): Promise<{ status: number; answer: HaideAnswer<SalesData> }> {
     const env = envelopeOf(req);
     const parsed = receiptsOf(env.data);
     if (typeof parsed === 'string') throw new BadInputError(parsed);
-    const outcomes = await this.sales_.push(env, parsed.items, parsed.batch);
+    const outcomes = await this.sales_.push(env, parsed.items, parsed.batch ? (i) => `receipts.${i}.` : undefined);
     if (!parsed.batch) {
       const [one] = outcomes;
       if (!one) throw new Error('no outcome for the receipt');

@@ -62,15 +62,19 @@ export class SalesService {
   ) {}
 
   /** In order: a return later in the same batch sees its sale. Duplicates and rejections are counted per till-day. */
-  async push(env: HaideEnvelope, items: readonly unknown[], batch: boolean): Promise<ReceiptOutcome[]> {
+  async push(
+    env: HaideEnvelope,
+    items: readonly unknown[],
+    prefixOf: (index: number) => string = () => '',
+  ): Promise<ReceiptOutcome[]> {
     const out: ReceiptOutcome[] = [];
-    for (const [i, item] of items.entries()) out.push(await this.#one(env, item, batch ? `receipts.${i}.` : ''));
+    for (const [i, item] of items.entries()) out.push(await this.#one(env, item, prefixOf(i)));
     await this.counts.count(env.orgCode, unstored(items, out));
     return out;
   }
 
   async #one(env: HaideEnvelope, item: unknown, prefix: string): Promise<ReceiptOutcome> {
-    if (!isRecord(item)) return rejected('', '', `${prefix.slice(0, -1) || 'data'} must be an object`);
+    if (!isRecord(item)) return rejected('', '', `${prefix || 'data '}must be an object`);
     const problems = receiptProblems(item, prefix);
     if (problems.length > 0) return rejected(str(item.posNo), str(item.flowNo), problems.join('; '));
     const receipt = toReceipt(item);
