@@ -14,6 +14,9 @@ import { QUARANTINE_STATUSES, type QuarantineStatus } from './projection/quarant
 import { QuarantineService } from './projection/quarantine.service';
 import { DEVICE_USAGE, deviceCommand } from './devices/device.cli';
 import { DevicesService } from './devices/devices.service';
+import { PartnersModule } from './partners/partners.module';
+import { partner } from './partners/partner.cli';
+import { PartnerCredentialsService } from './partners/partner-credentials.service';
 import { RebuildService } from './projection/rebuild.service';
 import { IntakeAdminService } from './intake/intake-admin.service';
 import { IntakeAdminStore } from './intake/intake-admin.store';
@@ -24,7 +27,10 @@ import type { INestApplicationContext } from '@nestjs/common';
 @Module({})
 class KeysOnlyModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: KeysOnlyModule, imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuthModule] };
+    return {
+      module: KeysOnlyModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot(), AuthModule, PartnersModule],
+    };
   }
 }
 
@@ -44,6 +50,10 @@ const USAGE = `usage:
   cli apikey create --mall <MSP ID> --scopes <s1,s2,...> [--name <label>]
   cli apikey list
   cli apikey revoke <id>
+  cli partner create --kind haide|huina --org <orgCode or customerId> [--name <label>]
+  cli partner list
+  cli partner revoke <appId>
+  cli partner rotate <appId>
   cli rebuild [--keep] [--swap]
   cli projection quarantine list [--status parked|reapplied|discarded]
   cli projection quarantine reapply <id> | discard <id>
@@ -64,7 +74,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const config = loadConfig({ ...process.env, WORKERS_ENABLED: 'false' });
   // Key management needs only the database: it must work while the peer is down.
   const root =
-    group === 'apikey'
+    group === 'apikey' || group === 'partner'
       ? KeysOnlyModule.forRoot(config)
       : group === 'intake'
         ? IntakeOnlyModule.forRoot(config)
@@ -73,6 +83,11 @@ async function main(argv: readonly string[]): Promise<number> {
   const app = await NestFactory.createApplicationContext(root, { logger: ['error'] });
   try {
     if (group === 'apikey') return await apikey(app.get(ApiKeysService), command, rest);
+    if (group === 'partner') {
+      const code = await partner(app.get(PartnerCredentialsService), command, rest, (t) => process.stdout.write(t));
+      if (code === 2) process.stderr.write(`${USAGE}\n`);
+      return code;
+    }
     if (group === 'intake') return await intake(app.get(IntakeAdminService), command, rest);
     if (group === 'device') {
       const out = (t: string): void => void process.stdout.write(t);

@@ -4,6 +4,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { LoggerModule } from 'nestjs-pino';
+import { HaideModule } from '../adapters/haide/haide.module';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { AuthModule } from '../auth/auth.module';
 import { KeyThrottlerGuard } from '../auth/key-throttler.guard';
@@ -19,6 +20,8 @@ import { HuinaModule } from '../huina/huina.module';
 import { IntakeModule } from '../intake/intake.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotesModule } from '../notes/notes.module';
+import { PartnersModule } from '../partners/partners.module';
+import { PointsModule } from '../points/points.module';
 import { ProjectionModule } from '../projection/projection.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { WindowThrottlerStorage } from './throttler-storage';
@@ -79,6 +82,9 @@ export class AppModule {
         ConsortiumModule,
         HuinaModule,
         DevicesModule,
+        PartnersModule,
+        PointsModule,
+        HaideModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

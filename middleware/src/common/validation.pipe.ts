@@ -15,7 +15,9 @@ export class StrictValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
-    if (metadata.type === 'body' && metadata.metatype !== undefined && !isObject) {
+    // A text body (JSON Lines) is declared `@Body() body: string` and parsed by its route.
+    const textBody = metadata.metatype === String && typeof value === 'string';
+    if (metadata.type === 'body' && metadata.metatype !== undefined && !isObject && !textBody) {
       throw new BadRequestException({ error: 'INPUT_INVALID', message: 'request body must be a JSON object' });
     }
     return super.transform(value, metadata);

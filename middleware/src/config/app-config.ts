@@ -260,11 +260,36 @@ export class AppConfig {
   @Type(() => WebhookConfig)
   webhooks: WebhookConfig = new WebhookConfig();
 
+  /**
+   * AES-256-GCM key (32 bytes, base64) encrypting partner (Haide, Huina) secrets at rest. Without it the partner
+   * API and the adapters refuse to work (503), everything else runs.
+   */
+  @IsOptional()
+  @IsKey32()
+  partnerSecretKey?: string;
+
+  /** AES-256-GCM key (32 bytes, base64) for members' personal data (name, mobile, card numbers) at rest. */
+  @IsOptional()
+  @IsKey32()
+  memberDataKey?: string;
+
   /** This mall's admin MSP folder for signing config updates; default: network file `orgs.<MSP>.users.admin`. */
   @IsOptional()
   @IsString()
   @MinLength(1)
   adminMspDir?: string;
+}
+
+/** True for a base64 string of exactly 32 bytes (an AES-256 key). */
+export function isKey32(v: unknown): boolean {
+  return typeof v === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(v.trim()) && Buffer.from(v, 'base64').length === 32;
+}
+
+function IsKey32(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isKey32',
+    validator: { validate: isKey32, defaultMessage: () => 'must be 32 bytes in base64 (openssl rand -base64 32)' },
+  });
 }
 
 /** Thrown at start-up when settings are missing or wrong; the message names every offending variable. */

@@ -62,6 +62,20 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('accepts 32-byte base64 keys for partner secrets and member data, and names a wrong one without echoing it', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const c = loadConfig({ ...base, PARTNER_SECRET_KEY: key, MEMBER_DATA_KEY: key });
+    expect(c.partnerSecretKey).toBe(key);
+    expect(c.memberDataKey).toBe(key);
+    const short = Buffer.alloc(16, 7).toString('base64');
+    const found = problems({ ...base, PARTNER_SECRET_KEY: short, MEMBER_DATA_KEY: 'not base64 at all!!' });
+    expect(found).toEqual([
+      'PARTNER_SECRET_KEY: must be 32 bytes in base64 (openssl rand -base64 32)',
+      'MEMBER_DATA_KEY: must be 32 bytes in base64 (openssl rand -base64 32)',
+    ]);
+    expect(found.join(' ')).not.toContain(short);
+  });
+
   it('reads only the database URL for migration tools, with the same rules', () => {
     expect(loadDatabaseUrl({ DATABASE_URL: base.DATABASE_URL })).toBe(base.DATABASE_URL);
     expect(() => loadDatabaseUrl({})).toThrow('DATABASE_URL: is required');

@@ -31,6 +31,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PROJECTION_MAX_LAG_BLOCKS', path: 'projectionMaxLagBlocks', kind: 'int' },
   { env: 'PROJECTION_MAX_EVENT_BYTES', path: 'projectionMaxEventBytes', kind: 'int' },
   { env: 'WORKERS_ENABLED', path: 'workersEnabled', kind: 'bool' },
+  { env: 'PARTNER_SECRET_KEY', path: 'partnerSecretKey', kind: 'string' },
+  { env: 'MEMBER_DATA_KEY', path: 'memberDataKey', kind: 'string' },
   { env: 'ADMIN_MSP_DIR', path: 'adminMspDir', kind: 'string' },
   { env: 'LEDGER_DRIVER', path: 'ledger.driver', kind: 'string' },
   { env: 'LEDGER_NETWORK_FILE', path: 'ledger.networkFile', kind: 'string', required: true },

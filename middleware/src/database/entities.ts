@@ -1,3 +1,5 @@
+import { HaideReceiptCountEntity } from '../adapters/haide/receipt-counts.entity';
+import { HaideReceiptEntity } from '../adapters/haide/receipt.entity';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { DeviceAttestationEntity, DeviceEntity } from '../devices/device.entities';
 import { AuditLogEntity } from '../consortium/audit-log.entity';
@@ -12,6 +14,11 @@ import {
 import { IntakeItemEntity } from '../intake/intake-item.entity';
 import { OutboxEntity } from '../intake/outbox.entity';
 import { NoteEntity } from '../notes/note.entity';
+import { PartnerNonceEntity } from '../partners/partner-nonce.entity';
+import { PartnerEntity } from '../partners/partner.entity';
+import { EarnRuleEntity } from '../points/earn-rule.entity';
+import { MemberCardEntity, MemberEntity } from '../points/member.entity';
+import { TillEntity } from '../points/till.entity';
 import { CheckpointEntity } from '../projection/checkpoint.entity';
 import { EventEntity } from '../projection/event.entity';
 import { LedgerStateEntity } from '../projection/ledger-state.entity';
@@ -38,4 +45,12 @@ export const ENTITIES = [
   TrafficReportRecordEntity,
   DeviceEntity,
   DeviceAttestationEntity,
+  PartnerEntity,
+  PartnerNonceEntity,
+  TillEntity,
+  EarnRuleEntity,
+  MemberEntity,
+  MemberCardEntity,
+  HaideReceiptEntity,
+  HaideReceiptCountEntity,
 ];

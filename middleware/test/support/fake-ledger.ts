@@ -61,6 +61,8 @@ export class FakeLedger implements LedgerPort {
   up = true;
   readonly mspId: string;
   readonly #contracts: readonly FakeContract[];
+  /** Answers of other queries (`points:GetBalance`, …) for tests of features the fake does not simulate. */
+  readonly queries = new Map<string, (args: readonly string[]) => unknown>();
 
   constructor(options: { journal?: string; mspId?: string; contracts?: readonly FakeContract[] } = {}) {
     this.mspId = options.mspId ?? 'MallAMSP';
@@ -107,6 +109,14 @@ export class FakeLedger implements LedgerPort {
       return new Promise((resolve) => {
         resolve(Buffer.from(contract.evaluate(fn, args)));
       });
+    const query = this.queries.get(fn);
+    if (query) {
+      try {
+        return Promise.resolve(Buffer.from(JSON.stringify(query(args))));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
     if (fn !== 'info:GetNote')
       return Promise.reject(new ChaincodeRejectedError('INPUT_INVALID', `unknown function ${fn}`));
     const note = this.#state.get(`note/${args[0] ?? ''}`);

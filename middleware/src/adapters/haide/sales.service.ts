@@ -1,0 +1,292 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError } from '../../common/errors';
+import { contentHash } from '../../intake/group-commit.writer';
+import { IntakeService } from '../../intake/intake.service';
+import type { IntakeAck } from '../../intake/intake.types';
+import { PointsLedger } from '../../ledger/domain/points.ledger';
+import { earnedPoints } from '../../points/earn-rule';
+import { MembersService } from '../../points/members.service';
+import { PointsRegistryService, type TillView } from '../../points/registry.service';
+import { returnReversal } from '../../points/reversal';
+import { parseShanghaiTime, shanghaiBusinessDate } from '../../points/shanghai-time';
+import { ReconciliationStore } from './reconciliation.store';
+import type { HaideEnvelope } from './haide-envelope';
+import { ReceiptStore, type StoredReceipt } from './receipt.store';
+import { type HaideReceipt, isRecord, receiptProblems, toReceipt } from './receipt.validator';
+
+export type ReceiptStatus = 'accepted' | 'duplicate' | 'rejected';
+
+/** Per receipt in the answer (DOMAIN.md); `httpStatus` is what a single-receipt request answers with. */
+export interface ReceiptResult {
+  readonly posNo: string;
+  readonly flowNo: string;
+  readonly status: ReceiptStatus;
+  readonly trackingId: string | null;
+  readonly points: number;
+  readonly message: string;
+}
+
+export interface ReceiptOutcome {
+  readonly result: ReceiptResult;
+  readonly httpStatus: 200 | 202 | 400 | 409;
+}
+
+/** The intake kind of receipts; natural key `orgCode/posNo/flowNo`. */
+export const RECEIPT_KIND = 'haide.receipt';
+
+export function receiptKey(orgCode: string, posNo: string, flowNo: string): string {
+  return `${orgCode}/${posNo}/${flowNo}`;
+}
+
+/** The ledger reference of a receipt (accrual sourceRef, reversal reversalRef). */
+export function receiptRef(orgCode: string, posNo: string, flowNo: string): string {
+  return `haide:${receiptKey(orgCode, posNo, flowNo)}`;
+}
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/**
+ * Receipts of a Haide-style POS: validated, deduplicated on (orgCode, posNo, flowNo), turned into points
+ * through the till's program (a sale accrues, a return reverses in proportion), and handed to the durable
+ * intake. Each receipt stands alone: a bad one is named, the others are stored.
+ */
+@Injectable()
+export class SalesService {
+  constructor(
+    private readonly receipts: ReceiptStore,
+    private readonly registry: PointsRegistryService,
+    private readonly members: MembersService,
+    private readonly ledger: PointsLedger,
+    private readonly intake: IntakeService,
+    private readonly counts: ReconciliationStore,
+  ) {}
+
+  /** In order: a return later in the same batch sees its sale. Duplicates and rejections are counted per till-day. */
+  async push(
+    env: HaideEnvelope,
+    items: readonly unknown[],
+    prefixOf: (index: number) => string = () => '',
+  ): Promise<ReceiptOutcome[]> {
+    const out: ReceiptOutcome[] = [];
+    for (const [i, item] of items.entries()) out.push(await this.#one(env, item, prefixOf(i)));
+    await this.counts.count(env.orgCode, unstored(items, out));
+    return out;
+  }
+
+  async #one(env: HaideEnvelope, item: unknown, prefix: string): Promise<ReceiptOutcome> {
+    if (!isRecord(item)) return rejected('', '', `${prefix || 'data '}must be an object`);
+    const problems = receiptProblems(item, prefix);
+    if (problems.length > 0) return rejected(str(item.posNo), str(item.flowNo), problems.join('; '));
+    const receipt = toReceipt(item);
+    const hash = contentHash(item);
+    const known = await this.receipts.find(env.orgCode, receipt.posNo, receipt.flowNo);
+    if (known) return repeated(known, hash);
+    const till = await this.registry.till(env.orgCode, receipt.posNo);
+    if (!till) return rejected(receipt.posNo, receipt.flowNo, `posNo ${receipt.posNo}: unknown till of ${env.orgCode}`);
+    try {
+      return receipt.txType === 'SALE'
+        ? await this.#sale(env, receipt, hash, till)
+        : await this.#return(env, receipt, hash, till);
+    } catch (e) {
+      if (e instanceof ConflictError) return conflict(receipt.posNo, receipt.flowNo, e.message);
+      throw e;
+    }
+  }
+
+  async #salePoints(r: HaideReceipt, till: TillView): Promise<{ member?: string; points: number } | string> {
+    if (r.cardNo === undefined) return { points: 0 };
+    const member = await this.members.didOfCard(r.cardNo);
+    if (member === undefined) return `cardNo ${r.cardNo}: no member has this card`;
+    if (r.score !== undefined) return { member, points: r.score };
+    const rule = await this.registry.earnRule(till.programId);
+    if (!rule) return `score is absent and program ${till.programId} has no earn rule`;
+    return {
+      member,
+      points: earnedPoints({ realAmtFen: r.realAmtFen, category: till.category, payments: r.payments }, rule),
+    };
+  }
+
+  async #sale(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
+    const earned = await this.#salePoints(r, till);
+    if (typeof earned === 'string') return rejected(r.posNo, r.flowNo, earned);
+    let ack: IntakeAck | undefined;
+    if (earned.member !== undefined && earned.points > 0) {
+      const call = this.ledger.accrue({
+        programId: till.programId,
+        member: earned.member,
+        amount: earned.points,
+        sourceRef: receiptRef(env.orgCode, r.posNo, r.flowNo),
+        merchant: till.merchantId,
+      });
+      ack = await this.intake.accept({
+        kind: RECEIPT_KIND,
+        naturalKey: receiptKey(env.orgCode, r.posNo, r.flowNo),
+        payload: r.raw,
+        ...call,
+      });
+    }
+    const row = stored(env, r, hash, till, {
+      points: earned.points,
+      member: earned.member,
+      trackingId: ack?.trackingId,
+    });
+    return this.#record(row, ack);
+  }
+
+  async #return(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
+    const saleFlowNo = r.backFlowNo ?? '';
+    const saleKey = receiptKey(env.orgCode, r.posNo, saleFlowNo);
+    return this.receipts.withSaleLock(saleKey, async (q) => {
+      const known = await this.receipts.find(env.orgCode, r.posNo, r.flowNo, q);
+      if (known) return repeated(known, hash);
+      const sale = await this.receipts.find(env.orgCode, r.posNo, saleFlowNo, q);
+      if (sale?.txType !== 'SALE')
+        return rejected(
+          r.posNo,
+          r.flowNo,
+          `backFlowNo ${saleFlowNo}: no sale with that flowNo was received on ${r.posNo}`,
+        );
+      const before = await this.receipts.returnsOf(env.orgCode, r.posNo, saleFlowNo, q);
+      const points = returnReversal(
+        { points: sale.points, amountFen: sale.realAmtFen, returnedFen: before.fen, reversedPoints: before.points },
+        r.realAmtFen,
+      );
+      if (points === undefined)
+        return rejected(
+          r.posNo,
+          r.flowNo,
+          `realAmt: more than the ${sale.realAmtFen - before.fen} fen left of sale ${saleFlowNo}`,
+        );
+      let ack: IntakeAck | undefined;
+      if (sale.memberDid !== null && points > 0) {
+        const call = this.ledger.reverse({
+          programId: sale.programId,
+          sourceRef: receiptRef(env.orgCode, r.posNo, saleFlowNo),
+          reversalRef: receiptRef(env.orgCode, r.posNo, r.flowNo),
+          amount: points,
+        });
+        ack = await this.intake.accept({
+          kind: RECEIPT_KIND,
+          naturalKey: receiptKey(env.orgCode, r.posNo, r.flowNo),
+          payload: r.raw,
+          orderingKey: saleKey,
+          ...call,
+        });
+      }
+      const row = stored(env, r, hash, till, {
+        points,
+        member: sale.memberDid ?? undefined,
+        trackingId: ack?.trackingId,
+      });
+      return { ...(await this.#record(row, ack, q)) };
+    });
+  }
+
+  /** Stores the receipt; a concurrent push of the same key that got there first decides the answer. */
+  async #record(
+    row: StoredReceipt,
+    ack: IntakeAck | undefined,
+    q?: Parameters<ReceiptStore['insert']>[1],
+  ): Promise<ReceiptOutcome> {
+    // The intake may say duplicate after a crash between its write and this row: the POS never had an answer,
+    // and the receipt is stored now, so it is accepted.
+    let duplicate = false;
+    if (!(await this.receipts.insert(row, q))) {
+      // A concurrent push of the same key stored its row first; the one the intake accepted still says accepted.
+      const winner = await this.receipts.find(row.orgCode, row.posNo, row.flowNo, q);
+      if (winner && (winner.contentHash !== row.contentHash || ack?.outcome !== 'accepted'))
+        return repeated(winner, row.contentHash);
+      duplicate = winner === undefined;
+    }
+    return {
+      httpStatus: duplicate ? 200 : 202,
+      result: {
+        posNo: row.posNo,
+        flowNo: row.flowNo,
+        status: duplicate ? 'duplicate' : 'accepted',
+        trackingId: row.trackingId,
+        points: row.points,
+        message: duplicate ? 'duplicate' : 'accepted',
+      },
+    };
+  }
+}
+
+function stored(
+  env: HaideEnvelope,
+  r: HaideReceipt,
+  hash: string,
+  till: TillView,
+  effect: { points: number; member: string | undefined; trackingId: string | undefined },
+): StoredReceipt {
+  return {
+    orgCode: env.orgCode,
+    posNo: r.posNo,
+    flowNo: r.flowNo,
+    contentHash: hash,
+    txType: r.txType,
+    ocrTime: r.ocrTime,
+    businessDate: shanghaiBusinessDate(r.ocrTime),
+    realAmtFen: r.realAmtFen,
+    points: effect.points,
+    trackingId: effect.trackingId ?? null,
+    backFlowNo: r.backFlowNo ?? null,
+    memberDid: effect.member ?? null,
+    programId: till.programId,
+    merchantId: till.merchantId,
+    appId: env.appId,
+  };
+}
+
+function rejected(posNo: string, flowNo: string, message: string): ReceiptOutcome {
+  return { httpStatus: 400, result: { posNo, flowNo, status: 'rejected', trackingId: null, points: 0, message } };
+}
+
+function conflict(posNo: string, flowNo: string, message: string): ReceiptOutcome {
+  return {
+    httpStatus: 409,
+    result: { posNo, flowNo, status: 'rejected', trackingId: null, points: 0, message: `conflict: ${message}` },
+  };
+}
+
+/** The same key again: the original outcome when the content is the same, else a conflict. */
+function repeated(known: StoredReceipt, hash: string): ReceiptOutcome {
+  if (known.contentHash !== hash)
+    return conflict(
+      known.posNo,
+      known.flowNo,
+      `receipt ${known.posNo}/${known.flowNo} was already received with other content`,
+    );
+  return {
+    httpStatus: 200,
+    result: {
+      posNo: known.posNo,
+      flowNo: known.flowNo,
+      status: 'duplicate',
+      trackingId: known.trackingId,
+      points: known.points,
+      message: 'duplicate',
+    },
+  };
+}
+
+/** Receipts answered duplicate or rejected, by till and business day (the receipt's, else today's). */
+function unstored(
+  items: readonly unknown[],
+  out: readonly ReceiptOutcome[],
+): { posNo: string; businessDate: string; outcome: string }[] {
+  const today = shanghaiBusinessDate(new Date());
+  return out.flatMap((o, i) => {
+    if (o.result.status === 'accepted') return [];
+    const item = items[i];
+    const raw = isRecord(item) ? item : {};
+    const at = parseShanghaiTime(raw.ocrTime);
+    return [
+      {
+        posNo: str(raw.posNo).slice(0, 40),
+        businessDate: at ? shanghaiBusinessDate(at) : today,
+        outcome: o.result.status,
+      },
+    ];
+  });
+}
