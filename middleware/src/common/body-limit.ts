@@ -15,8 +15,8 @@ interface BodyRouteConfig extends NdjsonRouteConfig {
  * `ndjson`, also `application/x-ndjson`, parsed line by line. Routes without it keep the small
  * global limit.
  */
-export const BodyLimit = (size: BodySize, options: { ndjson?: boolean } = {}): CustomDecorator =>
-  RouteConfig({ bodySize: size, ndjson: options.ndjson === true } satisfies BodyRouteConfig);
+export const BodyLimit = (size: BodySize, options: { ndjson?: boolean | 'text' } = {}): CustomDecorator =>
+  RouteConfig({ bodySize: size, ndjson: options.ndjson ?? false } satisfies BodyRouteConfig);
 
 /** Gives each route marked with {@link BodyLimit} its limit (Fastify's per-route `bodyLimit`). Call before init. */
 export function applyBodyLimits(fastify: FastifyInstance, limits: Readonly<Record<BodySize, number>>): void {

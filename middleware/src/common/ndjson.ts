@@ -95,7 +95,11 @@ export class NdjsonSplitter {
 
 /** Route config of a route that takes `application/x-ndjson` (see {@link registerNdjsonParser}). */
 export interface NdjsonRouteConfig {
-  readonly ndjson?: boolean;
+  /**
+   * `true`: the handler gets an {@link NdjsonBody} parsed line by line; `'text'`: the body as one string, for
+   * routes that must check a digest of the exact bytes before reading the lines (Haide day-end uploads).
+   */
+  readonly ndjson?: boolean | 'text';
 }
 
 /**
@@ -114,7 +118,19 @@ export function registerNdjsonParser(fastify: FastifyInstance, limits: NdjsonLim
     return out;
   };
   fastify.addContentTypeParser(NDJSON, (request, payload, done) => {
-    if ((request.routeOptions.config as NdjsonRouteConfig).ndjson !== true) {
+    const mode = (request.routeOptions.config as NdjsonRouteConfig).ndjson;
+    if (mode === 'text') {
+      readText(payload, request.routeOptions.bodyLimit).then(
+        (text) => {
+          done(null, text);
+        },
+        (e: unknown) => {
+          done(e as Error, undefined);
+        },
+      );
+      return;
+    }
+    if (mode !== true) {
       done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(NDJSON), undefined);
       return;
     }
@@ -154,4 +170,17 @@ export function registerNdjsonParser(fastify: FastifyInstance, limits: NdjsonLim
     payload.on('end', onEnd);
     payload.on('error', stop);
   });
+}
+
+/** The whole body as UTF-8 text, refused past `limit` bytes (413) without reading further. */
+async function readText(payload: NodeJS.ReadableStream, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of payload) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += b.length;
+    if (size > limit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

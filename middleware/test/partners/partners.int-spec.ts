@@ -52,7 +52,7 @@ describe('partner credentials: admin API, sealed secrets, nonce store (real Post
     expect(resolved?.secret.toString('utf8')).toBe(issued.secret);
   });
 
-  it('refuses a key without keys:admin (even an operator's ops:admin) and a body naming no orgCode', async () => {
+  it('refuses a key without keys:admin (even an operator key) and a body naming no orgCode', async () => {
     const admin = await t.key(['ops:admin', 'consortium:admin', 'webhooks']);
     expect((await call('GET', '/v1/admin/partners', admin)).statusCode).toBe(403);
     const bad = await call('POST', '/v1/admin/partners', keysAdmin, { kind: 'haide', name: 'x' });

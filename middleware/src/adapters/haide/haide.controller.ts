@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { BodyLimit } from '../../common/body-limit';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
@@ -44,6 +45,7 @@ export class HaideController {
   constructor(private readonly haide: HaideService) {}
 
   @Post('sales')
+  @BodyLimit('batch')
   @HttpCode(200)
   @ApiOperation({ summary: 'Upload one receipt or { receipts: [...≤ 1000] } (saleSave); durable when answered' })
   @ApiBody({ type: HaideEnvelopeDto })
@@ -86,6 +88,7 @@ export class HaideController {
   }
 
   @Post('sales/batch')
+  @BodyLimit('batch', { ndjson: 'text' })
   @HttpCode(200)
   @ApiOperation({
     summary: 'Day-end upload: JSON Lines, one receipt a line; envelope in the query, data = { orgCode, sha256 }',
