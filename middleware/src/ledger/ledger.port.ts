@@ -161,6 +161,15 @@ export class MvccConflictError extends LedgerError {
   override name = 'MvccConflictError';
 }
 
+/**
+ * The transaction was answered `DUPLICATE_TXID` (an earlier copy was ordered) but how that copy ended is not known
+ * yet: the peer asked has no such transaction (lag, failover) or could not be asked. Never a reason to send a new
+ * transaction for it; look it up again later.
+ */
+export class TransactionPendingError extends LedgerError {
+  override name = 'TransactionPendingError';
+}
+
 /** Peers could not endorse (unreachable, policy not met, mismatching results) — not a chaincode rejection. */
 export class EndorsementError extends LedgerError {
   override name = 'EndorsementError';
