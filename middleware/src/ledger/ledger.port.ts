@@ -188,7 +188,10 @@ export class TransactionInvalidError extends LedgerError {
 
 export type LedgerStage = 'evaluate' | 'endorse' | 'submit' | 'commitStatus' | 'events';
 
-/** Code used when a chaincode message carries no `UPPER_SNAKE:` prefix. */
+/**
+ * Code used when a chaincode message carries no `UPPER_SNAKE:` prefix. Such a message (shim `GET_STATE failed`, a
+ * crashed container) is no verdict of the chaincode: the gateway driver retries it as infrastructure.
+ */
 export const UNCODED_REJECTION = 'CHAINCODE_ERROR';
 
 const CODE_AT_START = /^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*):\s*([\s\S]*)$/;
