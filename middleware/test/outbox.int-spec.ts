@@ -119,4 +119,34 @@ describe('outbox batcher', () => {
       intake.batcher.start();
     }
   });
+
+  it('a committed or dead settle that did not update the item (not pending) leaves its outbox row', async () => {
+    const intake = t.app.get(IntakeService);
+    await intake.batcher.stop();
+    try {
+      await post('own-1');
+      await post('own-2');
+      const { items } = await intake.store.claim(10, 0, 60_000, randomUUID());
+      const [a, b] = ['own-1', 'own-2'].map((k) => items.find((i) => i.naturalKey === k));
+      if (a === undefined || b === undefined) throw new Error('not claimed');
+      // Both items left 'pending' behind the holder's back (whatever moved them, the holder still has the token).
+      await t.db.query(`UPDATE intake_items SET status = 'committed' WHERE natural_key IN ('own-1', 'own-2')`);
+      const applied = await intake.store.settle(
+        [
+          { kind: 'committed', item: a, txId: 'f'.repeat(64), blockNumber: 1n },
+          { kind: 'dead', item: b, code: 'NOTE_REFUSED', reason: 'no' },
+        ],
+        60_000,
+      );
+      expect(applied).toEqual([false, false]);
+      const rows: unknown = await t.db.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE tracking_id = ANY($1::uuid[])`,
+        [[a.trackingId, b.trackingId]],
+      );
+      expect(rows).toEqual([{ n: 2 }]);
+      await t.db.query(`DELETE FROM outbox WHERE tracking_id = ANY($1::uuid[])`, [[a.trackingId, b.trackingId]]);
+    } finally {
+      intake.batcher.start();
+    }
+  });
 });

@@ -4,6 +4,8 @@ import {
   ChaincodeRejectedError,
   LedgerTimeoutError,
   MvccConflictError,
+  TransactionInvalidError,
+  TransactionPendingError,
   type LedgerPort,
   type SubmitOptions,
   type SubmitResult,
@@ -169,6 +171,21 @@ describe('OutboxBatcher', () => {
     const s = await setup(item(sentBefore()), ledger).run();
     expect(ledger.log).toEqual(['status:old', 'resend:1,2', 'endorse:new', 'record:new', 'send:new']);
     expect(s.committed.map((c) => c.txId)).toEqual(['new']);
+  });
+
+  it('keeps the item pending (no new transaction) when the re-sent one is a DUPLICATE_TXID not found yet', async () => {
+    for (const error of [
+      new TransactionPendingError('old was ordered before (DUPLICATE_TXID); its first copy is not found'),
+      new TransactionInvalidError('DUPLICATE_TXID', 'transaction old invalidated: DUPLICATE_TXID'),
+    ]) {
+      const ledger = new ScriptedLedger();
+      ledger.resubmitError = error;
+      const s = await setup(item(sentBefore()), ledger).run();
+      expect(ledger.log).toEqual(['status:old', 'resend:1,2']);
+      expect(s.committed).toEqual([]);
+      expect(s.retries).toHaveLength(1);
+      expect(s.retries[0]).toMatchObject({ wait: true });
+    }
   });
 
   it('makes a new transaction when the recorded one is on the ledger as invalid', async () => {

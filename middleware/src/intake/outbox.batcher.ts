@@ -8,8 +8,8 @@ import {
   LEDGER,
   MvccConflictError,
   TransactionInvalidError,
+  TransactionPendingError,
   type LedgerPort,
-  type SubmitResult,
 } from '../ledger/ledger.port';
 import { MetricsService } from '../metrics/metrics.service';
 import { Coalescer } from './coalescer';
@@ -225,8 +225,8 @@ export class OutboxBatcher {
     if (step.action === 'wait')
       return { kind: 'retry', item, reason: step.reason, delayMs: step.retryInMs, wait: true };
     if (step.action === 'resend') {
-      const again = await this.#resend(step.envelope);
-      if (again !== undefined) return committed(item, again.txId, again.blockNumber);
+      const again = await this.#resend(item, step.envelope);
+      if (again !== undefined) return again;
     }
     const r = await this.ledger.submit(item.fn, item.args, {
       beforeSend: async (tx) => {
@@ -242,11 +242,20 @@ export class OutboxBatcher {
     return committed(item, r.txId, r.blockNumber);
   }
 
-  /** The same transaction again; `undefined` when the ledger invalidated it (then a new one is needed). */
-  async #resend(envelope: Uint8Array): Promise<SubmitResult | undefined> {
+  /**
+   * The same transaction again; `undefined` when the ledger invalidated it (then a new one is needed). An earlier
+   * copy that was ordered (`DUPLICATE_TXID`) but is not found yet keeps the item pending: it is looked up again later
+   * and never replaced by a new transaction, which would land twice if that copy was VALID.
+   */
+  async #resend(item: ClaimedItem, envelope: Uint8Array): Promise<Outcome | undefined> {
     try {
-      return await this.ledger.resubmit?.(envelope);
+      const r = await this.ledger.resubmit?.(envelope);
+      return r && committed(item, r.txId, r.blockNumber);
     } catch (e) {
+      const duplicate = e instanceof TransactionInvalidError && e.validationCode === 'DUPLICATE_TXID';
+      if (e instanceof TransactionPendingError || duplicate) {
+        return { kind: 'retry', item, reason: e.message, delayMs: this.config.maxBackoffMs, wait: true };
+      }
       if (e instanceof MvccConflictError || e instanceof TransactionInvalidError) return undefined;
       throw e;
     }

@@ -38,27 +38,34 @@ export const RECORD_SENT = `
         RETURNING i.tracking_id)
   SELECT tracking_id FROM r`;
 
+/**
+ * Settling an item under its holder's token. The outbox row is locked (`own`, waiting for a concurrent claim as in
+ * RECORD_SENT), the item updated only while still pending (`r`), and the outbox row deleted only for the items that
+ * update reached (`gone`): a settle that changed nothing leaves the row to whoever settles the item.
+ */
 export const SETTLE_COMMITTED = `
   WITH u AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bigint[]) AS u(id, token, tx_id, block)),
-  own AS (DELETE FROM outbox o USING u WHERE o.tracking_id = u.id AND o.claimed_by = u.token RETURNING o.tracking_id),
+  own AS (SELECT o.tracking_id FROM outbox o JOIN u ON o.tracking_id = u.id AND o.claimed_by = u.token FOR UPDATE OF o),
   r AS (UPDATE intake_items i SET status = 'committed', tx_id = u.tx_id, block_number = u.block,
           attempts = i.attempts + 1, committed_at = now(), updated_at = now(), error_code = NULL, last_error = NULL,
           tx_envelope = NULL
         FROM u WHERE i.tracking_id = u.id AND i.status = 'pending' AND i.tracking_id IN (SELECT tracking_id FROM own)
-        RETURNING i.tracking_id, i.kind, i.natural_key, i.tx_id, i.block_number::text AS block_number)
-  SELECT * FROM r`;
+        RETURNING i.tracking_id, i.kind, i.natural_key, i.tx_id, i.block_number::text AS block_number),
+  gone AS (DELETE FROM outbox o USING r WHERE o.tracking_id = r.tracking_id RETURNING o.tracking_id)
+  SELECT r.* FROM r JOIN gone USING (tracking_id)`;
 
 /** Dead keeps `tx_id` (a later commit of it corrects the item) and records the reason in the history. */
 export const SETTLE_DEAD = `
   WITH u AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS u(id, token, code, reason)),
-  own AS (DELETE FROM outbox o USING u WHERE o.tracking_id = u.id AND o.claimed_by = u.token RETURNING o.tracking_id),
+  own AS (SELECT o.tracking_id FROM outbox o JOIN u ON o.tracking_id = u.id AND o.claimed_by = u.token FOR UPDATE OF o),
   r AS (UPDATE intake_items i SET status = 'dead', error_code = u.code, last_error = u.reason,
           attempts = i.attempts + 1, updated_at = now(), tx_envelope = NULL,
           history = i.history || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
             'status', 'dead', 'at', now(), 'code', u.code, 'reason', u.reason, 'txId', i.tx_id)))
         FROM u WHERE i.tracking_id = u.id AND i.status = 'pending' AND i.tracking_id IN (SELECT tracking_id FROM own)
-        RETURNING i.tracking_id, i.kind, i.natural_key, i.error_code, i.last_error)
-  SELECT * FROM r`;
+        RETURNING i.tracking_id, i.kind, i.natural_key, i.error_code, i.last_error),
+  gone AS (DELETE FROM outbox o USING r WHERE o.tracking_id = r.tracking_id RETURNING o.tracking_id)
+  SELECT r.* FROM r JOIN gone USING (tracking_id)`;
 
 /**
  * Back to the queue after `delay`; the lease is released only by its holder. The first retry after the item has

@@ -35,10 +35,18 @@ describe('planRecovery', () => {
   });
 
   it('sends a new transaction when the recorded one was invalidated (it wrote nothing)', () => {
-    for (const code of ['MVCC_READ_CONFLICT', 'ENDORSEMENT_POLICY_FAILURE', 'DUPLICATE_TXID']) {
+    for (const code of ['MVCC_READ_CONFLICT', 'ENDORSEMENT_POLICY_FAILURE']) {
       expect(planRecovery(sent(), { txId: 'tx1', found: true, validationCode: code, blockNumber: 9n }, ctx)).toEqual({
         action: 'submit',
       });
+    }
+  });
+
+  it('waits, never sends a new transaction, when the recorded one is found as a DUPLICATE_TXID copy', () => {
+    // An earlier copy of that tx ID was ordered: it may be VALID, a new transaction could land twice.
+    for (const over of [{}, { envelope: null, sentAt: new Date(0) }]) {
+      const step = planRecovery(sent(over), { txId: 'tx1', found: true, validationCode: 'DUPLICATE_TXID' }, ctx);
+      expect(step).toMatchObject({ action: 'wait' });
     }
   });
 

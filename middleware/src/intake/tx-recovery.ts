@@ -10,7 +10,10 @@ export interface RecordedTx {
 
 /** What to do with a claimed item before (or instead of) sending a new transaction. */
 export type RecoveryStep =
-  /** Nothing recorded, or the recorded transaction is on the ledger as invalid (it wrote nothing): a new one. */
+  /**
+   * Nothing recorded, or the recorded transaction is on the ledger with a final non-VALID code (it wrote nothing;
+   * never DUPLICATE_TXID, which only says another copy was ordered): a new one.
+   */
   | { readonly action: 'submit' }
   /** The recorded transaction committed VALID: record it, send nothing. */
   | { readonly action: 'committed'; readonly txId: string; readonly blockNumber: bigint }
@@ -50,6 +53,10 @@ export function planRecovery(recorded: RecordedTx, status: TxStatus | undefined,
 }
 
 function foundStep(txId: string, status: TxStatus): RecoveryStep {
+  // A DUPLICATE_TXID entry is a later copy of this transaction: the first copy's verdict is still to come.
+  if (status.validationCode === 'DUPLICATE_TXID') {
+    return { action: 'wait', reason: `transaction ${txId} is recorded as a DUPLICATE_TXID copy`, retryInMs: 1000 };
+  }
   if (status.validationCode !== 'VALID') return { action: 'submit' };
   if (status.blockNumber === undefined) {
     return { action: 'wait', reason: `transaction ${txId} is VALID but its block is not known yet`, retryInMs: 1000 };

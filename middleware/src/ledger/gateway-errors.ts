@@ -1,9 +1,9 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import type { LedgerErrorDetail } from './ledger.port';
+import { parseChaincodeMessage, UNCODED_REJECTION, type LedgerErrorDetail } from './ledger.port';
 
 /** What the retry policy should do about an error from the gateway. */
 export type ErrorKind =
-  /** the chaincode refused: never retry */
+  /** the chaincode refused, with a coded message every endorser agrees on: never retry */
   | 'rejected'
   /** deadline passed: the same request may still succeed, re-send it */
   | 'timeout'
@@ -33,10 +33,38 @@ export function errorDetails(err: unknown): LedgerErrorDetail[] {
 
 /** The chaincode's own message, when a peer reports that the chaincode answered with an error status. */
 export function chaincodeMessage(err: unknown): string | undefined {
-  const fromDetail = errorDetails(err).find((d) => CHAINCODE_RESPONSE.test(d.message));
-  if (fromDetail) return fromDetail.message;
+  return chaincodeMessages(err)[0];
+}
+
+/** Every endorser's chaincode answer (from the details; else from the message itself). */
+function chaincodeMessages(err: unknown): string[] {
+  const fromDetails = errorDetails(err)
+    .map((d) => d.message)
+    .filter((m) => CHAINCODE_RESPONSE.test(m));
+  if (fromDetails.length > 0) return fromDetails;
   const message = (err as GatewayErrorShape | undefined)?.message;
-  return typeof message === 'string' && CHAINCODE_RESPONSE.test(message) ? message : undefined;
+  return typeof message === 'string' && CHAINCODE_RESPONSE.test(message) ? [message] : [];
+}
+
+/** Codes under which a chaincode answer in the details does not make the error terminal. */
+const NEVER_TERMINAL: ReadonlySet<number> = new Set([
+  GrpcStatus.UNAVAILABLE,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
+]);
+
+/**
+ * A chaincode rejection is terminal only when it is one: the call itself did not fail for want of a peer or of
+ * time, and every endorser that answered with a chaincode error gave the same coded message. An uncoded message
+ * (shim `GET_STATE failed`, a crashed container) or endorsers that disagree are infrastructure, not a verdict.
+ */
+function isTerminalRejection(err: unknown): boolean {
+  const code = grpcCode(err);
+  if (code !== undefined && NEVER_TERMINAL.has(code)) return false;
+  const answers = chaincodeMessages(err).map(parseChaincodeMessage);
+  const first = answers[0];
+  if (first === undefined || first.code === UNCODED_REJECTION) return false;
+  return answers.every((a) => a.code === first.code && a.reason === first.reason);
 }
 
 export function grpcCode(err: unknown): number | undefined {
@@ -52,12 +80,14 @@ const TRANSIENT_CODES: ReadonlySet<number> = new Set([
 
 /** Classify an error thrown by evaluate / endorse / submit / getStatus. */
 export function classify(err: unknown): ErrorKind {
-  if (chaincodeMessage(err) !== undefined) return 'rejected';
+  if (isTerminalRejection(err)) return 'rejected';
   const code = grpcCode(err);
   if (code === GrpcStatus.DEADLINE_EXCEEDED) return 'timeout';
   if (code !== undefined && TRANSIENT_CODES.has(code)) return 'unavailable';
   // The orderer answering SERVICE_UNAVAILABLE (leader election) reaches us as ABORTED from Submit.
   if ((err as Error | undefined)?.name === 'SubmitError' && code === GrpcStatus.ABORTED) return 'unavailable';
+  // A chaincode error that is no verdict (uncoded, or endorsers disagree): retried, visible as stalled.
+  if (chaincodeMessages(err).length > 0) return 'unavailable';
   return 'fatal';
 }
 

@@ -161,6 +161,15 @@ export class MvccConflictError extends LedgerError {
   override name = 'MvccConflictError';
 }
 
+/**
+ * The transaction was answered `DUPLICATE_TXID` (an earlier copy was ordered) but how that copy ended is not known
+ * yet: the peer asked has no such transaction (lag, failover) or could not be asked. Never a reason to send a new
+ * transaction for it; look it up again later.
+ */
+export class TransactionPendingError extends LedgerError {
+  override name = 'TransactionPendingError';
+}
+
 /** Peers could not endorse (unreachable, policy not met, mismatching results) — not a chaincode rejection. */
 export class EndorsementError extends LedgerError {
   override name = 'EndorsementError';
@@ -179,7 +188,10 @@ export class TransactionInvalidError extends LedgerError {
 
 export type LedgerStage = 'evaluate' | 'endorse' | 'submit' | 'commitStatus' | 'events';
 
-/** Code used when a chaincode message carries no `UPPER_SNAKE:` prefix. */
+/**
+ * Code used when a chaincode message carries no `UPPER_SNAKE:` prefix. Such a message (shim `GET_STATE failed`, a
+ * crashed container) is no verdict of the chaincode: the gateway driver retries it as infrastructure.
+ */
 export const UNCODED_REJECTION = 'CHAINCODE_ERROR';
 
 const CODE_AT_START = /^([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*):\s*([\s\S]*)$/;

@@ -30,6 +30,7 @@ import { DEFAULT_DEADLINES, DEFAULT_RETRY, type RetrySettings, type StageDeadlin
 import { buildConnectionProfile } from './legacy-profile';
 import { loadMspIdentity } from './msp-identity';
 import type { LedgerConnection } from './network-description';
+import { isUnknownTxAnswer } from './qscc';
 import { statusName } from './submit-policy';
 import { messageOf } from './gateway-errors';
 
@@ -183,7 +184,7 @@ export class LegacyLedger implements LedgerPort {
         await qscc.evaluateTransaction('GetTransactionByID', this.#channel, txId),
       );
     } catch (err) {
-      if (/no such transaction ID|not found/i.test((err as Error).message)) return { txId, found: false };
+      if (isUnknownTxAnswer(err, txId)) return { txId, found: false };
       throw mapLegacyError(err);
     }
     const block = common.Block.deserializeBinary(await qscc.evaluateTransaction('GetBlockByTxID', this.#channel, txId));

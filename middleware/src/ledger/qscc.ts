@@ -1,14 +1,22 @@
 import { common, peer } from '@hyperledger/fabric-protos';
 import type { NetworkLike } from './gateway-types';
-import type { TxStatus } from './ledger.port';
+import { LedgerError, type TxStatus } from './ledger.port';
 import { statusName } from './submit-policy';
-import { messageOf } from './gateway-errors';
+import { errorDetails, messageOf } from './gateway-errors';
 
 /** Query system chaincode: the peer's own view of its ledger, available on every channel member. */
 const QSCC = 'qscc';
 
-/** The peer's words when it has no transaction with that ID (Fabric 2.x and 3.x). */
-const NOT_FOUND = /no such transaction ID|not found|does not exist/i;
+/**
+ * Whether a failed `GetTransactionByID` is the peer's own answer that it has no transaction with this very ID.
+ * Fabric 2.x/3.x qscc answers `Failed to get transaction with id <id>, error no such transaction ID [<id>] in index`
+ * (the block store's index miss). Nothing else counts: "channel … not found" (a peer re-joining), an unreachable
+ * peer or a timeout say nothing about the transaction, and reading them as "unknown" would send it anew.
+ */
+export function isUnknownTxAnswer(err: unknown, txId: string): boolean {
+  const answer = `no such transaction ID [${txId}] in index`;
+  return messageOf(err).includes(answer) || errorDetails(err).some((d) => d.message.includes(answer));
+}
 
 /**
  * Look a transaction up by ID (`GetTransactionByID`), and its block (`GetBlockByTxID`) when found.
@@ -21,13 +29,13 @@ export async function lookupTransaction(network: NetworkLike, channel: string, t
     const bytes = await contract.newProposal('GetTransactionByID', { arguments: [channel, txId] }).evaluate();
     processed = peer.ProcessedTransaction.deserializeBinary(bytes);
   } catch (err) {
-    if (
-      NOT_FOUND.test(messageOf(err)) ||
-      NOT_FOUND.test(JSON.stringify((err as { details?: unknown }).details ?? ''))
-    ) {
-      return { txId, found: false };
-    }
-    throw err;
+    if (isUnknownTxAnswer(err, txId)) return { txId, found: false };
+    // Not an answer about the transaction: the caller must ask again, never conclude it is unknown.
+    throw new LedgerError(`qscc GetTransactionByID ${txId}: ${messageOf(err)}`, {
+      cause: err,
+      details: errorDetails(err),
+      txId,
+    });
   }
   const blockBytes = await contract.newProposal('GetBlockByTxID', { arguments: [channel, txId] }).evaluate();
   const header = common.Block.deserializeBinary(blockBytes).getHeader();

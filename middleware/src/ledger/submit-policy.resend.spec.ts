@@ -1,5 +1,11 @@
 import { EndpointPool } from './endpoint-pool';
-import { MvccConflictError, TransactionInvalidError, type SignedTransaction, type TxStatus } from './ledger.port';
+import {
+  MvccConflictError,
+  TransactionInvalidError,
+  TransactionPendingError,
+  type SignedTransaction,
+  type TxStatus,
+} from './ledger.port';
 import { SubmitPolicy } from './submit-policy';
 import { chaincodeFailure, FakeLedgerState, FakePeer } from './testing/fake-gateway';
 
@@ -120,5 +126,37 @@ describe('SubmitPolicy.resubmit', () => {
     const err = await second.policy.resubmit(other).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransactionInvalidError);
     expect((err as TransactionInvalidError).validationCode).toBe('ENDORSEMENT_POLICY_FAILURE');
+  });
+
+  it('never reports a DUPLICATE_TXID whose first copy is not found (lag, failover) as an invalidation', async () => {
+    const answers: (TxStatus | Error)[] = [
+      { txId: 'tx1', found: false },
+      { txId: 'tx1', found: true, validationCode: 'DUPLICATE_TXID', blockNumber: 8n },
+      { txId: 'tx1', found: true, validationCode: 'VALID' },
+      new Error('14 UNAVAILABLE: peer re-joining'),
+    ];
+    for (const answer of answers) {
+      const { policy, peer } = setup(() =>
+        answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer),
+      );
+      const envelope = await envelopeOf(policy);
+      peer.status.push(DUPLICATE_TXID);
+      const err = await policy.resubmit(envelope).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TransactionPendingError);
+      expect(err).not.toBeInstanceOf(TransactionInvalidError);
+    }
+  });
+});
+
+describe('SubmitPolicy.submit answered DUPLICATE_TXID', () => {
+  it('settles from the first copy: VALID is success, not found is pending (never a new transaction)', async () => {
+    const found = setup((txId) => Promise.resolve({ txId, found: true, validationCode: 'VALID', blockNumber: 5n }));
+    found.peer.status.push(DUPLICATE_TXID);
+    await expect(found.policy.submit('info:PutNote', ['x'])).resolves.toMatchObject({ txId: 'tx1', blockNumber: 5n });
+
+    const lagging = setup((txId) => Promise.resolve({ txId, found: false }));
+    lagging.peer.status.push(DUPLICATE_TXID);
+    await expect(lagging.policy.submit('info:PutNote', ['x'])).rejects.toBeInstanceOf(TransactionPendingError);
+    expect(lagging.state.calls.filter((c) => c.stage === 'endorse')).toHaveLength(1);
   });
 });

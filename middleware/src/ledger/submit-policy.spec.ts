@@ -134,6 +134,24 @@ describe('SubmitPolicy', () => {
     expect(state.committed.size).toBe(0);
   });
 
+  it('retries (never rejects) an uncoded chaincode error or one seen under UNAVAILABLE, and ends not terminal', async () => {
+    const { policy, peers } = setup();
+    peers[0]!.endorse.push(chaincodeFailure('GET_STATE failed: ledger closed'));
+    peers[0]!.endorse.push(
+      grpcError('EndorseError', GrpcStatus.UNAVAILABLE, 'failed to endorse transaction', [
+        { address: 'peer0', mspId: 'MallAMSP', message: 'chaincode response 500, NOTE_EXISTS: n1' },
+      ]),
+    );
+    const r = await policy.submit('info:PutNote', ['x']);
+    expect(r.txId).toBe('tx1');
+
+    const stuck = setup();
+    for (let i = 0; i < 3; i++) stuck.peers[0]!.endorse.push(chaincodeFailure('GET_STATE failed: ledger closed'));
+    const err = await stuck.policy.submit('info:PutNote', ['x']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EndorsementError);
+    expect(err).not.toBeInstanceOf(ChaincodeRejectedError);
+  });
+
   it('maps a non-chaincode endorsement failure to EndorsementError without retry', async () => {
     const { policy, peers, state } = setup();
     peers[0]!.endorse.push(

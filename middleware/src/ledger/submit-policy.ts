@@ -11,6 +11,7 @@ import {
   MvccConflictError,
   parseChaincodeMessage,
   TransactionInvalidError,
+  TransactionPendingError,
   type LedgerStage,
   type SubmitOptions,
   type SubmitResult,
@@ -49,17 +50,13 @@ export class SubmitPolicy {
       if (status.successful)
         return { txId: status.transactionId, blockNumber: status.blockNumber, result: tx.getResult() };
       const codeName = statusName(status.code);
-      if (!CONFLICT_CODES.has(codeName)) {
-        throw new TransactionInvalidError(codeName, `transaction ${status.transactionId} invalidated: ${codeName}`, {
-          txId: status.transactionId,
-        });
-      }
+      // The same envelope was re-sent after a lost commit status: the first copy decides.
+      if (codeName === 'DUPLICATE_TXID') return settleDuplicate(status.transactionId, this.#o.lookup, tx.getResult());
+      if (!CONFLICT_CODES.has(codeName)) throw invalidation(codeName, status.transactionId);
       last = status;
       if (attempt < attempts) await sleep(backoffDelay(attempt, this.#o.retry, true));
     }
-    throw new MvccConflictError(`${fn}: ${statusName(last?.code ?? 11)} on all ${attempts} attempts`, {
-      txId: last?.transactionId,
-    });
+    throw allConflicted(fn, attempts, last);
   }
 
   /** Let the caller record the signed transaction, then order it and wait for its status. */
@@ -70,7 +67,8 @@ export class SubmitPolicy {
 
   /**
    * Send an already endorsed envelope again and wait for its status. A `DUPLICATE_TXID` answer means an earlier send
-   * of it was ordered: the ledger is asked how that one ended.
+   * of it was ordered: the ledger is asked how that one ended ({@link settleDuplicate}); not found yet, it throws
+   * {@link TransactionPendingError}, never {@link TransactionInvalidError}.
    */
   async resubmit(envelope: Uint8Array): Promise<SubmitResult> {
     const endpoint = this.#o.pool.current();
@@ -78,16 +76,9 @@ export class SubmitPolicy {
     const status = await this.#commit(tx, endpoint);
     const txId = tx.getTransactionId();
     if (status.successful) return { txId, blockNumber: status.blockNumber, result: tx.getResult() };
-    let codeName = statusName(status.code);
-    if (codeName === 'DUPLICATE_TXID') {
-      const first = await this.#o.lookup(txId);
-      if (first.validationCode === 'VALID' && first.blockNumber !== undefined) {
-        return { txId, blockNumber: first.blockNumber, result: tx.getResult() };
-      }
-      codeName = first.validationCode ?? codeName;
-    }
-    if (CONFLICT_CODES.has(codeName)) throw new MvccConflictError(`${codeName} on ${txId}`, { txId });
-    throw new TransactionInvalidError(codeName, `transaction ${txId} invalidated: ${codeName}`, { txId });
+    const codeName = statusName(status.code);
+    if (codeName === 'DUPLICATE_TXID') return settleDuplicate(txId, this.#o.lookup, tx.getResult());
+    throw invalidation(codeName, txId);
   }
 
   #newProposal(fn: string, args: readonly string[], opts: SubmitOptions): ProposalLike {
@@ -164,6 +155,47 @@ export class SubmitPolicy {
       throw new EndorsementError(`endorse ${txId}: ${messageOf(err)}`, { cause: err, details, txId });
     throw new LedgerError(`${stage} ${txId}: ${messageOf(err)}`, { cause: err, details, txId });
   }
+}
+
+/**
+ * A resent envelope came back `DUPLICATE_TXID`: an earlier copy of the same transaction was ordered. Its own
+ * validation code, looked up on the ledger, says how the item ended.
+ */
+export async function settleDuplicate(
+  txId: string,
+  lookup: (txId: string) => Promise<TxStatus>,
+  result: Uint8Array,
+): Promise<SubmitResult> {
+  let first: TxStatus;
+  try {
+    first = await lookup(txId);
+  } catch (err) {
+    throw new TransactionPendingError(`${txId} was ordered before (DUPLICATE_TXID) and could not be looked up`, {
+      cause: err,
+      txId,
+    });
+  }
+  const code = first.found ? first.validationCode : undefined;
+  if (code === 'VALID' && first.blockNumber !== undefined) return { txId, blockNumber: first.blockNumber, result };
+  // Only a found, final verdict on this very transaction ID may lead to a new transaction.
+  if (code === undefined || code === 'VALID' || code === 'DUPLICATE_TXID') {
+    const seen = code === undefined ? 'not found on the peer asked' : `${code}, block not known yet`;
+    throw new TransactionPendingError(`${txId} was ordered before (DUPLICATE_TXID); its first copy is ${seen}`, {
+      txId,
+    });
+  }
+  throw invalidation(code, txId);
+}
+
+function allConflicted(fn: string, attempts: number, last: StatusLike | undefined): MvccConflictError {
+  return new MvccConflictError(`${fn}: ${statusName(last?.code ?? 11)} on all ${attempts} attempts`, {
+    txId: last?.transactionId,
+  });
+}
+
+function invalidation(codeName: string, txId: string): LedgerError {
+  if (CONFLICT_CODES.has(codeName)) return new MvccConflictError(`${codeName} on ${txId}`, { txId });
+  return new TransactionInvalidError(codeName, `transaction ${txId} invalidated: ${codeName}`, { txId });
 }
 
 export function rejection(err: unknown, txId?: string): ChaincodeRejectedError {

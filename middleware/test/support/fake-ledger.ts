@@ -10,6 +10,7 @@ import {
   type SubmitResult,
   type TxStatus,
 } from '../../src/ledger/ledger.port';
+import { settleDuplicate } from '../../src/ledger/submit-policy';
 
 interface Tx {
   readonly txId: string;
@@ -59,6 +60,19 @@ export class FakeLedger implements LedgerPort {
   /** When set, `txStatus` fails with it (peer unreachable). */
   statusError: Error | undefined;
   up = true;
+  /**
+   * When true, `submit` hands out a signed envelope (the tx ID's bytes) with the tx ID, and `resubmit` can send it
+   * again; when false (the default) the fake behaves like a driver that cannot resend.
+   */
+  envelopes = false;
+  /**
+   * How many `txStatus` look-ups of each committed transaction answer "not found" before it is reported VALID (a
+   * lagging peer, or a failover to a peer behind the one that committed it).
+   */
+  statusLag = 0;
+  readonly #lookups = new Map<string, number>();
+  /** Transactions handed out by `submit` with an envelope but not (yet) ordered. */
+  readonly #unsent = new Map<string, { fn: string; args: readonly string[] }>();
   readonly mspId: string;
   readonly #contracts: readonly FakeContract[];
   /** Answers of other queries (`points:GetBalance`, …) for tests of features the fake does not simulate. */
@@ -86,8 +100,35 @@ export class FakeLedger implements LedgerPort {
     const { result, changes } = this.#execute(fn, args);
     const txId = randomBytes(32).toString('hex');
     // As the real drivers do: the ID is handed out after endorsement, before ordering; a refusal sends nothing.
-    if (opts.beforeSend) await opts.beforeSend({ txId });
+    if (this.envelopes) this.#unsent.set(txId, { fn, args });
+    if (opts.beforeSend) await opts.beforeSend({ txId, ...(this.envelopes ? { envelope: Buffer.from(txId) } : {}) });
     if (this.beforeOrder) await this.beforeOrder(fn, args);
+    return this.#order(txId, fn, args, result, changes);
+  }
+
+  /**
+   * Sends a kept envelope again. One already ordered answers `DUPLICATE_TXID`, settled by the same rule as the
+   * gateway driver's ({@link settleDuplicate}), over this fake's own (possibly lagging) `txStatus`.
+   */
+  async resubmit(envelope: Uint8Array): Promise<SubmitResult> {
+    const txId = Buffer.from(envelope).toString();
+    if (this.txs.some((t) => t.txId === txId))
+      return settleDuplicate(txId, (id) => this.txStatus(id), new Uint8Array());
+    const unsent = this.#unsent.get(txId);
+    if (unsent === undefined) throw new Error(`fake ledger: no envelope ${txId}`);
+    if (this.beforeSubmit) await this.beforeSubmit(unsent.fn, unsent.args);
+    const again = this.#execute(unsent.fn, unsent.args);
+    return this.#order(txId, unsent.fn, unsent.args, again.result, again.changes);
+  }
+
+  #order(
+    txId: string,
+    fn: string,
+    args: readonly string[],
+    result: string,
+    changes: readonly unknown[],
+  ): SubmitResult {
+    this.#unsent.delete(txId);
     const tx: Tx = {
       txId,
       blockNumber: (this.height + 1n).toString(),
@@ -183,7 +224,10 @@ export class FakeLedger implements LedgerPort {
 
   txStatus(txId: string): Promise<TxStatus> {
     if (this.statusError) return Promise.reject(this.statusError);
-    const tx = this.hidden.has(txId) ? undefined : this.txs.find((t) => t.txId === txId);
+    const seen = this.#lookups.get(txId) ?? 0;
+    const lagging = seen < this.statusLag && this.txs.some((t) => t.txId === txId);
+    if (lagging) this.#lookups.set(txId, seen + 1);
+    const tx = this.hidden.has(txId) || lagging ? undefined : this.txs.find((t) => t.txId === txId);
     return Promise.resolve(
       tx ? { txId, found: true, validationCode: 'VALID', blockNumber: BigInt(tx.blockNumber) } : { txId, found: false },
     );
