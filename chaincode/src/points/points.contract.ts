@@ -10,9 +10,16 @@ import { registerMerchant, registerProgram, updateMerchant, updateProgram } from
 import * as q from './queries';
 import { redeem, redeemOf } from './redeem';
 import { programIdOf } from './request';
-import { closeOf, closePeriod, confirmStatement, confirmations, getStatement, periodOf } from './settlement';
+import {
+  closeOf,
+  closePeriod,
+  confirmStatement,
+  confirmations,
+  effectiveClosedBound,
+  getStatement,
+  periodOf,
+} from './settlement';
 import { getMerchant, getProgram } from './store';
-import { closedBound } from './clearing';
 import { transfer, transferOf } from './transfer';
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -199,7 +206,7 @@ export class PointsContract extends MallContract {
   @Returns('string')
   async GetClosedBound(ctx: MallContext, request: string): Promise<string> {
     query(ctx, request);
-    return json((await closedBound(ctx)) ?? null);
+    return json((await effectiveClosedBound(ctx)) ?? null);
   }
 
   @Transaction(false)
