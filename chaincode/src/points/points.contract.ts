@@ -4,7 +4,16 @@ import { requireOrgUser } from '../common/identity';
 import { MallContext } from '../common/state';
 import { Fields, ID_RULE, parseRequest, str } from '../common/validate';
 import { accrualBatchOf, accrualItemOf, accrue, reversalOf, reverse } from './accrual';
-import { approveRate, exchange, exchangeOf, proposeRate, rateOf } from './exchange';
+import {
+  approvalOf,
+  approveRate,
+  exchange,
+  exchangeOf,
+  proposeRate,
+  rateOf,
+  ratePairOf,
+  withdrawRate,
+} from './exchange';
 import { expire, expireOf } from './expiry';
 import { registerMerchant, registerProgram, updateMerchant, updateProgram } from './program';
 import * as q from './queries';
@@ -110,7 +119,13 @@ export class PointsContract extends MallContract {
   @Transaction()
   @Returns('string')
   async ApproveRate(ctx: MallContext, request: string): Promise<string> {
-    return json(await approveRate(ctx, rateOf(parseRequest(request))));
+    return json(await approveRate(ctx, approvalOf(parseRequest(request))));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async WithdrawRate(ctx: MallContext, request: string): Promise<string> {
+    return json(await withdrawRate(ctx, ratePairOf(parseRequest(request))));
   }
 
   @Transaction()
