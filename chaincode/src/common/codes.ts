@@ -39,7 +39,7 @@ export const ERROR_CODES = {
   TIME_BACKWARDS: {
     http: 409,
     domain: 'common',
-    meaning: 'the transaction time is before the time of the record it would replace',
+    meaning: 'the transaction time is not after the time of the record it would replace',
   },
   POINTS_INSUFFICIENT: {
     http: 422,
