@@ -8,6 +8,7 @@ import { authError, inputError, notFound } from '../common/errors';
 import { caller, requireAdminOf, requireOrgUser } from '../common/identity';
 import { MallContext, getJson, key, put, remove } from '../common/state';
 import { Fields, int, optInt } from '../common/validate';
+import { CHAINCODE_NAME } from '../dids/did.operation';
 import { bookClearing } from './clearing';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
@@ -158,6 +159,7 @@ export function exchangeConsentPayload(ctx: MallContext, r: ExchangeRequest): ob
   return {
     action: 'points.exchange',
     amount: r.amount,
+    chaincode: CHAINCODE_NAME,
     channel: ctx.stub.getChannelID(),
     deadline: r.consent.deadline,
     fromProgram: r.fromProgram,
