@@ -106,6 +106,7 @@ export function redeemWithConsent(
   const signed = {
     action: 'points.redeem',
     amount: rest.amount,
+    chaincode: CHAINCODE,
     channel,
     deadline: rest.deadline,
     member: rest.member,

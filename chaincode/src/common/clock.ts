@@ -38,16 +38,17 @@ export function addMonths(ms: number, months: number): number {
 }
 
 /**
- * Refuses a write whose transaction time is before `previousIso`, the time of the version
- * it replaces: times stored per record never go backwards (a client may pick a proposal
- * timestamp up to the peer's window in the past, and a version stamped before its
- * predecessor would never be the one "in force" at any time, so what its keys signed would
- * become deniable). Equal times are allowed; the later version is then the one in force.
+ * Refuses a write whose transaction time is not strictly after `previousIso`, the time of
+ * the version it replaces: times stored per record only go forwards (a client may pick a
+ * proposal timestamp up to the peer's window in the past). A version stamped before its
+ * predecessor, or at the same millisecond, would never be the one "in force" at any time
+ * (resolution by time picks the later of equal times), so what its keys signed, or the
+ * revocation it recorded, would become deniable.
  */
 export function requireLaterThan(ctx: Context, previousIso: string, what: string): void {
   const now = txTimeMs(ctx);
-  if (now < Date.parse(previousIso)) {
-    throw timeBackwards(`the transaction time ${new Date(now).toISOString()} is before ${previousIso} of ${what}`);
+  if (now <= Date.parse(previousIso)) {
+    throw timeBackwards(`the transaction time ${new Date(now).toISOString()} is not after ${previousIso} of ${what}`);
   }
 }
 

@@ -39,7 +39,7 @@ export const ERROR_CODES = {
   TIME_BACKWARDS: {
     http: 409,
     domain: 'common',
-    meaning: 'the transaction time is before the time of the record it would replace',
+    meaning: 'the transaction time is not after the time of the record it would replace',
   },
   POINTS_INSUFFICIENT: {
     http: 422,
@@ -57,7 +57,11 @@ export const ERROR_CODES = {
   POINTS_MERCHANT_SUSPENDED: { http: 422, domain: 'points', meaning: 'redemption at a suspended merchant' },
   POINTS_RATE_NOT_APPROVED: { http: 422, domain: 'points', meaning: 'exchange without an approved rate' },
   POINTS_RATE_MISMATCH: { http: 409, domain: 'points', meaning: 'approval with terms other than the proposal' },
-  POINTS_RATE_STATE: { http: 409, domain: 'points', meaning: 'approving a rate that is already approved' },
+  POINTS_RATE_STATE: {
+    http: 409,
+    domain: 'points',
+    meaning: 'approving a rate that is already approved, or proposing over an approved one',
+  },
   POINTS_PERIOD_OPEN: {
     http: 422,
     domain: 'points',

@@ -4,8 +4,8 @@
  * settlement period is one range query and the peer re-checks that range at validation
  * (a late entry inside a period being closed makes the close fail rather than be missed).
  */
-import { MallContext, getJson, listByRange, putPlain } from '../common/state';
-import { ClearingEntry, pointsError } from './model';
+import { MallContext, getJson, listByPrefix, listByRange, putPlain } from '../common/state';
+import { ClearingEntry, K, pointsError } from './model';
 
 const PREFIX = 'points~clr~';
 /** Most entries one ClosePeriod (or GetClearing) reads: below the peer's totalQueryLimit (100,000). */
@@ -29,6 +29,27 @@ export async function closedBound(ctx: MallContext): Promise<ClosedBound | undef
   return getJson<ClosedBound>(ctx, CLOSED_BOUND_KEY);
 }
 
+/** Most statements read to find the newest one on a ledger closed before `points~closed` existed. */
+export const MAX_LEGACY_STATEMENTS = 10_000;
+
+/**
+ * The bound the next period starts from: the `points~closed` key, or, on a ledger whose
+ * periods were closed before that key existed, the newest existing statement (a bounded read
+ * of all statements; LIMIT_EXCEEDED past {@link MAX_LEGACY_STATEMENTS}, never a guess).
+ * Without this, the first close after an upgrade could start before the last settled period
+ * and settle its entries twice. Once a close writes `points~closed`, this is one key read.
+ */
+export async function effectiveClosedBound(ctx: MallContext): Promise<ClosedBound | undefined> {
+  const bound = await closedBound(ctx);
+  if (bound) return bound;
+  const rows = await listByPrefix<ClosedBound>(ctx, K.statement, [], 'statements', MAX_LEGACY_STATEMENTS);
+  let newest: ClosedBound | undefined;
+  for (const { value } of rows) {
+    if (!newest || value.to > newest.to) newest = { to: value.to, periodId: value.periodId };
+  }
+  return newest;
+}
+
 /** Plain key of a clearing entry; `seq` keeps several entries of one transaction apart. */
 export function clearingKey(at: string, txId: string, seq: number): string {
   return `${PREFIX}${at}~${txId}~${String(seq).padStart(4, '0')}`;
@@ -37,7 +58,7 @@ export function clearingKey(at: string, txId: string, seq: number): string {
 /** Books an entry when two different malls are involved; returns its key, or undefined. */
 export async function bookClearing(ctx: MallContext, entry: ClearingEntry, seq: number): Promise<string | undefined> {
   if (entry.debtor === entry.creditor || entry.amountFen === 0) return undefined;
-  const bound = await closedBound(ctx);
+  const bound = await effectiveClosedBound(ctx);
   if (bound && entry.at < bound.to) {
     throw pointsError(
       'POINTS_PERIOD_CLOSED',

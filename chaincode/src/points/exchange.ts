@@ -6,8 +6,9 @@
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { authError, inputError, notFound } from '../common/errors';
 import { caller, requireAdminOf, requireOrgUser } from '../common/identity';
-import { MallContext, getJson, key, put } from '../common/state';
+import { MallContext, getJson, key, put, remove } from '../common/state';
 import { Fields, int, optInt } from '../common/validate';
+import { CHAINCODE_NAME } from '../dids/did.operation';
 import { bookClearing } from './clearing';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
@@ -41,6 +42,19 @@ export function rateOf(f: Fields): RateRequest {
   return r;
 }
 
+/** An ApproveRate request: the approver names every term, the unit value included (the money it agrees to). */
+export function approvalOf(f: Fields): Required<RateRequest> {
+  const r = rateOf(f);
+  return { ...r, unitValueFen: int(f, 'unitValueFen', UNIT_VALUE) };
+}
+
+/** A WithdrawRate request: the pair of programs. */
+export function ratePairOf(f: Fields): { fromProgram: string; toProgram: string } {
+  const r = { fromProgram: programIdOf(f, 'fromProgram'), toProgram: programIdOf(f, 'toProgram') };
+  requireDistinct(r.fromProgram, r.toProgram, 'toProgram');
+  return r;
+}
+
 async function programsOf(
   ctx: MallContext,
   r: { fromProgram: string; toProgram: string },
@@ -48,12 +62,23 @@ async function programsOf(
   return [await getProgram(ctx, r.fromProgram), await getProgram(ctx, r.toProgram)];
 }
 
-/** An admin of either issuer proposes; when one mall issues both programs it is approved at once. */
+/**
+ * An admin of either issuer proposes; when one mall issues both programs it is approved at
+ * once. A proposal may replace a pending proposal, never an approved rate: new terms for an
+ * approved pair need WithdrawRate first, so approved terms change only with both issuers.
+ */
 export async function proposeRate(ctx: MallContext, r: RateRequest): Promise<RateRecord> {
   const [from, to] = await programsOf(ctx, r);
   const who = caller(ctx);
   const mall = who.mspId === to.issuer ? to.issuer : from.issuer;
   requireAdminOf(ctx, mall);
+  const current = await getJson<RateRecord>(ctx, rateKey(ctx, r.fromProgram, r.toProgram));
+  if (current?.status === 'approved') {
+    throw pointsError(
+      'POINTS_RATE_STATE',
+      `the rate ${r.fromProgram}->${r.toProgram} is approved; withdraw it (WithdrawRate) before proposing new terms`,
+    );
+  }
   const selfApproved = from.issuer === to.issuer;
   const rate: RateRecord = {
     ...r,
@@ -68,14 +93,14 @@ export async function proposeRate(ctx: MallContext, r: RateRequest): Promise<Rat
 }
 
 /** The other issuer's admin approves exactly the proposed terms. */
-export async function approveRate(ctx: MallContext, r: RateRequest): Promise<RateRecord> {
+export async function approveRate(ctx: MallContext, r: Required<RateRequest>): Promise<RateRecord> {
   const [from, to] = await programsOf(ctx, r);
   const proposal = await getJson<RateRecord>(ctx, rateKey(ctx, r.fromProgram, r.toProgram));
   if (!proposal) throw notFound('rate', `${r.fromProgram}->${r.toProgram}`);
   const other = proposal.proposedBy === from.issuer ? to.issuer : from.issuer;
   requireAdminOf(ctx, other);
   if (proposal.status !== 'proposed') throw pointsError('POINTS_RATE_STATE', 'the rate is already approved');
-  const sameValue = r.unitValueFen === undefined || r.unitValueFen === proposal.unitValueFen;
+  const sameValue = r.unitValueFen === proposal.unitValueFen;
   if (proposal.numerator !== r.numerator || proposal.denominator !== r.denominator || !sameValue) {
     throw pointsError(
       'POINTS_RATE_MISMATCH',
@@ -85,6 +110,24 @@ export async function approveRate(ctx: MallContext, r: RateRequest): Promise<Rat
   const rate: RateRecord = { ...proposal, status: 'approved', approvedBy: other, updatedAt: txTimeIso(ctx) };
   await put(ctx, 'rate', rateKey(ctx, r.fromProgram, r.toProgram), rate);
   return rate;
+}
+
+/**
+ * An admin of either issuer withdraws a rate (proposed or approved): exchanges on the pair stop
+ * until new terms are proposed and approved. Either issuer may always stop honouring a pair.
+ */
+export async function withdrawRate(
+  ctx: MallContext,
+  r: { fromProgram: string; toProgram: string },
+): Promise<{ fromProgram: string; toProgram: string; withdrawnBy: string }> {
+  const [from, to] = await programsOf(ctx, r);
+  const who = caller(ctx);
+  const mall = who.mspId === to.issuer ? to.issuer : from.issuer;
+  requireAdminOf(ctx, mall);
+  const rKey = rateKey(ctx, r.fromProgram, r.toProgram);
+  if (!(await getJson<RateRecord>(ctx, rKey))) throw notFound('rate', `${r.fromProgram}->${r.toProgram}`);
+  await remove(ctx, 'rate', rKey);
+  return { ...r, withdrawnBy: mall };
 }
 
 export interface ExchangeRequest {
@@ -116,6 +159,7 @@ export function exchangeConsentPayload(ctx: MallContext, r: ExchangeRequest): ob
   return {
     action: 'points.exchange',
     amount: r.amount,
+    chaincode: CHAINCODE_NAME,
     channel: ctx.stub.getChannelID(),
     deadline: r.consent.deadline,
     fromProgram: r.fromProgram,

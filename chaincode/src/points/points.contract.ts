@@ -4,15 +4,31 @@ import { requireOrgUser } from '../common/identity';
 import { MallContext } from '../common/state';
 import { Fields, ID_RULE, parseRequest, str } from '../common/validate';
 import { accrualBatchOf, accrualItemOf, accrue, reversalOf, reverse } from './accrual';
-import { approveRate, exchange, exchangeOf, proposeRate, rateOf } from './exchange';
+import {
+  approvalOf,
+  approveRate,
+  exchange,
+  exchangeOf,
+  proposeRate,
+  rateOf,
+  ratePairOf,
+  withdrawRate,
+} from './exchange';
 import { expire, expireOf } from './expiry';
 import { registerMerchant, registerProgram, updateMerchant, updateProgram } from './program';
 import * as q from './queries';
 import { redeem, redeemOf } from './redeem';
 import { programIdOf } from './request';
-import { closeOf, closePeriod, confirmStatement, confirmations, getStatement, periodOf } from './settlement';
+import {
+  closeOf,
+  closePeriod,
+  confirmStatement,
+  confirmations,
+  effectiveClosedBound,
+  getStatement,
+  periodOf,
+} from './settlement';
 import { getMerchant, getProgram } from './store';
-import { closedBound } from './clearing';
 import { transfer, transferOf } from './transfer';
 
 const json = (value: unknown): string => JSON.stringify(value);
@@ -103,7 +119,13 @@ export class PointsContract extends MallContract {
   @Transaction()
   @Returns('string')
   async ApproveRate(ctx: MallContext, request: string): Promise<string> {
-    return json(await approveRate(ctx, rateOf(parseRequest(request))));
+    return json(await approveRate(ctx, approvalOf(parseRequest(request))));
+  }
+
+  @Transaction()
+  @Returns('string')
+  async WithdrawRate(ctx: MallContext, request: string): Promise<string> {
+    return json(await withdrawRate(ctx, ratePairOf(parseRequest(request))));
   }
 
   @Transaction()
@@ -199,7 +221,7 @@ export class PointsContract extends MallContract {
   @Returns('string')
   async GetClosedBound(ctx: MallContext, request: string): Promise<string> {
     query(ctx, request);
-    return json((await closedBound(ctx)) ?? null);
+    return json((await effectiveClosedBound(ctx)) ?? null);
   }
 
   @Transaction(false)

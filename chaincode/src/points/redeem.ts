@@ -6,6 +6,7 @@ import { txTimeIso, txTimeMs } from '../common/clock';
 import { requireMemberOf } from '../common/identity';
 import { MallContext, getJson, put } from '../common/state';
 import { Fields, ID_RULE, str } from '../common/validate';
+import { CHAINCODE_NAME } from '../dids/did.operation';
 import { bookClearing } from './clearing';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
@@ -40,6 +41,7 @@ export function redeemConsentPayload(ctx: MallContext, r: RedeemRequest, c: Cons
   return {
     action: 'points.redeem',
     amount: r.amount,
+    chaincode: CHAINCODE_NAME,
     channel: ctx.stub.getChannelID(),
     deadline: c.deadline,
     member: r.member,

@@ -7,7 +7,7 @@ import { authError, inputError, notFound } from '../common/errors';
 import { caller, requireAdminOf } from '../common/identity';
 import { MallContext, getJson, key, listByPrefix, put, putPlain } from '../common/state';
 import { Fields, instant, str } from '../common/validate';
-import { CLOSED_BOUND_KEY, ClosedBound, clearingBetween, closedBound, firstClearingBefore } from './clearing';
+import { CLOSED_BOUND_KEY, ClosedBound, clearingBetween, effectiveClosedBound, firstClearingBefore } from './clearing';
 import { ClearingEntry, K, pointsError } from './model';
 
 export interface Position {
@@ -23,6 +23,8 @@ export interface Payment {
   to: string;
   amountFen: number;
 }
+
+export { MAX_LEGACY_STATEMENTS, effectiveClosedBound } from './clearing';
 
 export interface Statement {
   periodId: string;
@@ -120,7 +122,7 @@ export const SETTLEMENT_LAG_MS = 30 * 60_000;
 
 /** Refuses a period that overlaps the last closed one, or leaves a gap after it (or before the first entry). */
 async function requireContiguous(ctx: MallContext, p: { from: string; to: string }): Promise<void> {
-  const bound = await closedBound(ctx);
+  const bound = await effectiveClosedBound(ctx);
   if (bound && p.from < bound.to) {
     throw pointsError('POINTS_PERIOD_CLOSED', `overlaps the closed period ${bound.periodId}`);
   }

@@ -7,6 +7,7 @@ import { txTimeIso, txTimeMs } from '../common/clock';
 import { requireOrgUser } from '../common/identity';
 import { MallContext, key, put } from '../common/state';
 import { Fields } from '../common/validate';
+import { CHAINCODE_NAME } from '../dids/did.operation';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
 import { memberLots, spend } from './lots';
@@ -40,6 +41,7 @@ export function transferConsentPayload(ctx: MallContext, r: TransferRequest): ob
   return {
     action: 'points.transfer',
     amount: r.amount,
+    chaincode: CHAINCODE_NAME,
     channel: ctx.stub.getChannelID(),
     deadline: r.consent.deadline,
     from: r.from,

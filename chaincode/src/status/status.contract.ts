@@ -93,10 +93,10 @@ export class StatusContract extends MallContract {
     if (head && head.purpose !== purpose) {
       throw new ChaincodeError('STATUS_PURPOSE', `${listId} is a ${head.purpose} list`);
     }
-    if (head) requireLaterThan(ctx, head.anchoredAt, `version ${head.version} of ${listId}`);
     const expected = (head?.version ?? 0) + 1;
     if (version !== expected)
       throw new ChaincodeError('STATUS_VERSION', `${listId} expects version ${expected}, got ${version}`);
+    if (head) requireLaterThan(ctx, head.anchoredAt, `version ${head.version} of ${listId}`);
     const record: StatusListVersion = {
       issuer,
       listId,

@@ -135,6 +135,7 @@ describe('dids contract', () => {
   it('keeps every version under its own key and the current record for getDid', async () => {
     const k = newKey();
     await ledger.invoke(contract, 'CreateDid', [createRequest(k)], IDS.mallAClient);
+    ledger.advance(1); // a new version must be strictly later than the one it replaces
     await ledger.invoke(contract, 'UpdateDid', [updateRequest(k.did, '1', didDocument(k.did, k), k)], IDS.mallAClient);
     const keys = Object.keys(ledger.dump());
     expect(keys).toEqual([`did/${k.did}`, `didv/${k.did}/0000000001`, `didv/${k.did}/0000000002`]);
@@ -154,6 +155,7 @@ describe('dids contract', () => {
         didDocument(k.did, k, 'key-1', { extraKeys: [{ fragment: 'k9', key: other }] }),
         k,
       );
+      ledger.advance(1);
       await ledger.invoke(contract, 'UpdateDid', [first], IDS.mallAClient);
       const before = ledger.dump();
       const cases: [string, string][] = [
@@ -260,6 +262,7 @@ describe('dids contract', () => {
           const before = fresh.dump();
           const req =
             fn === 'UpdateDid' ? updateRequest(k.did, '1', didDocument(k.did, k), k) : deactivateRequest(k.did, '1', k);
+          fresh.advance(1);
           const attempt = fresh.invoke(contract, fn, [req], who);
           if (changeAllowed[role]!.includes(name)) {
             await expect(attempt).resolves.toBeDefined();
@@ -287,6 +290,7 @@ describe('dids contract', () => {
     await ledger.invoke(spy, 'CreateDid', [createRequest(member)], IDS.mallAClient);
     expect(spy.policies).toEqual([]);
     await ledger.invoke(spy, 'CreateDid', [createRequest(mall, 'mall')], IDS.mallBAdmin);
+    ledger.advance(1);
     await ledger.invoke(
       spy,
       'UpdateDid',

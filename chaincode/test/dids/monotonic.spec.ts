@@ -8,7 +8,7 @@ import { DidContract } from '../../src/dids/did.contract';
 import { StatusContract } from '../../src/status/status.contract';
 import { sha256Hex } from '../../src/common/signature';
 import { IDS, Ledger } from '../support/fake-stub';
-import { createRequest, didDocument, newKey, updateRequest } from '../support/dids-keys';
+import { createRequest, deactivateRequest, didDocument, newKey, updateRequest } from '../support/dids-keys';
 import { anchorListRequest, listWith } from '../support/dids-status';
 
 const dids = new DidContract();
@@ -29,10 +29,44 @@ describe('monotonic DID versions', () => {
     ledger.advance(-5 * 60_000); // a submitter picks an earlier timestamp, within the peer's window
     await expect(
       ledger.invoke(dids, 'UpdateDid', [updateRequest(k.did, '2', didDocument(k.did, k), k)], IDS.mallAClient),
-    ).rejects.toThrow(/^TIME_BACKWARDS: the transaction time .* is before .* of version 2/);
+    ).rejects.toThrow(/^TIME_BACKWARDS: the transaction time .* is not after .* of version 2/);
     expect(ledger.dump()).toEqual(before);
-    ledger.advance(5 * 60_000); // the same time as version 2 is fine: version 3 is then in force
+    ledger.advance(5 * 60_000 + 1); // one millisecond later is fine
     await ledger.invoke(dids, 'UpdateDid', [updateRequest(k.did, '2', didDocument(k.did, k), k)], IDS.mallAClient);
+  });
+
+  it('refuses an update at the same time as the current version (it would shadow that version)', async () => {
+    const ledger = new Ledger();
+    const k = newKey();
+    const k2 = newKey();
+    await ledger.invoke(dids, 'CreateDid', [createRequest(k)], IDS.mallAClient);
+    ledger.advance(60_000);
+    await ledger.invoke(dids, 'UpdateDid', [updateRequest(k.did, '1', didDocument(k.did, k), k)], IDS.mallAClient);
+    const before = ledger.dump();
+    // Version 2 signs something, then version 3 replacing its key is stamped at the same ms:
+    // version 2 would never be the one in force at any versionTime (deniable signatures).
+    const rotate = updateRequest(k.did, '2', didDocument(k.did, k2, 'key-2'), k);
+    await expect(ledger.invoke(dids, 'UpdateDid', [rotate], IDS.mallAClient)).rejects.toThrow(
+      /^TIME_BACKWARDS: the transaction time (\S+) is not after \1 of version 2/,
+    );
+    await expect(
+      ledger.invoke(dids, 'DeactivateDid', [deactivateRequest(k.did, '2', k)], IDS.mallAClient),
+    ).rejects.toThrow('TIME_BACKWARDS');
+    expect(ledger.dump()).toEqual(before);
+    const at = async (ms: number): Promise<string | undefined> =>
+      (
+        await ledger.invoke<Resolution>(
+          dids,
+          'ResolveDid',
+          [JSON.stringify({ did: k.did, versionTime: new Date(ms).toISOString() })],
+          IDS.mallBClient,
+        )
+      ).result.didDocumentMetadata.versionId;
+    expect(await at(ledger.now)).toBe('2');
+    ledger.advance(1);
+    await ledger.invoke(dids, 'UpdateDid', [rotate], IDS.mallAClient);
+    expect(await at(ledger.now - 1)).toBe('2');
+    expect(await at(ledger.now)).toBe('3');
   });
 
   it('resolves every version by versionId and versionTime without scanning the history', async () => {
@@ -85,6 +119,10 @@ describe('monotonic status list versions', () => {
     ledger.advance(-3000);
     await expect(anchor(6, [])).rejects.toThrow(/^TIME_BACKWARDS: /);
     ledger.advance(3000);
+    // The same ms as version 5 (which revoked index 7): an unrevoking version 6 would hide it.
+    const before = ledger.dump();
+    await expect(anchor(6, [])).rejects.toThrow(/^TIME_BACKWARDS: .* is not after .* of version 5 of /);
+    expect(ledger.dump()).toEqual(before);
     const check = async (atMs: number): Promise<string> =>
       (
         await ledger.invoke<{ status: string }>(

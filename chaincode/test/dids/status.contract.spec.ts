@@ -124,6 +124,7 @@ describe('status contract', () => {
   });
 
   it('refuses an issuer whose DID is deactivated', async () => {
+    ledger.advance(1);
     await ledger.invoke(dids, 'DeactivateDid', [deactivateRequest(mall.did, '1', mall)], IDS.mallAAdmin);
     await expect(
       ledger.invoke(contract, 'AnchorStatusList', [anchorListRequest(mall, listBody(1, listWith()))], IDS.mallAClient),

@@ -83,13 +83,23 @@ const specs: Record<string, Spec> = {
     setup: async (w) => {
       await w.call('ProposeRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }, IDS.mallAAdmin);
     },
-    request: () => ({ fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }),
+    request: () => ({ fromProgram: A, toProgram: B, numerator: 1, denominator: 2, unitValueFen: 10 }),
+  },
+  WithdrawRate: {
+    setup: async (w) => {
+      await w.call('ProposeRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }, IDS.mallAAdmin);
+    },
+    request: () => ({ fromProgram: A, toProgram: B }),
   },
   Exchange: {
     setup: async (w) => {
       await aliceHasPoints(w);
       await w.call('ProposeRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }, IDS.mallAAdmin);
-      await w.call('ApproveRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }, IDS.mallBAdmin);
+      await w.call(
+        'ApproveRate',
+        { fromProgram: A, toProgram: B, numerator: 1, denominator: 2, unitValueFen: 10 },
+        IDS.mallBAdmin,
+      );
     },
     request: (w) => signedExchange(w, w.alice, { fromProgram: A, toProgram: B, amount: 10, receive: 5 }),
   },
@@ -135,6 +145,7 @@ const matrix: Record<string, Row> = {
   Transfer: SIGNED,
   ProposeRate: ['ok', 'AUTH_ROLE', 'ok', 'AUTH_ROLE', 'AUTH_FORBIDDEN'],
   ApproveRate: ['AUTH_FORBIDDEN', 'AUTH_FORBIDDEN', 'ok', 'AUTH_ROLE', 'AUTH_FORBIDDEN'],
+  WithdrawRate: ['ok', 'AUTH_ROLE', 'ok', 'AUTH_ROLE', 'AUTH_FORBIDDEN'],
   Exchange: SIGNED,
   Expire: ISSUER_A,
   ClosePeriod: ANY_ADMIN,

@@ -234,9 +234,17 @@ describe('points: conservation (property)', () => {
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40, size: 'medium' }), async (ops) => {
         const w = await pointsWorld();
         await w.call('ProposeRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }, IDS.mallAAdmin);
-        await w.call('ApproveRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }, IDS.mallBAdmin);
+        await w.call(
+          'ApproveRate',
+          { fromProgram: A, toProgram: B, numerator: 1, denominator: 2, unitValueFen: 10 },
+          IDS.mallBAdmin,
+        );
         await w.call('ProposeRate', { fromProgram: B, toProgram: A, numerator: 2, denominator: 1 }, IDS.mallBAdmin);
-        await w.call('ApproveRate', { fromProgram: B, toProgram: A, numerator: 2, denominator: 1 }, IDS.mallAAdmin);
+        await w.call(
+          'ApproveRate',
+          { fromProgram: B, toProgram: A, numerator: 2, denominator: 1, unitValueFen: 5 },
+          IDS.mallAAdmin,
+        );
         // A starting balance everywhere, past Mall A's return window, so that spends can succeed.
         for (const [i, p] of PROGRAMS.entries()) {
           const items = [w.alice, w.bob, w.carol].map((mem, j) => ({

@@ -17,7 +17,11 @@ describe('exchange and expiry', () => {
     ] as const) {
       await w.call('ProposeRate', { fromProgram: from, toProgram: to, numerator: 1, denominator: 1 }, who);
       const other = who === IDS.mallAAdmin ? IDS.mallBAdmin : IDS.mallAAdmin;
-      await w.call('ApproveRate', { fromProgram: from, toProgram: to, numerator: 1, denominator: 1 }, other);
+      await w.call(
+        'ApproveRate',
+        { fromProgram: from, toProgram: to, numerator: 1, denominator: 1, unitValueFen: to === B ? 10 : 5 },
+        other,
+      );
     }
     w.ledger.advance(AFTER_RETURN_WINDOW + 300 * DAY_MS);
     for (let round = 0; round < 3; round++) {

@@ -145,7 +145,7 @@ describe('points: the cross-mall story', () => {
     await expect(w.call('Exchange', req, IDS.mallAClient)).rejects.toThrow('POINTS_RATE_NOT_APPROVED');
     const rate = await w.call<{ status: string; approvedBy: string }>(
       'ApproveRate',
-      { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 },
+      { fromProgram: A, toProgram: B, numerator: 1, denominator: 2, unitValueFen: 10 },
       IDS.mallBAdmin,
     );
     expect(rate.result).toMatchObject({ status: 'approved', approvedBy: 'MallBMSP' });

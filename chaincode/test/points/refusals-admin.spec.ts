@@ -173,28 +173,28 @@ const cases: Case[] = [
   [
     'ApproveRate',
     'different terms',
-    { fromProgram: A, toProgram: B, numerator: 1, denominator: 3 },
+    { fromProgram: A, toProgram: B, numerator: 1, denominator: 3, unitValueFen: 10 },
     IDS.mallBAdmin,
     'POINTS_RATE_MISMATCH: proposed rate is 1/2',
   ],
   [
     'ApproveRate',
     'the proposer itself',
-    { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 },
+    { fromProgram: A, toProgram: B, numerator: 1, denominator: 2, unitValueFen: 10 },
     IDS.mallAAdmin,
     'AUTH_FORBIDDEN: only MallBMSP',
   ],
   [
     'ApproveRate',
     'no proposal',
-    { fromProgram: B, toProgram: 'NOPE', numerator: 1, denominator: 2 },
+    { fromProgram: B, toProgram: 'NOPE', numerator: 1, denominator: 2, unitValueFen: 5 },
     IDS.mallAAdmin,
     'NOT_FOUND: program NOPE',
   ],
   [
     'ApproveRate',
     'an approved rate',
-    { fromProgram: B, toProgram: A, numerator: 2, denominator: 1 },
+    { fromProgram: B, toProgram: A, numerator: 2, denominator: 1, unitValueFen: 5 },
     IDS.mallAAdmin,
     'POINTS_RATE_STATE',
   ],
@@ -310,7 +310,15 @@ const cases: Case[] = [
   ],
   ['GetStatement', 'an unknown period', { periodId: 'nope' }, IDS.mallAClient, 'NOT_FOUND: statement nope'],
   ['ListPrograms', 'not JSON', 'x', IDS.mallAClient, 'INPUT_INVALID: request: is not valid JSON'],
-  ['GetClosedBound', 'not JSON', 'x', IDS.mallAClient, 'INPUT_INVALID: request: is not valid JSON'],
+  ['GetClosedBound', 'an identity without a role', {}, IDS.unknown, 'AUTH_ROLE'],
+  [
+    'WithdrawRate',
+    'an unknown program',
+    { fromProgram: A, toProgram: 'NOPE' },
+    IDS.mallAAdmin,
+    'NOT_FOUND: program NOPE',
+  ],
+  ['WithdrawRate', 'a client identity', { fromProgram: B, toProgram: A }, IDS.mallAClient, 'AUTH_ROLE'],
 ];
 
 describe('points: refusals of programs, merchants, rates, settlement and queries', () => {

@@ -36,7 +36,7 @@ describe('exchange value fixed in the approved rate', () => {
     await w.call('ProposeRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }, IDS.mallAAdmin);
     const approved = await w.call<RateRecord>(
       'ApproveRate',
-      { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 },
+      { fromProgram: A, toProgram: B, numerator: 1, denominator: 2, unitValueFen: 10 },
       IDS.mallBAdmin,
     );
     // The proposal fixed B-PTS at its value then (10 fen); both malls agreed to it.

@@ -5,6 +5,7 @@
  */
 import { PointsContract } from '../../src/points/points.contract';
 import { DAY_MS } from '../../src/common/clock';
+import { CHAINCODE_NAME } from '../../src/dids/did.operation';
 import { IDS, Identity, Ledger, TxResult } from './fake-stub';
 import { TestMember, seedMember } from './points-dids';
 
@@ -74,11 +75,12 @@ export function deadline(ledger: Ledger, ms = 60_000): string {
   return new Date(ledger.now + ms).toISOString();
 }
 
-type ConsentOptions = { nonce?: string; deadline?: string };
+/** `chaincode` defaults to the deployed name the chaincode checks (tests sign for another one; null leaves it out). */
+type ConsentOptions = { nonce?: string; deadline?: string; chaincode?: string | null };
 
 /**
  * `request` plus the consent fields: `signer` signs JCS of `signed` with the action, channel,
- * deadline and nonce added, the object the chaincode rebuilds from the request.
+ * chaincode, deadline and nonce added, the object the chaincode rebuilds from the request.
  */
 function withConsent(
   w: PointsWorld,
@@ -90,7 +92,9 @@ function withConsent(
 ): Record<string, unknown> {
   const nonce = opts.nonce ?? nextNonce();
   const dl = opts.deadline ?? deadline(w.ledger);
-  const payload = { ...signed, action, channel: w.ledger.channelId, deadline: dl, nonce };
+  const chaincode = opts.chaincode === undefined ? { chaincode: CHAINCODE_NAME } : {};
+  if (opts.chaincode) chaincode.chaincode = opts.chaincode;
+  const payload = { ...signed, action, channel: w.ledger.channelId, ...chaincode, deadline: dl, nonce };
   return { ...request, nonce, deadline: dl, consent: { kid: signer.kid, signature: signer.sign(payload) } };
 }
 

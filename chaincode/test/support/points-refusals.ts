@@ -42,7 +42,11 @@ export async function seed(): Promise<void> {
   await w.call('UpdateMerchant', { merchantId: 'b-park', status: 'suspended' }, IDS.mallBAdmin);
   await w.call('ProposeRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }, IDS.mallAAdmin);
   await w.call('ProposeRate', { fromProgram: B, toProgram: A, numerator: 2, denominator: 1 }, IDS.mallBAdmin);
-  await w.call('ApproveRate', { fromProgram: B, toProgram: A, numerator: 2, denominator: 1 }, IDS.mallAAdmin);
+  await w.call(
+    'ApproveRate',
+    { fromProgram: B, toProgram: A, numerator: 2, denominator: 1, unitValueFen: 5 },
+    IDS.mallAAdmin,
+  );
   w.ledger.advance(2 * 3_600_000);
   // Periods are contiguous and close at least the settlement lag (30 minutes) after they end.
   const to = new Date(w.ledger.now - 90 * 60_000).toISOString();
