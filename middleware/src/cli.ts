@@ -68,41 +68,56 @@ export function flag(args: readonly string[], name: string): string | undefined 
   return i >= 0 ? args[i + 1] : undefined;
 }
 
+type Command = (
+  app: INestApplicationContext,
+  command: string | undefined,
+  rest: string[],
+  argv: readonly string[],
+) => Promise<number>;
+
+/** What each command group runs, once the application context it needs is up. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  apikey: (app, command, rest) => apikey(app.get(ApiKeysService), command, rest),
+  partner: async (app, command, rest) => {
+    const code = await partner(app.get(PartnerCredentialsService), command, rest, (t) => process.stdout.write(t));
+    if (code === 2) process.stderr.write(`${USAGE}\n`);
+    return code;
+  },
+  intake: (app, command, rest) => intake(app.get(IntakeAdminService), command, rest),
+  device: (app, command, rest) => {
+    const out = (t: string): void => void process.stdout.write(t);
+    const err = (t: string): void => void process.stderr.write(t);
+    return deviceCommand(app.get(DevicesService), [command ?? '', ...rest], out, err);
+  },
+  rebuild: async (app, _command, _rest, argv) => {
+    const mode = argv.includes('--swap') ? 'swap' : 'compare';
+    const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep'), mode });
+    print(report);
+    return report.equal || report.swapped ? 0 : 3;
+  },
+  projection: (app, command, rest) => projection(app, command, rest),
+};
+
+/** Key, partner and intake management need only the database: they must work while the peer is down. */
+function rootModule(group: string | undefined, config: AppConfig): DynamicModule {
+  if (group === 'apikey' || group === 'partner') return KeysOnlyModule.forRoot(config);
+  if (group === 'intake') return IntakeOnlyModule.forRoot(config);
+  return AppModule.forRoot(config, realLedgerProvider);
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [group, command, ...rest] = argv;
-  // Workers off: a one-shot command must not start the batcher, the projection or webhooks.
-  const config = loadConfig({ ...process.env, WORKERS_ENABLED: 'false' });
-  // Key management needs only the database: it must work while the peer is down.
-  const root =
-    group === 'apikey' || group === 'partner'
-      ? KeysOnlyModule.forRoot(config)
-      : group === 'intake'
-        ? IntakeOnlyModule.forRoot(config)
-        : AppModule.forRoot(config, realLedgerProvider);
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
-  const app = await NestFactory.createApplicationContext(root, { logger: ['error'] });
-  try {
-    if (group === 'apikey') return await apikey(app.get(ApiKeysService), command, rest);
-    if (group === 'partner') {
-      const code = await partner(app.get(PartnerCredentialsService), command, rest, (t) => process.stdout.write(t));
-      if (code === 2) process.stderr.write(`${USAGE}\n`);
-      return code;
-    }
-    if (group === 'intake') return await intake(app.get(IntakeAdminService), command, rest);
-    if (group === 'device') {
-      const out = (t: string): void => void process.stdout.write(t);
-      const err = (t: string): void => void process.stderr.write(t);
-      return await deviceCommand(app.get(DevicesService), [command ?? '', ...rest], out, err);
-    }
-    if (group === 'rebuild') {
-      const mode = argv.includes('--swap') ? 'swap' : 'compare';
-      const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep'), mode });
-      print(report);
-      return report.equal || report.swapped ? 0 : 3;
-    }
-    if (group === 'projection') return await projection(app, command, rest);
+  const run = group === undefined ? undefined : COMMANDS[group];
+  if (run === undefined) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
+  }
+  // Workers off: a one-shot command must not start the batcher, the projection or webhooks.
+  const config = loadConfig({ ...process.env, WORKERS_ENABLED: 'false' });
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
+  const app = await NestFactory.createApplicationContext(rootModule(group, config), { logger: ['error'] });
+  try {
+    return await run(app, command, rest, argv);
   } finally {
     await app.close();
   }
