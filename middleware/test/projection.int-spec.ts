@@ -69,7 +69,12 @@ describe('projection', () => {
     const report = await t.app.get(RebuildService).rebuild();
     expect(report.equal).toBe(true);
     expect(report.eventsReplayed).toBe(6);
-    expect(report.tables.map((x) => x.table).sort()).toEqual(['device_attestations', 'devices', 'ledger_state', 'notes']);
+    expect(report.tables.map((x) => x.table).sort()).toEqual([
+      'device_attestations',
+      'devices',
+      'ledger_state',
+      'notes',
+    ]);
     const schemas = await t.db.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`,
     );

@@ -121,13 +121,7 @@ export class FakeLedger implements LedgerPort {
     return this.#order(txId, unsent.fn, unsent.args, again.result, again.changes);
   }
 
-  #order(
-    txId: string,
-    fn: string,
-    args: readonly string[],
-    result: string,
-    changes: readonly unknown[],
-  ): SubmitResult {
+  #order(txId: string, fn: string, args: readonly string[], result: string, changes: readonly unknown[]): SubmitResult {
     this.#unsent.delete(txId);
     const tx: Tx = {
       txId,
