@@ -23,8 +23,8 @@ export class HaideModule implements OnModuleInit {
   /** JSON Lines bodies reach `sales/batch` as text (parsed there, line by line). */
   onModuleInit(): void {
     // No HTTP adapter in an application context (the CLI): nothing to parse.
-    const adapter = this.http.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
-    if (adapter === undefined) return;
+    const adapter = this.http.httpAdapter as HttpAdapterHost['httpAdapter'] | null | undefined;
+    if (adapter === undefined || adapter === null) return;
     const fastify = adapter.getInstance<FastifyInstance>();
     if (fastify.hasContentTypeParser('application/x-ndjson')) return;
     fastify.addContentTypeParser(
