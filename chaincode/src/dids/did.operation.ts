@@ -9,22 +9,13 @@ import { toBytes } from '../common/canonical';
 import { ChaincodeError } from '../common/errors';
 import { SIGNATURE_RULE, verifySignature } from '../common/signature';
 import { Fields, asObject, str } from '../common/validate';
+import { CHAINCODE_NAME, type DidOp, type DidOperationPayload, didOperationPayload } from '../wire/signed-payloads';
 import { DidDocument, DidProof, DidRole, controllerKeyIds } from './did.store';
 
-export const CHAINCODE_NAME = 'mallchain';
+export { CHAINCODE_NAME, type DidOp };
 
-export type DidOp = 'create' | 'update' | 'deactivate';
-
-/** Exactly what the controller signs (JCS). `previousVersionId` is `null` for `create`. */
-export interface DidOperation {
-  op: DidOp;
-  channel: string;
-  chaincode: typeof CHAINCODE_NAME;
-  did: string;
-  previousVersionId: string | null;
-  role?: DidRole;
-  document?: DidDocument;
-}
+/** Exactly what the controller signs (JCS), as defined once in wire/signed-payloads.ts. */
+export type DidOperation = DidOperationPayload<DidDocument>;
 
 /** The operation object a controller signs, bound to this channel and chaincode. */
 export function operation(
@@ -34,7 +25,7 @@ export function operation(
   previousVersionId: string | null,
   extra: { role?: DidRole; document?: DidDocument } = {},
 ): DidOperation {
-  return { op, channel: ctx.stub.getChannelID(), chaincode: CHAINCODE_NAME, did, previousVersionId, ...extra };
+  return didOperationPayload({ channel: ctx.stub.getChannelID() }, op, did, previousVersionId, extra);
 }
 
 /** Parses `{ kid, signature }` from a request; errors name the members. */

@@ -8,7 +8,7 @@ import { authError, inputError, notFound } from '../common/errors';
 import { caller, requireAdminOf, requireOrgUser } from '../common/identity';
 import { MallContext, getJson, key, put, remove } from '../common/state';
 import { Fields, int, optInt } from '../common/validate';
-import { CHAINCODE_NAME } from '../dids/did.operation';
+import { exchangeConsentPayload as signedExchange } from '../wire/signed-payloads';
 import { bookClearing } from './clearing';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
@@ -156,18 +156,11 @@ export function exchangeOf(f: Fields): ExchangeRequest {
 
 /** The exact object the member signs (as JCS) to consent to an exchange. */
 export function exchangeConsentPayload(ctx: MallContext, r: ExchangeRequest): object {
-  return {
-    action: 'points.exchange',
-    amount: r.amount,
-    chaincode: CHAINCODE_NAME,
-    channel: ctx.stub.getChannelID(),
-    deadline: r.consent.deadline,
-    fromProgram: r.fromProgram,
-    member: r.member,
-    nonce: r.consent.nonce,
-    receive: r.receive,
-    toProgram: r.toProgram,
-  };
+  const { amount, member, fromProgram, toProgram, receive, consent } = r;
+  return signedExchange(
+    { channel: ctx.stub.getChannelID() },
+    { amount, member, fromProgram, toProgram, receive, nonce: consent.nonce, deadline: consent.deadline },
+  );
 }
 
 async function approvedRate(ctx: MallContext, r: ExchangeRequest): Promise<RateRecord> {

@@ -6,7 +6,7 @@ import { txTimeIso, txTimeMs } from '../common/clock';
 import { requireMemberOf } from '../common/identity';
 import { MallContext, getJson, put } from '../common/state';
 import { Fields, ID_RULE, str } from '../common/validate';
-import { CHAINCODE_NAME } from '../dids/did.operation';
+import { redeemConsentPayload as signedRedeem } from '../wire/signed-payloads';
 import { bookClearing } from './clearing';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
@@ -38,17 +38,11 @@ export function redeemOf(f: Fields): RedeemRequest {
 
 /** The exact bytes a member signs (as JCS) to consent to a redemption. */
 export function redeemConsentPayload(ctx: MallContext, r: RedeemRequest, c: ConsentFields): object {
-  return {
-    action: 'points.redeem',
-    amount: r.amount,
-    chaincode: CHAINCODE_NAME,
-    channel: ctx.stub.getChannelID(),
-    deadline: c.deadline,
-    member: r.member,
-    merchant: r.merchant,
-    nonce: c.nonce,
-    programId: r.programId,
-  };
+  const { amount, member, merchant, programId } = r;
+  return signedRedeem(
+    { channel: ctx.stub.getChannelID() },
+    { amount, member, merchant, programId, nonce: c.nonce, deadline: c.deadline },
+  );
 }
 
 export type RedeemResult = RedemptionRecord & { status: 'accepted' | 'duplicate' };

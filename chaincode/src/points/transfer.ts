@@ -7,7 +7,7 @@ import { txTimeIso, txTimeMs } from '../common/clock';
 import { requireOrgUser } from '../common/identity';
 import { MallContext, key, put } from '../common/state';
 import { Fields } from '../common/validate';
-import { CHAINCODE_NAME } from '../dids/did.operation';
+import { transferConsentPayload as signedTransfer } from '../wire/signed-payloads';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
 import { memberLots, spend } from './lots';
@@ -38,17 +38,11 @@ export function transferOf(f: Fields): TransferRequest {
 
 /** The exact object the sender signs (as JCS). */
 export function transferConsentPayload(ctx: MallContext, r: TransferRequest): object {
-  return {
-    action: 'points.transfer',
-    amount: r.amount,
-    chaincode: CHAINCODE_NAME,
-    channel: ctx.stub.getChannelID(),
-    deadline: r.consent.deadline,
-    from: r.from,
-    nonce: r.consent.nonce,
-    programId: r.programId,
-    to: r.to,
-  };
+  const { amount, from, to, programId, consent } = r;
+  return signedTransfer(
+    { channel: ctx.stub.getChannelID() },
+    { amount, from, to, programId, nonce: consent.nonce, deadline: consent.deadline },
+  );
 }
 
 /** Any mall may submit; the sender's signature is what authorizes the move. */

@@ -1,0 +1,2 @@
+export * from './signed-payloads';
+export * from './compact-consent';
