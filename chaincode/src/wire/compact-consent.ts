@@ -54,11 +54,7 @@ function fieldProblem(o: Record<string, unknown>, action: ConsentPayload['action
   return undefined;
 }
 
-/** Parses a compact consent; a string result names what is wrong. Signatures are not checked here. */
-export function decodeCompactConsent(text: string): SignedConsent | string {
-  if (text.length > COMPACT_CONSENT_MAX) return `consent must be at most ${COMPACT_CONSENT_MAX} characters`;
-  if (!text.startsWith(COMPACT_CONSENT_PREFIX)) return `consent must start with ${COMPACT_CONSENT_PREFIX}`;
-  const b64 = text.slice(COMPACT_CONSENT_PREFIX.length);
+function decodeObject(b64: string): Record<string, unknown> | string {
   if (!/^[A-Za-z0-9_-]+$/.test(b64)) return 'consent must be mcc1.<base64url>';
   let o: unknown;
   try {
@@ -67,7 +63,15 @@ export function decodeCompactConsent(text: string): SignedConsent | string {
     return 'consent does not decode to JSON';
   }
   if (typeof o !== 'object' || o === null || Array.isArray(o)) return 'consent must decode to an object';
-  const rec = o as Record<string, unknown>;
+  return o as Record<string, unknown>;
+}
+
+/** Parses a compact consent; a string result names what is wrong. Signatures are not checked here. */
+export function decodeCompactConsent(text: string): SignedConsent | string {
+  if (text.length > COMPACT_CONSENT_MAX) return `consent must be at most ${COMPACT_CONSENT_MAX} characters`;
+  if (!text.startsWith(COMPACT_CONSENT_PREFIX)) return `consent must start with ${COMPACT_CONSENT_PREFIX}`;
+  const rec = decodeObject(text.slice(COMPACT_CONSENT_PREFIX.length));
+  if (typeof rec === 'string') return rec;
   const action = rec.action;
   if (action !== 'points.redeem' && action !== 'points.transfer' && action !== 'points.exchange') {
     return 'consent.action must be points.redeem, points.transfer or points.exchange';

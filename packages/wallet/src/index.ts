@@ -1,0 +1,6 @@
+export * from './keys';
+export * from './keystore';
+export * from './did';
+export * from './consent';
+export * from './credential';
+export * from './wallet';
