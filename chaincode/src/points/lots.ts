@@ -64,7 +64,8 @@ export async function spentLots(ctx: Context, member: string, programId?: string
   return rows.map((r) => r.value);
 }
 
-export type SpendBucket = 'redeemed' | 'movedOut';
+/** Where spent points go: redeemed, moved out (transfer, exchange) or reversed (a debit adjustment). */
+export type SpendBucket = 'redeemed' | 'movedOut' | 'reversed';
 
 export interface Spend {
   /** The lots as they are after the spend (only the ones touched). */

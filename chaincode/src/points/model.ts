@@ -81,6 +81,18 @@ export interface ReversalRecord {
   at: string;
 }
 
+/** A debit adjustment: points taken back by the issuer with its reason code (adjustment.ts). */
+export interface AdjustmentRecord {
+  programId: string;
+  member: string;
+  amount: number;
+  reasonCode: string;
+  ref: string;
+  takes: LotTake[];
+  txId: string;
+  at: string;
+}
+
 /** Points taken from one lot by a spend (redeem, transfer, exchange). */
 export interface LotTake {
   lotId: string;
@@ -170,7 +182,16 @@ export interface ClearingEntry {
 
 export interface HistoryLine {
   member: string;
-  type: 'accrue' | 'reverse' | 'redeem' | 'transfer-out' | 'transfer-in' | 'exchange-out' | 'exchange-in' | 'expire';
+  type:
+    | 'accrue'
+    | 'reverse'
+    | 'adjust'
+    | 'redeem'
+    | 'transfer-out'
+    | 'transfer-in'
+    | 'exchange-out'
+    | 'exchange-in'
+    | 'expire';
   programId: string;
   /** Signed change of the member's balance in that program. */
   points: number;
@@ -200,6 +221,7 @@ export const K = {
   expiryIndex: 'pexpidx',
   accrual: 'pacc',
   reversal: 'prev',
+  adjustment: 'padj',
   redemption: 'predm',
   transfer: 'pxfer',
   rate: 'prate',

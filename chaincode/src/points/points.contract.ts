@@ -4,6 +4,7 @@ import { requireOrgUser } from '../common/identity';
 import { MallContext } from '../common/state';
 import { Fields, ID_RULE, parseRequest, str } from '../common/validate';
 import { accrualBatchOf, accrualItemOf, accrue, reversalOf, reverse } from './accrual';
+import { adjust, adjustmentOf } from './adjustment';
 import {
   approvalOf,
   approveRate,
@@ -96,6 +97,13 @@ export class PointsContract extends MallContract {
   @Returns('string')
   async Reverse(ctx: MallContext, request: string): Promise<string> {
     return json(await reverse(ctx, reversalOf(parseRequest(request))));
+  }
+
+  /** `{ programId, member, amount, reasonCode, ref }`: a debit correction by the issuer (adjustment.ts). */
+  @Transaction()
+  @Returns('string')
+  async Adjust(ctx: MallContext, request: string): Promise<string> {
+    return json(await adjust(ctx, adjustmentOf(parseRequest(request))));
   }
 
   @Transaction()

@@ -64,6 +64,10 @@ const specs: Record<string, Spec> = {
   Accrue: { request: (w) => ({ programId: A, member: w.alice.did, amount: 5, sourceRef: 's1' }) },
   AccrueBatch: { request: (w) => ({ programId: A, items: [{ member: w.alice.did, amount: 5, sourceRef: 's1' }] }) },
   Reverse: { setup: aliceHasPoints, request: () => ({ programId: A, sourceRef: 'r1', reversalRef: 'rv', amount: 5 }) },
+  Adjust: {
+    setup: aliceHasPoints,
+    request: (w) => ({ programId: A, member: w.alice.did, amount: 5, reasonCode: 'WRONG_RECEIPT', ref: 'adj-1' }),
+  },
   'Redeem (own mall)': {
     fn: 'Redeem',
     setup: aliceHasPoints,
@@ -140,6 +144,7 @@ const matrix: Record<string, Row> = {
   Accrue: ISSUER_A,
   AccrueBatch: ISSUER_A,
   Reverse: ISSUER_A,
+  Adjust: ISSUER_A,
   'Redeem (own mall)': ISSUER_A,
   'Redeem (cross-mall, consent)': ['AUTH_FORBIDDEN', 'AUTH_FORBIDDEN', 'ok', 'ok', 'AUTH_FORBIDDEN'],
   Transfer: SIGNED,

@@ -1,6 +1,6 @@
 /**
- * Refusals of the transactions that spend a member's points with their consent (redemption,
- * transfer, exchange): each writes nothing and emits nothing.
+ * Refusals of the transactions that spend a member's points (redemption, transfer, exchange with
+ * their consent; the issuer's debit adjustment): each writes nothing and emits nothing.
  */
 import { IDS } from '../support/fake-stub';
 import { Case, S, SPEND_TXS, expectRefusal, seed } from '../support/points-refusals';
@@ -11,7 +11,21 @@ beforeAll(seed);
 const redeemReq = (over: Partial<{ merchant: string; programId: string; amount: number }>) => (): unknown =>
   signedRedeem(S.w, S.w.alice, { merchant: 'b-food', ref: 'new-r', programId: A, amount: 10, ...over });
 
+const adjustReq = (over: Record<string, unknown>) => (): unknown => ({
+  programId: A,
+  member: S.w.alice.did,
+  amount: 5,
+  reasonCode: 'WRONG',
+  ref: 'adj-x',
+  ...over,
+});
+
 const cases: Case[] = [
+  ['Adjust', 'more points than available', adjustReq({ amount: 100_000 }), IDS.mallAClient, 'POINTS_INSUFFICIENT'],
+  ['Adjust', "another mall's program", adjustReq({}), IDS.mallBAdmin, 'AUTH_FORBIDDEN'],
+  ['Adjust', 'an unknown program', adjustReq({ programId: 'NOPE' }), IDS.mallAClient, 'NOT_FOUND: program NOPE'],
+  ['Adjust', 'a bad reason code', adjustReq({ reasonCode: 'a b' }), IDS.mallAClient, 'INPUT_INVALID: reasonCode'],
+  ['Adjust', 'a negative amount', adjustReq({ amount: -5 }), IDS.mallAClient, 'INPUT_INVALID: amount'],
   [
     'Redeem',
     'a cross-mall redemption without consent',
