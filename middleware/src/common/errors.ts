@@ -137,3 +137,17 @@ export class SiteTreeError extends AppError {
     super(400, siteCode, message);
   }
 }
+
+/**
+ * A Haide redemption or adjustment the chaincode refused when the peer simulated it, before anything was stored:
+ * the chaincode's code is kept (`AUTH_SIGNATURE` forged consent, `POINTS_CONSENT_EXPIRED`, `POINTS_CONSENT_REQUIRED`,
+ * `NOT_FOUND` no active member DID, …). 409 for `POINTS_NONCE_REPLAYED` (a consent used already) and
+ * `POINTS_INSUFFICIENT`, else 400.
+ */
+export class SpendRefusedError extends AppError {
+  override name = 'SpendRefusedError';
+
+  constructor(code: string, message: string) {
+    super(code === 'POINTS_NONCE_REPLAYED' || code === 'POINTS_INSUFFICIENT' ? 409 : 400, code, message);
+  }
+}

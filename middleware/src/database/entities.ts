@@ -16,6 +16,7 @@ import { OutboxEntity } from '../intake/outbox.entity';
 import { NoteEntity } from '../notes/note.entity';
 import { PartnerNonceEntity } from '../partners/partner-nonce.entity';
 import { PartnerEntity } from '../partners/partner.entity';
+import { CustodialDidEntity } from '../points/custodial-did.entity';
 import { EarnRuleEntity } from '../points/earn-rule.entity';
 import { MemberCardEntity, MemberEntity } from '../points/member.entity';
 import { TillEntity } from '../points/till.entity';
@@ -51,6 +52,7 @@ export const ENTITIES = [
   EarnRuleEntity,
   MemberEntity,
   MemberCardEntity,
+  CustodialDidEntity,
   HaideReceiptEntity,
   HaideReceiptCountEntity,
 ];

@@ -2,7 +2,15 @@
  * Member keys: P-256 (ES256, raw r||s signatures over SHA-256) and Ed25519 (EdDSA), on node:crypto. The
  * signature forms are the ones the chaincode verifies (chaincode/src/common/signature.ts).
  */
-import { createHash, createPrivateKey, generateKeyPairSync, sign, type JsonWebKey } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type JsonWebKey,
+} from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 export type KeyAlg = 'ES256' | 'EdDSA';
@@ -64,4 +72,18 @@ export function thumbprint(jwk: PublicJwk): string {
   const required =
     jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
   return createHash('sha256').update(jcs(required)).digest('base64url');
+}
+
+/** Checks a base64url signature by `jwk` over JCS(`payload`) (ES256 raw r||s, or EdDSA), as the chaincode does. */
+export function verifyPayload(jwk: PublicJwk, payload: unknown, signature: string): boolean {
+  try {
+    const key = createPublicKey({ key: { ...jwk }, format: 'jwk' });
+    const sig = Buffer.from(signature, 'base64url');
+    if (sig.length !== 64) return false;
+    return jwk.crv === 'P-256'
+      ? verify('sha256', jcs(payload), { key, dsaEncoding: 'ieee-p1363' }, sig)
+      : verify(null, jcs(payload), key, sig);
+  } catch {
+    return false;
+  }
 }

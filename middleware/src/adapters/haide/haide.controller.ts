@@ -23,11 +23,18 @@ import {
   HaideReconciliationAnswerDto,
   HaideSalesAnswerDto,
 } from './dto/haide.dto';
-import { type HaideAnswer, HaideErrorFilter } from './haide-answer';
+import { type HaideAnswer, HaideErrorFilter, ok } from './haide-answer';
 import { HaideEnvelopeGuard, type HaideRequest } from './haide-envelope.guard';
 import { type Reconciliation, HaideService, type SalesData } from './haide.service';
 import type { MemberAnswer } from './member-query';
 import type { ReceiptResult } from './sales.service';
+import {
+  HaideAdjustAnswerDto,
+  HaideAdjustEnvelopeDto,
+  HaideRedeemAnswerDto,
+  HaideRedeemEnvelopeDto,
+} from './dto/spend.dto';
+import { type AdjustAnswer, PointsSpendService, type RedeemAnswer } from './points-spend.service';
 
 /** Haide-style POS endpoints: authenticated by the signed envelope in the body, not by an API key. */
 @ApiTags('haide')
@@ -42,7 +49,50 @@ import type { ReceiptResult } from './sales.service';
     'unknown or revoked appId, orgCode not of that appId, sign mismatch, timestamp off by > 5 min, nonce reused',
 })
 export class HaideController {
-  constructor(private readonly haide: HaideService) {}
+  constructor(
+    private readonly haide: HaideService,
+    private readonly spend: PointsSpendService,
+  ) {}
+
+  @Post('points/redeem')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      "Redeem at the till's merchant: home-mall points without consent, another mall's points with the wallet consent",
+  })
+  @ApiBody({ type: HaideRedeemEnvelopeDto })
+  @ApiOkResponse({ type: HaideRedeemAnswerDto, description: 'committed on the ledger; data.balance is the new one' })
+  @ApiAcceptedResponse({ type: HaideRedeemAnswerDto, description: 'accepted, not committed yet; expected balance' })
+  @ApiConflictResponse({
+    type: HaideErrorDto,
+    description: 'same flowNo, other content; consent used already; too few points',
+  })
+  async redeem(
+    @Body() _body: Record<string, unknown>,
+    @Req() req: HaideRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<HaideAnswer<RedeemAnswer>> {
+    const { httpStatus, answer } = await this.spend.redeem(req);
+    void reply.status(httpStatus);
+    return ok(answer, answer.status);
+  }
+
+  @Post('points/adjust')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A manual correction with a reason code: a credit accrues, a debit is points:Adjust' })
+  @ApiBody({ type: HaideAdjustEnvelopeDto })
+  @ApiOkResponse({ type: HaideAdjustAnswerDto, description: 'committed on the ledger' })
+  @ApiAcceptedResponse({ type: HaideAdjustAnswerDto, description: 'accepted, not committed yet' })
+  @ApiConflictResponse({ type: HaideErrorDto, description: 'same adjustNo, other content; too few points' })
+  async adjust(
+    @Body() _body: Record<string, unknown>,
+    @Req() req: HaideRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<HaideAnswer<AdjustAnswer>> {
+    const { httpStatus, answer } = await this.spend.adjust(req);
+    void reply.status(httpStatus);
+    return ok(answer, answer.status);
+  }
 
   @Post('sales')
   @BodyLimit('batch')

@@ -10,12 +10,24 @@ import { HaideService } from './haide.service';
 import { ReceiptStore } from './receipt.store';
 import { ReconciliationStore } from './reconciliation.store';
 import { SalesService } from './sales.service';
+import { SpendLedger } from '../../ledger/domain/spend.ledger';
+import { PointsSpendService } from './points-spend.service';
+import { SpendStore } from './spend.store';
 
 /** The Haide-style POS adapter (`/haide/v1`). */
 @Module({
   imports: [PartnersModule, PointsModule, IntakeModule],
   controllers: [HaideController],
-  providers: [HaideEnvelopeGuard, HaideService, SalesService, ReceiptStore, ReconciliationStore],
+  providers: [
+    HaideEnvelopeGuard,
+    HaideService,
+    SalesService,
+    ReceiptStore,
+    ReconciliationStore,
+    SpendLedger,
+    SpendStore,
+    PointsSpendService,
+  ],
 })
 export class HaideModule implements OnModuleInit {
   constructor(private readonly http: HttpAdapterHost) {}
