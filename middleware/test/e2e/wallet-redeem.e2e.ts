@@ -1,0 +1,441 @@
+/**
+ * The member wallet on the real dev network, two malls, each with its own middleware and Postgres:
+ * the wallet creates a DID (its signed CreateDid submitted through Mall A's Fabric gateway connection — the
+ * DID REST relay is another branch's), the member earns at Mall A's till, the wallet signs a redeem consent and
+ * Mall B's parking redeems Mall A's points through B's Haide `points/redeem`; replayed, forged and mismatched
+ * consents are refused with nothing stored; home-mall redemption and reasoned adjustments at A; a custodial DID
+ * created by A is claimed from a wallet, after which A can no longer sign for it (its service refuses, and the
+ * ledger refuses the old key); the wallet deactivates its DID and its consents stop working.
+ */
+import { randomBytes } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Wallet, type WalletKey, didDocument, emptyWallet, kidOf, signPayload, updateDid } from '@mallchain/wallet';
+import { decodeCompactConsent, encodeCompactConsent } from '@mallchain/wire';
+import { DataSource } from 'typeorm';
+import { haideSign } from '../../src/adapters/haide/haide-envelope';
+import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { SecretBox } from '../../src/common/secret-box';
+import { LEDGER, type LedgerPort, ChaincodeRejectedError } from '../../src/ledger/ledger.port';
+import type { NetworkFile } from '../../src/ledger/network-description';
+import { CustodialDidsService } from '../../src/points/custodial-dids.service';
+import { requireNetwork, uniqueId } from '../ledger/network';
+import { committedItem } from './support/http';
+import { type RealApp, startRealApp } from './support/real-app';
+
+interface Mall {
+  readonly app: RealApp;
+  readonly key: string;
+  readonly partner: { appId: string; secret: string; orgCode: string };
+  readonly ledger: LedgerPort;
+  readonly db: DataSource;
+}
+
+interface Answer {
+  success: boolean;
+  statusCode: string;
+  message: string;
+  data: Record<string, unknown> | null;
+}
+
+const MEMBER_DATA_KEY = randomBytes(32).toString('base64');
+const u = uniqueId('w')
+  .replace(/[^A-Za-z0-9]/g, '')
+  .slice(-10);
+const PROGRAM_A = `pa-${u}`;
+const PROGRAM_B = `pb-${u}`;
+const STORE_A = `a-store-${u}`;
+const PARK_B = `b-park-${u}`;
+
+async function http(m: Mall, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${m.app.base}${path}`, {
+    method,
+    headers: { 'x-api-key': m.key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? {} : JSON.parse(text) };
+}
+
+async function haide(m: Mall, path: string, data: unknown): Promise<{ status: number; body: Answer }> {
+  const timestamp = String(Date.now());
+  const nonce = randomBytes(8).toString('hex');
+  const { appId, secret, orgCode } = m.partner;
+  const sign = haideSign(Buffer.from(secret), appId, timestamp, nonce, data);
+  const res = await fetch(`${m.app.base}/haide/v1/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ appId, timestamp: Number(timestamp), nonce, orgCode, sign, data }),
+  });
+  return { status: res.status, body: (await res.json()) as Answer };
+}
+
+const submit = (m: Mall, fn: string, arg: unknown): Promise<unknown> => m.ledger.submit(fn, [JSON.stringify(arg)]);
+
+async function items(m: Mall, kind: string): Promise<number> {
+  const rows = await m.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM intake_items WHERE kind = $1`, [kind]);
+  return rows[0]?.n ?? -1;
+}
+
+async function available(m: Mall, member: string, programId: string): Promise<number> {
+  const raw = await m.ledger.evaluate('points:GetBalance', [JSON.stringify({ member, programId })]);
+  return (JSON.parse(Buffer.from(raw).toString()) as { balances: { available: number }[] }).balances[0]?.available ?? 0;
+}
+
+describe('wallet: DID, consent and cross-mall redemption through Haide on the dev network', () => {
+  let networkFile: string;
+  let channel: string;
+  let a: Mall;
+  let b: Mall;
+  const wallet = new Wallet(emptyWallet());
+  let did: string;
+  const cardA = `CA${u}`;
+  const cardB = `CB${u}`;
+
+  async function mall(msp: 'MallAMSP' | 'MallBMSP', orgCode: string): Promise<Mall> {
+    const app = await startRealApp(networkFile, {
+      mspId: msp,
+      extra: {
+        MEMBER_DATA_KEY,
+        PARTNER_SECRET_KEY: randomBytes(32).toString('base64'),
+        // Programs and merchants are registered by a mall admin; the same identity then carries the Haide calls.
+        LEDGER_USER: 'admin',
+      },
+    });
+    const { key } = await app.app
+      .get(ApiKeysService)
+      .create(msp, 'e2e-wallet', ['points:write', 'points:read', 'keys:admin', 'intake:read']);
+    const db = new DataSource({ type: 'postgres', url: app.databaseUrl });
+    await db.initialize();
+    const m = { app, key, ledger: app.app.get<LedgerPort>(LEDGER), db, partner: { appId: '', secret: '', orgCode } };
+    const p = await http(m, 'POST', '/v1/admin/partners', { kind: 'haide', orgCode, name: 'pos' });
+    expect(p.status).toBe(201);
+    return { ...m, partner: p.body as Mall['partner'] };
+  }
+
+  async function earn(m: Mall, cardNo: string, score: number): Promise<void> {
+    const flowNo = `S${uniqueId('')
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(-12)}`;
+    const r = await haide(m, 'sales', {
+      posNo: 'P001',
+      flowNo,
+      ocrTime: '2026.03.01 14:05:09',
+      txType: 'SALE',
+      realAmt: '100.00',
+      qty: 1,
+      score,
+      cardNo,
+      products: [{ line: 1, product: 'SKU-1', qty: 1, price: '100.00', total: '100.00' }],
+      payments: [{ line: 1, payment: 'WX', payCls: 'wechat', total: '100.00' }],
+    });
+    expect(r.status).toBe(202);
+    await committedItem(m.app.base, m.key, String(r.body.data?.trackingId));
+  }
+
+  beforeAll(async () => {
+    networkFile = requireNetwork();
+    channel = (JSON.parse(readFileSync(networkFile, 'utf8')) as NetworkFile).channel;
+    a = await mall('MallAMSP', 'MALL-A');
+    b = await mall('MallBMSP', 'MALL-B');
+    const program = { name: 'points', unitValueFen: 1, expiryMonths: 12, returnWindowDays: 0 };
+    await submit(a, 'points:RegisterProgram', { ...program, programId: PROGRAM_A });
+    await submit(b, 'points:RegisterProgram', { ...program, programId: PROGRAM_B });
+    await submit(a, 'points:RegisterMerchant', {
+      merchantId: STORE_A,
+      name: 'A store',
+      category: 'retail',
+      programId: PROGRAM_A,
+    });
+    await submit(b, 'points:RegisterMerchant', {
+      merchantId: PARK_B,
+      name: 'B parking',
+      category: 'parking',
+      programId: PROGRAM_B,
+    });
+    const tillA = { merchantId: STORE_A, tenant: 'A store', programId: PROGRAM_A, category: 'retail' };
+    const tillB = { merchantId: PARK_B, tenant: 'B parking', programId: PROGRAM_B, category: 'parking' };
+    expect((await http(a, 'PUT', '/v1/points/tills/MALL-A/P001', tillA)).status).toBe(200);
+    expect((await http(b, 'PUT', '/v1/points/tills/MALL-B/PARK-01', tillB)).status).toBe(200);
+
+    // The wallet's own DID, anchored through Mall A's gateway connection.
+    const create = wallet.createDid(channel, 'EdDSA');
+    did = create.document.id;
+    await submit(a, 'dids:CreateDid', create);
+    expect((await http(a, 'POST', '/v1/points/members', { did, cardNos: [cardA] })).status).toBe(201);
+    expect((await http(b, 'POST', '/v1/points/members', { did, cardNos: [cardB] })).status).toBe(201);
+    await earn(a, cardA, 300);
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const m of [a, b]) {
+      if (!m) continue;
+      await m.db.destroy();
+      await m.app.close();
+    }
+  });
+
+  const consent = (amount: number, w = wallet, member = did): string =>
+    encodeCompactConsent(w.consentRedeem(channel, member, { merchant: PARK_B, programId: PROGRAM_A, amount }));
+
+  it("redeems Mall A's points at Mall B's parking with the wallet consent; the answer has the new balance", async () => {
+    expect(await available(b, did, PROGRAM_A)).toBe(300);
+    const data = { posNo: 'PARK-01', flowNo: 'R1', cardNo: cardB, points: 120, consent: consent(120) };
+    const r = await haide(b, 'points/redeem', data);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ success: true, statusCode: '0' });
+    expect(r.body.data).toMatchObject({ status: 'accepted', ledgerStatus: 'committed', balance: 180, points: -120 });
+    expect(await available(a, did, PROGRAM_A)).toBe(180);
+    const clearing = await b.ledger.evaluate('points:GetRedemption', [
+      JSON.stringify({ merchant: PARK_B, ref: 'haide:MALL-B/PARK-01/R1' }),
+    ]);
+    expect(JSON.parse(Buffer.from(clearing).toString())).toMatchObject({
+      issuer: 'MallAMSP',
+      mall: 'MallBMSP',
+      amount: 120,
+    });
+
+    // The same request again (new envelope) is a duplicate with the original answer; other content on R1 is a 409.
+    const again = await haide(b, 'points/redeem', data);
+    expect([again.status, again.body.data?.status, again.body.data?.trackingId]).toEqual([
+      200,
+      'duplicate',
+      r.body.data?.trackingId,
+    ]);
+    const other = await haide(b, 'points/redeem', { ...data, points: 121, consent: consent(121) });
+    expect(other.status).toBe(409);
+    expect(await available(a, did, PROGRAM_A)).toBe(180);
+  });
+
+  it('refuses replayed, forged, mismatched and expired consents, storing nothing', async () => {
+    const before = await items(b, 'haide.redeem');
+    const used = consent(10);
+    expect(
+      (await haide(b, 'points/redeem', { posNo: 'PARK-01', flowNo: 'R2', cardNo: cardB, points: 10, consent: used }))
+        .status,
+    ).toBe(200);
+    const stored = await items(b, 'haide.redeem');
+    expect(stored).toBe(before + 1);
+
+    const replay = await haide(b, 'points/redeem', {
+      posNo: 'PARK-01',
+      flowNo: 'R3',
+      cardNo: cardB,
+      points: 10,
+      consent: used,
+    });
+    expect([replay.status, replay.body.message]).toEqual([409, expect.stringContaining('POINTS_NONCE_REPLAYED')]);
+
+    // The amount changed after signing: the chaincode's check of the member's signature fails.
+    const signed = decodeCompactConsent(consent(10));
+    if (typeof signed === 'string') throw new Error(signed);
+    const tampered = encodeCompactConsent({
+      ...signed,
+      payload: { ...signed.payload, amount: 50 } as typeof signed.payload,
+    });
+    const forged = await haide(b, 'points/redeem', {
+      posNo: 'PARK-01',
+      flowNo: 'R4',
+      cardNo: cardB,
+      points: 50,
+      consent: tampered,
+    });
+    expect([forged.status, forged.body.message]).toEqual([400, expect.stringContaining('AUTH_SIGNATURE')]);
+
+    // Signed by a key that is not in the member's DID document.
+    const stranger = new Wallet(emptyWallet());
+    stranger.createDid(channel, 'ES256');
+    const strangerDid = stranger.contents.dids[0]!.did;
+    const foreign = stranger.consentRedeem(channel, strangerDid, { merchant: PARK_B, programId: PROGRAM_A, amount: 5 });
+    const asMember = encodeCompactConsent({
+      payload: { ...foreign.payload, member: did } as typeof foreign.payload,
+      proof: { kid: `${did}#${foreign.proof.kid.split('#')[1]!}`, signature: foreign.proof.signature },
+    });
+    const notMine = await haide(b, 'points/redeem', {
+      posNo: 'PARK-01',
+      flowNo: 'R5',
+      cardNo: cardB,
+      points: 5,
+      consent: asMember,
+    });
+    expect([notMine.status, notMine.body.message]).toEqual([400, expect.stringContaining('AUTH_SIGNATURE')]);
+
+    const mismatch = await haide(b, 'points/redeem', {
+      posNo: 'PARK-01',
+      flowNo: 'R6',
+      cardNo: cardB,
+      points: 11,
+      consent: consent(10),
+    });
+    expect([mismatch.status, mismatch.body.message]).toEqual([400, expect.stringContaining('consent.amount')]);
+
+    const late = encodeCompactConsent(
+      wallet.consentRedeem(channel, did, {
+        merchant: PARK_B,
+        programId: PROGRAM_A,
+        amount: 5,
+        deadline: new Date(Date.now() - 60_000).toISOString(),
+      }),
+    );
+    const expired = await haide(b, 'points/redeem', {
+      posNo: 'PARK-01',
+      flowNo: 'R7',
+      cardNo: cardB,
+      points: 5,
+      consent: late,
+    });
+    expect([expired.status, expired.body.message]).toEqual([400, expect.stringContaining('POINTS_CONSENT_EXPIRED')]);
+
+    const noCard = await haide(b, 'points/redeem', { posNo: 'PARK-01', flowNo: 'R8', cardNo: 'NOPE', points: 5 });
+    expect([noCard.status, noCard.body.message]).toEqual([400, expect.stringContaining('no member has this card')]);
+    const noTill = await haide(b, 'points/redeem', { posNo: 'NOPE', flowNo: 'R9', cardNo: cardB, points: 5 });
+    expect([noTill.status, noTill.body.message]).toEqual([400, expect.stringContaining('unknown till')]);
+
+    expect(await items(b, 'haide.redeem')).toBe(stored);
+    expect(await available(a, did, PROGRAM_A)).toBe(170);
+  });
+
+  it('redeems at the home mall without consent and records reasoned adjustments on the ledger', async () => {
+    const home = await haide(a, 'points/redeem', { posNo: 'P001', flowNo: 'H1', cardNo: cardA, points: 30 });
+    expect([home.status, home.body.data?.balance]).toEqual([200, 140]);
+
+    const debit = await haide(a, 'points/adjust', {
+      adjustNo: 'ADJ-1',
+      cardNo: cardA,
+      points: -20,
+      reasonCode: 'WRONG_RECEIPT',
+      memo: 'double credit',
+    });
+    expect([debit.status, debit.body.data?.balance, debit.body.data?.reasonCode]).toEqual([200, 120, 'WRONG_RECEIPT']);
+    const credit = await haide(a, 'points/adjust', {
+      adjustNo: 'ADJ-2',
+      cardNo: cardA,
+      points: 15,
+      reasonCode: 'GOODWILL',
+    });
+    expect([credit.status, credit.body.data?.balance]).toEqual([200, 135]);
+    const history = JSON.parse(
+      Buffer.from(await a.ledger.evaluate('points:GetHistory', [JSON.stringify({ member: did })])).toString(),
+    ) as { type: string; points: number; ref: string }[];
+    expect(history).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'adjust', points: -20, ref: 'haide-adjust:MALL-A/ADJ-1' }),
+        expect.objectContaining({ type: 'accrue', points: 15, ref: 'haide-adjust:MALL-A/ADJ-2/GOODWILL' }),
+      ]),
+    );
+    const before = await items(a, 'haide.adjust');
+    const tooMuch = await haide(a, 'points/adjust', {
+      adjustNo: 'ADJ-3',
+      cardNo: cardA,
+      points: -100_000,
+      reasonCode: 'X',
+    });
+    expect([tooMuch.status, tooMuch.body.message]).toEqual([409, expect.stringContaining('POINTS_INSUFFICIENT')]);
+    const conflict = await haide(a, 'points/adjust', {
+      adjustNo: 'ADJ-1',
+      cardNo: cardA,
+      points: -21,
+      reasonCode: 'WRONG_RECEIPT',
+    });
+    expect(conflict.status).toBe(409);
+    expect(await items(a, 'haide.adjust')).toBe(before);
+  });
+
+  it('a custodial DID works at its home mall, is claimed by a wallet, and the mall can no longer sign for it', async () => {
+    const created = await http(a, 'POST', '/v1/custodial-dids');
+    expect(created.status).toBe(201);
+    const cdid = created.body.did as string;
+    await committedItem(a.app.base, a.key, created.body.trackingId as string);
+    const card = `CC${u}`;
+    expect((await http(a, 'POST', '/v1/points/members', { did: cdid, cardNos: [card] })).status).toBe(201);
+    expect((await http(b, 'POST', '/v1/points/members', { did: cdid, cardNos: [`CD${u}`] })).status).toBe(201);
+    await earn(a, card, 100);
+    const home = await haide(a, 'points/redeem', { posNo: 'P001', flowNo: 'C1', cardNo: card, points: 10 });
+    expect([home.status, home.body.data?.balance]).toEqual([200, 90]);
+
+    // What an insider could take from the database before the claim: the sealed custodial key.
+    const row = (
+      await a.db.query<{ key_sealed: Buffer; public_jwk: WalletKey['publicJwk'] }[]>(
+        'SELECT key_sealed, public_jwk FROM custodial_dids WHERE did = $1',
+        [cdid],
+      )
+    )[0]!;
+    const oldKey: WalletKey = {
+      id: 'old',
+      alg: 'ES256',
+      publicJwk: row.public_jwk,
+      privateJwk: JSON.parse(
+        new SecretBox(MEMBER_DATA_KEY).openText(row.key_sealed, `custodial-did:${cdid}`),
+      ) as JsonWebKey,
+      createdAt: '',
+    };
+
+    const member = new Wallet(emptyWallet());
+    const claim = member.claim(channel, cdid, '1', 'EdDSA');
+    const bad = await http(a, 'POST', '/v1/custodial-dids/claim', {
+      ...claim,
+      possession: {
+        ...claim.possession,
+        signature: claim.possession.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')),
+      },
+    });
+    expect([bad.status, bad.body.message]).toEqual([400, expect.stringContaining('possession.signature')]);
+    const claimed = await http(a, 'POST', '/v1/custodial-dids/claim', claim);
+    expect([claimed.status, claimed.body.status, claimed.body.outcome]).toEqual([200, 'claimed', 'accepted']);
+    await committedItem(a.app.base, a.key, claimed.body.trackingId as string);
+    const again = await http(a, 'POST', '/v1/custodial-dids/claim', claim);
+    expect([again.status, again.body.outcome]).toEqual([200, 'duplicate']);
+
+    // The mall's service holds no key any more, and the key it held is no longer the DID's on the ledger.
+    await expect(a.app.app.get(CustodialDidsService).signAs(cdid, { any: 'payload' })).rejects.toThrow('claimed');
+    expect(
+      (
+        await a.db.query<{ key_sealed: Buffer | null }[]>('SELECT key_sealed FROM custodial_dids WHERE did = $1', [
+          cdid,
+        ])
+      )[0]?.key_sealed,
+    ).toBeNull();
+    const takeover = updateDid(channel, cdid, '2', didDocument(cdid, [oldKey]), oldKey);
+    const refused = await submit(a, 'dids:UpdateDid', takeover).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ChaincodeRejectedError);
+    expect((refused as ChaincodeRejectedError).code).toBe('AUTH_SIGNATURE');
+    const oldConsent = member.consentRedeem(channel, cdid, { merchant: PARK_B, programId: PROGRAM_A, amount: 5 });
+    const forgedByMall = encodeCompactConsent({
+      payload: oldConsent.payload,
+      proof: { kid: kidOf(cdid, oldKey), signature: signPayload(oldKey, oldConsent.payload) },
+    });
+    const byMall = await haide(b, 'points/redeem', {
+      posNo: 'PARK-01',
+      flowNo: 'C2',
+      cardNo: `CD${u}`,
+      points: 5,
+      consent: forgedByMall,
+    });
+    expect([byMall.status, byMall.body.message]).toEqual([400, expect.stringContaining('AUTH_SIGNATURE')]);
+
+    // The member's own signature now redeems across malls.
+    const own = encodeCompactConsent(oldConsent);
+    const cross = await haide(b, 'points/redeem', {
+      posNo: 'PARK-01',
+      flowNo: 'C3',
+      cardNo: `CD${u}`,
+      points: 5,
+      consent: own,
+    });
+    expect([cross.status, cross.body.data?.balance]).toEqual([200, 85]);
+  });
+
+  it('after the wallet deactivates its DID, neither its consents nor home redemption work', async () => {
+    await submit(a, 'dids:DeactivateDid', wallet.deactivate(channel, did));
+    const w2 = new Wallet(JSON.parse(JSON.stringify(wallet.contents)));
+    w2.contents.dids[0]!.deactivated = false;
+    const c = encodeCompactConsent(
+      w2.consentRedeem(channel, did, { merchant: PARK_B, programId: PROGRAM_A, amount: 5 }),
+    );
+    const r = await haide(b, 'points/redeem', { posNo: 'PARK-01', flowNo: 'D1', cardNo: cardB, points: 5, consent: c });
+    expect([r.status, r.body.message]).toEqual([400, expect.stringContaining('deactivated')]);
+    const home = await haide(a, 'points/redeem', { posNo: 'P001', flowNo: 'D2', cardNo: cardA, points: 5 });
+    expect(home.status).toBeGreaterThanOrEqual(400);
+    expect(await available(a, did, PROGRAM_A)).toBe(135);
+  });
+});
