@@ -47,14 +47,31 @@ const PROGRAM_B = `pb-${u}`;
 const STORE_A = `a-store-${u}`;
 const PARK_B = `b-park-${u}`;
 
-async function http(m: Mall, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+/** What the REST answers the test reads: a mix of custodial-DID and error fields. */
+interface RestBody {
+  did?: string;
+  trackingId?: string;
+  status?: string;
+  outcome?: string;
+  message?: string;
+  appId?: string;
+  secret?: string;
+  orgCode?: string;
+}
+
+async function http(
+  m: Mall,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: RestBody }> {
   const res = await fetch(`${m.app.base}${path}`, {
     method,
     headers: { 'x-api-key': m.key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
-  return { status: res.status, body: text === '' ? {} : JSON.parse(text) };
+  return { status: res.status, body: (text === '' ? {} : JSON.parse(text)) as RestBody };
 }
 
 async function haide(m: Mall, path: string, data: unknown): Promise<{ status: number; body: Answer }> {
@@ -168,7 +185,7 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
   }, 600_000);
 
   afterAll(async () => {
-    for (const m of [a, b]) {
+    for (const m of [a as Mall | undefined, b as Mall | undefined]) {
       if (!m) continue;
       await m.db.destroy();
       await m.app.close();
@@ -231,7 +248,7 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
     if (typeof signed === 'string') throw new Error(signed);
     const tampered = encodeCompactConsent({
       ...signed,
-      payload: { ...signed.payload, amount: 50 } as typeof signed.payload,
+      payload: { ...signed.payload, amount: 50 },
     });
     const forged = await haide(b, 'points/redeem', {
       posNo: 'PARK-01',
@@ -427,7 +444,7 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
 
   it('after the wallet deactivates its DID, neither its consents nor home redemption work', async () => {
     await submit(a, 'dids:DeactivateDid', wallet.deactivate(channel, did));
-    const w2 = new Wallet(JSON.parse(JSON.stringify(wallet.contents)));
+    const w2 = new Wallet(JSON.parse(JSON.stringify(wallet.contents)) as typeof wallet.contents);
     w2.contents.dids[0]!.deactivated = false;
     const c = encodeCompactConsent(
       w2.consentRedeem(channel, did, { merchant: PARK_B, programId: PROGRAM_A, amount: 5 }),
