@@ -312,6 +312,27 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
     expect(await available(a, did, PROGRAM_A)).toBe(170);
   });
 
+  it('one consent raced through two flowNos at once is redeemed exactly once', async () => {
+    const c = consent(7);
+    const race = await Promise.all(
+      ['RACE-1', 'RACE-2'].map((flowNo) =>
+        haide(b, 'points/redeem', { posNo: 'PARK-01', flowNo, cardNo: cardB, points: 7, consent: c }),
+      ),
+    );
+    const statuses = race.map((r) => r.status).sort();
+    expect(statuses).toEqual([200, 409]);
+    expect(race.find((r) => r.status === 409)?.body.message).toContain('POINTS_NONCE_REPLAYED');
+    expect(await available(a, did, PROGRAM_A)).toBe(163);
+    // Give the 7 points back so that the figures below stay those of the story.
+    const back = await haide(a, 'points/adjust', {
+      adjustNo: 'ADJ-RACE',
+      cardNo: cardA,
+      points: 7,
+      reasonCode: 'TEST',
+    });
+    expect([back.status, back.body.data?.balance]).toEqual([200, 170]);
+  });
+
   it('redeems at the home mall without consent and records reasoned adjustments on the ledger', async () => {
     const home = await haide(a, 'points/redeem', { posNo: 'P001', flowNo: 'H1', cardNo: cardA, points: 30 });
     expect([home.status, home.body.data?.balance]).toEqual([200, 140]);
