@@ -114,12 +114,12 @@ describe('LEDGER_DRIVER=legacy carries only functions declared idempotent', () =
 
   it('refuses at intake, with a clear 501, a function not declared idempotent; nothing is stored', async () => {
     const intake = t.app.get(IntakeService);
-    const redeem = { kind: 'redemption', naturalKey: 'r-1', payload: { a: 1 }, fn: 'points:Redeem', args: ['{}'] };
-    await expect(intake.accept(redeem)).rejects.toThrow(DriverUnsupportedError);
-    await expect(intake.accept(redeem)).rejects.toThrow(
-      /points:Redeem is not declared idempotent: LEDGER_DRIVER=legacy keeps no signed envelope/,
+    const transfer = { kind: 'transfer', naturalKey: 'r-1', payload: { a: 1 }, fn: 'points:Transfer', args: ['{}'] };
+    await expect(intake.accept(transfer)).rejects.toThrow(DriverUnsupportedError);
+    await expect(intake.accept(transfer)).rejects.toThrow(
+      /points:Transfer is not declared idempotent: LEDGER_DRIVER=legacy keeps no signed envelope/,
     );
-    await expect(intake.acceptMany([note('fine-0'), redeem])).rejects.toMatchObject({ status: 501 });
+    await expect(intake.acceptMany([note('fine-0'), transfer])).rejects.toMatchObject({ status: 501 });
     const [n] = await t.db.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM intake_items WHERE kind = 'redemption' OR natural_key = 'fine-0'`,
     );
@@ -144,7 +144,7 @@ describe('LEDGER_DRIVER=legacy carries only functions declared idempotent', () =
   it('never submits a queued item of an undeclared function (accepted before the driver changed): it waits, visibly', async () => {
     await t.db.query(`
       WITH i AS (INSERT INTO intake_items (tracking_id, kind, natural_key, content_hash, payload, fn, args)
-                 VALUES (gen_random_uuid(), 'redemption', 'queued-1', repeat('0', 64), '{}', 'points:Redeem', '["{}"]')
+                 VALUES (gen_random_uuid(), 'transfer', 'queued-1', repeat('0', 64), '{}', 'points:Transfer', '["{}"]')
                  RETURNING tracking_id)
       INSERT INTO outbox (tracking_id) SELECT tracking_id FROM i`);
     const row = await eventually(async () => {
@@ -154,7 +154,7 @@ describe('LEDGER_DRIVER=legacy carries only functions declared idempotent', () =
       return r?.last_error ? r : undefined;
     });
     expect(row.status).toBe('pending');
-    expect(row.last_error).toMatch(/points:Redeem is not declared idempotent/);
-    expect(t.ledger.txs.filter((x) => x.fn === 'points:Redeem')).toHaveLength(0);
+    expect(row.last_error).toMatch(/points:Transfer is not declared idempotent/);
+    expect(t.ledger.txs.filter((x) => x.fn === 'points:Transfer')).toHaveLength(0);
   });
 });
