@@ -152,11 +152,12 @@ class Forwarder {
     };
     client.once('close', end);
     upstream.once('close', end);
-    upstream.once('error', () => {
-      this.stats.failedUpstream++;
+    // `on`, not `once`: a reset socket may report more than one error, and an unhandled one ends the process.
+    upstream.on('error', () => {
+      if (!client.destroyed) this.stats.failedUpstream++;
       client.destroy();
     });
-    client.once('error', () => upstream.destroy());
+    client.on('error', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
     client.once('close', () => upstream.destroy());
     pipeDelayed(client, upstream, f, this.random);
@@ -198,12 +199,9 @@ function pipeDelayed(from: Socket, to: Socket, f: Faults, random: () => number):
   from.on('data', (chunk: Buffer) => {
     const at = Math.max(last, Date.now() + f.latencyMs + random() * f.jitterMs);
     last = at;
-    setTimeout(
-      () => {
-        if (!to.destroyed) to.write(chunk);
-      },
-      at - Date.now(),
-    );
+    setTimeout(() => {
+      if (!to.destroyed) to.write(chunk);
+    }, at - Date.now());
   });
   from.once('end', () => {
     setTimeout(
@@ -220,10 +218,7 @@ export class FaultProxy {
   #faults: Faults = NO_FAULTS;
   readonly #forwarders: Forwarder[];
 
-  constructor(
-    routes: readonly Route[],
-    random: () => number = Math.random,
-  ) {
+  constructor(routes: readonly Route[], random: () => number = Math.random) {
     this.#forwarders = routes.map((r) => new Forwarder(r, () => this.#faults, random));
   }
 

@@ -9,6 +9,7 @@ import { NetworkError } from '../errors';
 import { sleep } from '../exec';
 import { ensureFabric } from '../fabric';
 import { Network } from '../network';
+import { REPO_ROOT } from '../paths';
 import { type ProcessSpec, runningPid, setPlacement, startProcess, stopProcess } from '../processes';
 import type { Progress } from '../progress';
 import { type NetworkSettings, readState, writeState } from '../settings';
@@ -28,7 +29,8 @@ import {
 import type { ProxyConfig } from './proxy-main';
 
 export const HOSTS_MALLS = ['A', 'B', 'C'] as const;
-const PROXY_MAIN = join(__dirname, 'proxy-main.js');
+/** The built proxy (tests run this module from its TypeScript source, the proxy always runs built). */
+const PROXY_MAIN = join(REPO_ROOT, 'fabric-network', 'dist', 'hosts', 'proxy-main.js');
 
 export class HostsNetwork {
   readonly network: Network;
@@ -134,6 +136,8 @@ export class HostsNetwork {
 
   private startProxies(): void {
     const paths = this.network.paths;
+    if (!existsSync(PROXY_MAIN))
+      throw new NetworkError(`the fault proxy is not built (${PROXY_MAIN})`, { hint: 'run `npm run build`' });
     mkdirSync(join(paths.home, 'config'), { recursive: true });
     const start = (name: string, ns: string | undefined, routes: ProxyConfig['routes']): void => {
       const file = join(paths.home, 'config', `${name}.json`);
@@ -166,10 +170,17 @@ export class HostsNetwork {
       ]),
     );
     if (spec.name.startsWith('chaincode-')) {
-      const args = spec.args.map((a, i) => (spec.args[i - 1] === '--chaincode-address' ? a.replace('127.0.0.1', '0.0.0.0') : a));
+      const args = spec.args.map((a, i) =>
+        spec.args[i - 1] === '--chaincode-address' ? a.replace('127.0.0.1', '0.0.0.0') : a,
+      );
       const namespaces = mallOrgs(this.plan).map((o) => o.ns);
       const script = 'nss=$1; shift; for ns in $(echo "$nss" | tr , " "); do ip netns exec "$ns" "$@" & done; wait';
-      return { ...spec, env, command: '/bin/sh', args: ['-c', script, 'sh', namespaces.join(','), spec.command, ...args] };
+      return {
+        ...spec,
+        env,
+        command: '/bin/sh',
+        args: ['-c', script, 'sh', namespaces.join(','), spec.command, ...args],
+      };
     }
     const org = orgOfProcess(this.plan, spec.name);
     if (!org) return { ...spec, env };
