@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# npm run bench:caliper — Hyperledger Caliper against the running (or started) network selected by MALLCHAIN_*:
+# installs Caliper here on first use (its own lockfile; not a workspace, not in CI's install), generates the network
+# config from network.json, runs the rounds of benchmark.ts, keeps the HTML report in docs/caliper-report.html and
+# writes the figures with the machine's load to docs/bench-caliper.md.
+# CALIPER_ROUND_SECONDS (default 30) sets each round's length.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+cd "$repo"
+
+if [ ! -x "$here/node_modules/.bin/caliper" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+  echo "[caliper] installing @hyperledger/caliper-cli (test/caliper/package-lock.json)" >&2
+  npm ci --prefix "$here" --no-audit --no-fund >&2
+fi
+
+node fabric-network/dist/cli/main.js up >&2
+home=$(node -e "console.log(require('./fabric-network/dist/settings').settingsFromEnv().home)")
+network_json="$home/network.json"
+channel=$(node -e "console.log(require(process.argv[1]).channel)" "$network_json")
+register="$repo/test/bench/ts-register.js"
+
+rm -rf "$here/generated"
+node -r "$register" "$here/generate-network.ts" "$network_json" "$here/generated" >&2
+node -r "$register" "$here/benchmark.ts" "$channel" "$here/generated/benchmark.json" "${CALIPER_ROUND_SECONDS:-30}"
+
+log="$here/generated/caliper.log"
+load_before=$(cat /proc/loadavg)
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+(
+  cd "$here"
+  npx --no-install caliper launch manager \
+    --caliper-workspace "$here" \
+    --caliper-networkconfig generated/networkconfig.json \
+    --caliper-benchconfig generated/benchmark.json \
+    --caliper-report-path "$repo/docs/caliper-report.html" \
+    --caliper-flow-skip-install 2>&1 | tee "$log"
+)
+load_after=$(cat /proc/loadavg)
+node -r "$register" "$here/summarize.ts" "$log" "$repo/docs/bench-caliper.md" \
+  "$started" "$load_before" "$load_after" "$(nproc)" "$network_json"
+echo "[caliper] report: docs/caliper-report.html, figures: docs/bench-caliper.md" >&2
