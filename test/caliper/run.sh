@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm run bench:caliper — Hyperledger Caliper against the running (or started) network selected by MALLCHAIN_*:
-# installs Caliper here on first use (its own lockfile; not a workspace, not in CI's install), generates the network
+# installs Caliper from test/caliper/package.json on first use (its own lockfile; not a workspace, not in CI's install), generates the network
 # config from network.json, runs the rounds of benchmark.ts, keeps the HTML report in docs/caliper-report.html and
 # writes the figures with the machine's load to docs/bench-caliper.md.
 # CALIPER_ROUND_SECONDS (default 30) sets each round's length.
@@ -9,10 +9,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 
-if [ ! -x "$here/node_modules/.bin/caliper" ] || [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
-  echo "[caliper] installing @hyperledger/caliper-cli (test/caliper/package-lock.json)" >&2
-  npm ci --prefix "$here" --no-audit --no-fund >&2
+# Installed outside the repository: Caliper's Fabric connector refuses to run when it can resolve both
+# fabric-gateway and fabric-network, and from inside the tree it would find the middleware's fabric-network.
+install_dir=${MALLCHAIN_CALIPER_DIR:-$HOME/.cache/mallchain/caliper-0.6.0}
+mkdir -p "$install_dir"
+if [ ! -x "$install_dir/node_modules/.bin/caliper" ] || ! cmp -s "$here/package-lock.json" "$install_dir/package-lock.json"; then
+  echo "[caliper] installing @hyperledger/caliper-cli into $install_dir (test/caliper/package-lock.json)" >&2
+  cp "$here/package.json" "$here/package-lock.json" "$install_dir/"
+  npm ci --prefix "$install_dir" --no-audit --no-fund >&2
 fi
+export MALLCHAIN_CALIPER_MODULES="$install_dir/node_modules"
 
 node fabric-network/dist/cli/main.js up >&2
 home=$(node -e "console.log(require('./fabric-network/dist/settings').settingsFromEnv().home)")
@@ -29,7 +35,7 @@ load_before=$(cat /proc/loadavg)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 (
   cd "$here"
-  npx --no-install caliper launch manager \
+  "$install_dir/node_modules/.bin/caliper" launch manager \
     --caliper-workspace "$here" \
     --caliper-networkconfig generated/networkconfig.json \
     --caliper-benchconfig generated/benchmark.json \

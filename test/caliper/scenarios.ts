@@ -106,7 +106,13 @@ class Accrue implements Scenario {
     const member = this.member();
     return {
       fn: 'points:Accrue',
-      request: { programId: this.#programA, member: member.did, amount: 10, sourceRef: this.ref(), merchant: this.#merchantA },
+      request: {
+        programId: this.#programA,
+        member: member.did,
+        amount: 10,
+        sourceRef: this.ref(),
+        merchant: this.#merchantA,
+      },
     };
   }
 }

@@ -44,7 +44,7 @@ export function markdown(
     '',
     'Hyperledger Caliper 0.6.0 (`@hyperledger/caliper-cli`, the `fabric:fabric-gateway` binding: fabric-gateway 1.5.0)',
     'against the mallchain chaincode on a real Fabric network started by our scripts. Written by `npm run bench:caliper`',
-    '(test/caliper/run.sh); Caliper\'s HTML report of the same run: [caliper-report.html](caliper-report.html).',
+    "(test/caliper/run.sh); Caliper's HTML report of the same run: [caliper-report.html](caliper-report.html).",
     '',
     `- run: ${meta.started}; network: ${meta.network}`,
     `- machine: ${meta.cores} cores, shared; load average (1, 5, 15 min) before: ${meta.loadBefore}; after: ${meta.loadAfter}`,

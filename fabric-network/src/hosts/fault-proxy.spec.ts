@@ -24,7 +24,9 @@ function roundTrip(port: number, text: string): Promise<{ got: string; ms: numbe
   return new Promise((resolve) => {
     const started = Date.now();
     let got = '';
-    const s: Socket = connect(port, '127.0.0.1', () => s.write(text));
+    const s: Socket = connect(port, '127.0.0.1', () => {
+      s.write(text);
+    });
     s.on('data', (b: Buffer) => {
       got += b.toString();
       if (got.length >= text.length) {
@@ -32,10 +34,12 @@ function roundTrip(port: number, text: string): Promise<{ got: string; ms: numbe
         resolve({ got, ms: Date.now() - started });
       }
     });
-    s.on('error', (e: NodeJS.ErrnoException) => resolve({ got, ms: Date.now() - started, error: e.code ?? e.message }));
-    s.on('close', () =>
-      resolve({ got, ms: Date.now() - started, error: got.length < text.length ? 'closed' : undefined }),
-    );
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      resolve({ got, ms: Date.now() - started, error: e.code ?? e.message });
+    });
+    s.on('close', () => {
+      resolve({ got, ms: Date.now() - started, error: got.length < text.length ? 'closed' : undefined });
+    });
   });
 }
 
@@ -62,7 +66,7 @@ describe('fault proxy', () => {
     ]);
     closers.push(() => proxy.close());
     proxy.start(true);
-    await until(async () => proxy.stats()[0]!.open);
+    await until(() => Promise.resolve(proxy.stats()[0]!.open));
     return { proxy, port };
   };
 
@@ -88,7 +92,7 @@ describe('fault proxy', () => {
     });
     await new Promise<void>((r) => target.listen(targetPort, '127.0.0.1', r));
     closers.push(() => new Promise((r) => target.close(r)));
-    await until(async () => proxy.stats()[0]!.open);
+    await until(() => Promise.resolve(proxy.stats()[0]!.open));
     expect((await roundTrip(port, 'now')).got).toBe('now');
   });
 
@@ -116,8 +120,12 @@ describe('fault proxy', () => {
     proxy.setFaults({ latencyMs: 0, jitterMs: 0, dropRate: 0, resetAfterMs: [100, 100] });
     const ended = await new Promise<string>((resolve) => {
       const s = connect(port, '127.0.0.1');
-      s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
-      s.on('close', () => resolve('closed'));
+      s.on('error', (e: NodeJS.ErrnoException) => {
+        resolve(e.code ?? 'error');
+      });
+      s.on('close', () => {
+        resolve('closed');
+      });
     });
     expect(['ECONNRESET', 'closed']).toContain(ended);
     expect(proxy.stats()[0]!.reset).toBe(1);

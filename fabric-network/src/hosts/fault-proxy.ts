@@ -55,7 +55,7 @@ export function checkFaults(f: unknown): Faults {
   if (reset !== undefined) {
     const ok =
       Array.isArray(reset) &&
-      reset.length === 2 &&
+      (reset as readonly unknown[]).length === 2 &&
       reset.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 10) &&
       reset[0] <= reset[1];
     if (!ok) throw new Error('faults.resetAfterMs must be [min, max] with 10 ≤ min ≤ max');
@@ -185,7 +185,12 @@ class Forwarder {
     if (this.#probe) clearTimeout(this.#probe);
     for (const s of this.#sockets) s.destroy();
     const server = this.#server;
-    if (server) await new Promise<void>((r) => server.close(() => r()));
+    if (server)
+      await new Promise<void>((r) => {
+        server.close(() => {
+          r();
+        });
+      });
   }
 }
 

@@ -184,7 +184,7 @@ describe('malls on separate hosts: a partitioned mall, then faulty links (own na
       progress.push(`faults: ${sum('dropped')} connections refused, ${sum('reset')} reset between organisations`);
       expect(sum('dropped')).toBeGreaterThan(0);
       expect(sum('reset')).toBeGreaterThan(0);
-      console.log(progress.filter((l) => /^(partition|faults):/.test(l)).join('\n'));
+      process.stdout.write(`${progress.filter((l) => /^(partition|faults):/.test(l)).join('\n')}\n`);
     },
     FAULT_MS + 40 * 60_000,
   );

@@ -9,9 +9,9 @@ import { NetworkError } from '../errors';
 import { REPO_ROOT } from '../paths';
 import { stderrProgress } from '../progress';
 import { settingsFromEnv } from '../settings';
-import { checkFaults } from './fault-proxy';
-import { HostsNetwork } from './hosts-network';
-import { sweep } from './netns';
+import { checkFaults } from '../hosts/fault-proxy';
+import { HostsNetwork } from '../hosts/hosts-network';
+import { sweep } from '../hosts/netns';
 
 const USAGE = `usage: npm run hosts -- <command>
 
@@ -29,9 +29,43 @@ commands:
 settings (environment): MALLCHAIN_PORT_BASE=7000  MALLCHAIN_HOME=<dir> (default .mallchain/hosts)
                         MALLCHAIN_PROFILE=dev|ha|bft  MALLCHAIN_CHANNEL=mallchannel`;
 
+type Command = (hosts: HostsNetwork, arg: string | undefined, argv: readonly string[]) => Promise<boolean>;
+
+/** One entry per command; a handler answers false when its argument is missing. */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  up: async (hosts) => {
+    await hosts.up();
+    return true;
+  },
+  down: async (hosts, _arg, argv) => {
+    const stopped = await hosts.down(argv.includes('--purge'));
+    progress(stopped.length > 0 ? `stopped ${stopped.join(', ')}` : 'nothing was running');
+    return true;
+  },
+  cut: (hosts, arg) => link(hosts, arg, false),
+  heal: (hosts, arg) => link(hosts, arg, true),
+  faults: async (hosts, arg) => {
+    if (arg === undefined) return false;
+    await hosts.setFaults(checkFaults(JSON.parse(arg)));
+    return true;
+  },
+  stats: async (hosts) => {
+    console.log(JSON.stringify(await hosts.proxyStats(), null, 2));
+    return true;
+  },
+};
+
+const progress = stderrProgress('hosts');
+
+async function link(hosts: HostsNetwork, arg: string | undefined, up: boolean): Promise<boolean> {
+  if (arg === undefined) return false;
+  await (up ? hosts.heal(arg) : hosts.cut(arg));
+  progress(`${up ? 'healed' : 'cut'} ${hosts.org(arg).ns}`);
+  return true;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, arg] = argv;
-  const progress = stderrProgress('hosts');
   if (command === undefined || command === 'help' || command === '--help') {
     console.log(USAGE);
     return command === undefined ? 2 : 0;
@@ -41,31 +75,9 @@ async function main(argv: string[]): Promise<number> {
     progress(removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing to remove');
     return 0;
   }
+  const run = COMMANDS[command];
   const env = { ...process.env, MALLCHAIN_HOME: process.env.MALLCHAIN_HOME ?? join(REPO_ROOT, '.mallchain', 'hosts') };
-  const hosts = new HostsNetwork(settingsFromEnv(env), progress);
-  switch (command) {
-    case 'up':
-      await hosts.up();
-      return 0;
-    case 'down': {
-      const stopped = await hosts.down(argv.includes('--purge'));
-      progress(stopped.length > 0 ? `stopped ${stopped.join(', ')}` : 'nothing was running');
-      return 0;
-    }
-    case 'cut':
-    case 'heal':
-      if (arg === undefined) break;
-      await (command === 'cut' ? hosts.cut(arg) : hosts.heal(arg));
-      progress(`${command === 'cut' ? 'cut' : 'healed'} ${hosts.org(arg).ns}`);
-      return 0;
-    case 'faults':
-      if (arg === undefined) break;
-      await hosts.setFaults(checkFaults(JSON.parse(arg)));
-      return 0;
-    case 'stats':
-      console.log(JSON.stringify(await hosts.proxyStats(), null, 2));
-      return 0;
-  }
+  if (run && (await run(new HostsNetwork(settingsFromEnv(env), progress), arg, argv))) return 0;
   console.error(`unknown or incomplete command: ${argv.join(' ')}\n\n${USAGE}`);
   return 2;
 }
