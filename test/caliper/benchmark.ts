@@ -1,7 +1,7 @@
 /**
  * The benchmark's rounds (written as Caliper's benchconfig for the running network's channel): Accrue at two
  * concurrencies, AccrueBatch at two sizes, Redeem with consents, GetBalance, DID resolution, device attestations.
- * "Concurrency" is Caliper's fixed-load controller: that many transactions in flight per worker.
+ * "Concurrency" is Caliper's fixed-load controller: that many transactions in flight, shared by the workers.
  * `node -r ../bench/ts-register.js benchmark.ts <channel> <out-file> [seconds per round]`.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,41 +15,41 @@ interface Round {
 }
 
 export const ROUNDS: readonly Round[] = [
-  { label: 'accrue-c2', description: 'points:Accrue, 2 in flight per worker', load: 2, args: { scenario: 'accrue' } },
-  { label: 'accrue-c8', description: 'points:Accrue, 8 in flight per worker', load: 8, args: { scenario: 'accrue' } },
+  { label: 'accrue-c2', description: 'points:Accrue, 2 in flight', load: 2, args: { scenario: 'accrue' } },
+  { label: 'accrue-c8', description: 'points:Accrue, 8 in flight', load: 8, args: { scenario: 'accrue' } },
   {
     label: 'accrue-batch-10',
-    description: 'points:AccrueBatch of 10 receipts, 4 in flight per worker',
+    description: 'points:AccrueBatch of 10 receipts, 4 in flight',
     load: 4,
     args: { scenario: 'accrue-batch', batchSize: 10 },
   },
   {
     label: 'accrue-batch-100',
-    description: 'points:AccrueBatch of 100 receipts, 4 in flight per worker',
+    description: 'points:AccrueBatch of 100 receipts, 4 in flight',
     load: 4,
     args: { scenario: 'accrue-batch', batchSize: 100 },
   },
   {
     label: 'redeem',
-    description: 'points:Redeem with the member consent, submitted by Mall B, 4 in flight per worker',
+    description: 'points:Redeem with the member consent, submitted by Mall B, 4 in flight',
     load: 4,
     args: { scenario: 'redeem', spread: 8 },
   },
   {
     label: 'get-balance',
-    description: 'points:GetBalance (evaluate), 8 in flight per worker',
+    description: 'points:GetBalance (evaluate), 8 in flight',
     load: 8,
     args: { scenario: 'balance' },
   },
   {
     label: 'did-resolve',
-    description: 'dids:ResolveDid (evaluate), 8 in flight per worker',
+    description: 'dids:ResolveDid (evaluate), 8 in flight',
     load: 8,
     args: { scenario: 'did-resolve', spread: 8 },
   },
   {
     label: 'attest',
-    description: 'devices:SubmitAttestations, one signed statement, 4 in flight per worker',
+    description: 'devices:SubmitAttestations, one signed statement, 4 in flight',
     load: 4,
     args: { scenario: 'attest', spread: 8 },
   },

@@ -45,4 +45,5 @@ started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 load_after=$(cat /proc/loadavg)
 node -r "$register" "$here/summarize.ts" "$log" "$repo/docs/bench-caliper.md" \
   "$started" "$load_before" "$load_after" "$(nproc)" "$network_json"
+npx prettier --write "$repo/docs/bench-caliper.md" >/dev/null
 echo "[caliper] report: docs/caliper-report.html, figures: docs/bench-caliper.md" >&2

@@ -88,7 +88,7 @@ class Accrue implements Scenario {
   #programA = '';
   #merchantA = '';
   #members: ChainKey[] = [];
-  constructor(private readonly args: RoundArguments) {}
+  constructor(protected readonly args: RoundArguments) {}
   async prepare(send: Send): Promise<void> {
     ({ programA: this.#programA, merchantA: this.#merchantA } = await programs(send, this.#s));
     this.#members = await members(send, this.args.channel, this.args.spread ?? 4);
@@ -119,7 +119,7 @@ class Accrue implements Scenario {
 
 /** points:AccrueBatch of `batchSize` receipts per transaction. */
 class AccrueBatch extends Accrue {
-  next(): Call {
+  override next(): Call {
     const items = Array.from({ length: this.args.batchSize ?? 10 }, () => ({
       member: this.member().did,
       amount: 10,
@@ -131,11 +131,11 @@ class AccrueBatch extends Accrue {
 
 /** points:GetBalance of the worker's members (evaluated, not ordered). */
 class Balance extends Accrue {
-  async prepare(send: Send): Promise<void> {
+  override async prepare(send: Send): Promise<void> {
     await super.prepare(send);
     for (let i = 0; i < (this.args.spread ?? 4); i++) await send(super.next());
   }
-  next(): Call {
+  override next(): Call {
     return { fn: 'points:GetBalance', request: { member: this.member().did, programId: this.program }, readOnly: true };
   }
 }

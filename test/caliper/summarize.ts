@@ -13,7 +13,7 @@ export function summaryRows(log: string): string[][] {
   const rows: string[][] = [];
   for (const line of log.slice(at).split('\n').slice(1)) {
     const t = line.trim();
-    if (t.startsWith('+')) continue;
+    if (t.startsWith('+') || /^\|[-|\s]+\|$/.test(t)) continue;
     if (!t.startsWith('|')) {
       if (rows.length > 0) break;
       continue;
@@ -48,7 +48,7 @@ export function markdown(
     '',
     `- run: ${meta.started}; network: ${meta.network}`,
     `- machine: ${meta.cores} cores, shared; load average (1, 5, 15 min) before: ${meta.loadBefore}; after: ${meta.loadAfter}`,
-    '- two Caliper workers; "in flight" is the fixed-load controller\'s transaction load per worker',
+    '- two Caliper workers; "in flight" is the fixed-load controller\'s transaction load, shared by the workers',
     '- each worker prepares its own world first (programs, merchants, member DIDs, points, devices): not measured',
     '',
     line([...header, 'what']),

@@ -104,6 +104,7 @@ describe('bft profile: the SmartBFT leader stopped', () => {
     const pid = runningPid(network.paths.pid(leader!.host));
     expect({ leader: leader!.host, running: pid !== undefined }).toEqual({ leader: leader!.host, running: true });
     process.kill(-pid!, 'SIGKILL');
+    const stoppedAt = Date.now();
 
     // The followers forward the request to a dead leader, complain, and change view; then the submit commits.
     const survivors = orderers().filter((o) => o.host !== leader!.host);
@@ -115,6 +116,7 @@ describe('bft profile: the SmartBFT leader stopped', () => {
       240_000,
     );
     const firstAfter = `leader-stopped-1-${String(attempt - 1)}`;
+    const recoveredS = Math.round((Date.now() - stoppedAt) / 1000);
     expect(block).toBeGreaterThan(0n);
     const after = await eventually('the survivors in one new view', async () => {
       const vs = await Promise.all(survivors.map((o) => viewOf(o.operationsPort)));
@@ -122,6 +124,11 @@ describe('bft profile: the SmartBFT leader stopped', () => {
       return same && vs[0]!.view > before.view ? vs[0] : undefined;
     });
     expect(after.leader).not.toBe(before.leader);
+    process.stdout.write(
+      `bft-leader: leader ${leader!.host} (ID ${String(before.leader)}, view ${String(before.view)}) killed; ` +
+        `block ${String(block)} committed ${String(recoveredS)} s later ` +
+        `(${String(attempt)} attempt(s)); new view ${String(after.view)}, leader ID ${String(after.leader)}\n`,
+    );
     for (let i = 2; i <= 4; i++) expect(await putNote(`leader-stopped-${String(i)}`)).toBeGreaterThan(block);
 
     await network.up(); // restarts only the stopped orderer
