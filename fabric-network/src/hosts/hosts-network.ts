@@ -44,10 +44,26 @@ export class HostsNetwork {
     this.plan = hostsPlan(topology(settings.profile, settings.portBase, HOSTS_MALLS.length));
   }
 
-  /** Sweeps leftovers, builds namespaces and links, starts the proxies and the network in them. */
+  /**
+   * Sweeps leftovers, builds namespaces and links, starts the proxies and the network in them. When a start fails,
+   * everything it made is removed again (processes, namespaces, links; the data stays for its logs).
+   */
   async up(): Promise<void> {
     await ensureIproute(this.progress);
-    if (!this.network.isRunning()) {
+    const wasRunning = this.network.isRunning();
+    try {
+      await this.start(wasRunning);
+    } catch (e) {
+      if (!wasRunning) {
+        this.progress('start failed: removing processes, namespaces and links (data and logs kept)');
+        await this.down(false).catch(() => undefined);
+      }
+      throw e;
+    }
+  }
+
+  private async start(wasRunning: boolean): Promise<void> {
+    if (!wasRunning) {
       const swept = await sweep();
       if (swept.length > 0) this.progress(`removed leftovers of an earlier run: ${swept.join(', ')}`);
       await this.network.down(false);
