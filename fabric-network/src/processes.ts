@@ -16,6 +16,19 @@ export interface ProcessSpec {
   readonly logFile: string;
 }
 
+/**
+ * Where processes run: the identity by default; the separate-hosts topology (hosts/) wraps each node's command so
+ * that it runs in its organisation's network namespace.
+ */
+export type Placement = (spec: ProcessSpec) => ProcessSpec;
+
+let placement: Placement = (spec) => spec;
+
+/** Sets (or, without an argument, resets) the {@link Placement} of every process started afterwards. */
+export function setPlacement(p?: Placement): void {
+  placement = p ?? ((spec) => spec);
+}
+
 /** Process id recorded for `pidFile` if that process is still alive. */
 export function runningPid(pidFile: string): number | undefined {
   if (!existsSync(pidFile)) return undefined;
@@ -38,7 +51,8 @@ export function isAlive(pid: number): boolean {
  * anything it spawned), appending its output to its log file, and records its pid. A process
  * already running under the same pid file is left alone.
  */
-export function startProcess(spec: ProcessSpec): { pid: number; started: boolean } {
+export function startProcess(unplaced: ProcessSpec): { pid: number; started: boolean } {
+  const spec = placement(unplaced);
   const existing = runningPid(spec.pidFile);
   if (existing !== undefined) return { pid: existing, started: false };
   mkdirSync(dirname(spec.logFile), { recursive: true });

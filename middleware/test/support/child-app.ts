@@ -15,13 +15,26 @@ export interface ChildApp {
 
 const REGISTER = path.join(__dirname, 'ts-register.js');
 
+/** Where a child runs: by default on port 0 of 127.0.0.1 of this host; `wrap` runs it elsewhere (a namespace). */
+export interface ChildPlacement {
+  readonly wrap?: (command: string, args: readonly string[]) => [string, string[]];
+  readonly port?: number;
+  readonly host?: string;
+}
+
 /**
  * Runs the TypeScript entry point `script` (one that ends with `announceListening` of ./announce) in its own
  * node process on port 0 of 127.0.0.1, and resolves once it printed the port it listens on.
  */
-export function spawnListening(script: string, env: Record<string, string>, timeoutMs: number): Promise<ChildApp> {
-  const proc = spawn(process.execPath, ['-r', REGISTER, script], {
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1' },
+export function spawnListening(
+  script: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+  where: ChildPlacement = {},
+): Promise<ChildApp> {
+  const [command, args] = (where.wrap ?? ((c, a) => [c, a]))(process.execPath, ['-r', REGISTER, script]);
+  const proc = spawn(command, args, {
+    env: { ...process.env, ...env, PORT: String(where.port ?? 0), HOST: where.host ?? '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -4,7 +4,7 @@ import { createApp } from '../../../src/app/create-app';
 import { realLedgerProvider } from '../../../src/app/ledger.provider';
 import { ApiKeysService } from '../../../src/auth/api-keys.service';
 import { loadConfig } from '../../../src/config/load-config';
-import { type ChildApp, spawnListening } from '../../support/child-app';
+import { type ChildApp, type ChildPlacement, spawnListening } from '../../support/child-app';
 import { closeAll, onFreshDatabase } from '../../support/test-db';
 import { realEnv } from './real-env';
 import { FORMER_ADMIN_SCOPES } from '../../../src/auth/scopes';
@@ -51,6 +51,10 @@ export function startRealApp(
 }
 
 /** The production middleware (real-app-process.ts) in a child process of its own, for kill -9 tests. */
-export function startRealChild(env: Record<string, string>, timeoutMs = 60_000): Promise<ChildApp> {
-  return spawnListening(path.join(__dirname, 'real-app-process.ts'), env, timeoutMs);
+export function startRealChild(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  where: ChildPlacement = {},
+): Promise<ChildApp> {
+  return spawnListening(path.join(__dirname, 'real-app-process.ts'), env, timeoutMs, where);
 }
