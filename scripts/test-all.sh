@@ -29,16 +29,27 @@ cleanup() {
 trap cleanup EXIT
 node fabric-network/dist/cli/main.js up
 
-# The outage test (a peer stopped for 20 minutes on a network of its own) mostly waits: it runs beside the rest.
+# The outage test (a peer stopped for 20 minutes on a network of its own) and the partition test
+# (three malls in network namespaces, one cut off for 3 minutes, then faults on the links) mostly
+# wait: they run beside the rest, each on a network of its own.
 outage_log=$(mktemp -t mallchain-outage-XXXXXX.log)
 npm run test:e2e:outage -w middleware >"$outage_log" 2>&1 &
 outage_pid=$!
+partition_log=$(mktemp -t mallchain-partition-XXXXXX.log)
+npm run test:e2e:partition -w middleware >"$partition_log" 2>&1 &
+partition_pid=$!
 e2e_status=0
 npm run test:e2e || e2e_status=$?
+
+step "end-to-end: malls on separate hosts, one cut off, then faults on the links (ran beside the others)"
+partition_status=0
+wait "$partition_pid" || partition_status=$?
+cat "$partition_log"
+rm -f "$partition_log"
 
 step "end-to-end: Mall B's peer stopped for 20 minutes (ran beside the others)"
 outage_status=0
 wait "$outage_pid" || outage_status=$?
 cat "$outage_log"
 rm -f "$outage_log"
-(( e2e_status == 0 && outage_status == 0 ))
+(( e2e_status == 0 && partition_status == 0 && outage_status == 0 ))
