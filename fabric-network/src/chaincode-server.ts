@@ -44,20 +44,25 @@ export async function startServer(
   for (const server of serversOf(def as ChaincodeDefinition)) await startOneServer(paths, def.sequence, server);
 }
 
-/** Starts one mall's chaincode server and waits for its port. */
+/**
+ * Starts one mall's chaincode server and waits for its port. `opts` serve benchmarks that run
+ * another build of the chaincode beside the deployed one: its directory and process name.
+ */
 export async function startOneServer(
   paths: NetworkPaths,
   sequence: number,
   server: Pick<ChaincodeServer, 'mall' | 'address' | 'packageId'>,
+  opts: { moduleDir?: string; processName?: string } = {},
 ): Promise<void> {
-  const dist = join(CHAINCODE_DIR, 'dist', 'index.js');
+  const moduleDir = opts.moduleDir ?? CHAINCODE_DIR;
+  const dist = join(moduleDir, 'dist', 'index.js');
   if (!existsSync(dist)) {
     throw new NetworkError('the chaincode is not built', {
       hint: 'run `npm ci && npm run build` in chaincode/ (npm run build at the top level does it)',
     });
   }
   const port = Number(server.address.split(':')[1]);
-  const name = serverProcessName(sequence, server);
+  const name = opts.processName ?? serverProcessName(sequence, server);
   startProcess({
     name,
     command: process.execPath,
@@ -69,7 +74,7 @@ export async function startOneServer(
       '--chaincode-id',
       server.packageId,
       '--module-path',
-      CHAINCODE_DIR,
+      moduleDir,
     ],
     env: {
       PATH: process.env.PATH,
