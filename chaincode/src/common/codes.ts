@@ -79,6 +79,11 @@ export const ERROR_CODES = {
     domain: 'points',
     meaning: 'the period does not start where the last closed one ended (or after an unsettled entry)',
   },
+  POINTS_UNIT_VALUE_CHANGING: {
+    http: 409,
+    domain: 'points',
+    meaning: "a redemption or exchange within 15 minutes (the peer's time window) of a scheduled unit value change",
+  },
   POINTS_ALREADY_CONFIRMED: { http: 409, domain: 'points', meaning: 'the mall already confirmed this statement' },
   DID_EXISTS: { http: 409, domain: 'dids', meaning: 'the DID is already anchored' },
   DID_NOT_SELF_CERTIFYING: {
