@@ -19,8 +19,14 @@ export abstract class MallContract extends Contract {
     const writes = new WriteBuffer(stub, direct);
     ctx.writes = writes;
     // Every write of the transaction, whichever module makes it, goes into the buffer.
-    stub.putState = (key: string, value: Uint8Array) => Promise.resolve(writes.put(key, value));
-    stub.deleteState = (key: string) => Promise.resolve(writes.del(key));
+    stub.putState = (key: string, value: Uint8Array): Promise<void> => {
+      writes.put(key, value);
+      return Promise.resolve();
+    };
+    stub.deleteState = (key: string): Promise<void> => {
+      writes.del(key);
+      return Promise.resolve();
+    };
     return Promise.resolve();
   }
 

@@ -1,6 +1,6 @@
-import type { ChaincodeStub } from 'fabric-shim';
 import {
   MAX_WRITE_BATCH,
+  StateReader,
   MSG_GET_STATE_MULTIPLE,
   MSG_WRITE_BATCH_STATE,
   WriteBuffer,
@@ -52,7 +52,7 @@ interface Sent {
 }
 
 /** A stub as fabric-shim builds it: `handler`, `channel_id`, `txId`; the handler records what is sent. */
-function shimStub(answer: (m: Sent) => Buffer = () => Buffer.alloc(0)): { stub: ChaincodeStub; sent: Sent[] } {
+function shimStub(answer: (m: Sent) => Buffer = () => Buffer.alloc(0)): { stub: StateReader; sent: Sent[] } {
   const sent: Sent[] = [];
   const handler = {
     _askPeerAndListen(
@@ -75,7 +75,7 @@ function shimStub(answer: (m: Sent) => Buffer = () => Buffer.alloc(0)): { stub: 
     channel_id: 'mallchannel',
     txId: 'tx1',
     getState: () => Promise.reject(new Error('GET_STATE must not be sent')),
-  } as unknown as ChaincodeStub;
+  };
   return { stub, sent };
 }
 
@@ -114,11 +114,19 @@ describe('WriteBuffer', () => {
 
   it('replays writes one by one where the stub has no shim handler (same writes, old round trips)', async () => {
     const log: string[] = [];
-    const stub = {} as ChaincodeStub;
-    const w = new WriteBuffer(stub, {
-      put: (k) => Promise.resolve(void log.push(`put ${k}`)),
-      del: (k) => Promise.resolve(void log.push(`del ${k}`)),
-    });
+    const w = new WriteBuffer(
+      {},
+      {
+        put: (k) => {
+          log.push(`put ${k}`);
+          return Promise.resolve();
+        },
+        del: (k) => {
+          log.push(`del ${k}`);
+          return Promise.resolve();
+        },
+      },
+    );
     w.put('a', Buffer.from('1'));
     w.del('b');
     await w.flush();
@@ -127,7 +135,9 @@ describe('WriteBuffer', () => {
 
   it('refuses an empty key at the write, as the shim does', () => {
     const w = new WriteBuffer(shimStub().stub, never);
-    expect(() => w.put('', Buffer.from('x'))).toThrow(/empty/);
+    expect(() => {
+      w.put('', Buffer.from('x'));
+    }).toThrow(/empty/);
   });
 });
 

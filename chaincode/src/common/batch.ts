@@ -13,7 +13,6 @@
  * handler lacks the method this relies on, writes are replayed one by one and reads go key by
  * key: the same results, the old round trips.
  */
-import type { ChaincodeStub } from 'fabric-shim';
 
 /** ChaincodeMessage.Type values of fabric-protos 0.3.7 (peer/chaincode_shim.proto). */
 export const MSG_WRITE_BATCH_STATE = 24;
@@ -140,10 +139,14 @@ function shimMessageClass(): (new () => ShimMessage) | null {
   return messageClass;
 }
 
+/** What reads fall back to without a shim handler. */
+export interface StateReader {
+  getState(key: string): Promise<Uint8Array>;
+}
+
 /** The shim handler of a real stub, or undefined (unit-test stubs, an unexpected shim). */
-function peerLink(stub: ChaincodeStub): { handler: ShimHandler; channel: string; txId: string } | undefined {
-  if (process.env.MALLCHAIN_CC_BATCH === 'off') return undefined;
-  const s = stub as unknown as ShimStub;
+function peerLink(stub: unknown): { handler: ShimHandler; channel: string; txId: string } | undefined {
+  const s = stub as ShimStub;
   const handler = s.handler;
   if (typeof handler?._askPeerAndListen !== 'function') return undefined;
   if (typeof s.channel_id !== 'string' || typeof s.txId !== 'string') return undefined;
@@ -151,7 +154,12 @@ function peerLink(stub: ChaincodeStub): { handler: ShimHandler; channel: string;
   return { handler: handler as ShimHandler, channel: s.channel_id, txId: s.txId };
 }
 
-async function ask(link: NonNullable<ReturnType<typeof peerLink>>, type: number, payload: Uint8Array, method: string) {
+async function ask(
+  link: NonNullable<ReturnType<typeof peerLink>>,
+  type: number,
+  payload: Uint8Array,
+  method: string,
+): Promise<Buffer> {
   const Message = shimMessageClass();
   if (!Message) throw new Error('fabric-shim message class not found');
   const msg = new Message();
@@ -169,7 +177,7 @@ export class WriteBuffer {
   messagesSent = 0;
 
   constructor(
-    private readonly stub: ChaincodeStub,
+    private readonly stub: unknown,
     private readonly direct: {
       put: (key: string, value: Uint8Array) => Promise<void>;
       del: (key: string) => Promise<void>;
@@ -220,7 +228,7 @@ export class WriteBuffer {
  * Committed values of `keys` (empty where absent), in order: one GET_STATE_MULTIPLE message per
  * {@link MAX_GET_MULTIPLE} keys, or one GET_STATE per key without a peer link.
  */
-export async function getStateMultiple(stub: ChaincodeStub, keys: readonly string[]): Promise<Uint8Array[]> {
+export async function getStateMultiple(stub: StateReader, keys: readonly string[]): Promise<Uint8Array[]> {
   if (keys.length === 0) return [];
   const link = peerLink(stub);
   if (!link || keys.length === 1) {

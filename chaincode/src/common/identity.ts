@@ -106,6 +106,20 @@ function directoryString(der: Uint8Array, v: Tlv): string | undefined {
 
 /** Every OU value of the certificate's subject, in order, multi-valued RDNs included. */
 export function subjectOrganizationalUnits(der: Uint8Array): string[] {
+  const subject = subjectOf(der);
+  const ous: string[] = [];
+  for (const rdn of children(der, subject)) {
+    if (rdn.tag !== SET) throw new Error('subject RDN is not a SET');
+    for (const atv of children(der, rdn)) {
+      const text = ouValue(der, atv);
+      if (text !== undefined) ous.push(text);
+    }
+  }
+  return ous;
+}
+
+/** The subject Name of a DER certificate. */
+function subjectOf(der: Uint8Array): Tlv {
   const cert = tlv(der, 0, der.length);
   const tbs = children(der, cert)[0];
   if (cert.tag !== SEQUENCE || tbs?.tag !== SEQUENCE) throw new Error('not a certificate');
@@ -113,18 +127,15 @@ export function subjectOrganizationalUnits(der: Uint8Array): string[] {
   // [0] version is optional; then serialNumber, signature, issuer, validity, subject.
   const subject = fields[(fields[0]?.tag === 0xa0 ? 1 : 0) + 4];
   if (subject?.tag !== SEQUENCE) throw new Error('certificate without a subject');
-  const ous: string[] = [];
-  for (const rdn of children(der, subject)) {
-    if (rdn.tag !== SET) throw new Error('subject RDN is not a SET');
-    for (const atv of children(der, rdn)) {
-      const [oid, value] = children(der, atv);
-      if (oid?.tag !== 0x06 || value === undefined) throw new Error('subject attribute without type or value');
-      if (!OID_OU.equals(Buffer.from(der.subarray(oid.start, oid.end)))) continue;
-      const text = directoryString(der, value);
-      if (text !== undefined) ous.push(text);
-    }
-  }
-  return ous;
+  return subject;
+}
+
+/** The value of an AttributeTypeAndValue when it is an OU with a string value. */
+function ouValue(der: Uint8Array, atv: Tlv): string | undefined {
+  const [oid, value] = children(der, atv);
+  if (oid?.tag !== 0x06 || value === undefined) throw new Error('subject attribute without type or value');
+  if (!OID_OU.equals(Buffer.from(der.subarray(oid.start, oid.end)))) return undefined;
+  return directoryString(der, value);
 }
 
 /** The submitter must be an admin of `mspId`. */

@@ -5,7 +5,7 @@
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { ChaincodeError, inputError, notFound } from '../common/errors';
 import { requireMemberOf } from '../common/identity';
-import { getStateMultiple } from '../common/batch';
+import { StateReader, getStateMultiple } from '../common/batch';
 import { MallContext, getJson, put } from '../common/state';
 import { DidRecord, didKey } from '../dids/did.store';
 import { Fields, ID_RULE, asArray, int, optStr, str } from '../common/validate';
@@ -102,7 +102,7 @@ async function committedAccruals(
 ): Promise<Map<string, AccrualResult>> {
   const refs = [...new Set(items.map((i) => i.sourceRef))];
   const values = await getStateMultiple(
-    ctx.stub,
+    stateReader(ctx),
     refs.map((ref) => accrualKey(ctx, programId, ref)),
   );
   const out = new Map<string, AccrualResult>();
@@ -126,7 +126,7 @@ async function memberRecords(
 ): Promise<Map<string, DidRecord | undefined>> {
   const dids = [...new Set(items.map((i) => i.member))];
   const values = await getStateMultiple(
-    ctx.stub,
+    stateReader(ctx),
     dids.map((did) => didKey(ctx, did)),
   );
   const out = new Map<string, DidRecord | undefined>();
@@ -138,6 +138,11 @@ async function memberRecords(
     );
   });
   return out;
+}
+
+/** The stub as the plain reader getStateMultiple falls back to. */
+function stateReader(ctx: MallContext): StateReader {
+  return { getState: (k) => ctx.stub.getState(k) };
 }
 
 async function checkOnce(done: Set<string>, id: string, check: () => Promise<void>): Promise<void> {
