@@ -1,9 +1,11 @@
 /**
- * The "old" side of the points benchmark: the chaincode of another git revision (by default
- * `main`), deployed on the same running network under its own name (`mallchainbase`), with one
- * server per mall exactly like the deployed chaincode, so both are measured on the same
- * topology in one run. Its source is exported with `git archive` into a scratch directory and
- * built there against this checkout's chaincode/node_modules; nothing in the repository changes.
+ * A second chaincode on the running network, beside the deployed `mallchain`: the build of
+ * another git revision (exported with `git archive` into a scratch directory and built there
+ * against this checkout's chaincode/node_modules; nothing in the repository changes) or of this
+ * working tree, under its own name, with one server per mall exactly like the deployed one.
+ * The points benchmark runs `main`'s chaincode here to measure old and new side by side; the
+ * upgrade e2e deploys `main`'s, writes with it, then upgrades the same name to this working
+ * tree's build and reads what the old code wrote.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
@@ -25,11 +27,15 @@ import {
   readState,
   readiness,
   settingsFromEnv,
+  sourceDigest,
   startOneServer,
 } from '../../fabric-network/src';
 import { stopProcess } from '../../fabric-network/src/processes';
 
 export const BASELINE_NAME = 'mallchainbase';
+
+/** Which build to run: a git revision, or this working tree's chaincode/dist. */
+export type ChaincodeBuild = { readonly revision: string } | { readonly workingTree: true };
 
 /** Ports base+296… (above every mall's sequence ports, below the middlewares'). */
 const BASELINE_PORT_OFFSET = 296;
@@ -80,9 +86,22 @@ function buildRevision(revision: string): { dir: string; commit: string } {
   return { dir, commit: commitId };
 }
 
-/** Deploys (or finds deployed) the baseline chaincode and starts its servers. */
-export async function deployBaseline(revision: string, log: (s: string) => void): Promise<Baseline> {
-  const { dir, commit: commitId } = buildRevision(revision);
+/** Where a build's chaincode lives and what identifies it. */
+function buildOf(build: ChaincodeBuild): { dir: string; commit: string; revision: string } {
+  if ('workingTree' in build) return { dir: CHAINCODE_DIR, commit: `wt${sourceDigest()}`, revision: 'working tree' };
+  return { ...buildRevision(build.revision), revision: build.revision };
+}
+
+/**
+ * Deploys `build` as chaincode `name` (a new sequence when the committed one is another build)
+ * and (re)starts its servers, one per mall. Data stays: state belongs to the chaincode name.
+ */
+export async function deploySideChaincode(
+  build: ChaincodeBuild,
+  log: (s: string) => void,
+  name = BASELINE_NAME,
+): Promise<Baseline> {
+  const { dir, commit: commitId, revision } = buildOf(build);
   const settings = settingsFromEnv();
   const network = new Network(settings, log);
   const state = readState(network.paths);
@@ -99,24 +118,26 @@ export async function deployBaseline(revision: string, log: (s: string) => void)
   const version = `base-${commitId.slice(0, 12)}`;
   const servers: (ChaincodeServer & { file: string })[] = [];
   for (const m of t.malls) {
-    const label = `${BASELINE_NAME}_${commitId.slice(0, 12)}_${m.name}`;
+    const label = `${name}_${commitId.slice(0, 12)}_${m.name}`;
     const address = `127.0.0.1:${t.portBase + BASELINE_PORT_OFFSET + mallIndex(m)}`;
     const pkg = await packageChaincode(ctx.paths, label, address);
     servers.push({ mall: m.name, mspId: m.mspId, label, address, packageId: pkg.packageId, file: pkg.file });
   }
-  const processes = servers.map((s) => `bench-${BASELINE_NAME}-${s.mall}`);
+  const processes = servers.map((s) => `side-${name}-${s.mall}`);
+  // The servers listen on the same ports whatever the build: an earlier build's stop first.
+  for (const p of processes) await stopProcess(ctx.paths.pid(p));
   for (const [i, s] of servers.entries()) {
     await startOneServer(ctx.paths, 1, s, { moduleDir: dir, processName: processes[i] });
   }
   const first = t.malls[0];
   if (!first) throw new Error('no mall in the network');
-  const committed = await queryCommitted(ctx, first, BASELINE_NAME);
+  const committed = await queryCommitted(ctx, first, name);
   if (committed?.version !== version) {
     const sequence = (committed?.sequence ?? 0) + 1;
     const head = servers[0];
     if (!head) throw new Error('no server');
     const def: ChaincodeDefinition = {
-      name: BASELINE_NAME,
+      name,
       version,
       sequence,
       label: head.label,
@@ -131,10 +152,10 @@ export async function deployBaseline(revision: string, log: (s: string) => void)
     const approvals = await readiness(ctx, first, def);
     for (const m of t.malls) if (!approvals[m.mspId]) await approve(ctx, m, def);
     await commit(ctx, def);
-    log(`deployed ${BASELINE_NAME} (${revision} = ${commitId.slice(0, 12)}) as sequence ${sequence}`);
+    log(`deployed ${name} (${revision} = ${commitId.slice(0, 12)}) as sequence ${sequence}`);
   }
   return {
-    name: BASELINE_NAME,
+    name,
     revision,
     commit: commitId,
     servers: servers.map(({ file: _file, ...s }) => s),
