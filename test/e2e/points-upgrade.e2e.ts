@@ -7,6 +7,7 @@
  * the old code wrote.
  */
 import { Contract } from '@hyperledger/fabric-gateway';
+import { stderrProgress } from '../../fabric-network/src';
 import { ChainKey, newKey, uniqueSuffix } from '../support/chain-keys';
 import { MALL_A } from '../support/chain-call';
 import { createDid } from '../support/chain-requests';
@@ -33,9 +34,7 @@ describe('points data across an upgrade from main to this chaincode (real Fabric
     JSON.parse(
       decoder.decode(await contract(client, 'points').evaluateTransaction(fn, JSON.stringify(request))),
     ) as unknown;
-  const log = (line: string): void => {
-    console.log(`[upgrade e2e] ${line}`);
-  };
+  const log = stderrProgress('upgrade e2e');
 
   beforeAll(() => {
     const d = loadDescription();
