@@ -1,11 +1,12 @@
 /**
  * The chaincode as code: where its source is, which version and build it is, and the
- * chaincode-as-a-service process that runs it (one per lifecycle sequence, dialled by every peer).
+ * chaincode-as-a-service processes that run it: one per mall and lifecycle sequence, each dialled
+ * by its own mall's peer only (in a real consortium every mall runs its own).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChaincodeDefinition } from './chaincode-definition';
+import { type ChaincodeDefinition, type ChaincodeServer, serverProcessName, serversOf } from './chaincode-definition';
 import { NetworkError } from './errors';
 import { NetworkPaths, REPO_ROOT } from './paths';
 import { startProcess, stopProcess, waitForPort } from './processes';
@@ -35,19 +36,33 @@ export function sourceDigest(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** Starts the chaincode server (CCaaS) that every peer dials for this package. */
+/** Starts every mall's chaincode server (CCaaS) of a definition that is not running yet. */
 export async function startServer(
   paths: NetworkPaths,
-  def: Pick<ChaincodeDefinition, 'sequence' | 'address' | 'packageId'>,
+  def: Pick<ChaincodeDefinition, 'sequence' | 'address' | 'packageId' | 'label' | 'servers'>,
 ): Promise<void> {
-  const dist = join(CHAINCODE_DIR, 'dist', 'index.js');
+  for (const server of serversOf(def as ChaincodeDefinition)) await startOneServer(paths, def.sequence, server);
+}
+
+/**
+ * Starts one mall's chaincode server and waits for its port. `opts` serve benchmarks that run
+ * another build of the chaincode beside the deployed one: its directory and process name.
+ */
+export async function startOneServer(
+  paths: NetworkPaths,
+  sequence: number,
+  server: Pick<ChaincodeServer, 'mall' | 'address' | 'packageId'>,
+  opts: { moduleDir?: string; processName?: string } = {},
+): Promise<void> {
+  const moduleDir = opts.moduleDir ?? CHAINCODE_DIR;
+  const dist = join(moduleDir, 'dist', 'index.js');
   if (!existsSync(dist)) {
     throw new NetworkError('the chaincode is not built', {
       hint: 'run `npm ci && npm run build` in chaincode/ (npm run build at the top level does it)',
     });
   }
-  const port = Number(def.address.split(':')[1]);
-  const name = `chaincode-${def.sequence}`;
+  const port = Number(server.address.split(':')[1]);
+  const name = opts.processName ?? serverProcessName(sequence, server);
   startProcess({
     name,
     command: process.execPath,
@@ -55,11 +70,11 @@ export async function startServer(
       join(CHAINCODE_DIR, 'node_modules', 'fabric-shim', 'cli.js'),
       'server',
       '--chaincode-address',
-      def.address,
+      server.address,
       '--chaincode-id',
-      def.packageId,
+      server.packageId,
       '--module-path',
-      CHAINCODE_DIR,
+      moduleDir,
     ],
     env: {
       PATH: process.env.PATH,
@@ -70,9 +85,20 @@ export async function startServer(
     pidFile: paths.pid(name),
     logFile: paths.log(name),
   });
-  await waitForPort(port, 30_000, 'chaincode server', paths.log(name));
+  await waitForPort(port, 30_000, `chaincode server ${name}`, paths.log(name));
 }
 
+/** Process names of every server of `sequence` that has a pid file (all malls', and the old shared one). */
+export function serverProcesses(paths: NetworkPaths, sequence: number): string[] {
+  if (!existsSync(paths.run)) return [];
+  const own = new RegExp(`^chaincode-${sequence}(-[A-Za-z0-9]+)?\\.pid$`);
+  return readdirSync(paths.run)
+    .filter((f) => own.test(f))
+    .map((f) => f.slice(0, -'.pid'.length))
+    .sort();
+}
+
+/** Stops every server of `sequence`. */
 export async function stopServer(paths: NetworkPaths, sequence: number): Promise<void> {
-  await stopProcess(paths.pid(`chaincode-${sequence}`));
+  for (const name of serverProcesses(paths, sequence)) await stopProcess(paths.pid(name));
 }

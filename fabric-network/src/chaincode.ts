@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { ChaincodeDefinition, Committed, writeDefinition } from './chaincode-definition';
+import { ChaincodeDefinition, ChaincodeServer, Committed, serverOf, writeDefinition } from './chaincode-definition';
 import { join } from 'node:path';
 import { NetworkError } from './errors';
 import { run, retry } from './exec';
@@ -8,7 +8,7 @@ import { ChannelContext, NetworkContext, NodeContext } from './context';
 import { ordererArgs, peerAdminEnv } from './nodes';
 import { startServer } from './chaincode-server';
 import { NetworkPaths } from './paths';
-import { MallOrg, chaincodeServerPort } from './topology';
+import { MallOrg, chaincodeServerPort, mallIndex } from './topology';
 
 /**
  * Builds a CCaaS package (metadata.json + code.tar.gz with connection.json). The package is
@@ -73,6 +73,13 @@ function definitionArgs(def: ChaincodeDefinition, channel: string): string[] {
   return args;
 }
 
+/** The package mall `m` installs and approves: its own server's (a definition has one per mall). */
+export function packageIdFor(def: ChaincodeDefinition, m: Pick<MallOrg, 'mspId'>): string {
+  const server = serverOf(def, m.mspId);
+  if (!server) throw new NetworkError(`chaincode ${def.name} sequence ${def.sequence} has no server for ${m.mspId}`);
+  return server.packageId;
+}
+
 export async function approve(
   { tools, paths, topology: t, channel }: Pick<NetworkContext, 'tools' | 'paths' | 'topology' | 'channel'>,
   m: MallOrg,
@@ -85,7 +92,7 @@ export async function approve(
     ...ordererArgs(paths, t),
     ...definitionArgs(def, channel),
     '--package-id',
-    def.packageId,
+    packageIdFor(def, m),
     '--waitForEvent',
   ];
   await retry(() => run(tools.bin('peer'), args, { env: peerAdminEnv(tools, paths, m) }), 30_000, 2000);
@@ -183,26 +190,52 @@ export async function putNoteEndorsedByAll(
 }
 
 /**
- * Runs the whole lifecycle for a definition: package, install on every peer, approve for
- * every organisation, check readiness, commit; then start its server. Each step is skipped
- * when already done, so it is safe to repeat.
+ * Mall `m`'s CCaaS package for a sequence: its own label and its own server's address (so its
+ * own package ID). Only its peer installs it, so only its peer dials that server.
+ */
+export async function mallPackage(
+  paths: NetworkPaths,
+  portBase: number,
+  m: MallOrg,
+  want: { name: string; version: string; sequence: number },
+): Promise<ChaincodeServer & { file: string }> {
+  const label = `${want.name}_${want.version}_${want.sequence}_${m.name}`;
+  const address = `127.0.0.1:${chaincodeServerPort(portBase, want.sequence, mallIndex(m))}`;
+  const pkg = await packageChaincode(paths, label, address);
+  return { mall: m.name, mspId: m.mspId, label, address, packageId: pkg.packageId, file: pkg.file };
+}
+
+/**
+ * Runs the whole lifecycle for a definition: package (one per mall), start every mall's
+ * server, install each mall's package on its own peer, approve for every organisation (each
+ * with its own package ID: the definition is the same, the package is the org's own choice),
+ * check readiness, commit. Each step is skipped when already done, so it is safe to repeat.
  */
 export async function deploy(
   ctx: NetworkContext,
   want: { name: string; version: string; sequence: number; signaturePolicy?: string; codeDigest?: string },
 ): Promise<ChaincodeDefinition> {
   const { paths, topology: t, channel, progress } = ctx;
-  const label = `${want.name}_${want.version}_${want.sequence}`;
-  const address = `127.0.0.1:${chaincodeServerPort(t.portBase, want.sequence)}`;
-  const pkg = await packageChaincode(paths, label, address);
-  const def: ChaincodeDefinition = { ...want, label, address, packageId: pkg.packageId };
-  progress(`chaincode ${want.name} ${want.version}, sequence ${want.sequence}: package ${pkg.packageId.slice(0, 40)}…`);
-  await startServer(paths, def);
-  for (const m of t.malls) {
-    if (await install(ctx, m, pkg)) progress(`installed on ${m.peer.host}`);
-  }
   const first = t.malls[0];
   if (!first) throw new NetworkError('no mall organisation to deploy with');
+  const packages = [];
+  for (const m of t.malls) packages.push(await mallPackage(paths, t.portBase, m, want));
+  const servers: ChaincodeServer[] = packages.map(({ file: _file, ...server }) => server);
+  const head = servers[0] ?? { label: '', address: '', packageId: '' };
+  const def: ChaincodeDefinition = {
+    ...want,
+    label: head.label,
+    address: head.address,
+    packageId: head.packageId,
+    servers,
+  };
+  progress(`chaincode ${want.name} ${want.version}, sequence ${want.sequence}: one server per mall`);
+  await startServer(paths, def);
+  for (const [i, m] of t.malls.entries()) {
+    const pkg = packages[i];
+    if (pkg && (await install(ctx, m, pkg)))
+      progress(`installed ${pkg.packageId.slice(0, 48)}… on ${m.peer.host} (server ${pkg.address})`);
+  }
   const approvals = await readiness(ctx, first, def);
   for (const m of t.malls) {
     if (approvals[m.mspId]) continue;

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { deploy, putNoteEndorsedByAll, queryCommitted } from './chaincode';
-import { ChaincodeDefinition, readDefinition } from './chaincode-definition';
+import { ChaincodeDefinition, readDefinition, serverProcessName, serversOf } from './chaincode-definition';
 import { CHAINCODE_DIR, sourceDigest, sourceVersion, startServer, stopServer } from './chaincode-server';
 import { joinOrderer, joinPeer, peerHeight } from './channel';
 import { createGenesisBlock } from './configtx';
@@ -211,10 +211,10 @@ export class Network {
     }));
     const def = readDefinition(this.paths);
     if (def)
-      processes.push({
-        name: `chaincode-${def.sequence}`,
-        pid: runningPid(this.paths.pid(`chaincode-${def.sequence}`)) ?? null,
-      });
+      for (const server of serversOf(def)) {
+        const name = serverProcessName(def.sequence, server);
+        processes.push({ name: `${name} (${server.address})`, pid: runningPid(this.paths.pid(name)) ?? null });
+      }
     const heights: Record<string, number | string> = {};
     let committed: StatusReport['chaincode'] = null;
     for (const m of t.malls) {
@@ -229,13 +229,17 @@ export class Network {
   }
 }
 
-/** The committed definition is the one recorded here, for the same version and build. */
+/**
+ * The committed definition is the one recorded here, for the same version and build, with one
+ * server per mall (a record from before per-mall servers is upgraded to a new sequence).
+ */
 function isCurrent(
   committed: { sequence: number; version: string } | undefined,
   recorded: ChaincodeDefinition,
   want: { version: string; codeDigest: string },
 ): boolean {
   return (
+    recorded.servers !== undefined &&
     committed?.sequence === recorded.sequence &&
     committed.version === want.version &&
     recorded.codeDigest === want.codeDigest

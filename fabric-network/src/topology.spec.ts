@@ -1,4 +1,11 @@
-import { chaincodeServerPort, listeningPorts, topology } from './topology';
+import {
+  CHAINCODE_PORTS_PER_MALL,
+  MALL_LETTERS,
+  chaincodeServerPort,
+  listeningPorts,
+  mallIndex,
+  topology,
+} from './topology';
 
 describe('topology', () => {
   it('gives the dev profile one orderer and two malls, every port distinct and offset from the base', () => {
@@ -42,6 +49,18 @@ describe('topology', () => {
   it('moves the chaincode server to a new port for each sequence (blue/green upgrades)', () => {
     expect(chaincodeServerPort(7000, 1)).toBe(7200);
     expect(chaincodeServerPort(7000, 2)).toBe(7201);
-    expect(chaincodeServerPort(7000, 51)).toBe(7200);
+    expect(chaincodeServerPort(7000, 17)).toBe(7200);
+  });
+
+  it("gives every mall's chaincode server its own ports, below the middlewares'", () => {
+    const t = topology('dev', 7000, MALL_LETTERS.length);
+    const ports = t.malls.flatMap((m) =>
+      Array.from({ length: CHAINCODE_PORTS_PER_MALL }, (_, s) => chaincodeServerPort(7000, s + 1, mallIndex(m))),
+    );
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(Math.min(...ports)).toBe(7200);
+    expect(Math.max(...ports)).toBeLessThan(7300);
+    expect(chaincodeServerPort(7000, 1, mallIndex({ name: 'MallB' }))).toBe(7216);
+    expect(() => mallIndex({ name: 'MallZ' })).toThrow(/MallZ/);
   });
 });

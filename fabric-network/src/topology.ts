@@ -77,9 +77,24 @@ export function topology(profile: Profile, portBase: number, mallCount = 2): Top
   };
 }
 
-/** Port of the chaincode-as-a-service process for a given lifecycle sequence. */
-export function chaincodeServerPort(portBase: number, sequence: number): number {
-  return portBase + 200 + ((sequence - 1) % 50);
+/** Sequences a mall's chaincode servers cycle through before a port is reused. */
+export const CHAINCODE_PORTS_PER_MALL = 16;
+
+/** Position of a mall in {@link MALL_LETTERS} (MallA 0, MallB 1, ...): where its ports sit. */
+export function mallIndex(m: Pick<MallOrg, 'name'>): number {
+  const i = MALL_LETTERS.indexOf(m.name.replace(/^Mall/, '') as never);
+  if (i < 0)
+    throw new Error(`${m.name} is not a mall of this tooling (${MALL_LETTERS.map((l) => `Mall${l}`).join(', ')})`);
+  return i;
+}
+
+/**
+ * Port of a mall's chaincode-as-a-service process for a given lifecycle sequence. Every mall
+ * runs its own server, dialled only by its own peer (as in a real consortium); each sequence
+ * gets a new port so that blue/green upgrades overlap. Mall i uses base+200+16i … base+215+16i.
+ */
+export function chaincodeServerPort(portBase: number, sequence: number, mall = 0): number {
+  return portBase + 200 + mall * CHAINCODE_PORTS_PER_MALL + ((sequence - 1) % CHAINCODE_PORTS_PER_MALL);
 }
 
 /** Every port the network itself listens on (not the chaincode server), with an owner name. */

@@ -18,6 +18,13 @@ export function txTimeIso(ctx: Context): string {
 
 export const DAY_MS = 86_400_000;
 
+/**
+ * How far a proposal's timestamp may be from the endorsing peer's clock (Fabric's
+ * `peer.authentication.timewindow`, 15 minutes by default): the submitter chooses its
+ * transaction time anywhere inside it.
+ */
+export const PEER_TIME_WINDOW_MS = 15 * 60_000;
+
 /** Adds calendar months in UTC, clamping the day (Jan 31 + 1 month = Feb 28/29). */
 export function addMonths(ms: number, months: number): number {
   const d = new Date(ms);

@@ -4,9 +4,11 @@
  * is typed as a key of this table, and a test holds the error tables of docs/points.md,
  * docs/devices.md, docs/did-method.md and docs/joint-stats.md equal to it.
  *
- * This file imports nothing (no Fabric, no Node modules) so that the middleware can import
- * the same list by path (`chaincode/src/common/codes.ts`, or `chaincode/dist/common/codes.js`
- * once built) instead of guessing statuses from code prefixes.
+ * This file imports nothing (no Fabric, no Node modules): the workspace package
+ * `@mallchain/error-codes` (error-codes/) compiles this very file, and the middleware answers a
+ * chaincode refusal with the `http` status declared here (middleware/src/common/http-error.filter.ts,
+ * held equal by its spec) instead of guessing from code prefixes. A code added here reaches
+ * the middleware with the next build; the chaincode itself depends on nothing outside chaincode/.
  */
 export interface CodeInfo {
   /** HTTP status a gateway answers with when the chaincode refuses with this code. */
@@ -76,6 +78,11 @@ export const ERROR_CODES = {
     http: 409,
     domain: 'points',
     meaning: 'the period does not start where the last closed one ended (or after an unsettled entry)',
+  },
+  POINTS_UNIT_VALUE_CHANGING: {
+    http: 409,
+    domain: 'points',
+    meaning: "a redemption or exchange within 15 minutes (the peer's time window) of a scheduled unit value change",
   },
   POINTS_ALREADY_CONFIRMED: { http: 409, domain: 'points', meaning: 'the mall already confirmed this statement' },
   DID_EXISTS: { http: 409, domain: 'dids', meaning: 'the DID is already anchored' },

@@ -1,5 +1,6 @@
 import { TEST_CERTS } from '../../test/support/fake-certs';
-import { roleFromCertificate } from './identity';
+import { X509Certificate } from 'node:crypto';
+import { roleFromCertificate, subjectOrganizationalUnits } from './identity';
 
 describe('roleFromCertificate', () => {
   it.each([
@@ -20,6 +21,32 @@ describe('roleFromCertificate', () => {
     ['OU=client and OU=admin as no role (Fabric refuses two NodeOU roles)', TEST_CERTS.clientAndAdminOu, 'member'],
   ] as const)('reads %s', (_label, pem, role) => {
     expect(roleFromCertificate(Buffer.from(pem))).toBe(role);
+  });
+
+  it.each([
+    ['OU=client+CN=… (a multi-valued RDN) as a client, as Fabric does', TEST_CERTS.multiValuedClient, 'client'],
+    ['CN=…+OU=admin as an admin, as Fabric does', TEST_CERTS.multiValuedAdmin, 'admin'],
+    [
+      'OU=client with a second role in CN=…+OU=admin as no role (two roles to Fabric)',
+      TEST_CERTS.hiddenSecondRole,
+      'member',
+    ],
+  ] as const)('reads %s', (_label, pem, role) => {
+    expect(roleFromCertificate(Buffer.from(pem))).toBe(role);
+  });
+
+  it('reads every OU of the subject in order, multi-valued RDNs included', () => {
+    const der = new X509Certificate(TEST_CERTS.hiddenSecondRole).raw;
+    expect(subjectOrganizationalUnits(der)).toEqual(['client', 'admin']);
+    expect(subjectOrganizationalUnits(new X509Certificate(TEST_CERTS.clientAndAdminOu).raw)).toEqual([
+      'client',
+      'admin',
+    ]);
+  });
+
+  it('refuses truncated DER rather than reading a role from it', () => {
+    const der = new X509Certificate(TEST_CERTS.multiValuedAdmin).raw;
+    expect(() => subjectOrganizationalUnits(der.subarray(0, 120))).toThrow(/DER|subject|certificate/);
   });
 
   it('is not fooled by a common name that contains "/OU=admin"', () => {

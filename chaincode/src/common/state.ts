@@ -1,5 +1,6 @@
 import { Context } from 'fabric-contract-api';
 import type { Iterators } from 'fabric-shim';
+import type { WriteBuffer } from './batch';
 import { toBytes } from './canonical';
 import { limitError } from './errors';
 
@@ -24,6 +25,8 @@ export const CHANGES_EVENT = 'mallchain.changes';
  */
 export class MallContext extends Context {
   readonly changes: Change[] = [];
+  /** The transaction's held writes (common/batch.ts), set by MallContract.beforeTransaction. */
+  writes?: WriteBuffer;
 }
 
 /** A composite key of `objectType` and `parts`: partial keys of it range-read everything below them. */

@@ -5,7 +5,9 @@
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { ChaincodeError, inputError, notFound } from '../common/errors';
 import { requireMemberOf } from '../common/identity';
+import { StateReader, getStateMultiple } from '../common/batch';
 import { MallContext, getJson, put } from '../common/state';
+import { DidRecord, didKey } from '../dids/did.store';
 import { Fields, ID_RULE, asArray, int, optStr, str } from '../common/validate';
 import { addHistory } from './history';
 import { newLot } from './lots';
@@ -18,7 +20,7 @@ import {
   itemFields,
   memberOf,
   programIdOf,
-  requireActiveMember,
+  requireActive,
 } from './request';
 import { getLot, getMerchant, getProgram, putLot } from './store';
 
@@ -65,18 +67,22 @@ export function accrualItemOf(f: Fields, prefix = ''): AccrualItem {
 export async function accrue(ctx: MallContext, programId: string, items: AccrualItem[]): Promise<AccrualResult[]> {
   const program = await getProgram(ctx, programId);
   requireMemberOf(ctx, program.issuer);
+  const committed = await committedAccruals(ctx, programId, items);
+  const members = await memberRecords(
+    ctx,
+    items.filter((i) => !committed.has(i.sourceRef)),
+  );
   // Reads do not see this transaction's writes: repeats inside the batch are tracked here.
   const seen = new Map<string, AccrualResult>();
-  const checkedMembers = new Set<string>();
   const checkedMerchants = new Set<string>();
   const out: AccrualResult[] = [];
   for (const [index, item] of items.entries()) {
-    const earlier = seen.get(item.sourceRef) ?? (await committedAccrual(ctx, programId, item.sourceRef));
+    const earlier = seen.get(item.sourceRef) ?? committed.get(item.sourceRef);
     if (earlier) {
       out.push({ ...earlier, status: 'duplicate' });
       continue;
     }
-    await checkOnce(checkedMembers, item.member, () => requireActiveMember(ctx, item.member));
+    requireActive(item.member, members.get(item.member));
     if (item.merchant !== undefined) {
       const merchantId = item.merchant;
       await checkOnce(checkedMerchants, merchantId, () => requireMerchantOf(ctx, merchantId, program));
@@ -86,6 +92,57 @@ export async function accrue(ctx: MallContext, programId: string, items: Accrual
     out.push(result);
   }
   return out;
+}
+
+/** Every receipt's committed accrual record, read in one GET_STATE_MULTIPLE (common/batch.ts). */
+async function committedAccruals(
+  ctx: MallContext,
+  programId: string,
+  items: readonly AccrualItem[],
+): Promise<Map<string, AccrualResult>> {
+  const refs = [...new Set(items.map((i) => i.sourceRef))];
+  const values = await getStateMultiple(
+    stateReader(ctx),
+    refs.map((ref) => accrualKey(ctx, programId, ref)),
+  );
+  const out = new Map<string, AccrualResult>();
+  refs.forEach((sourceRef, i) => {
+    const bytes = values[i];
+    if (!bytes || bytes.length === 0) return;
+    const rec = JSON.parse(Buffer.from(bytes).toString('utf8')) as AccrualRecord;
+    out.set(sourceRef, { sourceRef, status: 'accepted', ...pick(rec) });
+  });
+  return out;
+}
+
+function pick(rec: AccrualRecord): Pick<AccrualResult, 'member' | 'amount' | 'lotId' | 'txId'> {
+  return { member: rec.member, amount: rec.amount, lotId: rec.lotId, txId: rec.txId };
+}
+
+/** The DID records of the members that new items credit, read in one GET_STATE_MULTIPLE. */
+async function memberRecords(
+  ctx: MallContext,
+  items: readonly AccrualItem[],
+): Promise<Map<string, DidRecord | undefined>> {
+  const dids = [...new Set(items.map((i) => i.member))];
+  const values = await getStateMultiple(
+    stateReader(ctx),
+    dids.map((did) => didKey(ctx, did)),
+  );
+  const out = new Map<string, DidRecord | undefined>();
+  dids.forEach((did, i) => {
+    const bytes = values[i];
+    out.set(
+      did,
+      bytes && bytes.length > 0 ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as DidRecord) : undefined,
+    );
+  });
+  return out;
+}
+
+/** The stub as the plain reader getStateMultiple falls back to. */
+function stateReader(ctx: MallContext): StateReader {
+  return { getState: (k) => ctx.stub.getState(k) };
 }
 
 async function checkOnce(done: Set<string>, id: string, check: () => Promise<void>): Promise<void> {
@@ -99,16 +156,6 @@ async function requireMerchantOf(ctx: MallContext, merchantId: string, program: 
   if (merchant.programId !== program.programId) {
     throw inputError('merchant', `${merchantId} earns through ${merchant.programId}, not ${program.programId}`);
   }
-}
-
-async function committedAccrual(
-  ctx: MallContext,
-  programId: string,
-  sourceRef: string,
-): Promise<AccrualResult | undefined> {
-  const rec = await getJson<AccrualRecord>(ctx, accrualKey(ctx, programId, sourceRef));
-  if (!rec) return undefined;
-  return { sourceRef, status: 'accepted', member: rec.member, amount: rec.amount, lotId: rec.lotId, txId: rec.txId };
 }
 
 async function credit(ctx: MallContext, program: Program, item: AccrualItem, index: number): Promise<AccrualResult> {

@@ -13,7 +13,7 @@ import { bookClearing } from './clearing';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
 import { memberLots, newLot, spend } from './lots';
-import { ExchangeRecord, K, Program, RateRecord, pointsError, rateKey, unitValueAt } from './model';
+import { ExchangeRecord, K, Program, RateRecord, pointsError, rateKey, clearingUnitValueAt } from './model';
 import { AMOUNT_RULE, amountOf, memberOf, programIdOf, requireDistinct } from './request';
 import { getProgram, putLot } from './store';
 
@@ -82,7 +82,7 @@ export async function proposeRate(ctx: MallContext, r: RateRequest): Promise<Rat
   const selfApproved = from.issuer === to.issuer;
   const rate: RateRecord = {
     ...r,
-    unitValueFen: r.unitValueFen ?? unitValueAt(to, txTimeMs(ctx)),
+    unitValueFen: r.unitValueFen ?? clearingUnitValueAt(to, txTimeMs(ctx)),
     status: selfApproved ? 'approved' : 'proposed',
     proposedBy: mall,
     approvedBy: selfApproved ? mall : undefined,

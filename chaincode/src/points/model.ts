@@ -4,6 +4,7 @@
  * by every transaction, so concurrent work for different members never collides.
  */
 import { Context } from 'fabric-contract-api';
+import { PEER_TIME_WINDOW_MS } from '../common/clock';
 import { ChaincodeError, ErrorCode } from '../common/errors';
 import { key } from '../common/state';
 
@@ -204,6 +205,23 @@ export interface HistoryLine {
 export function unitValueAt(program: Program, ms: number): number {
   const next = program.nextUnitValue;
   return next && Date.parse(next.effectiveAt) <= ms ? next.unitValueFen : program.unitValueFen;
+}
+
+/**
+ * The unit value that values a clearing entry (redemption, exchange) at `ms`. Within the peer
+ * time window on either side of a scheduled change it is refused (`POINTS_UNIT_VALUE_CHANGING`):
+ * there the submitter's own choice of timestamp would decide which value applies. Outside it, a
+ * transaction's time lies on the same side of the change as the moment it was really sent.
+ */
+export function clearingUnitValueAt(program: Program, ms: number): number {
+  const next = program.nextUnitValue;
+  if (next && Math.abs(ms - Date.parse(next.effectiveAt)) < PEER_TIME_WINDOW_MS) {
+    throw pointsError(
+      'POINTS_UNIT_VALUE_CHANGING',
+      `the unit value of ${program.programId} changes at ${next.effectiveAt}: transactions valued by it are refused from ${PEER_TIME_WINDOW_MS / 60_000} minutes before to ${PEER_TIME_WINDOW_MS / 60_000} minutes after`,
+    );
+  }
+  return unitValueAt(program, ms);
 }
 
 /** A points refusal; the type keeps every code under the `POINTS_` prefix. */

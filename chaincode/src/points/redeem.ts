@@ -11,7 +11,7 @@ import { bookClearing } from './clearing';
 import { ConsentFields, acceptConsent, consentOf } from './consent';
 import { addHistory } from './history';
 import { memberLots, spend } from './lots';
-import { RedemptionRecord, pointsError, redemptionKey, unitValueAt } from './model';
+import { RedemptionRecord, pointsError, redemptionKey, clearingUnitValueAt } from './model';
 import { REF_RULE, amountOf, memberOf, programIdOf, requireActiveMember } from './request';
 import { getMerchant, getProgram, putLot } from './store';
 
@@ -69,7 +69,7 @@ export async function redeem(ctx: MallContext, r: RedeemRequest): Promise<Redeem
   const { changed, takes } = spend(await memberLots(ctx, r.member, r.programId), r.amount, txTimeMs(ctx), 'redeemed');
   const txId = ctx.stub.getTxID();
   const at = txTimeIso(ctx);
-  const valueFen = r.amount * unitValueAt(program, txTimeMs(ctx));
+  const valueFen = r.amount * clearingUnitValueAt(program, txTimeMs(ctx));
   const clearingKey = await bookClearing(
     ctx,
     {

@@ -33,7 +33,11 @@ export const amountOf = (f: Fields, name = 'amount'): number => int(f, name, AMO
 
 /** A member must have an active DID on the ledger before points can be credited to it. */
 export async function requireActiveMember(ctx: Context, did: string): Promise<void> {
-  const record = await getDid(ctx, did);
+  requireActive(did, await getDid(ctx, did));
+}
+
+/** The check of {@link requireActiveMember} on a DID record already read. */
+export function requireActive(did: string, record: { deactivated?: unknown } | undefined): void {
   if (!record) throw notFound('member DID', did);
   if (record.deactivated) throw pointsError('POINTS_MEMBER_INACTIVE', `${did} is deactivated`);
 }

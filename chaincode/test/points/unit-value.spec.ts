@@ -4,7 +4,7 @@
  * program's unit value changes only after a notice period (redemptions and breakage use the
  * value in force at their transaction time).
  */
-import { DAY_MS } from '../../src/common/clock';
+import { DAY_MS, PEER_TIME_WINDOW_MS } from '../../src/common/clock';
 import type { ClearingEntry, ExchangeRecord, Program, RateRecord, RedemptionRecord } from '../../src/points/model';
 import { UNIT_VALUE_NOTICE_MS } from '../../src/points/program';
 import { IDS } from '../support/fake-stub';
@@ -93,12 +93,36 @@ describe('unit value changes take effect after a notice period', () => {
         )
       ).result;
     expect((await redeem('x1')).valueFen).toBe(50);
-    w.ledger.advance(UNIT_VALUE_NOTICE_MS - 1);
+    w.ledger.advance(UNIT_VALUE_NOTICE_MS - PEER_TIME_WINDOW_MS - 1);
     expect((await redeem('x2')).valueFen).toBe(50);
-    w.ledger.advance(1);
+    w.ledger.advance(PEER_TIME_WINDOW_MS * 2 + 1);
     expect((await redeem('x3')).valueFen).toBe(10);
     const program = await w.call<Program>('GetProgram', { programId: A }, IDS.mallBClient);
     expect(program.result).toMatchObject({ unitValueFen: 5, nextUnitValue: { unitValueFen: 1 } });
+  });
+
+  it('refuses a valued transaction within the peer time window around the change: its submitter would pick the value', async () => {
+    const w = await world();
+    await w.call('UpdateProgram', { programId: A, unitValueFen: 1 }, IDS.mallAAdmin);
+    const redeem = (ref: string): Promise<unknown> =>
+      w.call(
+        'Redeem',
+        signedRedeem(w, w.alice, { merchant: 'b-food', ref, programId: A, amount: 10 }),
+        IDS.mallBClient,
+      );
+    // A proposal may carry any time within ±15 minutes of the peer's clock: from 15 minutes before
+    // the change to 15 minutes after it, the submitter could choose the old or the new value.
+    for (const offset of [-PEER_TIME_WINDOW_MS + 1, -1, 0, PEER_TIME_WINDOW_MS - 1]) {
+      const at = Date.parse(
+        (await w.call<Program>('GetProgram', { programId: A }, IDS.mallBClient)).result.nextUnitValue?.effectiveAt ??
+          '',
+      );
+      w.ledger.now = at + offset;
+      await expect(redeem(`edge${offset}`)).rejects.toThrow(/^POINTS_UNIT_VALUE_CHANGING: .*changes at/);
+    }
+    const before = w.ledger.dump();
+    await expect(redeem('edge-again')).rejects.toThrow(/POINTS_UNIT_VALUE_CHANGING/);
+    expect(w.ledger.dump()).toEqual(before); // nothing written
   });
 
   it('folds an effective change in when the next one is scheduled', async () => {

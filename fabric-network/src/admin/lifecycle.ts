@@ -164,7 +164,7 @@ export async function upgradeChaincode(ctx: AdminContext, opts: UpgradeOptions):
 }
 
 async function stopServerOf(ctx: AdminContext, sequence: number): Promise<boolean> {
-  // Sequences share a port every 50 upgrades; never stop the one that now serves.
+  // Sequences share a port every 16 upgrades (CHAINCODE_PORTS_PER_MALL); never stop the one that now serves.
   const recorded = readDefinition(ctx.paths);
   if (recorded?.sequence === sequence) return false;
   await stopServer(ctx.paths, sequence);

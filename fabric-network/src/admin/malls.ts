@@ -5,8 +5,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { approve, install, packageChaincode } from '../chaincode';
-import { readDefinition } from '../chaincode-definition';
+import { approve, install, mallPackage } from '../chaincode';
+import {
+  ChaincodeDefinition,
+  readDefinition,
+  serverOf,
+  serverProcessName,
+  writeDefinition,
+} from '../chaincode-definition';
+import { startOneServer } from '../chaincode-server';
 import { joinPeer, peerHeight } from '../channel';
 import { mallOrgDefinition } from '../configtx';
 import { ensureCrypto } from '../crypto';
@@ -156,12 +163,18 @@ export async function onboardMall(ctx: AdminContext, channel: string, name: stri
     if (height <= blockNumber) throw new AdminError('NOT_READY', `${m.peer.host} is at block ${height} of ${channel}`);
   }, 60_000);
   ctx.progress(`${m.peer.host} caught up with ${channel}`);
-  const def = readDefinition(ctx.paths);
+  let def = readDefinition(ctx.paths);
   if (channel === ctx.settings.channel && def) {
-    const pkg = await packageChaincode(ctx.paths, def.label, def.address);
-    if (await install(ctx, m, pkg)) ctx.progress(`installed ${def.label} on ${m.peer.host}`);
+    // The new mall runs its own chaincode server, with its own package, like every other mall.
+    const pkg = await mallPackage(ctx.paths, ctx.settings.portBase, m, def);
+    const { file: _file, ...server } = pkg;
+    def = withServer(def, server);
+    writeDefinition(ctx.paths, def);
+    await startOneServer(ctx.paths, def.sequence, server);
+    if (await install(ctx, m, pkg)) ctx.progress(`installed ${pkg.label} on ${m.peer.host} (server ${pkg.address})`);
     // A mall onboarded before (a repeated onboard, or re-admitted after removal) still has its approval.
-    if (alreadyApproved(await approvedFor(ctx, m, channel, def.name, def.sequence), def)) {
+    const own = { sequence: def.sequence, packageId: pkg.packageId };
+    if (alreadyApproved(await approvedFor(ctx, m, channel, def.name, def.sequence), own)) {
       ctx.progress(`${m.mspId} has already approved ${def.name} sequence ${def.sequence}`);
     } else {
       await approve(onChannel(ctx, channel, t), m, def);
@@ -172,6 +185,12 @@ export async function onboardMall(ctx: AdminContext, channel: string, name: stri
   return m;
 }
 
+/** `def` with `server` as its mall's server (replacing an earlier one of that mall). */
+function withServer(def: ChaincodeDefinition, server: NonNullable<ReturnType<typeof serverOf>>): ChaincodeDefinition {
+  const others = (def.servers ?? []).filter((s) => s.mspId !== server.mspId);
+  return { ...def, servers: [...others, server] };
+}
+
 /** After the channel removed mall `name`: stops its peer and drops it from the network's record. */
 export async function retireMall(ctx: AdminContext, name: string): Promise<MallOrg> {
   const m = mallOf(ctx, name);
@@ -180,6 +199,12 @@ export async function retireMall(ctx: AdminContext, name: string): Promise<MallO
     ctx.state.malls.filter((l) => l !== mallLetter(name)),
   );
   if (await stopProcess(ctx.paths.pid(m.peer.host))) ctx.progress(`stopped ${m.peer.host}`);
+  const def = readDefinition(ctx.paths);
+  if (def?.servers) {
+    const name = serverProcessName(def.sequence, { mall: m.name });
+    if (await stopProcess(ctx.paths.pid(name))) ctx.progress(`stopped ${name}`);
+    writeDefinition(ctx.paths, { ...def, servers: def.servers.filter((s) => s.mspId !== m.mspId) });
+  }
   writeDescription(ctx.paths, describe(onChannel(ctx, ctx.settings.channel, t), readDefinition(ctx.paths)));
   return m;
 }

@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ERROR_CODES, isErrorCode } from '@mallchain/error-codes';
 import type { FastifyReply } from 'fastify';
 import { ChaincodeRejectedError, LedgerError } from '../ledger/ledger.port';
 import { AppError, TooManyRequestsError } from './errors';
@@ -11,12 +12,15 @@ export interface ErrorBody {
   details?: Record<string, unknown>;
 }
 
-const CHAINCODE_STATUS: readonly [RegExp, number][] = [
-  [/^NOT_FOUND/, 404],
-  [/^INPUT_/, 400],
-  [/^AUTH_/, 403],
-  [/^CONFLICT/, 409],
-];
+/**
+ * HTTP status of a chaincode refusal: the one the chaincode's registry declares for its code
+ * (chaincode/src/common/codes.ts, through the @mallchain/error-codes workspace package). A code
+ * the registry does not know (an uncoded shim or peer answer, or a chaincode newer than this
+ * middleware) is 502: the ledger answered, but with nothing this middleware can vouch for.
+ */
+export function chaincodeHttpStatus(code: string): number {
+  return isErrorCode(code) ? ERROR_CODES[code].http : 502;
+}
 
 /** Maps every error to `{ statusCode, error, message }`; unknown errors become a 500 without internals. */
 @Catch()
@@ -35,8 +39,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (e instanceof AppError) return { statusCode: e.status, error: e.code, message: e.message };
     if (e instanceof HttpException) return fromHttpException(e);
     if (e instanceof ChaincodeRejectedError) {
-      const status = CHAINCODE_STATUS.find(([re]) => re.test(e.code))?.[1] ?? 422;
-      return { statusCode: status, error: e.code, message: e.message };
+      return { statusCode: chaincodeHttpStatus(e.code), error: e.code, message: e.message };
     }
     if (e instanceof LedgerError) return { statusCode: 503, error: 'LEDGER_UNAVAILABLE', message: e.message };
     return fromFrameworkError(e);

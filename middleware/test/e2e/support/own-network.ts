@@ -5,11 +5,11 @@ import { Network } from '../../../../fabric-network/src/network';
 import { isAlive, portIsFree } from '../../../../fabric-network/src/processes';
 import { networkSettings } from '../../../../fabric-network/src/settings';
 
-/** First base whose whole port range (base+50 … base+260) is free on 127.0.0.1. */
+/** First base whose whole port range (base+50 … base+299: orderers, peers, every mall's chaincode servers) is free on 127.0.0.1. */
 async function freePortBase(candidates: readonly number[]): Promise<number> {
   for (const base of candidates) {
     let free = true;
-    for (let p = base + 50; p <= base + 260 && free; p++) free = await portIsFree(p);
+    for (let p = base + 50; p <= base + 299 && free; p++) free = await portIsFree(p);
     if (free) return base;
   }
   throw new Error(`no free port range among bases ${candidates.join(', ')}`);
