@@ -5,7 +5,7 @@
  * docs/devices.md, docs/did-method.md and docs/joint-stats.md equal to it.
  *
  * This file imports nothing (no Fabric, no Node modules): the workspace package
- * `@mallchain/error-codes` (error-codes/) compiles this very file, and the middleware answers a
+ * `@mallchain/error-codes` (packages/error-codes/) compiles this very file, and the middleware answers a
  * chaincode refusal with the `http` status declared here (middleware/src/common/http-error.filter.ts,
  * held equal by its spec) instead of guessing from code prefixes. A code added here reaches
  * the middleware with the next build; the chaincode itself depends on nothing outside chaincode/.
