@@ -1,6 +1,7 @@
 /**
  * Data written by the old chaincode reads the same after an upgrade to this one (issue 13, lean
- * accrual path). `main`'s chaincode is deployed as a second chaincode name on the running
+ * accrual path). The chaincode as it was before the lean path (`BEFORE_LEAN_PATH`, a fixed commit of
+ * this repository's history, so the test means the same on every clone) is deployed as a second chaincode name on the running
  * network (test/support/side-chaincode.ts) and earns, reverses and answers; then that same name
  * is upgraded to this working tree's build (a new sequence, new servers, same state) and must
  * answer the same, treat the old receipts as duplicates with their old lots, and reverse a lot
@@ -15,9 +16,11 @@ import { Connection, connectAs, connectAsClient, loadDescription } from '../supp
 import { Baseline, deploySideChaincode } from '../support/side-chaincode';
 
 const NAME = 'mallchainupg';
+/** main before the lean accrual path landed (WRITE_BATCH_STATE / GET_STATE_MULTIPLE). */
+const BEFORE_LEAN_PATH = '22c602f4bf0a484f180a27ae9eb0e87faa66bee3';
 const decoder = new TextDecoder();
 
-describe('points data across an upgrade from main to this chaincode (real Fabric)', () => {
+describe('points data across an upgrade from the pre-lean chaincode to this one (real Fabric)', () => {
   let admin: Connection;
   let client: Connection;
   let side: Baseline | undefined;
@@ -49,7 +52,7 @@ describe('points data across an upgrade from main to this chaincode (real Fabric
   });
 
   it('reads balances, lots, history and receipts the old chaincode wrote, and keeps them idempotent', async () => {
-    side = await deploySideChaincode({ revision: 'main' }, log, NAME);
+    side = await deploySideChaincode({ revision: BEFORE_LEAN_PATH }, log, NAME);
     const d = loadDescription();
     await submit(
       'points',
