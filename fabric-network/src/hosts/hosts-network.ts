@@ -176,8 +176,8 @@ export class HostsNetwork {
     for (const o of this.plan.orgs) start(`proxy-${o.ns}`, o.ns, namespaceRoutes(this.plan, o));
   }
 
-  /** Runs each node in its organisation's namespace, listening on every address there; chaincode servers in
-   *  every mall namespace. */
+  /** Runs each node in its organisation's namespace, listening on every address there; a mall's chaincode
+   *  server in that mall's namespace. */
   private place(spec: ProcessSpec): ProcessSpec {
     const env = Object.fromEntries(
       Object.entries(spec.env).map(([k, v]) => [
@@ -189,7 +189,12 @@ export class HostsNetwork {
       const args = spec.args.map((a, i) =>
         spec.args[i - 1] === '--chaincode-address' ? a.replace('127.0.0.1', '0.0.0.0') : a,
       );
-      const namespaces = mallOrgs(this.plan).map((o) => o.ns);
+      // One server per mall (`chaincode-<seq>-MallA`) runs in its own mall's namespace, where its peer dials
+      // it; a shared server of an older definition (`chaincode-<seq>`) runs in every mall namespace.
+      const own = /^chaincode-\d+-Mall([A-Z])$/.exec(spec.name)?.[1]?.toLowerCase();
+      const namespaces = mallOrgs(this.plan)
+        .filter((o) => own === undefined || o.key === own)
+        .map((o) => o.ns);
       const script = 'nss=$1; shift; for ns in $(echo "$nss" | tr , " "); do ip netns exec "$ns" "$@" & done; wait';
       return {
         ...spec,
