@@ -2,6 +2,7 @@ import { HaideReceiptCountEntity } from '../adapters/haide/receipt-counts.entity
 import { HaideReceiptEntity } from '../adapters/haide/receipt.entity';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { DeviceAttestationEntity, DeviceEntity } from '../devices/device.entities';
+import { DidDocumentEntity, DidVersionEntity } from '../dids/did.entities';
 import { AuditLogEntity } from '../consortium/audit-log.entity';
 import { OperationEntity } from '../consortium/operation.entity';
 import { ProposalEntity } from '../consortium/proposal.entity';
@@ -53,4 +54,6 @@ export const ENTITIES = [
   MemberCardEntity,
   HaideReceiptEntity,
   HaideReceiptCountEntity,
+  DidDocumentEntity,
+  DidVersionEntity,
 ];
