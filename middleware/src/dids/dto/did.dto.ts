@@ -66,7 +66,12 @@ export class DidProofDto {
 export class CreateDidDto {
   @ApiProperty({ enum: DID_ROLES, example: 'member' }) @IsIn(DID_ROLES) role!: DidRole;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, example: EXAMPLE_DOCUMENT, description: 'docs/did-method.md §3' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: EXAMPLE_DOCUMENT,
+    description: 'docs/did-method.md §3',
+  })
   @IsObject()
   document!: DidDocument;
 
@@ -117,7 +122,8 @@ export class ResolveQueryDto {
 
 /** `status:AnchorStatusList`, signed by an assertionMethod key of the issuer. */
 export class AnchorStatusListDto {
-  @ApiProperty({ example: EXAMPLE_DID }) @Matches(MALLCHAIN_DID, { message: 'issuer must be a did:mallchain DID' })
+  @ApiProperty({ example: EXAMPLE_DID })
+  @Matches(MALLCHAIN_DID, { message: 'issuer must be a did:mallchain DID' })
   issuer!: string;
 
   @ApiProperty({ example: 'members-2026' })
@@ -144,14 +150,16 @@ export class AnchorStatusListDto {
 
 /** `status:AnchorCredentialBatch`: an RFC 9162 Merkle root, anchored once. */
 export class AnchorBatchDto {
-  @ApiProperty({ example: EXAMPLE_DID }) @Matches(MALLCHAIN_DID, { message: 'issuer must be a did:mallchain DID' })
+  @ApiProperty({ example: EXAMPLE_DID })
+  @Matches(MALLCHAIN_DID, { message: 'issuer must be a did:mallchain DID' })
   issuer!: string;
 
   @ApiProperty({ example: 'batch-2026-03-01' })
   @Matches(LIST_ID, { message: 'batchId must be 1–128 of A–Z a–z 0–9 . _ : -' })
   batchId!: string;
 
-  @ApiProperty({ example: 'a3f1…(64 hex)' }) @Matches(HEX64, { message: 'root must be 64 lowercase hex characters' })
+  @ApiProperty({ example: 'a3f1…(64 hex)' })
+  @Matches(HEX64, { message: 'root must be 64 lowercase hex characters' })
   root!: string;
 
   @ApiProperty({ example: 1000 }) @IsInt() @Min(1) @Max(1_000_000_000) size!: number;
@@ -174,7 +182,8 @@ export class StatusListQueryDto {
 
 /** `status:VerifyInclusion`: leaf bytes, index and audit path of RFC 9162 §2.1.3. */
 export class VerifyInclusionDto {
-  @ApiProperty({ example: EXAMPLE_DID }) @Matches(MALLCHAIN_DID, { message: 'issuer must be a did:mallchain DID' })
+  @ApiProperty({ example: EXAMPLE_DID })
+  @Matches(MALLCHAIN_DID, { message: 'issuer must be a did:mallchain DID' })
   issuer!: string;
 
   @ApiProperty({ example: 'batch-2026-03-01' })

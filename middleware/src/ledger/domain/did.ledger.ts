@@ -63,7 +63,7 @@ export interface DidResolution {
   readonly '@context': 'https://w3id.org/did-resolution/v1';
   readonly didDocument: DidDocument | null;
   readonly didDocumentMetadata: DidDocumentMetadata | Record<string, never>;
-  readonly didResolutionMetadata: { contentType?: 'application/did+json'; error?: 'notFound' };
+  readonly didResolutionMetadata: { contentType?: string; error?: 'notFound' };
 }
 
 export type VersionSelector = { versionId: string } | { versionTime: string } | Record<string, never>;
@@ -131,6 +131,7 @@ function request(value: unknown): string {
   return canonicalize(value) ?? '{}';
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the chaincode's answer type
 function decode<T>(raw: Uint8Array): T {
   return JSON.parse(Buffer.from(raw).toString('utf8')) as T;
 }
@@ -204,7 +205,13 @@ export class DidLedger {
     return { fn: FN.anchorStatusList, args: [request(req)] };
   }
 
-  anchorCredentialBatch(req: { issuer: string; batchId: string; root: string; size: number; proof: DidProof }): LedgerCall {
+  anchorCredentialBatch(req: {
+    issuer: string;
+    batchId: string;
+    root: string;
+    size: number;
+    proof: DidProof;
+  }): LedgerCall {
     return { fn: FN.anchorBatch, args: [request(req)] };
   }
 
