@@ -215,3 +215,45 @@ describe('getResolver (gateway)', () => {
     expect(r.didResolutionMetadata.error).toBe('invalidDid');
   });
 });
+
+describe('driverServer (the Universal Resolver driver image)', () => {
+  it('forwards /1.0/identifiers/{did} with its query and Accept, passing status, media type and body on', async () => {
+    const { driverServer } = await import('./driver-server');
+    answer = { status: 410, body: { didDocumentMetadata: { deactivated: true } } };
+    const driver = driverServer({ upstream: url });
+    await new Promise<void>((resolve) => driver.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(driver.address() as AddressInfo).port.toString()}`;
+      const did = 'did:mallchain:3Jx0gmL4H2wW4m9Z8yE7nX1fKq2b5T4r9sXcQvYpA0s';
+      const res = await fetch(`${base}/1.0/identifiers/${encodeURIComponent(did)}?versionId=2`, {
+        headers: { accept: 'application/did-resolution' },
+      });
+      expect(res.status).toBe(410);
+      expect(res.headers.get('content-type')).toBe('application/did-resolution');
+      expect(JSON.parse(await res.text())).toEqual(answer.body);
+      expect(seen.at(-1)).toEqual({
+        url: `/1.0/identifiers/${encodeURIComponent(did)}?versionId=2`,
+        accept: 'application/did-resolution',
+      });
+      expect((await fetch(`${base}/other`)).status).toBe(404);
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+    } finally {
+      await new Promise((resolve) => driver.close(resolve));
+    }
+  });
+
+  it('an unreachable middleware is a 500 problem details answer', async () => {
+    const { driverServer } = await import('./driver-server');
+    const driver = driverServer({ upstream: 'http://127.0.0.1:1', timeoutMs: 2000 });
+    await new Promise<void>((resolve) => driver.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(driver.address() as AddressInfo).port.toString()}`;
+      const res = await fetch(`${base}/1.0/identifiers/did%3Amallchain%3Ax`);
+      expect(res.status).toBe(500);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(JSON.parse(await res.text())).toMatchObject({ type: 'https://www.w3.org/ns/did#INTERNAL_ERROR' });
+    } finally {
+      await new Promise((resolve) => driver.close(resolve));
+    }
+  });
+});
