@@ -5,6 +5,7 @@
  * operations refused before the outbox, and the deactivated DID answered with 410.
  */
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import canonicalize from 'canonicalize';
 import { ES256Signer, createJWT, verifyJWT } from 'did-jwt';
 import { Resolver } from 'did-resolver';
@@ -360,5 +361,113 @@ describe('did:mallchain on the dev network, through both malls', () => {
     });
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ error: 'DID_DEACTIVATED' });
+  }, 300_000);
+
+  it('anchors status lists and a batch root for an issuer DID: status by time, revocation, inclusion', async () => {
+    const ik = newKey();
+    const issuer = didOf(ik);
+    const document = documentOf(issuer, [{ fragment: 'key-1', key: ik }]);
+    const op = {
+      op: 'create',
+      channel,
+      chaincode: 'mallchain',
+      did: issuer,
+      previousVersionId: null,
+      role: 'member',
+      document,
+    };
+    const created = await call<{ trackingId: string }>(a.base, keyA, 'POST', '/v1/dids', {
+      role: 'member',
+      document,
+      proof: { kid: `${issuer}#key-1`, signature: signJcs(ik, op) },
+    });
+    await committedItem(a.base, keyA, created.body.trackingId);
+    const listId = `members-${Date.now().toString(36)}`;
+    const bits = Buffer.alloc(16_384);
+    const encoded = (): string => `u${gzipSync(bits).toString('base64url')}`;
+    const anchor = async (version: number): Promise<void> => {
+      const encodedList = encoded();
+      const digest = createHash('sha256').update(encodedList, 'utf8').digest('hex');
+      const payload = {
+        op: 'anchorStatusList',
+        channel,
+        chaincode: 'mallchain',
+        issuer,
+        listId,
+        purpose: 'revocation',
+        version,
+        digest,
+      };
+      const r = await call<{ trackingId: string }>(a.base, keyA, 'POST', '/v1/dids/status-lists', {
+        issuer,
+        listId,
+        purpose: 'revocation',
+        version,
+        encodedList,
+        proof: { kid: `${issuer}#key-1`, signature: signJcs(ik, payload) },
+      });
+      expect(r.status).toBe(202);
+      await committedItem(a.base, keyA, r.body.trackingId);
+    };
+    await anchor(1);
+    const entry = (app: RealApp, key: string, q = ''): Promise<{ status: number; body: Record<string, unknown> }> =>
+      call(app.base, key, 'GET', `/v1/dids/status-lists/${issuer}/${listId}/entries/5${q}`);
+    const v1 = await entry(b, keyB);
+    expect(v1.body).toMatchObject({ index: 5, status: 'valid', bit: 0 });
+    const v1At = (v1.body.statusList as { anchoredAt: string }).anchoredAt;
+    bits[0] = 0b0000_0100; // index 5: the sixth bit from the left of the first byte
+    await anchor(2);
+    expect((await entry(b, keyB)).body).toMatchObject({ status: 'revoked', bit: 1 });
+    expect((await entry(b, keyB, `?at=${encodeURIComponent(v1At)}`)).body).toMatchObject({ status: 'valid' });
+    const list = await call(b.base, keyB, 'GET', `/v1/dids/status-lists/${issuer}/${listId}?version=1`);
+    expect(list.body).toMatchObject({ version: 1, purpose: 'revocation', length: 131_072 });
+    expect((await call(b.base, keyB, 'GET', `/v1/dids/status-lists/${issuer}/nope`)).status).toBe(404);
+    // A forged anchor (signed by another key) is refused before the outbox; a replayed version is a duplicate.
+    const forged = await call(a.base, keyA, 'POST', '/v1/dids/status-lists', {
+      issuer,
+      listId,
+      purpose: 'revocation',
+      version: 3,
+      digest: 'ab'.repeat(32),
+      proof: { kid: `${issuer}#key-1`, signature: signJcs(newKey(), { op: 'anchorStatusList' }) },
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body).toMatchObject({ error: 'DID_SIGNATURE' });
+
+    // RFC 9162: three leaves, root = node(node(h0, h1), h2); the audit path of leaf 1 is [h0, h2].
+    const leafHash = (d: Buffer): Buffer =>
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from([0]), d]))
+        .digest();
+    const node = (l: Buffer, r: Buffer): Buffer =>
+      createHash('sha256')
+        .update(Buffer.concat([Buffer.from([1]), l, r]))
+        .digest();
+    const leaves = ['vc-0', 'vc-1', 'vc-2'].map((t) => Buffer.from(t));
+    const [h0, h1, h2] = leaves.map(leafHash) as [Buffer, Buffer, Buffer];
+    const root = node(node(h0, h1), h2).toString('hex');
+    const batchId = `batch-${Date.now().toString(36)}`;
+    const bp = { op: 'anchorCredentialBatch', channel, chaincode: 'mallchain', issuer, batchId, root, size: 3 };
+    const batch = await call<{ trackingId: string }>(a.base, keyA, 'POST', '/v1/dids/credential-batches', {
+      issuer,
+      batchId,
+      root,
+      size: 3,
+      proof: { kid: `${issuer}#key-1`, signature: signJcs(ik, bp) },
+    });
+    expect(batch.status).toBe(202);
+    await committedItem(a.base, keyA, batch.body.trackingId);
+    const proofOf = (leaf: Buffer): object => ({
+      issuer,
+      batchId,
+      leaf: leaf.toString('hex'),
+      index: 1,
+      path: [h0.toString('hex'), h2.toString('hex')],
+    });
+    const inc = await call(b.base, keyB, 'POST', '/v1/dids/credential-batches/verify-inclusion', proofOf(leaves[1]!));
+    expect(inc.status).toBe(200);
+    expect(inc.body).toMatchObject({ included: true, batch: { root, size: 3 } });
+    const wrong = await call(b.base, keyB, 'POST', '/v1/dids/credential-batches/verify-inclusion', proofOf(leaves[2]!));
+    expect(wrong.body).toMatchObject({ included: false });
   }, 300_000);
 });
