@@ -54,7 +54,10 @@ export class ResolverController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const a = await this.#answer(did, query, accept);
-    void reply.status(a.status).header('content-type', a.type).send(Buffer.from(JSON.stringify(a.body), 'utf8'));
+    void reply
+      .status(a.status)
+      .header('content-type', a.type)
+      .send(Buffer.from(JSON.stringify(a.body), 'utf8'));
   }
 
   async #answer(did: string, query: Record<string, unknown>, accept: string | undefined): Promise<Answer> {

@@ -5,6 +5,10 @@
  * operations refused before the outbox, and the deactivated DID answered with 410.
  */
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import canonicalize from 'canonicalize';
 import { ES256Signer, createJWT, verifyJWT } from 'did-jwt';
@@ -15,6 +19,10 @@ import { LEDGER, type LedgerPort } from '../../src/ledger/ledger.port';
 import { requireNetwork } from '../ledger/network';
 import { call, committedItem, poll } from './support/http';
 import { startRealApp, type RealApp } from './support/real-app';
+import { realEnv } from './support/real-env';
+
+const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
+const run = promisify(execFile);
 
 interface MemberKey {
   readonly privateKey: KeyObject;
@@ -88,6 +96,7 @@ describe('did:mallchain on the dev network, through both malls', () => {
   let keyA: string;
   let keyB: string;
   let channel: string;
+  let netFile: string;
   const k1 = newKey();
   const k2 = newKey();
   const did = didOf(k1);
@@ -113,7 +122,8 @@ describe('did:mallchain on the dev network, through both malls', () => {
     b = await startRealApp(networkFile, { mspId: 'MallBMSP' });
     keyA = (await a.app.get(ApiKeysService).create('MallAMSP', 'dids', ['dids:write', 'dids:read', 'intake:read'])).key;
     keyB = (await b.app.get(ApiKeysService).create('MallBMSP', 'dids', ['dids:read'])).key;
-    channel = (JSON.parse((await import('node:fs')).readFileSync(networkFile, 'utf8')) as { channel: string }).channel;
+    channel = (JSON.parse(readFileSync(networkFile, 'utf8')) as { channel: string }).channel;
+    netFile = networkFile;
   }, 300_000);
   afterAll(async () => {
     await a.close();
@@ -256,6 +266,20 @@ describe('did:mallchain on the dev network, through both malls', () => {
         .verified,
     ).toBe(true);
   }, 300_000);
+
+  it('the CLI resolves from the cache of mall B, at a version, and names a bad DID (exit 1)', async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first`);
+    const env = { ...process.env, ...realEnv(netFile, b.databaseUrl, { mspId: 'MallBMSP' }), MIGRATIONS_RUN: 'false' };
+    const ok = await run('node', [CLI, 'did', 'resolve', did, '--version-id', '1'], { env });
+    const r = JSON.parse(ok.stdout) as Record<string, unknown>;
+    expect(metaOf(r)).toMatchObject({ versionId: '1', nextVersionId: '2' });
+    const bad = await run('node', [CLI, 'did', 'resolve', 'did:example:1'], { env }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: unknown) => e as { code: number; stderr: string },
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/not a did:mallchain DID/);
+  }, 120_000);
 
   it('answers each binding case with its status, media type and body', async () => {
     const cases: [string, string | undefined, string, number, string, string][] = [
