@@ -54,7 +54,7 @@ describe('/v1/dids and /1.0/identifiers: bad input', () => {
     return { status: r.statusCode, body: r.json<Record<string, unknown>>() };
   };
   const intakeRows = async (): Promise<number> =>
-    Number(((await t.db.query(`SELECT count(*)::int AS n FROM intake_items`)) as { n: number }[])[0]?.n);
+    Number((await t.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM intake_items`))[0]?.n);
 
   it('refuses malformed creates, naming the field, and writes nothing', async () => {
     const m = member();
