@@ -3,6 +3,7 @@ import { HaideReceiptEntity } from '../adapters/haide/receipt.entity';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { DeviceAttestationEntity, DeviceEntity } from '../devices/device.entities';
 import { DidDocumentEntity, DidVersionEntity } from '../dids/did.entities';
+import { CredentialStatusListEntity, MembershipCredentialEntity } from '../dids/credential.entities';
 import { AuditLogEntity } from '../consortium/audit-log.entity';
 import { OperationEntity } from '../consortium/operation.entity';
 import { ProposalEntity } from '../consortium/proposal.entity';
@@ -56,4 +57,6 @@ export const ENTITIES = [
   HaideReceiptCountEntity,
   DidDocumentEntity,
   DidVersionEntity,
+  MembershipCredentialEntity,
+  CredentialStatusListEntity,
 ];

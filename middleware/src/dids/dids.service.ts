@@ -188,7 +188,8 @@ export class DidsService implements OnModuleInit {
     return this.#relay(
       'did-status-list',
       key,
-      `${dto.issuer}|${dto.listId}`,
+      // Per issuer: an anchor never overtakes the creation (or rotation) of the issuer DID it needs.
+      dto.issuer,
       payload,
       this.ledger.anchorStatusList(req),
       apiKeyId,

@@ -6,7 +6,8 @@
  */
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -118,7 +119,11 @@ describe('did:mallchain on the dev network, through both malls', () => {
 
   beforeAll(async () => {
     const networkFile = requireNetwork();
-    a = await startRealApp(networkFile, { mspId: 'MallAMSP' });
+    // Mall A issues membership credentials with its own issuer key; mall B only verifies.
+    const issuerKeyFile = path.join(mkdtempSync(path.join(tmpdir(), 'issuer-')), 'issuer.pem');
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' });
+    writeFileSync(issuerKeyFile, pem, { mode: 0o600 });
+    a = await startRealApp(networkFile, { mspId: 'MallAMSP', extra: { CREDENTIAL_ISSUER_KEY_FILE: issuerKeyFile } });
     b = await startRealApp(networkFile, { mspId: 'MallBMSP' });
     keyA = (await a.app.get(ApiKeysService).create('MallAMSP', 'dids', ['dids:write', 'dids:read', 'intake:read'])).key;
     keyB = (await b.app.get(ApiKeysService).create('MallBMSP', 'dids', ['dids:read'])).key;
@@ -493,5 +498,61 @@ describe('did:mallchain on the dev network, through both malls', () => {
     expect(inc.body).toMatchObject({ included: true, batch: { root, size: 3 } });
     const wrong = await call(b.base, keyB, 'POST', '/v1/dids/credential-batches/verify-inclusion', proofOf(leaves[2]!));
     expect(wrong.body).toMatchObject({ included: false });
+  }, 300_000);
+
+  it('issues a membership credential that verifies on mall B, then revokes it: refused on both malls', async () => {
+    const setup = await call<{ issuer: string; create: { trackingId: string }; statusList: { trackingId: string } }>(
+      a.base,
+      keyA,
+      'POST',
+      '/v1/dids/credentials/issuer',
+    );
+    expect(setup.status).toBe(202);
+    await committedItem(a.base, keyA, setup.body.create.trackingId);
+    await committedItem(a.base, keyA, setup.body.statusList.trackingId);
+    const subjectDid = didOf(newKey());
+    const issued = await call<{ id: string; jwt: string; issuer: string; statusListIndex: number }>(
+      a.base,
+      keyA,
+      'POST',
+      '/v1/dids/credentials',
+      { subjectDid, programId: 'mall-a-rewards' },
+    );
+    expect(issued.status).toBe(201);
+    expect(issued.body.issuer).toBe(setup.body.issuer);
+    const verifyOn = (app: RealApp, key: string, jwt = issued.body.jwt): Promise<Record<string, unknown>> =>
+      call(app.base, key, 'POST', '/v1/dids/credentials/verify', { jwt }).then((r) => r.body);
+    const onB = await poll('the issuer DID in mall B’s cache', async () => {
+      const v = await verifyOn(b, keyB);
+      return v.verified === true ? v : undefined;
+    });
+    expect(onB).toMatchObject({ verified: true, status: 'valid', subject: subjectDid, programId: 'mall-a-rewards' });
+    // A credential whose payload was altered does not verify.
+    const [h, p, sig] = issued.body.jwt.split('.') as [string, string, string];
+    const altered = JSON.parse(Buffer.from(p, 'base64url').toString()) as { sub: string };
+    altered.sub = didOf(newKey());
+    const forged = `${h}.${Buffer.from(JSON.stringify(altered)).toString('base64url')}.${sig}`;
+    expect(await verifyOn(b, keyB, forged)).toMatchObject({ verified: false });
+
+    const revoked = await call<{ trackingId: string }>(
+      a.base,
+      keyA,
+      'POST',
+      `/v1/dids/credentials/${issued.body.id}/revoke`,
+    );
+    expect(revoked.status).toBe(202);
+    await committedItem(a.base, keyA, revoked.body.trackingId);
+    for (const [app, key] of [
+      [a, keyA],
+      [b, keyB],
+    ] as const)
+      expect(await verifyOn(app, key)).toMatchObject({ verified: false, status: 'revoked' });
+    const again = await call(a.base, keyA, 'POST', `/v1/dids/credentials/${issued.body.id}/revoke`);
+    expect(again.status).toBe(409);
+    // Mall B holds no issuer key: issuing there is switched off.
+    const keyBw = (await b.app.get(ApiKeysService).create('MallBMSP', 'w', ['dids:write'])).key;
+    expect((await call(b.base, keyBw, 'POST', '/v1/dids/credentials', { subjectDid, programId: 'p' })).status).toBe(
+      503,
+    );
   }, 300_000);
 });
