@@ -14,7 +14,8 @@ import { QUARANTINE_STATUSES, type QuarantineStatus } from './projection/quarant
 import { QuarantineService } from './projection/quarantine.service';
 import { DEVICE_USAGE, deviceCommand } from './devices/device.cli';
 import { DevicesService } from './devices/devices.service';
-import { DID_USAGE, didCommand } from './dids/did.cli';
+import { CredentialsService } from './dids/credentials.service';
+import { DID_USAGE, credentialCommand, didCommand } from './dids/did.cli';
 import { DidsService } from './dids/dids.service';
 import { PartnersModule } from './partners/partners.module';
 import { partner } from './partners/partner.cli';
@@ -96,6 +97,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const out = (t: string): void => void process.stdout.write(t);
     const err = (t: string): void => void process.stderr.write(t);
     return didCommand(app.get(DidsService), [command ?? '', ...rest], out, err);
+  },
+  credential: (app, command, rest) => {
+    const out = (t: string): void => void process.stdout.write(t);
+    const err = (t: string): void => void process.stderr.write(t);
+    return credentialCommand(app.get(CredentialsService), [command ?? '', ...rest], out, err);
   },
   rebuild: async (app, _command, _rest, argv) => {
     const mode = argv.includes('--swap') ? 'swap' : 'compare';

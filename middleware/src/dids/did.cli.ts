@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { StrictValidationPipe } from '../common/validation.pipe';
+import type { CredentialsService } from './credentials.service';
 import { type DidsService, selectorOf } from './dids.service';
+import { IssueCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
 import {
   AnchorBatchDto,
   AnchorStatusListDto,
@@ -19,7 +21,11 @@ export const DID_USAGE = `  cli did create --file <create.json>              (bo
   cli did status-list --file <anchor.json>         (body of POST /v1/dids/status-lists)
   cli did status <issuer> <listId> <index> [--at <ISO>]
   cli did batch --file <batch.json>                (body of POST /v1/dids/credential-batches)
-  cli did inclusion --file <proof.json>            (body of POST /v1/dids/credential-batches/verify-inclusion)`;
+  cli did inclusion --file <proof.json>            (body of POST /v1/dids/credential-batches/verify-inclusion)
+  cli credential issuer                            (create the issuer DID and status list version 1)
+  cli credential issue --subject <did> --program <programId>
+  cli credential revoke <credentialId>
+  cli credential verify --jwt <jwt>`;
 
 type Out = (text: string) => void;
 
@@ -83,11 +89,47 @@ async function run(dids: DidsService, command: string | undefined, args: readonl
   }
 }
 
+async function credential(
+  c: CredentialsService,
+  command: string | undefined,
+  args: readonly string[],
+): Promise<unknown> {
+  switch (command) {
+    case 'issuer':
+      return c.initIssuer();
+    case 'issue': {
+      const dto = await valid(IssueCredentialDto, {
+        subjectDid: flag(args, 'subject'),
+        programId: flag(args, 'program'),
+      });
+      return c.issue(dto.subjectDid, dto.programId);
+    }
+    case 'revoke':
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(args[0] ?? ''))
+        throw new Error('id: must be a UUID');
+      return c.revoke(args[0] ?? '');
+    case 'verify':
+      return c.verify((await valid(VerifyCredentialDto, { jwt: flag(args, 'jwt') })).jwt);
+    default:
+      return undefined;
+  }
+}
+
+/** `cli credential …`: like {@link didCommand}. */
+export function credentialCommand(c: CredentialsService, argv: readonly string[], out: Out, err: Out): Promise<number> {
+  const [command, ...args] = argv;
+  return answer(() => credential(c, command, args), out, err);
+}
+
 /** `cli did …`: 0 with the JSON answer on `out`, 1 with the reason on `err`, 2 for usage. */
 export async function didCommand(dids: DidsService, argv: readonly string[], out: Out, err: Out): Promise<number> {
   const [command, ...args] = argv;
+  return answer(() => run(dids, command, args), out, err);
+}
+
+async function answer(work: () => Promise<unknown>, out: Out, err: Out): Promise<number> {
   try {
-    const result = await run(dids, command, args);
+    const result = await work();
     if (result === undefined) {
       err(`usage:\n${DID_USAGE}\n`);
       return 2;

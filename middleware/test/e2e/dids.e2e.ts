@@ -549,6 +549,9 @@ describe('did:mallchain on the dev network, through both malls', () => {
       expect(await verifyOn(app, key)).toMatchObject({ verified: false, status: 'revoked' });
     const again = await call(a.base, keyA, 'POST', `/v1/dids/credentials/${issued.body.id}/revoke`);
     expect(again.status).toBe(409);
+    const env = { ...process.env, ...realEnv(netFile, b.databaseUrl, { mspId: 'MallBMSP' }), MIGRATIONS_RUN: 'false' };
+    const cli = await run('node', [CLI, 'credential', 'verify', '--jwt', issued.body.jwt], { env });
+    expect(JSON.parse(cli.stdout)).toMatchObject({ verified: false, status: 'revoked' });
     // Mall B holds no issuer key: issuing there is switched off.
     const keyBw = (await b.app.get(ApiKeysService).create('MallBMSP', 'w', ['dids:write'])).key;
     expect((await call(b.base, keyBw, 'POST', '/v1/dids/credentials', { subjectDid, programId: 'p' })).status).toBe(
