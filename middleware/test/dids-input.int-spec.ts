@@ -241,4 +241,20 @@ describe('/v1/dids and /1.0/identifiers: bad input', () => {
     const other = await t.app.inject({ method: 'GET', url: `/1.0/identifiers/${did0}`, remoteAddress: '10.9.8.7' });
     expect(other.statusCode).toBe(404);
   });
+
+  it('credential routes: bad input is a 400 naming the field; without an issuer key issuing is a 503', async () => {
+    expect(
+      (await post('/v1/dids/credentials', write, { subjectDid: 'did:example:1', programId: 'p' })).body.message,
+    ).toMatch(/subjectDid/);
+    expect((await post('/v1/dids/credentials', write, { subjectDid: did0, programId: 'a b' })).body.message).toMatch(
+      /programId/,
+    );
+    expect((await post('/v1/dids/credentials/verify', read, { jwt: 'not a jwt' })).body.message).toMatch(/jwt/);
+    expect((await post('/v1/dids/credentials/not-a-uuid/revoke', write, {})).status).toBe(400);
+    const off = await post('/v1/dids/credentials', write, { subjectDid: did0, programId: 'p' });
+    expect(off.status).toBe(503);
+    expect(off.body.message).toMatch(/CREDENTIAL_ISSUER_KEY_FILE/);
+    expect((await post('/v1/dids/credentials/issuer', write, {})).status).toBe(503);
+    expect((await post('/v1/dids/credentials/verify', write, { jwt: 'a.b.c' })).status).toBe(403);
+  });
 });
