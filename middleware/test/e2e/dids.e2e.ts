@@ -558,4 +558,19 @@ describe('did:mallchain on the dev network, through both malls', () => {
       503,
     );
   }, 300_000);
+
+  it('a rebuild of mall B from block 0 replays the DID cache equal to the live one', async () => {
+    const r = await call<{ tables: { table: string; onlyLive: number; onlyRebuilt: number }[] }>(
+      b.base,
+      b.key,
+      'POST',
+      '/v1/admin/projection/rebuild',
+      {},
+    );
+    expect(r.status).toBe(200);
+    const dids = r.body.tables.filter((t) => t.table.startsWith('did_'));
+    expect(dids.map((t) => t.table).sort()).toEqual(['did_documents', 'did_versions']);
+    expect(dids).toEqual(dids.map((t) => ({ ...t, onlyLive: 0, onlyRebuilt: 0 })));
+    expect(dids.length).toBe(2);
+  }, 300_000);
 });
