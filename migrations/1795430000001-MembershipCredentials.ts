@@ -1,10 +1,10 @@
-import { MigrationInterface, QueryRunner } from "typeorm";
+import { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class MembershipCredentials1795430000001 implements MigrationInterface {
-    name = 'MembershipCredentials1795430000001'
+  name = 'MembershipCredentials1795430000001';
 
-    public async up(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             CREATE TABLE "membership_credentials" (
                 "id" uuid NOT NULL,
                 "program_id" text NOT NULL,
@@ -16,10 +16,10 @@ export class MembershipCredentials1795430000001 implements MigrationInterface {
                 CONSTRAINT "PK_43849c1e3e3d1ce9dc813f8fec2" PRIMARY KEY ("id")
             )
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE UNIQUE INDEX "membership_credentials_index" ON "membership_credentials" ("list_id", "status_index")
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             CREATE TABLE "credential_status_lists" (
                 "list_id" text NOT NULL,
                 "issuer_did" text NOT NULL,
@@ -27,18 +27,17 @@ export class MembershipCredentials1795430000001 implements MigrationInterface {
                 CONSTRAINT "PK_c1348a6a8fd2fd0648957a6fb2e" PRIMARY KEY ("list_id")
             )
         `);
-    }
+  }
 
-    public async down(queryRunner: QueryRunner): Promise<void> {
-        await queryRunner.query(`
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
             DROP TABLE "credential_status_lists"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP INDEX "public"."membership_credentials_index"
         `);
-        await queryRunner.query(`
+    await queryRunner.query(`
             DROP TABLE "membership_credentials"
         `);
-    }
-
+  }
 }
