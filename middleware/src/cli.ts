@@ -14,6 +14,9 @@ import { QUARANTINE_STATUSES, type QuarantineStatus } from './projection/quarant
 import { QuarantineService } from './projection/quarantine.service';
 import { DEVICE_USAGE, deviceCommand } from './devices/device.cli';
 import { DevicesService } from './devices/devices.service';
+import { CredentialsService } from './dids/credentials.service';
+import { DID_USAGE, credentialCommand, didCommand } from './dids/did.cli';
+import { DidsService } from './dids/dids.service';
 import { PartnersModule } from './partners/partners.module';
 import { partner } from './partners/partner.cli';
 import { PartnerCredentialsService } from './partners/partner-credentials.service';
@@ -61,6 +64,7 @@ const USAGE = `usage:
   cli intake list --status dead|pending [--limit <n>]
   cli intake requeue <trackingId>
 ${DEVICE_USAGE}
+${DID_USAGE}
 scopes: ${SCOPES.join(', ')}`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
@@ -88,6 +92,16 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const out = (t: string): void => void process.stdout.write(t);
     const err = (t: string): void => void process.stderr.write(t);
     return deviceCommand(app.get(DevicesService), [command ?? '', ...rest], out, err);
+  },
+  did: (app, command, rest) => {
+    const out = (t: string): void => void process.stdout.write(t);
+    const err = (t: string): void => void process.stderr.write(t);
+    return didCommand(app.get(DidsService), [command ?? '', ...rest], out, err);
+  },
+  credential: (app, command, rest) => {
+    const out = (t: string): void => void process.stdout.write(t);
+    const err = (t: string): void => void process.stderr.write(t);
+    return credentialCommand(app.get(CredentialsService), [command ?? '', ...rest], out, err);
   },
   rebuild: async (app, _command, _rest, argv) => {
     const mode = argv.includes('--swap') ? 'swap' : 'compare';

@@ -37,7 +37,8 @@ interface Doc {
 /** Routes that only exist to serve the OpenAPI document itself. */
 const DOCS_ROUTES = /^\/docs(\/|-json|-yaml|$)/;
 /** Routes anyone may call (no API key): `@Public()` in the code. */
-const PUBLIC = new Set(['GET /health', 'GET /metrics']);
+// The DID Resolution binding is public by design (a Universal Resolver driver path); it is rate-limited per address.
+const PUBLIC = new Set(['GET /health', 'GET /metrics', 'GET /1.0/identifiers/{did}']);
 /** Haide-style POS routes: authenticated by the signed envelope in the body (docs/haide.md), not by an API key. */
 const SIGNED = (route: string): boolean => / \/haide\//.test(route);
 

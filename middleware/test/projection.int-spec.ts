@@ -72,6 +72,8 @@ describe('projection', () => {
     expect(report.tables.map((x) => x.table).sort()).toEqual([
       'device_attestations',
       'devices',
+      'did_documents',
+      'did_versions',
       'ledger_state',
       'notes',
     ]);

@@ -230,3 +230,17 @@ describe('docker-compose.yml start order', () => {
     ]);
   });
 });
+
+describe('docker-compose.yml DID resolver driver', () => {
+  it('builds the Universal Resolver driver image, unpublished, forwarding to a healthy middleware it names', () => {
+    const driver = service(compose, 'did-driver-mallchain');
+    expect(driver.build).toEqual({ context: '.', dockerfile: 'docker/did-driver/Dockerfile' });
+    expect(driver.ports).toBeUndefined();
+    const env = envOf(driver);
+    expect(env.PORT).toBe('8080');
+    const upstream = new URL(env.MALLCHAIN_RESOLVER_URL ?? '');
+    const target = service(compose, upstream.hostname);
+    expect(envOf(target).PORT).toBe(upstream.port);
+    expect(driver.depends_on).toEqual({ [upstream.hostname]: { condition: 'service_healthy' } });
+  });
+});

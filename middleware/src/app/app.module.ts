@@ -15,6 +15,7 @@ import { ConfigModule } from '../config/config.module';
 import { ConsortiumModule } from '../consortium/consortium.module';
 import { DatabaseModule } from '../database/database.module';
 import { DevicesModule } from '../devices/devices.module';
+import { DidsModule } from '../dids/dids.module';
 import { HealthModule } from '../health/health.module';
 import { HuinaModule } from '../huina/huina.module';
 import { IntakeModule } from '../intake/intake.module';
@@ -82,6 +83,7 @@ export class AppModule {
         ConsortiumModule,
         HuinaModule,
         DevicesModule,
+        DidsModule,
         PartnersModule,
         PointsModule,
         HaideModule,

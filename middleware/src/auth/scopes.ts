@@ -11,6 +11,7 @@ export const SCOPES = [
   'points:write',
   'devices:write',
   'dids:write',
+  'dids:read',
   'intake:read',
   'webhooks',
   'keys:admin',

@@ -151,3 +151,21 @@ export class SpendRefusedError extends AppError {
     super(code === 'POINTS_NONCE_REPLAYED' || code === 'POINTS_INSUFFICIENT' ? 409 : 400, code, message);
   }
 }
+
+/**
+ * A signed DID or status operation the middleware refuses before relaying it (nothing stored):
+ * `DID_SIGNATURE` (400) the proof is not by an allowed key of the DID or does not verify,
+ * `DID_NOT_SELF_CERTIFYING` (400) a creation not signed by the key the DID is derived from,
+ * `DID_STALE` (409) the operation replaces a version that is no longer current,
+ * `DID_DEACTIVATED` (409) the DID is deactivated, `DID_EXISTS` (409) the DID is already anchored.
+ */
+export type DidOperationErrorCode =
+  'DID_SIGNATURE' | 'DID_NOT_SELF_CERTIFYING' | 'DID_STALE' | 'DID_DEACTIVATED' | 'DID_EXISTS';
+
+export class DidOperationError extends AppError {
+  override name = 'DidOperationError';
+
+  constructor(code: DidOperationErrorCode, message: string) {
+    super(code === 'DID_SIGNATURE' || code === 'DID_NOT_SELF_CERTIFYING' ? 400 : 409, code, message);
+  }
+}

@@ -278,6 +278,15 @@ export class AppConfig {
   @IsString()
   @MinLength(1)
   adminMspDir?: string;
+
+  /**
+   * PKCS#8 PEM file of the P-256 key with which this mall issues membership credentials (its issuer DID derives
+   * from it). Unset: the credential routes answer 503, everything else runs.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  credentialIssuerKeyFile?: string;
 }
 
 /** True for a base64 string of exactly 32 bytes (an AES-256 key). */

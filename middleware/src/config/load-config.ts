@@ -34,6 +34,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PARTNER_SECRET_KEY', path: 'partnerSecretKey', kind: 'string' },
   { env: 'MEMBER_DATA_KEY', path: 'memberDataKey', kind: 'string' },
   { env: 'ADMIN_MSP_DIR', path: 'adminMspDir', kind: 'string' },
+  { env: 'CREDENTIAL_ISSUER_KEY_FILE', path: 'credentialIssuerKeyFile', kind: 'string' },
   { env: 'LEDGER_DRIVER', path: 'ledger.driver', kind: 'string' },
   { env: 'LEDGER_NETWORK_FILE', path: 'ledger.networkFile', kind: 'string', required: true },
   { env: 'LEDGER_PEER_ENDPOINT', path: 'ledger.peerEndpoint', kind: 'string', required: true },

@@ -2,6 +2,8 @@ import { HaideReceiptCountEntity } from '../adapters/haide/receipt-counts.entity
 import { HaideReceiptEntity } from '../adapters/haide/receipt.entity';
 import { ApiKeyEntity } from '../auth/api-key.entity';
 import { DeviceAttestationEntity, DeviceEntity } from '../devices/device.entities';
+import { DidDocumentEntity, DidVersionEntity } from '../dids/did.entities';
+import { CredentialStatusListEntity, MembershipCredentialEntity } from '../dids/credential.entities';
 import { AuditLogEntity } from '../consortium/audit-log.entity';
 import { OperationEntity } from '../consortium/operation.entity';
 import { ProposalEntity } from '../consortium/proposal.entity';
@@ -55,4 +57,8 @@ export const ENTITIES = [
   CustodialDidEntity,
   HaideReceiptEntity,
   HaideReceiptCountEntity,
+  DidDocumentEntity,
+  DidVersionEntity,
+  MembershipCredentialEntity,
+  CredentialStatusListEntity,
 ];
