@@ -37,6 +37,15 @@ describe('separate-hosts plan', () => {
     expect(routes.find((r) => r.listen.port === 36600)?.target).toEqual({ host: '10.77.2.2', port: 36600 });
   });
 
+  it("routes each mall's own chaincode server ports to that mall's namespace (one server per mall)", () => {
+    const routes = rootRoutes(plan);
+    // base + 200 + 16 × mall + (sequence − 1)
+    expect(routes.find((r) => r.listen.port === 36616)?.target).toEqual({ host: '10.77.3.2', port: 36616 }); // MallB, seq 1
+    expect(routes.find((r) => r.listen.port === 36633)?.target).toEqual({ host: '10.77.4.2', port: 36633 }); // MallC, seq 2
+    const listened = routes.map((r) => r.listen.port);
+    expect(new Set(listened).size).toBe(listened.length);
+  });
+
   it('places orderers and peers by process name, nothing else', () => {
     expect(orgOfProcess(plan, 'orderer0.mallchain.example.com')?.ns).toBe('mcf-ord');
     expect(orgOfProcess(plan, 'peer0.mall-b.example.com')?.ns).toBe('mcf-b');

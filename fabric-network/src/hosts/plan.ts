@@ -2,7 +2,7 @@
  * The separate-hosts layout as data (no I/O): one network namespace per organisation, its addresses, and the
  * routes of every namespace's fault proxy. See docs/topologies.md.
  */
-import { chaincodeServerPort, type Topology } from '../topology';
+import { chaincodeServerPort, mallIndex, type Topology } from '../topology';
 import type { Route } from './fault-proxy';
 
 /** Every name this topology gives a namespace or link starts with this (the start-up sweep removes them). */
@@ -33,8 +33,9 @@ export interface HostOrg {
 
 export interface HostsPlan {
   readonly orgs: readonly HostOrg[];
-  /** Ports of the chaincode servers (one process per mall namespace on each). */
-  readonly chaincodePorts: readonly number[];
+  /** Ports of each mall's own chaincode servers (one per sequence), by the mall's `key`: a server runs in its
+   *  mall's namespace, where its peer dials it. */
+  readonly chaincodePorts: readonly { readonly key: string; readonly port: number }[];
 }
 
 /** Middleware port of mall number `index` (as in the README: base + 300 + 10n). */
@@ -74,7 +75,12 @@ export function hostsPlan(t: Topology): HostsPlan {
       ]),
     );
   });
-  const chaincodePorts = Array.from({ length: CHAINCODE_SEQUENCES }, (_, i) => chaincodeServerPort(t.portBase, i + 1));
+  const chaincodePorts = t.malls.flatMap((m) =>
+    Array.from({ length: CHAINCODE_SEQUENCES }, (_, i) => ({
+      key: m.name.slice(4).toLowerCase(),
+      port: chaincodeServerPort(t.portBase, i + 1, mallIndex(m)),
+    })),
+  );
   return { orgs, chaincodePorts };
 }
 
@@ -98,7 +104,7 @@ export function namespaceRoutes(plan: HostsPlan, self: HostOrg): Route[] {
 
 /**
  * Routes of the operator host's proxy: every node's port over that organisation's management link, the chaincode
- * server ports to the first mall, and Postgres for each management link.
+ * server ports to their own mall, and Postgres for each management link.
  */
 export function rootRoutes(plan: HostsPlan): Route[] {
   const routes: Route[] = [];
@@ -110,10 +116,10 @@ export function rootRoutes(plan: HostsPlan): Route[] {
       faulty: false,
     });
   }
-  const firstMall = plan.orgs[1];
-  if (firstMall)
-    for (const port of plan.chaincodePorts)
-      routes.push({ listen: loop(port), target: { host: firstMall.mgmtNs, port }, faulty: false });
+  for (const { key, port } of plan.chaincodePorts) {
+    const mall = plan.orgs.find((o) => o.key === key);
+    if (mall) routes.push({ listen: loop(port), target: { host: mall.mgmtNs, port }, faulty: false });
+  }
   return routes;
 }
 
