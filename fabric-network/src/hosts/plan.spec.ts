@@ -42,7 +42,7 @@ describe('separate-hosts plan', () => {
     // base + 200 + 16 × mall + (sequence − 1)
     expect(routes.find((r) => r.listen.port === 36616)?.target).toEqual({ host: '10.77.3.2', port: 36616 }); // MallB, seq 1
     expect(routes.find((r) => r.listen.port === 36633)?.target).toEqual({ host: '10.77.4.2', port: 36633 }); // MallC, seq 2
-    const listened = routes.map((r) => r.listen.port);
+    const listened = routes.map((r) => `${r.listen.host}:${r.listen.port}`);
     expect(new Set(listened).size).toBe(listened.length);
   });
 
