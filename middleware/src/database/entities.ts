@@ -18,6 +18,7 @@ import { PartnerNonceEntity } from '../partners/partner-nonce.entity';
 import { PartnerEntity } from '../partners/partner.entity';
 import { EarnRuleEntity } from '../points/earn-rule.entity';
 import { MemberCardEntity, MemberEntity } from '../points/member.entity';
+import { POINTS_READ_ENTITIES } from '../points/read-model/points-read.entities';
 import { TillEntity } from '../points/till.entity';
 import { CheckpointEntity } from '../projection/checkpoint.entity';
 import { EventEntity } from '../projection/event.entity';
@@ -53,4 +54,5 @@ export const ENTITIES = [
   MemberCardEntity,
   HaideReceiptEntity,
   HaideReceiptCountEntity,
+  ...POINTS_READ_ENTITIES,
 ];
