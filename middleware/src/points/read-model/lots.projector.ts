@@ -51,7 +51,7 @@ async function applyLots(
     [lots.map((l) => l.f.lotId)],
   )) as { lot_id: string; remaining: number; live: boolean }[];
   const before = new Map(old.map((o) => [o.lot_id, o]));
-  const fresh = lots.filter((l) => live === false || before.get(l.f.lotId)?.live !== false);
+  const fresh = lots.filter((l) => !live || before.get(l.f.lotId)?.live !== false);
   if (fresh.length === 0) return;
   const delta = new Map<string, { member: string; programId: string; d: number; block: bigint }>();
   for (const { c, f } of fresh) {

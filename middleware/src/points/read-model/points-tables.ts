@@ -13,6 +13,8 @@ export interface Column {
   readonly from: (r: Rec, id: string) => unknown;
   /** A record without this field is malformed (the event is quarantined). */
   readonly required?: boolean;
+  /** The record's field (absent for columns that are not one, e.g. the ledger key). */
+  readonly field?: string;
 }
 
 export type Rec = Readonly<Record<string, unknown>>;
@@ -34,11 +36,13 @@ const col = (name: string, type: Column['type'], field: string, required = true)
   type,
   from: f(field),
   required,
+  field,
 });
 const json = (name: string, field: string): Column => ({
   name,
   type: 'jsonb',
   from: (r) => JSON.stringify(r[field] ?? null),
+  field,
 });
 /**
  * Every table also has `ledger_key`, the readable ledger key (unique): deletions arrive with the key only, and IDs
@@ -237,3 +241,21 @@ export const PLAIN_TABLES: readonly TableSpec[] = [
   RATES,
   HISTORY,
 ];
+
+/**
+ * A typed row back in the ledger's shape (what the peer would answer): times as ISO strings, counts as numbers,
+ * absent optional fields left out.
+ */
+export function recordFromRow(columns: readonly Column[], row: Readonly<Record<string, unknown>>): Rec {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    if (c.field === undefined) continue;
+    const v = row[c.name];
+    if (v === null || v === undefined) continue;
+    if (c.type === 'timestamptz')
+      out[c.field] = v instanceof Date ? v.toISOString() : new Date(v as string).toISOString();
+    else if (c.type === 'bigint') out[c.field] = Number(v);
+    else out[c.field] = v;
+  }
+  return out;
+}
