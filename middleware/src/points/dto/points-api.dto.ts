@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
+  IsDefined,
   IsIn,
   IsInt,
   IsISO8601,
@@ -92,6 +93,7 @@ class SignedDto {
   deadline!: string;
 
   @ApiProperty({ type: ConsentDto })
+  @IsDefined({ message: 'consent is required (the member signs this action)' })
   @ValidateNested()
   @Type(() => ConsentDto)
   consent!: ConsentDto;
