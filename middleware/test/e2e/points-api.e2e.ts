@@ -100,7 +100,9 @@ describe('/v1/points on the real network, two malls', () => {
         get<T>(app, key, path),
         get<T>(app, key, `${path}${sep}consistency=ledger`),
       ]);
-      return JSON.stringify(cache) === JSON.stringify(ledger) ? cache : undefined;
+      const [c, l] = [canonicalize(cache), canonicalize(ledger)];
+      if (c !== l) throw new Error(`cache ${c ?? ''} differs from the ledger ${l ?? ''}`);
+      return cache;
     });
 
   beforeAll(async () => {
@@ -293,11 +295,26 @@ describe('/v1/points on the real network, two malls', () => {
     await ok(a, keyA, '/v1/points/periods/close', { from, to });
     const periodId = `${new Date(from).toISOString()}..${new Date(to).toISOString()}`;
     const path = `/v1/points/statements/${encodeURIComponent(periodId)}`;
-    await sameAsLedger(b, keyB, path);
-    await ok(a, keyA, `${path}/confirm`, {});
-    await ok(b, keyB, `${path}/confirm`, {});
+    const { statement } = await sameAsLedger<{ statement: { positions: { mall: string }[] } }>(b, keyB, path);
+    // Only a mall with a position in the statement may confirm it; the others are refused by the chaincode.
+    const holders = new Set(statement.positions.map((p) => p.mall));
+    for (const [app, key, mall] of [
+      [a, keyA, 'MallAMSP'],
+      [b, keyB, 'MallBMSP'],
+    ] as const) {
+      if (holders.has(mall)) {
+        await ok(app, key, `${path}/confirm`, {});
+        continue;
+      }
+      const r = await call<{ trackingId: string }>(app.base, key, 'POST', `${path}/confirm`, {});
+      const v = await poll(`${mall} confirmation refused`, async () => {
+        const x = await get<IntakeView>(app, key, `/v1/intake/${r.body.trackingId}`);
+        return x.status === 'dead' ? x : undefined;
+      });
+      expect(v.errorCode).toBe('AUTH_FORBIDDEN');
+    }
     const onB = await sameAsLedger<{ confirmations: { mall: string }[] }>(b, keyB, path);
-    expect(onB.confirmations.map((c) => c.mall).sort()).toEqual(['MallAMSP', 'MallBMSP']);
+    expect(onB.confirmations.map((c) => c.mall).sort()).toEqual([...holders].sort());
     expect(await sameAsLedger(a, keyA, path)).toEqual(onB);
   });
 

@@ -53,7 +53,7 @@ export class PointsReadStore {
   async #one(spec: TableSpec, what: string, id: string, where: string, params: unknown[]): Promise<Rec> {
     const r = (await this.#rows(`SELECT * FROM "${spec.table}" WHERE ${where}`, params))[0];
     if (!r) throw new NotFoundError(what, id);
-    return recordFromRow(spec.columns, r);
+    return recordFromRow(spec.columns, r, spec.writtenOnce);
   }
 
   async programs(): Promise<Rec[]> {
@@ -146,14 +146,14 @@ export class PointsReadStore {
       `SELECT * FROM points_history WHERE member = $1 ORDER BY ledger_key COLLATE "C" LIMIT $2`,
       [member, limit],
     );
-    return rows.map((r) => recordFromRow(HISTORY.columns, r));
+    return rows.map((r) => recordFromRow(HISTORY.columns, r, true));
   }
 
   accrual(programId: string, sourceRef: string): Promise<Rec> {
     return this.#one(ACCRUALS, 'accrual', `${programId}/${sourceRef}`, 'program_id = $1 AND source_ref = $2', [
       programId,
       sourceRef,
-    ]).then((r) => ({ ...r, txId: r.accrualTxId, accrualTxId: undefined }));
+    ]);
   }
 
   redemption(merchant: string, ref: string): Promise<Rec> {
@@ -174,17 +174,17 @@ export class PointsReadStore {
        ORDER BY ledger_key COLLATE "C"`,
       [from, to, mall ?? null],
     );
-    return rows.map((r) => recordFromRow(CLEARING.columns, r));
+    return rows.map((r) => recordFromRow(CLEARING.columns, r, true));
   }
 
   async statements(): Promise<Rec[]> {
     const rows = await this.#rows(`SELECT * FROM points_statements ORDER BY period_from DESC`, []);
-    return rows.map((r) => recordFromRow(STATEMENTS.columns, r));
+    return rows.map((r) => recordFromRow(STATEMENTS.columns, r, true));
   }
 
   async statement(periodId: string): Promise<{ statement: Rec; confirmations: Rec[] }> {
     const statement = await this.#one(STATEMENTS, 'statement', periodId, 'period_id = $1', [periodId]);
     const rows = await this.#rows(`SELECT * FROM points_confirmations WHERE period_id = $1 ORDER BY mall`, [periodId]);
-    return { statement, confirmations: rows.map((r) => recordFromRow(CONFIRMATIONS.columns, r)) };
+    return { statement, confirmations: rows.map((r) => recordFromRow(CONFIRMATIONS.columns, r, true)) };
   }
 }

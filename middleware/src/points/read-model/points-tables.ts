@@ -25,6 +25,8 @@ export interface TableSpec {
   readonly table: string;
   readonly key: readonly string[];
   readonly columns: readonly Column[];
+  /** The record carries the ID of the one transaction that wrote it: the row's `tx_id` (written once). */
+  readonly writtenOnce?: boolean;
 }
 
 const f =
@@ -119,6 +121,7 @@ export const ACCRUALS: TableSpec = {
 };
 
 export const REVERSALS: TableSpec = {
+  writtenOnce: true,
   entity: 'reversal',
   table: 'points_reversals',
   key: ['program_id', 'reversal_ref'],
@@ -134,6 +137,7 @@ export const REVERSALS: TableSpec = {
 };
 
 export const REDEMPTIONS: TableSpec = {
+  writtenOnce: true,
   entity: 'redemption',
   table: 'points_redemptions',
   key: ['merchant', 'ref'],
@@ -153,6 +157,7 @@ export const REDEMPTIONS: TableSpec = {
 };
 
 export const CLEARING: TableSpec = {
+  writtenOnce: true,
   entity: 'clearing',
   table: 'points_clearing',
   key: ['ledger_key'],
@@ -169,6 +174,7 @@ export const CLEARING: TableSpec = {
 };
 
 export const STATEMENTS: TableSpec = {
+  writtenOnce: true,
   entity: 'statement',
   table: 'points_statements',
   key: ['period_id'],
@@ -186,6 +192,7 @@ export const STATEMENTS: TableSpec = {
 };
 
 export const CONFIRMATIONS: TableSpec = {
+  writtenOnce: true,
   entity: 'confirmation',
   table: 'points_confirmations',
   key: ['period_id', 'mall'],
@@ -215,6 +222,7 @@ export const RATES: TableSpec = {
 
 /** History lines; the ledger key sorts a member's lines newest first, and so does the table's key. */
 export const HISTORY: TableSpec = {
+  writtenOnce: true,
   entity: 'history',
   table: 'points_history',
   key: ['ledger_key'],
@@ -246,8 +254,12 @@ export const PLAIN_TABLES: readonly TableSpec[] = [
  * A typed row back in the ledger's shape (what the peer would answer): times as ISO strings, counts as numbers,
  * absent optional fields left out.
  */
-export function recordFromRow(columns: readonly Column[], row: Readonly<Record<string, unknown>>): Rec {
-  const out: Record<string, unknown> = {};
+export function recordFromRow(
+  columns: readonly Column[],
+  row: Readonly<Record<string, unknown>>,
+  writtenOnce = false,
+): Rec {
+  const out: Record<string, unknown> = writtenOnce ? { txId: row.tx_id } : {};
   for (const c of columns) {
     if (c.field === undefined) continue;
     const v = row[c.name];
