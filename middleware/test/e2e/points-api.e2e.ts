@@ -255,7 +255,7 @@ describe('/v1/points on the real network, two malls', () => {
       keyA,
       `/v1/points/clearing?from=${from}&to=${to}&mall=MallBMSP`,
     );
-    expect(clearing.find((c) => c.ref === terms.ref)).toMatchObject({
+    expect(clearing.find((c) => c.ref === `${parking}/${terms.ref}`)).toMatchObject({
       debtor: 'MallAMSP',
       creditor: 'MallBMSP',
       amountFen: 1200,
