@@ -8,7 +8,10 @@
 import { createHash, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import canonicalize from 'canonicalize';
+import { randomBytes } from 'node:crypto';
+import { pushSales, receiptOf } from '../../src/adapters/haide/simulator/pos-simulator';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { PartnerCredentialsService } from '../../src/partners/partner-credentials.service';
 import type { LedgerPort } from '../../src/ledger/ledger.port';
 import { requireNetwork, uniqueId } from '../ledger/network';
 import { call, committedItem, poll, type IntakeView } from './support/http';
@@ -107,7 +110,11 @@ describe('/v1/points on the real network, two malls', () => {
 
   beforeAll(async () => {
     const networkFile = requireNetwork();
-    const extra = { LEDGER_USER: 'admin' };
+    const extra = {
+      LEDGER_USER: 'admin',
+      PARTNER_SECRET_KEY: randomBytes(32).toString('base64'),
+      MEMBER_DATA_KEY: randomBytes(32).toString('base64'),
+    };
     a = await startRealApp(networkFile, { mspId: 'MallAMSP', extra });
     b = await startRealApp(networkFile, { mspId: 'MallBMSP', extra });
     keyA = (await a.app.get(ApiKeysService).create('MallAMSP', 'e2e', [...SCOPES])).key;
@@ -260,6 +267,80 @@ describe('/v1/points on the real network, two malls', () => {
       creditor: 'MallBMSP',
       amountFen: 1200,
     });
+  });
+
+  it('earns through the Haide endpoint (explicit score, earn rule), a partial return, duplicates and conflicts', async () => {
+    const shopper = newMember();
+    await peerA.submit('dids:CreateDid', [createDidRequest(channel, shopper)]);
+    const short = s.slice(-12);
+    const posNo = `P-${short}`;
+    const card = `C-${short}`;
+    const put = (path: string, body: unknown): ReturnType<typeof call> => call(a.base, keyA, 'PUT', path, body);
+    expect(
+      (
+        await put(`/v1/points/tills/MALL-A/${posNo}`, {
+          merchantId: food,
+          tenant: 'Food court',
+          programId: programA,
+          category: 'food',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await put(`/v1/points/earn-rules/${programA}`, {
+          pointsPerYuan: '1',
+          rounding: 'floor',
+          categoryMultipliers: {},
+          excludedPayCls: ['points'],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call(a.base, keyA, 'POST', '/v1/points/members', { did: shopper.did, cardNos: [card] })).status).toBe(
+      201,
+    );
+    const p = await a.app.get(PartnerCredentialsService).create('haide', 'MALL-A', 'e2e');
+    const pos = { url: a.base, appId: p.appId, secret: p.secret, orgCode: 'MALL-A' };
+    const at = new Date();
+    const sale1 = receiptOf({ posNo, flowNo: `F1-${short}`, fen: 10_000, cardNo: card, score: 50, at });
+    const sale2 = receiptOf({ posNo, flowNo: `F2-${short}`, fen: 8_850, cardNo: card, at });
+    const r1 = await pushSales(pos, sale1);
+    expect(r1.status).toBe(202);
+    expect(r1.body.data).toMatchObject({ status: 'accepted', points: 50 });
+    const r2 = await pushSales(pos, sale2);
+    expect(r2.body.data).toMatchObject({ status: 'accepted', points: 88 });
+    const dup = await pushSales(pos, sale1);
+    expect(dup.status).toBe(200);
+    expect(dup.body.data).toMatchObject({ status: 'duplicate', points: 50 });
+    const conflict = await pushSales(pos, { ...sale1, realAmt: '99.00' });
+    expect(conflict.status).toBe(409);
+    const ret = await pushSales(
+      pos,
+      receiptOf({ posNo, flowNo: `R2-${short}`, fen: 4_425, backFlowNo: `F2-${short}`, at }),
+    );
+    expect(ret.body.data).toMatchObject({ status: 'accepted', points: 44 });
+
+    const bal = `/v1/points/balances?member=${shopper.did}&programId=${programA}`;
+    const balance = await poll('Haide points on the ledger and in the cache', async () => {
+      const b0 = await sameAsLedger<{ balances: { available: number }[] }>(a, keyA, bal);
+      return b0.balances[0]?.available === 94 ? b0 : undefined;
+    });
+    expect(balance.balances[0]?.available).toBe(94);
+    const acc = await sameAsLedger<{ amount: number; reversed: number }>(
+      a,
+      keyA,
+      `/v1/points/accruals?programId=${programA}&sourceRef=${encodeURIComponent(`haide:MALL-A/${posNo}/F2-${short}`)}`,
+    );
+    expect(acc).toMatchObject({ amount: 88, reversed: 44 });
+    // Mall B's peer counts the same credit for the receipt that was pushed twice: once.
+    const onB = JSON.parse(
+      Buffer.from(
+        await peerB.evaluate('points:GetAccrual', [
+          canonicalize({ programId: programA, sourceRef: `haide:MALL-A/${posNo}/F1-${short}` }) ?? '',
+        ]),
+      ).toString(),
+    ) as { amount: number };
+    expect(onB.amount).toBe(50);
   });
 
   it('runs an expiry sweep of Mall A’s program on request (nothing is due: lots expire in 12 months)', async () => {
