@@ -41,6 +41,38 @@ ensure_db() {
   ' "$pg" "$1"
 }
 
+# The mall's keys for partner secrets and members' personal data: made once (0600), kept across restarts,
+# since a new key would leave what is sealed under the old one unreadable.
+secrets() {
+  [[ -f "$1" ]] && return
+  (umask 077 && printf 'PARTNER_SECRET_KEY=%s\nMEMBER_DATA_KEY=%s\n' \
+    "$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" \
+    "$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" > "$1")
+}
+
+# First use in one step: an API key for integrators and Haide credentials for the POS simulator, made once per mall
+# (database only, through the CLI, with the environment the middleware itself runs with) and printed on every `up`.
+first_use() {
+  local msp=$1 slug=$2 url=$3 file=$4 org
+  org=$(echo "${msp%MSP}" | sed 's/^Mall/MALL-/')
+  if [[ ! -f "$file" ]]; then
+    local key partner
+    key=$(node middleware/dist/cli.js apikey create --mall "$msp" --name first-use \
+      --scopes points:read,points:write,pos:write,intake:read,notes:write,notes:read,webhooks,keys:admin,ops:admin,consortium:admin)
+    partner=$(node middleware/dist/cli.js partner create --kind haide --org "$org" --name pos-simulator)
+    (umask 077 && node -e '
+      const [key, partner, url, org] = process.argv.slice(1);
+      const k = JSON.parse(key), p = JSON.parse(partner);
+      console.log(`  url      ${url}`);
+      console.log(`  api key  ${k.key}   (X-Api-Key; scopes ${k.scopes.join(",")})`);
+      console.log(`  haide    appId ${p.appId}  secret ${p.secret}  orgCode ${org}`);
+      console.log(`  pos      npm run pos -w middleware -- push --url ${url} --app-id ${p.appId} --secret ${p.secret} --org ${org}`);
+    ' "$key" "$partner" "$url" "$org" > "$file")
+  fi
+  say "$msp first use (kept in $file):"
+  cat "$file" >&2
+}
+
 up() {
   [[ -f "$network_file" ]] || die "no network description at $network_file: start the network first (npm run network -- up)"
   [[ -f middleware/dist/main.js ]] || die "the middleware is not built: run npm run build"
@@ -56,9 +88,13 @@ up() {
       continue
     fi
     ensure_db "$db"
-    MALL_MSP_ID="$msp" DATABASE_URL="$pg/$db" LEDGER_NETWORK_FILE="$network_file" LEDGER_PEER_ENDPOINT="$peer" \
+    secrets "$home/run/middleware-$slug.keys"
+    # shellcheck disable=SC1090
+    source "$home/run/middleware-$slug.keys"
+    export MALL_MSP_ID="$msp" DATABASE_URL="$pg/$db" LEDGER_NETWORK_FILE="$network_file" LEDGER_PEER_ENDPOINT="$peer" \
       LEDGER_CHANNEL="$(node -p "require('$network_file').channel")" LEDGER_CHAINCODE=mallchain \
-      HOST=127.0.0.1 PORT="$port" MIGRATIONS_RUN=true \
+      LEDGER_USER="${MIDDLEWARE_LEDGER_USER:-admin}" PARTNER_SECRET_KEY MEMBER_DATA_KEY
+    HOST=127.0.0.1 PORT="$port" MIGRATIONS_RUN=true \
       setsid node middleware/dist/main.js >>"$log" 2>&1 < /dev/null &
     echo $! > "$pidfile"
     for _ in $(seq 1 60); do
@@ -68,7 +104,7 @@ up() {
     done
     curl -fsS "http://127.0.0.1:$port/health" >/dev/null || die "$msp middleware did not become healthy; see $log"
     say "$msp middleware on http://127.0.0.1:$port (OpenAPI at /docs, database $db, log $log)"
-    say "  create an API key: MALL_MSP_ID=$msp DATABASE_URL=$pg/$db LEDGER_NETWORK_FILE=$network_file LEDGER_PEER_ENDPOINT=$peer LEDGER_CHANNEL=mallchannel LEDGER_CHAINCODE=mallchain node middleware/dist/cli.js apikey create --mall $msp --scopes keys:admin,ops:admin,webhooks,notes:write,notes:read,intake:read,points:read,points:write"
+    first_use "$msp" "$slug" "http://127.0.0.1:$port" "$home/run/credentials-$slug.txt"
   done < <(malls)
 }
 

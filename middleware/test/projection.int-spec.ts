@@ -76,6 +76,18 @@ describe('projection', () => {
       'did_versions',
       'ledger_state',
       'notes',
+      'points_accruals',
+      'points_balances',
+      'points_clearing',
+      'points_confirmations',
+      'points_history',
+      'points_lots',
+      'points_merchants',
+      'points_programs',
+      'points_rates',
+      'points_redemptions',
+      'points_reversals',
+      'points_statements',
     ]);
     const schemas = await t.db.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM pg_namespace WHERE nspname LIKE 'rebuild_%'`,

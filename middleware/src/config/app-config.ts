@@ -244,6 +244,14 @@ export class AppConfig {
   @Min(1024)
   projectionMaxEventBytes = 16_777_216;
 
+  /**
+   * Period of the expiry job: each period, one `points:Expire` sweep per program this mall issues goes through the
+   * intake (keyed by the period, so instances racing in one period make one item). 0 turns the job off.
+   */
+  @IsInt()
+  @Min(0)
+  pointsExpiryIntervalMs = 3_600_000;
+
   /** Starts the projection listener, the batcher and the webhook dispatcher (off for one-shot tools). */
   @IsBoolean()
   workersEnabled = true;

@@ -21,6 +21,7 @@ import { PartnerEntity } from '../partners/partner.entity';
 import { CustodialDidEntity } from '../points/custodial-did.entity';
 import { EarnRuleEntity } from '../points/earn-rule.entity';
 import { MemberCardEntity, MemberEntity } from '../points/member.entity';
+import { POINTS_READ_ENTITIES } from '../points/read-model/points-read.entities';
 import { TillEntity } from '../points/till.entity';
 import { CheckpointEntity } from '../projection/checkpoint.entity';
 import { EventEntity } from '../projection/event.entity';
@@ -61,4 +62,5 @@ export const ENTITIES = [
   DidVersionEntity,
   MembershipCredentialEntity,
   CredentialStatusListEntity,
+  ...POINTS_READ_ENTITIES,
 ];

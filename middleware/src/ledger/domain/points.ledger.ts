@@ -33,6 +33,96 @@ export interface MemberBalance {
   readonly expiringSoon: number;
 }
 
+/** The contract's queries (docs/points.md). */
+export type PointsQuery =
+  | 'GetProgram'
+  | 'ListPrograms'
+  | 'GetMerchant'
+  | 'GetBalance'
+  | 'GetLots'
+  | 'GetHistory'
+  | 'GetAccrual'
+  | 'GetRedemption'
+  | 'GetRate'
+  | 'GetClearing'
+  | 'GetStatement';
+
+/** A member's signature relayed as received (the chaincode verifies it against the member's DID document). */
+export interface Consent {
+  readonly kid: string;
+  readonly signature: string;
+}
+
+export interface ProgramTerms {
+  readonly programId: string;
+  readonly name: string;
+  readonly unitValueFen: number;
+  readonly expiryMonths: number;
+  readonly returnWindowDays: number;
+}
+
+export interface MerchantTerms {
+  readonly merchantId: string;
+  readonly name: string;
+  readonly category: string;
+  readonly programId: string;
+}
+
+export interface RedemptionRequest {
+  readonly merchant: string;
+  readonly ref: string;
+  readonly member: string;
+  readonly programId: string;
+  readonly amount: number;
+  readonly nonce?: string;
+  readonly deadline?: string;
+  readonly consent?: Consent;
+}
+
+export interface TransferRequest {
+  readonly programId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly amount: number;
+  readonly nonce: string;
+  readonly deadline: string;
+  readonly consent: Consent;
+}
+
+export interface ExchangeRequest {
+  readonly member: string;
+  readonly fromProgram: string;
+  readonly toProgram: string;
+  readonly amount: number;
+  readonly receive: number;
+  readonly nonce: string;
+  readonly deadline: string;
+  readonly consent: Consent;
+}
+
+export interface RateTerms {
+  readonly fromProgram: string;
+  readonly toProgram: string;
+  readonly numerator: number;
+  readonly denominator: number;
+  readonly unitValueFen?: number;
+}
+
+/** Chaincode functions that only an admin of the mall may submit (the middleware must sign as `admin`). */
+export const ADMIN_FUNCTIONS: ReadonlySet<string> = new Set([
+  'points:RegisterProgram',
+  'points:RegisterMerchant',
+  'points:ProposeRate',
+  'points:ApproveRate',
+  'points:ClosePeriod',
+  'points:ConfirmStatement',
+]);
+
+/** Drops keys whose value is `undefined` (the chaincode refuses `null` where a field is optional). */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
 /** Every points request is one JSON string, sorted keys (docs/points.md). */
 function oneJsonArg(request: object): readonly string[] {
   return [canonicalize(request) ?? '{}'];
@@ -63,6 +153,81 @@ export class PointsLedger {
       fn: 'points:Reverse',
       args: oneJsonArg({ programId, sourceRef, reversalRef, ...(amount === undefined ? {} : { amount }) }),
     };
+  }
+
+  /** `points:RegisterProgram`: this mall becomes the issuer (admin only). */
+  registerProgram(p: ProgramTerms): LedgerCall {
+    const { programId, name, unitValueFen, expiryMonths, returnWindowDays } = p;
+    return {
+      fn: 'points:RegisterProgram',
+      args: oneJsonArg({ programId, name, unitValueFen, expiryMonths, returnWindowDays }),
+    };
+  }
+
+  /** `points:RegisterMerchant` of this mall, earning through one of its programs (admin only). */
+  registerMerchant(m: MerchantTerms): LedgerCall {
+    const { merchantId, name, category, programId } = m;
+    return { fn: 'points:RegisterMerchant', args: oneJsonArg({ merchantId, name, category, programId }) };
+  }
+
+  /** `points:Redeem`, the member's consent relayed as received. */
+  redeem(r: RedemptionRequest): LedgerCall {
+    const { merchant, ref, member, programId, amount, nonce, deadline, consent } = r;
+    const c = consent && { kid: consent.kid, signature: consent.signature };
+    return {
+      fn: 'points:Redeem',
+      args: oneJsonArg(defined({ merchant, ref, member, programId, amount, nonce, deadline, consent: c })),
+    };
+  }
+
+  /** `points:Transfer`, authorized by the sender's signature. */
+  transfer(t: TransferRequest): LedgerCall {
+    const { programId, from, to, amount, nonce, deadline, consent } = t;
+    const c = { kid: consent.kid, signature: consent.signature };
+    return { fn: 'points:Transfer', args: oneJsonArg({ programId, from, to, amount, nonce, deadline, consent: c }) };
+  }
+
+  /** `points:Exchange` at an approved rate, authorized by the member's signature. */
+  exchange(x: ExchangeRequest): LedgerCall {
+    const { member, fromProgram, toProgram, amount, receive, nonce, deadline, consent } = x;
+    const c = { kid: consent.kid, signature: consent.signature };
+    return {
+      fn: 'points:Exchange',
+      args: oneJsonArg({ member, fromProgram, toProgram, amount, receive, nonce, deadline, consent: c }),
+    };
+  }
+
+  /** `points:ProposeRate` / `points:ApproveRate` (the approval repeats the terms, unit value included). */
+  rate(op: 'propose' | 'approve', r: RateTerms): LedgerCall {
+    const { fromProgram, toProgram, numerator, denominator, unitValueFen } = r;
+    return {
+      fn: op === 'propose' ? 'points:ProposeRate' : 'points:ApproveRate',
+      args: oneJsonArg(defined({ fromProgram, toProgram, numerator, denominator, unitValueFen })),
+    };
+  }
+
+  /** `points:Expire { programId, limit }`: one sweep of lots past their date. */
+  expire(programId: string, limit: number): LedgerCall {
+    return { fn: 'points:Expire', args: oneJsonArg({ programId, limit }) };
+  }
+
+  /** `points:ClosePeriod { from, to }` (any mall admin). */
+  closePeriod(from: string, to: string): LedgerCall {
+    return { fn: 'points:ClosePeriod', args: oneJsonArg({ from, to }) };
+  }
+
+  /** `points:ConfirmStatement { periodId }` by this mall. */
+  confirmStatement(periodId: string): LedgerCall {
+    return { fn: 'points:ConfirmStatement', args: oneJsonArg({ periodId }) };
+  }
+
+  /**
+   * A points query evaluated on this mall's peer, its JSON answer as is (`?consistency=ledger` reads). The name is
+   * one of the contract's queries; callers pass the request object, never encoded arguments.
+   */
+  async query(name: PointsQuery, request: object): Promise<unknown> {
+    const raw = await this.ledger.evaluate(`points:${name}`, oneJsonArg(request));
+    return JSON.parse(Buffer.from(raw).toString('utf8')) as unknown;
   }
 
   /** `points:GetBalance { member, programId?, expiringWithinDays }` evaluated on this mall's peer. */

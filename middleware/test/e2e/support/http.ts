@@ -9,7 +9,7 @@ export interface Reply<T = Record<string, unknown>> {
 export async function call<T = Record<string, unknown>>(
   base: string,
   key: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT',
   path: string,
   body?: unknown,
 ): Promise<Reply<T>> {

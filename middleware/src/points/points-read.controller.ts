@@ -1,0 +1,186 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { RequireScopes } from '../auth/scopes';
+import { ApiInputErrors, ApiKeyAuth, ErrorDto } from '../common/api-docs';
+import { BadInputError } from '../common/errors';
+import {
+  AccrualQueryDto,
+  ClearingQueryDto,
+  ConsistencyDto,
+  HistoryQueryDto,
+  LotsQueryDto,
+  MemberQueryDto,
+  MerchantListQueryDto,
+  RateQueryDto,
+  RedemptionQueryDto,
+} from './dto/points-api.dto';
+import { LEDGER_ID } from './dto/registry.dto';
+import { PointsReadService } from './points-read.service';
+
+const FROM_CACHE = 'From the projected cache; `consistency=ledger` evaluates the chaincode query on this mall’s peer.';
+const id = (name: string, v: string): string => {
+  if (!LEDGER_ID.test(v)) throw new BadInputError(`${name} must be a ledger ID`);
+  return v;
+};
+const ANY = { description: 'the record in the shape of the chaincode query', schema: { type: 'object' } } as const;
+const LIST = { description: 'records in the shape of the chaincode query', schema: { type: 'array' } } as const;
+
+@ApiTags('points')
+@ApiKeyAuth()
+@Controller('v1/points')
+export class PointsReadController {
+  constructor(private readonly reads: PointsReadService) {}
+
+  @Get('programs')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'Every program of the coalition', description: FROM_CACHE })
+  @ApiOkResponse({ ...LIST, schema: { type: 'array', example: [{ programId: 'mallA-points', issuer: 'MallAMSP' }] } })
+  @ApiInputErrors()
+  programs(@Query() q: ConsistencyDto): Promise<unknown> {
+    return this.reads.programs(q.consistency);
+  }
+
+  @Get('programs/:programId')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'One program', description: FROM_CACHE })
+  @ApiOkResponse(ANY)
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'no such program' })
+  program(@Param('programId') programId: string, @Query() q: ConsistencyDto): Promise<unknown> {
+    return this.reads.program(id('programId', programId), q.consistency);
+  }
+
+  @Get('merchants')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'Merchants (of one program)', description: 'From the projected cache.' })
+  @ApiOkResponse({ ...LIST, schema: { type: 'array', example: [{ merchantId: 'store-0101', mall: 'MallAMSP' }] } })
+  @ApiInputErrors()
+  merchants(@Query() q: MerchantListQueryDto): Promise<unknown> {
+    return this.reads.merchants(q.programId);
+  }
+
+  @Get('merchants/:merchantId')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'One merchant', description: FROM_CACHE })
+  @ApiOkResponse(ANY)
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'no such merchant' })
+  merchant(@Param('merchantId') merchantId: string, @Query() q: ConsistencyDto): Promise<unknown> {
+    return this.reads.merchant(id('merchantId', merchantId), q.consistency);
+  }
+
+  @Get('balances')
+  @RequireScopes('points:read')
+  @ApiOperation({
+    summary: 'A member’s balances per program (available, pending, expiring soon)',
+    description: FROM_CACHE,
+  })
+  @ApiOkResponse({
+    description: 'as points:GetBalance',
+    schema: {
+      type: 'object',
+      example: {
+        member: 'did:mallchain:zQ3sh…',
+        balances: [
+          {
+            programId: 'mallA-points',
+            available: 120,
+            pending: 30,
+            expiringSoon: 0,
+            expiringWithinDays: 30,
+            awaitingExpiry: 0,
+          },
+        ],
+      },
+    },
+  })
+  @ApiInputErrors()
+  balances(@Query() q: MemberQueryDto): Promise<unknown> {
+    return this.reads.balances(q.member, q.programId, q.consistency);
+  }
+
+  @Get('lots')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'A member’s lots, each with its state', description: FROM_CACHE })
+  @ApiOkResponse(LIST)
+  @ApiInputErrors()
+  lots(@Query() q: LotsQueryDto): Promise<unknown> {
+    return this.reads.lots(q.member, q.programId, q.includeEmpty ?? false, q.consistency);
+  }
+
+  @Get('history')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'A member’s points history, newest first', description: FROM_CACHE })
+  @ApiOkResponse(LIST)
+  @ApiInputErrors()
+  history(@Query() q: HistoryQueryDto): Promise<unknown> {
+    return this.reads.history(q.member, q.limit ?? 100, q.consistency);
+  }
+
+  @Get('accruals')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'The accrual of one source reference (receipt)', description: FROM_CACHE })
+  @ApiOkResponse(ANY)
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'no accrual with that source reference' })
+  accrual(@Query() q: AccrualQueryDto): Promise<unknown> {
+    return this.reads.accrual(q.programId, q.sourceRef, q.consistency);
+  }
+
+  @Get('redemptions')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'One redemption at a merchant', description: FROM_CACHE })
+  @ApiOkResponse(ANY)
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'no such redemption' })
+  redemption(@Query() q: RedemptionQueryDto): Promise<unknown> {
+    return this.reads.redemption(q.merchant, q.ref, q.consistency);
+  }
+
+  @Get('rates')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'The exchange rate between two programs (proposed or approved)', description: FROM_CACHE })
+  @ApiOkResponse(ANY)
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'no rate between them' })
+  rate(@Query() q: RateQueryDto): Promise<unknown> {
+    return this.reads.rate(q.fromProgram, q.toProgram, q.consistency);
+  }
+
+  @Get('clearing')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'Clearing entries (who owes whom) with from ≤ at < to', description: FROM_CACHE })
+  @ApiOkResponse(LIST)
+  @ApiInputErrors()
+  clearing(@Query() q: ClearingQueryDto): Promise<unknown> {
+    return this.reads.clearing(q.from, q.to, q.mall, q.consistency);
+  }
+
+  @Get('statements')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'Settlement statements, newest period first', description: 'From the projected cache.' })
+  @ApiOkResponse(LIST)
+  statements(): Promise<unknown> {
+    return this.reads.statements();
+  }
+
+  @Get('statements/:periodId')
+  @RequireScopes('points:read')
+  @ApiOperation({ summary: 'One statement with its confirmations', description: FROM_CACHE })
+  @ApiOkResponse(ANY)
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'no such statement' })
+  statement(@Param('periodId') periodId: string, @Query() q: ConsistencyDto): Promise<unknown> {
+    return this.reads.statement(periodOf(periodId), q.consistency);
+  }
+}
+
+/** `<from ISO>..<to ISO>`, the period ID the chaincode gives a statement. */
+export function periodOf(periodId: string): string {
+  const [from, to, ...rest] = periodId.split('..');
+  if (rest.length > 0 || from === undefined || to === undefined || periodId.length > 80)
+    throw new BadInputError('periodId must be <from ISO time>..<to ISO time>');
+  if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)))
+    throw new BadInputError('periodId must be <from ISO time>..<to ISO time>');
+  return periodId;
+}

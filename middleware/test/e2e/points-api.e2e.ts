@@ -1,0 +1,416 @@
+/**
+ * The integrator API of the points contract on the real dev network, two malls, each with its own middleware
+ * (LEDGER_USER=admin) and Postgres: programs and merchants registered through /v1/points, points earned (straight
+ * on the ledger, as the Haide adapter's intake would), a cross-mall redemption with a consent this test signs,
+ * balances / lots / history / clearing from each cache equal to the peers, a period closed and confirmed by both
+ * malls, an expiry run, and rebuild equal. Settlement periods are channel-wide: see the note at the close step.
+ */
+import { createHash, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import canonicalize from 'canonicalize';
+import { randomBytes } from 'node:crypto';
+import { pushSales, receiptOf } from '../../src/adapters/haide/simulator/pos-simulator';
+import { ApiKeysService } from '../../src/auth/api-keys.service';
+import { PartnerCredentialsService } from '../../src/partners/partner-credentials.service';
+import type { LedgerPort } from '../../src/ledger/ledger.port';
+import { requireNetwork, uniqueId } from '../ledger/network';
+import { call, committedItem, poll, type IntakeView } from './support/http';
+import { openChecker } from './support/ledger-check';
+import { startRealApp, type RealApp } from './support/real-app';
+
+interface Member {
+  readonly did: string;
+  readonly kid: string;
+  sign(payload: unknown): string;
+}
+
+/** A member key and its self-certifying did:mallchain (RFC 7638 thumbprint, docs/did-method.md). */
+function newMember(): Member & { jwk: Record<string, string>; key: KeyObject } {
+  const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const j = pair.publicKey.export({ format: 'jwk' });
+  const jwk = { kty: 'EC', crv: 'P-256', x: j.x ?? '', y: j.y ?? '' };
+  const tp = createHash('sha256')
+    .update(`{"crv":"P-256","kty":"EC","x":"${jwk.x}","y":"${jwk.y}"}`)
+    .digest('base64url');
+  const did = `did:mallchain:${tp}`;
+  return {
+    did,
+    kid: `${did}#key-1`,
+    jwk,
+    key: pair.privateKey,
+    sign: (payload: unknown): string =>
+      signBytes('sha256', Buffer.from(canonicalize(payload) ?? ''), {
+        key: pair.privateKey,
+        dsaEncoding: 'ieee-p1363',
+      }).toString('base64url'),
+  };
+}
+
+function createDidRequest(channel: string, m: ReturnType<typeof newMember>): string {
+  const method = { id: m.kid, type: 'JsonWebKey2020', controller: m.did, publicKeyJwk: m.jwk };
+  const document = {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/suites/jws-2020/v1'],
+    id: m.did,
+    verificationMethod: [method],
+    authentication: [m.kid],
+    assertionMethod: [m.kid],
+    capabilityInvocation: [m.kid],
+  };
+  const op = {
+    op: 'create',
+    channel,
+    chaincode: 'mallchain',
+    did: m.did,
+    previousVersionId: null,
+    role: 'member',
+    document,
+  };
+  return canonicalize({ role: 'member', document, proof: { kid: m.kid, signature: m.sign(op) } }) ?? '';
+}
+
+const SCOPES = ['points:read', 'points:write', 'consortium:admin', 'intake:read', 'ops:admin'] as const;
+
+describe('/v1/points on the real network, two malls', () => {
+  let a: RealApp;
+  let b: RealApp;
+  let keyA: string;
+  let keyB: string;
+  let peerA: LedgerPort;
+  let peerB: LedgerPort;
+  let channel: string;
+  const s = uniqueId('pts');
+  const programA = `pa-${s}`;
+  const programB = `pb-${s}`;
+  const food = `food-${s}`;
+  const parking = `park-${s}`;
+  const member = newMember();
+
+  const ok = async (app: RealApp, key: string, path: string, body: unknown): Promise<IntakeView> => {
+    const r = await call<{ trackingId: string }>(app.base, key, 'POST', path, body);
+    expect([200, 202]).toContain(r.status);
+    return committedItem(app.base, key, r.body.trackingId);
+  };
+  const get = async <T>(app: RealApp, key: string, path: string): Promise<T> => {
+    const r = await call<T>(app.base, key, 'GET', path);
+    if (r.status !== 200) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
+    return r.body;
+  };
+  /** Cache and peer agree (the cache catches up with the projection). */
+  const sameAsLedger = <T>(app: RealApp, key: string, path: string): Promise<T> =>
+    poll(`${path} equal to the ledger`, async () => {
+      const sep = path.includes('?') ? '&' : '?';
+      const [cache, ledger] = await Promise.all([
+        get<T>(app, key, path),
+        get<T>(app, key, `${path}${sep}consistency=ledger`),
+      ]);
+      const [c, l] = [canonicalize(cache), canonicalize(ledger)];
+      if (c !== l) throw new Error(`cache ${c ?? ''} differs from the ledger ${l ?? ''}`);
+      return cache;
+    });
+
+  beforeAll(async () => {
+    const networkFile = requireNetwork();
+    const extra = {
+      LEDGER_USER: 'admin',
+      PARTNER_SECRET_KEY: randomBytes(32).toString('base64'),
+      MEMBER_DATA_KEY: randomBytes(32).toString('base64'),
+    };
+    a = await startRealApp(networkFile, { mspId: 'MallAMSP', extra });
+    b = await startRealApp(networkFile, { mspId: 'MallBMSP', extra });
+    keyA = (await a.app.get(ApiKeysService).create('MallAMSP', 'e2e', [...SCOPES])).key;
+    keyB = (await b.app.get(ApiKeysService).create('MallBMSP', 'e2e', [...SCOPES])).key;
+    peerA = await openChecker(networkFile, 'MallAMSP');
+    peerB = await openChecker(networkFile, 'MallBMSP');
+    channel = (JSON.parse(readFileSync(networkFile, 'utf8')) as { channel: string }).channel;
+  });
+  afterAll(async () => {
+    peerA.close();
+    peerB.close();
+    await a.close();
+    await b.close();
+  });
+
+  it('registers each mall’s program and merchant through its own middleware; both caches mirror both', async () => {
+    await ok(a, keyA, '/v1/points/programs', {
+      programId: programA,
+      name: 'Mall A Rewards',
+      unitValueFen: 10,
+      expiryMonths: 12,
+      returnWindowDays: 0,
+    });
+    await ok(b, keyB, '/v1/points/programs', {
+      programId: programB,
+      name: 'Mall B Club',
+      unitValueFen: 5,
+      expiryMonths: 24,
+      returnWindowDays: 7,
+    });
+    await ok(a, keyA, '/v1/points/merchants', {
+      merchantId: food,
+      name: 'Food court',
+      category: 'food',
+      programId: programA,
+    });
+    await ok(b, keyB, '/v1/points/merchants', {
+      merchantId: parking,
+      name: 'Car park',
+      category: 'parking',
+      programId: programB,
+    });
+    const onB = await sameAsLedger<{ issuer: string }>(b, keyB, `/v1/points/programs/${programA}`);
+    expect(onB.issuer).toBe('MallAMSP');
+    const park = await sameAsLedger<{ mall: string; category: string }>(a, keyA, `/v1/points/merchants/${parking}`);
+    expect(park).toMatchObject({ mall: 'MallBMSP', category: 'parking' });
+    // Mall A cannot register a merchant in Mall B's program: accepted durably, refused by the chaincode (dead).
+    const r = await call<{ trackingId: string }>(a.base, keyA, 'POST', '/v1/points/merchants', {
+      merchantId: `x-${s}`,
+      name: 'x',
+      category: 'retail',
+      programId: programB,
+    });
+    const dead = await poll('foreign-program merchant dead', async () => {
+      const v = await get<IntakeView>(a, keyA, `/v1/intake/${r.body.trackingId}`);
+      return v.status === 'dead' ? v : undefined;
+    });
+    expect(dead.errorCode).toMatch(/^(AUTH|POINTS|INPUT)/);
+  });
+
+  it('earns, redeems at Mall B with the member’s consent, and every cache read equals the peers', async () => {
+    await peerA.submit('dids:CreateDid', [createDidRequest(channel, member)]);
+    for (let i = 0; i < 3; i++)
+      await peerA.submit('points:Accrue', [
+        canonicalize({
+          programId: programA,
+          member: member.did,
+          amount: 100,
+          sourceRef: `rcpt-${s}-${i}`,
+          merchant: food,
+        }) ?? '',
+      ]);
+    const bal = `/v1/points/balances?member=${member.did}&programId=${programA}`;
+    const before = await sameAsLedger<{ balances: { available: number }[] }>(a, keyA, bal);
+    expect(before.balances[0]?.available).toBe(300);
+    const acc = await sameAsLedger<{ amount: number }>(
+      a,
+      keyA,
+      `/v1/points/accruals?programId=${programA}&sourceRef=rcpt-${s}-1`,
+    );
+    expect(acc.amount).toBe(100);
+
+    const terms = {
+      merchant: parking,
+      ref: `ticket-${s}`,
+      member: member.did,
+      programId: programA,
+      amount: 120,
+      nonce: `n-${s}`.slice(0, 64).replace(/[^A-Za-z0-9_-]/g, '-'),
+      deadline: new Date(Date.now() + 10 * 60_000).toISOString(),
+    };
+    const { ref: _ref, ...signedPart } = terms;
+    const consent = {
+      kid: member.kid,
+      signature: member.sign({ action: 'points.redeem', chaincode: 'mallchain', channel, ...signedPart }),
+    };
+    // A consent by another key: durable at the intake, refused on the ledger, nothing redeemed.
+    const forged = newMember();
+    const bad = await call<{ trackingId: string }>(b.base, keyB, 'POST', '/v1/points/redemptions', {
+      ...terms,
+      ref: `forged-${s}`,
+      consent: {
+        kid: member.kid,
+        signature: forged.sign({ action: 'points.redeem', chaincode: 'mallchain', channel, ...signedPart }),
+      },
+    });
+    const deadItem = await poll('forged redemption dead', async () => {
+      const v = await get<IntakeView>(b, keyB, `/v1/intake/${bad.body.trackingId}`);
+      return v.status === 'dead' ? v : undefined;
+    });
+    expect(deadItem.errorCode).toBe('AUTH_SIGNATURE');
+
+    await ok(b, keyB, '/v1/points/redemptions', { ...terms, consent });
+    const again = await call<{ outcome: string }>(b.base, keyB, 'POST', '/v1/points/redemptions', {
+      ...terms,
+      consent,
+    });
+    expect(again.body.outcome).toBe('duplicate');
+    const red = await sameAsLedger<{ valueFen: number; mall: string }>(
+      b,
+      keyB,
+      `/v1/points/redemptions?merchant=${parking}&ref=${terms.ref}`,
+    );
+    expect(red).toMatchObject({ valueFen: 1200, mall: 'MallBMSP' });
+
+    const after = await sameAsLedger<{ balances: { available: number }[] }>(a, keyA, bal);
+    expect(after.balances[0]?.available).toBe(180);
+    // Mall B's cache, fed by its own peer, has the same balance.
+    expect(await sameAsLedger(b, keyB, bal)).toEqual(after);
+    const ledgerB = JSON.parse(
+      Buffer.from(
+        await peerB.evaluate('points:GetBalance', [
+          canonicalize({ member: member.did, programId: programA, expiringWithinDays: 30 }) ?? '',
+        ]),
+      ).toString(),
+    ) as unknown;
+    expect(after).toEqual(ledgerB);
+    await sameAsLedger(a, keyA, `/v1/points/lots?member=${member.did}&includeEmpty=true`);
+    const history = await sameAsLedger<{ type: string }[]>(a, keyA, `/v1/points/history?member=${member.did}`);
+    expect(history.map((h) => h.type)).toEqual(['redeem', 'accrue', 'accrue', 'accrue']);
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const clearing = await sameAsLedger<{ debtor: string; creditor: string; amountFen: number; ref: string }[]>(
+      a,
+      keyA,
+      `/v1/points/clearing?from=${from}&to=${to}&mall=MallBMSP`,
+    );
+    expect(clearing.find((c) => c.ref === `${parking}/${terms.ref}`)).toMatchObject({
+      debtor: 'MallAMSP',
+      creditor: 'MallBMSP',
+      amountFen: 1200,
+    });
+  });
+
+  it('earns through the Haide endpoint (explicit score, earn rule), a partial return, duplicates and conflicts', async () => {
+    const shopper = newMember();
+    await peerA.submit('dids:CreateDid', [createDidRequest(channel, shopper)]);
+    const short = s.slice(-12);
+    const posNo = `P-${short}`;
+    const card = `C-${short}`;
+    const put = (path: string, body: unknown): ReturnType<typeof call> => call(a.base, keyA, 'PUT', path, body);
+    expect(
+      (
+        await put(`/v1/points/tills/MALL-A/${posNo}`, {
+          merchantId: food,
+          tenant: 'Food court',
+          programId: programA,
+          category: 'food',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await put(`/v1/points/earn-rules/${programA}`, {
+          pointsPerYuan: '1',
+          rounding: 'floor',
+          categoryMultipliers: {},
+          excludedPayCls: ['points'],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call(a.base, keyA, 'POST', '/v1/points/members', { did: shopper.did, cardNos: [card] })).status).toBe(
+      201,
+    );
+    const p = await a.app.get(PartnerCredentialsService).create('haide', 'MALL-A', 'e2e');
+    const pos = { url: a.base, appId: p.appId, secret: p.secret, orgCode: 'MALL-A' };
+    const at = new Date();
+    const sale1 = receiptOf({ posNo, flowNo: `F1-${short}`, fen: 10_000, cardNo: card, score: 50, at });
+    const sale2 = receiptOf({ posNo, flowNo: `F2-${short}`, fen: 8_850, cardNo: card, at });
+    const r1 = await pushSales(pos, sale1);
+    expect(r1.status).toBe(202);
+    expect(r1.body.data).toMatchObject({ status: 'accepted', points: 50 });
+    const r2 = await pushSales(pos, sale2);
+    expect(r2.body.data).toMatchObject({ status: 'accepted', points: 88 });
+    const dup = await pushSales(pos, sale1);
+    expect(dup.status).toBe(200);
+    expect(dup.body.data).toMatchObject({ status: 'duplicate', points: 50 });
+    const conflict = await pushSales(pos, { ...sale1, realAmt: '99.00' });
+    expect(conflict.status).toBe(409);
+    const ret = await pushSales(
+      pos,
+      receiptOf({ posNo, flowNo: `R2-${short}`, fen: 4_425, backFlowNo: `F2-${short}`, at }),
+    );
+    expect(ret.body.data).toMatchObject({ status: 'accepted', points: 44 });
+
+    const bal = `/v1/points/balances?member=${shopper.did}&programId=${programA}`;
+    const balance = await poll('Haide points on the ledger and in the cache', async () => {
+      const b0 = await sameAsLedger<{ balances: { available: number }[] }>(a, keyA, bal);
+      return b0.balances[0]?.available === 94 ? b0 : undefined;
+    });
+    expect(balance.balances[0]?.available).toBe(94);
+    const acc = await sameAsLedger<{ amount: number; reversed: number }>(
+      a,
+      keyA,
+      `/v1/points/accruals?programId=${programA}&sourceRef=${encodeURIComponent(`haide:MALL-A/${posNo}/F2-${short}`)}`,
+    );
+    expect(acc).toMatchObject({ amount: 88, reversed: 44 });
+    // Mall B's peer counts the same credit for the receipt that was pushed twice: once.
+    const onB = JSON.parse(
+      Buffer.from(
+        await peerB.evaluate('points:GetAccrual', [
+          canonicalize({ programId: programA, sourceRef: `haide:MALL-A/${posNo}/F1-${short}` }) ?? '',
+        ]),
+      ).toString(),
+    ) as { amount: number };
+    expect(onB.amount).toBe(50);
+  });
+
+  it('runs an expiry sweep of Mall A’s program on request (nothing is due: lots expire in 12 months)', async () => {
+    const item = await ok(a, keyA, `/v1/points/programs/${programA}/expire`, { limit: 10 });
+    expect(item.status).toBe('committed');
+    const bal = await get<{ balances: { available: number }[] }>(
+      a,
+      keyA,
+      `/v1/points/balances?member=${member.did}&programId=${programA}`,
+    );
+    expect(bal.balances[0]?.available).toBe(180);
+  });
+
+  it('closes a period ending at least 30 minutes ago and both malls confirm it; statements equal on both caches', async () => {
+    const bound = JSON.parse(Buffer.from(await peerB.evaluate('points:GetClosedBound', ['{}'])).toString()) as {
+      to: string;
+    } | null;
+    const from = bound?.to ?? '2000-01-01T00:00:00.000Z';
+    const to = new Date(Date.now() - 31 * 60_000).toISOString();
+    // A shared ledger closed by a run less than 31 minutes ago has no next period yet: the lag at work.
+    if (Date.parse(to) <= Date.parse(from)) {
+      const r = await call<{ trackingId: string }>(a.base, keyA, 'POST', '/v1/points/periods/close', {
+        from,
+        to: new Date().toISOString(),
+      });
+      const v = await poll('early close dead', async () => {
+        const x = await get<IntakeView>(a, keyA, `/v1/intake/${r.body.trackingId}`);
+        return x.status === 'dead' ? x : undefined;
+      });
+      expect(v.errorCode).toBe('POINTS_PERIOD_OPEN');
+      return;
+    }
+    await ok(a, keyA, '/v1/points/periods/close', { from, to });
+    const periodId = `${new Date(from).toISOString()}..${new Date(to).toISOString()}`;
+    const path = `/v1/points/statements/${encodeURIComponent(periodId)}`;
+    const { statement } = await sameAsLedger<{ statement: { positions: { mall: string }[] } }>(b, keyB, path);
+    // Only a mall with a position in the statement may confirm it; the others are refused by the chaincode.
+    const holders = new Set(statement.positions.map((p) => p.mall));
+    for (const [app, key, mall] of [
+      [a, keyA, 'MallAMSP'],
+      [b, keyB, 'MallBMSP'],
+    ] as const) {
+      if (holders.has(mall)) {
+        await ok(app, key, `${path}/confirm`, {});
+        continue;
+      }
+      const r = await call<{ trackingId: string }>(app.base, key, 'POST', `${path}/confirm`, {});
+      const v = await poll(`${mall} confirmation refused`, async () => {
+        const x = await get<IntakeView>(app, key, `/v1/intake/${r.body.trackingId}`);
+        return x.status === 'dead' ? x : undefined;
+      });
+      expect(v.errorCode).toBe('AUTH_FORBIDDEN');
+    }
+    const onB = await sameAsLedger<{ confirmations: { mall: string }[] }>(b, keyB, path);
+    expect(onB.confirmations.map((c) => c.mall).sort()).toEqual([...holders].sort());
+    expect(await sameAsLedger(a, keyA, path)).toEqual(onB);
+  });
+
+  it('rebuilds Mall A’s read model from block 0 equal to the live one, points tables included', async () => {
+    const r = await call<{ equal: boolean; tables: { table: string }[] }>(
+      a.base,
+      keyA,
+      'POST',
+      '/v1/admin/projection/rebuild',
+      {},
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.equal).toBe(true);
+    expect(r.body.tables.map((t) => t.table)).toEqual(
+      expect.arrayContaining(['points_lots', 'points_balances', 'points_clearing']),
+    );
+  });
+});
