@@ -16,6 +16,8 @@ export interface AccrualItem {
   /** Idempotency key of the accrual on the ledger (per program). */
   readonly sourceRef: string;
   readonly merchant?: string;
+  /** The device attestation (a printer's signed e-receipt) the points were earned on. */
+  readonly attestation?: { readonly deviceDid: string; readonly seq: number };
 }
 
 export interface ReversalItem {
@@ -49,10 +51,19 @@ export class PointsLedger {
 
   /** `points:Accrue { programId, member, amount, sourceRef, merchant? }`. */
   accrue(item: AccrualItem): LedgerCall {
-    const { programId, member, amount, sourceRef, merchant } = item;
+    const { programId, member, amount, sourceRef, merchant, attestation } = item;
     return {
       fn: 'points:Accrue',
-      args: oneJsonArg({ programId, member, amount, sourceRef, ...(merchant === undefined ? {} : { merchant }) }),
+      args: oneJsonArg({
+        programId,
+        member,
+        amount,
+        sourceRef,
+        ...(merchant === undefined ? {} : { merchant }),
+        ...(attestation === undefined
+          ? {}
+          : { attestation: { deviceDid: attestation.deviceDid, seq: attestation.seq } }),
+      }),
     };
   }
 
