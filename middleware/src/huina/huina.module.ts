@@ -7,6 +7,7 @@ import { PartnersModule } from '../partners/partners.module';
 import { HuinaController } from './huina.controller';
 import { HuinaSignatureGuard } from './huina-signature.guard';
 import { PARTNER_CREDENTIALS, PARTNER_NONCES } from './partner-credentials.port';
+import { TrafficEvidenceController } from './traffic-evidence.controller';
 import { TrafficReadService } from './traffic-read.service';
 import { TrafficService } from './traffic.service';
 
@@ -17,7 +18,7 @@ import { TrafficService } from './traffic.service';
  */
 @Module({
   imports: [PartnersModule, IntakeModule],
-  controllers: [HuinaController],
+  controllers: [HuinaController, TrafficEvidenceController],
   providers: [
     TrafficService,
     TrafficReadService,
