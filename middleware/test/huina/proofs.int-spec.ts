@@ -4,7 +4,10 @@ import { printReceipt } from '../../src/devices/simulators/printer';
 import { DeviceIdentity } from '../../src/devices/simulators/counter';
 import { recordsDigest, trafficStatement } from '../../src/huina/device-proof';
 import { validateTrafficPush } from '../../src/huina/traffic.validator';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { proofsCommand } from '../../src/devices/evidence.cli';
+import { EvidenceService } from '../../src/devices/evidence.service';
+import { TrafficReadService } from '../../src/huina/traffic-read.service';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ChaincodeRejectedError } from '../../src/ledger/ledger.port';
@@ -153,6 +156,27 @@ describe('proving figures to another mall: GET /v1/proofs/traffic at A, POST /v1
     expect((await evidenceAtA(bucketQuery, 'mck_nope')).status).toBe(401);
     const pointsKey = await b.key(['points:read'], 'MallBMSP');
     expect((await verifyAtB('traffic', ev, pointsKey)).status).toBe(403);
+  });
+
+  it('CLI: `proofs traffic` at A writes the evidence, `proofs verify --file` at B exits 0, or 3 when tampered', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mc-proofs-cli-'));
+    let text = '';
+    const atA = { reads: a.app.get(TrafficReadService), evidence: a.app.get(EvidenceService) };
+    const atB = { reads: b.app.get(TrafficReadService), evidence: b.app.get(EvidenceService) };
+    const args = ['--site', 'E-1', '--data-time', '2026-11-30 10:00:00', '--interval', '15'];
+    expect(await proofsCommand(atA, 'traffic', args, (t) => (text += t))).toBe(0);
+    const file = path.join(dir, 'evidence.json');
+    writeFileSync(file, text);
+    let verdict = '';
+    expect(await proofsCommand(atB, 'verify', ['--file', file], (t) => (verdict += t))).toBe(0);
+    expect(JSON.parse(verdict)).toMatchObject({ verified: true });
+    const tampered = JSON.parse(text) as { figure: { outNum: number } };
+    tampered.figure.outNum += 1;
+    writeFileSync(file, JSON.stringify(tampered));
+    expect(await proofsCommand(atB, 'verify', ['--file', file], () => undefined)).toBe(3);
+    expect(await proofsCommand(atB, 'verify', [], () => undefined)).toBe(2);
+    writeFileSync(file, JSON.stringify({ ...tampered, seq: 0 }));
+    await expect(proofsCommand(atB, 'verify', ['--file', file], () => undefined)).rejects.toThrow('seq');
   });
 
   describe('an accrual’s e-receipt', () => {
