@@ -106,7 +106,7 @@ describe('devices, Huina traffic and proofs across two malls on the real network
   const register = async (body: object): Promise<void> => {
     const r = await call<{ trackingId: string }>(a.base, aDevices, 'POST', '/v1/devices', body);
     expect(r.status).toBe(202);
-    const item = await committedItem(a.base, aDevices, r.body.trackingId, 180_000);
+    const item = await committedItem(a.base, a.key, r.body.trackingId, 180_000);
     expect(item.status).toBe('committed');
   };
 
@@ -212,7 +212,8 @@ describe('devices, Huina traffic and proofs across two malls on the real network
     const total = (pts: Point[], f: 'inNum' | 'outNum'): number => pts.reduce((acc, p) => acc + p[f], 0);
     expect(total(r.body.data.children.sum, 'inNum')).toBe(finals.reduce((acc, x) => acc + x.inNum, 0));
     expect(total(r.body.data.children.sum, 'outNum')).toBe(finals.reduce((acc, x) => acc + x.outNum, 0));
-    expect(r.body.data.own).toEqual([]);
+    // The floor's own figure is its tree record (0 in, 0 out): a parent is never counted from its children.
+    expect(r.body.data.own.map((p) => [p.inNum, p.outNum])).toEqual([[0, 0]]);
   });
 
   it('anchors the proofs; Mall B verifies A’s figure through its own peer', async () => {
@@ -275,9 +276,9 @@ describe('devices, Huina traffic and proofs across two malls on the real network
       reason: 'e2e',
     });
     expect(r.status).toBe(202);
-    expect((await committedItem(a.base, aDevices, r.body.trackingId, 180_000)).status).toBe('committed');
+    expect((await committedItem(a.base, a.key, r.body.trackingId, 180_000)).status).toBe('committed');
     const late = open().map((x) => ({
-      ...(x),
+      ...x,
       siteKey: `${prefix}-F1-X`,
       siteName: 'Late gate',
     }));
