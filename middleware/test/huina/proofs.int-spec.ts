@@ -55,7 +55,7 @@ describe('proving figures to another mall: GET /v1/proofs/traffic at A, POST /v1
       signature: signJcs(counter.privateKey, statement),
     };
     expect((await a.call('POST', '/huina/v1/traffic', push(records, { deviceProof }))).status).toBe(200);
-    await eventually(async () => (a.devices.attestations.has(`${counter.did}#1`) ? true : undefined));
+    await eventually(() => Promise.resolve(a.devices.attestations.has(`${counter.did}#1`) ? true : undefined));
   });
   afterAll(async () => {
     await b.close();
