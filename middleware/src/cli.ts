@@ -17,6 +17,9 @@ import { DevicesService } from './devices/devices.service';
 import { CredentialsService } from './dids/credentials.service';
 import { DID_USAGE, credentialCommand, didCommand } from './dids/did.cli';
 import { DidsService } from './dids/dids.service';
+import { PROOFS_USAGE, proofsCommand } from './devices/evidence.cli';
+import { EvidenceService } from './devices/evidence.service';
+import { TrafficReadService } from './huina/traffic-read.service';
 import { PartnersModule } from './partners/partners.module';
 import { partner } from './partners/partner.cli';
 import { PartnerCredentialsService } from './partners/partner-credentials.service';
@@ -65,6 +68,7 @@ const USAGE = `usage:
   cli intake requeue <trackingId>
 ${DEVICE_USAGE}
 ${DID_USAGE}
+${PROOFS_USAGE}
 scopes: ${SCOPES.join(', ')}`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
@@ -102,6 +106,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const out = (t: string): void => void process.stdout.write(t);
     const err = (t: string): void => void process.stderr.write(t);
     return credentialCommand(app.get(CredentialsService), [command ?? '', ...rest], out, err);
+  },
+  proofs: async (app, command, rest) => {
+    const services = { reads: app.get(TrafficReadService), evidence: app.get(EvidenceService) };
+    const code = await proofsCommand(services, command, rest, (t) => process.stdout.write(t));
+    if (code === 2) process.stderr.write(`${USAGE}\n`);
+    return code;
   },
   rebuild: async (app, _command, _rest, argv) => {
     const mode = argv.includes('--swap') ? 'swap' : 'compare';

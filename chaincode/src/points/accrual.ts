@@ -8,12 +8,14 @@ import { requireMemberOf } from '../common/identity';
 import { StateReader, getStateMultiple } from '../common/batch';
 import { MallContext, getJson, put } from '../common/state';
 import { DidRecord, didKey } from '../dids/did.store';
-import { Fields, ID_RULE, asArray, int, optStr, str } from '../common/validate';
+import { Fields, ID_RULE, asArray, asObject, int, onlyMembers, optStr, str } from '../common/validate';
+import { MAX_SEQ } from '../devices/device.model';
 import { addHistory } from './history';
 import { newLot } from './lots';
 import { AccrualRecord, Program, ReversalRecord, accrualKey, pointsError, reversalKey } from './model';
 import {
   AMOUNT_RULE,
+  DID_RULE,
   MAX_BATCH,
   REF_RULE,
   amountOf,
@@ -24,11 +26,36 @@ import {
 } from './request';
 import { getLot, getMerchant, getProgram, putLot } from './store';
 
+/**
+ * The device attestation a receipt's points rest on (a paperless printer's signed e-receipt): `att/[deviceDid, seq]`.
+ * Accrue records the reference only; it does not require the attestation to be anchored first (the two travel as
+ * separate transactions). A reader proves the accrual with `devices:VerifyDigest(deviceDid, seq, digest)`.
+ */
+export interface AttestationRef {
+  deviceDid: string;
+  seq: number;
+}
+
 interface AccrualItem {
   member: string;
   amount: number;
   sourceRef: string;
   merchant?: string;
+  attestation?: AttestationRef;
+}
+
+const ATTESTATION_MEMBERS = new Set(['deviceDid', 'seq']);
+
+function attestationOf(f: Fields): AttestationRef | undefined {
+  if (f.attestation === undefined) return undefined;
+  const a = asObject(f.attestation, 'attestation');
+  onlyMembers(a, ATTESTATION_MEMBERS, 'attestation');
+  try {
+    return { deviceDid: str(a, 'deviceDid', DID_RULE), seq: int(a, 'seq', { min: 1, max: MAX_SEQ }) };
+  } catch (e) {
+    if (e instanceof ChaincodeError) throw new ChaincodeError(e.code, `attestation.${e.detail}`);
+    throw e;
+  }
 }
 
 export interface AccrualResult {
@@ -40,7 +67,7 @@ export interface AccrualResult {
   txId: string;
 }
 
-/** `{ programId, items: [{ member, amount, sourceRef, merchant? }] }` → one result per item. */
+/** `{ programId, items: [{ member, amount, sourceRef, merchant?, attestation? }] }` → one result per item. */
 export function accrualBatchOf(f: Fields): { programId: string; items: AccrualItem[] } {
   const programId = programIdOf(f);
   const raw = asArray(f.items, 'items', { min: 1, max: MAX_BATCH });
@@ -55,6 +82,7 @@ export function accrualItemOf(f: Fields, prefix = ''): AccrualItem {
       amount: amountOf(f),
       sourceRef: str(f, 'sourceRef', REF_RULE),
       merchant: optStr(f, 'merchant', ID_RULE),
+      attestation: attestationOf(f),
     };
   } catch (e) {
     // Name the batch item, so that a caller can tell which receipt is wrong.
@@ -169,6 +197,7 @@ async function credit(ctx: MallContext, program: Program, item: AccrualItem, ind
     member: item.member,
     amount: item.amount,
     merchant: item.merchant,
+    ...(item.attestation === undefined ? {} : { attestation: item.attestation }),
     lotId,
     txId,
     earnedAt: at,

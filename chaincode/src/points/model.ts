@@ -65,6 +65,8 @@ export interface AccrualRecord {
   member: string;
   amount: number;
   merchant?: string;
+  /** The device attestation (a signed e-receipt) the points were earned on, when the receipt carried one. */
+  attestation?: { deviceDid: string; seq: number };
   lotId: string;
   txId: string;
   earnedAt: string;

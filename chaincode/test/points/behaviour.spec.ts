@@ -113,6 +113,37 @@ describe('points: idempotency, reversal and contention', () => {
     ).rejects.toThrow('POINTS_INSUFFICIENT: cannot reverse 0 points');
   });
 
+  it('an accrual keeps the e-receipt attestation it rests on, readable by another mall; a repeat does not change it', async () => {
+    const ref = { deviceDid: 'did:mallchain:printer1', seq: 7 };
+    const first = await w.call<{ status: string }>(
+      'Accrue',
+      { programId: A, member: w.alice.did, amount: 40, sourceRef: 'er-1', attestation: ref },
+      IDS.mallAClient,
+    );
+    expect(first.result.status).toBe('accepted');
+    const before = w.ledger.dump();
+    const repeat = await w.call<{ status: string }>(
+      'Accrue',
+      { programId: A, member: w.alice.did, amount: 40, sourceRef: 'er-1', attestation: { ...ref, seq: 8 } },
+      IDS.mallAClient,
+    );
+    expect(repeat.result.status).toBe('duplicate');
+    expect(w.ledger.dump()).toEqual(before);
+    const acc = await w.call<{ attestation?: unknown }>(
+      'GetAccrual',
+      { programId: A, sourceRef: 'er-1' },
+      IDS.mallBClient,
+    );
+    expect(acc.result.attestation).toEqual(ref);
+    await w.call('Accrue', { programId: A, member: w.alice.did, amount: 5, sourceRef: 'er-2' }, IDS.mallAClient);
+    const plain = await w.call<Record<string, unknown>>(
+      'GetAccrual',
+      { programId: A, sourceRef: 'er-2' },
+      IDS.mallBClient,
+    );
+    expect(plain.result).not.toHaveProperty('attestation');
+  });
+
   it('a repeated redemption returns the original and does not spend the nonce again', async () => {
     await w.call('Accrue', { programId: A, member: w.bob.did, amount: 50, sourceRef: 'r1' }, IDS.mallAClient);
     w.ledger.advance(AFTER_RETURN_WINDOW);

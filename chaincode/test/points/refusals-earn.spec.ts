@@ -62,6 +62,47 @@ const cases: Case[] = [
     'INPUT_INVALID: sourceRef: must be a string',
   ],
   [
+    'Accrue',
+    'an attestation reference that is not an object',
+    acc({ attestation: 'did:mallchain:p#1' }),
+    IDS.mallAClient,
+    'INPUT_INVALID: attestation: must be a JSON object',
+  ],
+  [
+    'Accrue',
+    'an attestation reference naming no DID',
+    acc({ attestation: { deviceDid: 'printer-1', seq: 1 } }),
+    IDS.mallAClient,
+    'INPUT_INVALID: attestation.deviceDid: must be a DID',
+  ],
+  [
+    'Accrue',
+    'an attestation reference with seq 0',
+    acc({ attestation: { deviceDid: 'did:mallchain:p1', seq: 0 } }),
+    IDS.mallAClient,
+    'INPUT_INVALID: attestation.seq: must be at least 1',
+  ],
+  [
+    'Accrue',
+    'an attestation reference with an extra member',
+    acc({ attestation: { deviceDid: 'did:mallchain:p1', seq: 1, digest: 'x' } }),
+    IDS.mallAClient,
+    'INPUT_INVALID: attestation: unsupported member "digest"',
+  ],
+  [
+    'AccrueBatch',
+    'a bad attestation reference in one item',
+    () => ({
+      programId: A,
+      items: [
+        { member: S.w.alice.did, amount: 1, sourceRef: 'g1', attestation: { deviceDid: 'did:mallchain:p1', seq: 1 } },
+        { member: S.w.alice.did, amount: 1, sourceRef: 'g2', attestation: { deviceDid: 'did:mallchain:p1', seq: 1.5 } },
+      ],
+    }),
+    IDS.mallAClient,
+    'INPUT_INVALID: items[1].attestation.seq: must be an integer',
+  ],
+  [
     'AccrueBatch',
     'no items',
     { programId: A, items: [] },

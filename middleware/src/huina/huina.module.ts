@@ -1,27 +1,31 @@
 import { Module } from '@nestjs/common';
 import { IntakeModule } from '../intake/intake.module';
 import { DeviceLedger } from '../ledger/domain/device.ledger';
+import { NonceStore } from '../partners/nonce.store';
+import { PartnerCredentialsService } from '../partners/partner-credentials.service';
+import { PartnersModule } from '../partners/partners.module';
 import { HuinaController } from './huina.controller';
 import { HuinaSignatureGuard } from './huina-signature.guard';
-import { MemoryPartnerCredentials, MemoryPartnerNonces } from './memory-partners';
 import { PARTNER_CREDENTIALS, PARTNER_NONCES } from './partner-credentials.port';
+import { TrafficEvidenceController } from './traffic-evidence.controller';
 import { TrafficReadService } from './traffic-read.service';
 import { TrafficService } from './traffic.service';
 
 /**
- * The Huina-style adapter (`/huina/v1`). PARTNER_CREDENTIALS / PARTNER_NONCES are bound to in-memory stand-ins
- * (no credential known: every request 401) until the partner-credentials feature provides the real ones.
+ * The Huina-style adapter (`/huina/v1`). Its signature guard codes against the ports PARTNER_CREDENTIALS /
+ * PARTNER_NONCES; they are the mall's partner credentials (issued through `/v1/admin/partners`, sealed under
+ * `PARTNER_SECRET_KEY`) and the Postgres nonce store — the same ones the Haide adapter uses.
  */
 @Module({
-  imports: [IntakeModule],
-  controllers: [HuinaController],
+  imports: [PartnersModule, IntakeModule],
+  controllers: [HuinaController, TrafficEvidenceController],
   providers: [
     TrafficService,
     TrafficReadService,
     DeviceLedger,
     HuinaSignatureGuard,
-    { provide: PARTNER_CREDENTIALS, useClass: MemoryPartnerCredentials },
-    { provide: PARTNER_NONCES, useClass: MemoryPartnerNonces },
+    { provide: PARTNER_CREDENTIALS, useExisting: PartnerCredentialsService },
+    { provide: PARTNER_NONCES, useExisting: NonceStore },
   ],
 })
 export class HuinaModule {}

@@ -8,6 +8,7 @@ import { DeviceLedger } from '../ledger/domain/device.ledger';
 import { ChaincodeRejectedError, LedgerError } from '../ledger/ledger.port';
 import { formatShanghai } from './shanghai-time';
 import type { RollupRow, StoredBucket, StoredReport } from './traffic.store';
+import type { TrafficEvidence } from '../devices/evidence';
 import type { BucketQuery, TrafficQuery } from './traffic-query';
 import { TrafficService } from './traffic.service';
 
@@ -127,6 +128,35 @@ export class TrafficReadService {
       matches: mismatches.length === 0,
       mismatches,
       ledgerChecked,
+    };
+  }
+
+  /**
+   * What this mall publishes so that another mall can check a bucket's figure through its own peer: the figure as
+   * stored here, the attestation reference and the report's records exactly as the counter signed them.
+   */
+  async evidence(q: BucketQuery): Promise<TrafficEvidence> {
+    const store = this.traffic.store;
+    const dataTime = formatShanghai(q.dataTimeMs);
+    const what = `bucket ${q.siteKey} ${dataTime} ${q.interval}`;
+    const bucket = await store.bucket(q.siteKey, q.dataTimeMs, q.minutes);
+    if (!bucket) throw new NotFoundError('traffic', what);
+    const report = bucket.reportId === null ? undefined : await store.report(bucket.reportId);
+    if (!report) throw new NotFoundError('device proof of', what);
+    const position = bucket.reportPosition ?? -1;
+    const records = report.records as Record<string, unknown>[];
+    return {
+      kind: 'traffic',
+      mallMspId: this.config.mallMspId,
+      siteKey: bucket.siteKey,
+      dataTime,
+      interval: records[position] === undefined ? bucket.interval : String(records[position].interval),
+      figure: { inNum: bucket.inNum, outNum: bucket.outNum, throughNum: bucket.throughNum },
+      deviceDid: report.deviceDid,
+      seq: Number(report.seq),
+      digest: report.digest,
+      position,
+      records,
     };
   }
 

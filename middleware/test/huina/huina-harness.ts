@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../src/common/secret-box';
 import { caSignature } from '../../src/huina/huina-signature';
-import type { MemoryPartnerCredentials } from '../../src/huina/memory-partners';
-import { PARTNER_CREDENTIALS, type PartnerCredential } from '../../src/huina/partner-credentials.port';
+import type { PartnerCredential } from '../../src/huina/partner-credentials.port';
 import { FakeDevices } from '../support/fake-devices';
 import { FakeLedger } from '../support/fake-ledger';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -9,9 +9,12 @@ import { startTestApp, type TestApp } from '../support/test-app';
 export interface HuinaApp extends TestApp {
   readonly devices: FakeDevices;
   readonly base: string;
+  /** The Huina credential issued through `POST /v1/admin/partners` (kind huina, orgCode MALLA). */
   readonly cred: PartnerCredential;
-  /** Adds another credential (another mall, another adapter). */
-  addCredential(c: PartnerCredential): void;
+  /** Plants another credential row, sealed as the service seals it (another mall's, another adapter's). */
+  addCredential(c: PartnerCredential): Promise<void>;
+  /** A `keys:admin` API key, to issue, rotate and revoke partner credentials. */
+  readonly keysAdmin: string;
   /** A signed request over real HTTP; `tamper` changes what is sent after signing. */
   call(method: 'GET' | 'POST', url: string, body?: unknown, opts?: CallOptions): Promise<HuinaAnswer>;
 }
@@ -46,16 +49,37 @@ export function credential(over: Partial<PartnerCredential> = {}): PartnerCreden
   };
 }
 
-/** The application on a fresh database, listening on 127.0.0.1, with a Huina credential and a fake devices contract. */
+/** Issues a Huina credential of this mall through the admin API (the real, sealed, Postgres-backed one). */
+export async function issueHuinaCredential(
+  t: TestApp,
+  keysAdmin: string,
+  orgCode = 'MALLA',
+): Promise<PartnerCredential> {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/v1/admin/partners',
+    headers: { 'x-api-key': keysAdmin },
+    payload: { kind: 'huina', customerId: orgCode, name: 'people counters' },
+  });
+  expect(res.statusCode).toBe(201);
+  const issued = res.json<{ appId: string; kind: string; mallMspId: string; orgCode: string; secret: string }>();
+  return { ...issued, secret: Buffer.from(issued.secret, 'utf8') };
+}
+
+/**
+ * The application on a fresh database, listening on 127.0.0.1, with a Huina credential issued through the admin
+ * API (real partner credentials and nonce store) and a fake devices contract.
+ */
 export async function startHuinaApp(extra: Record<string, string> = {}): Promise<HuinaApp> {
   const devices = new FakeDevices();
-  const t = await startTestApp(extra, new FakeLedger({ contracts: [devices] }));
+  const partnerKey = randomBytes(32).toString('base64');
+  const t = await startTestApp({ PARTNER_SECRET_KEY: partnerKey, ...extra }, new FakeLedger({ contracts: [devices] }));
   await t.app.listen(0, '127.0.0.1');
   const address = t.app.getHttpServer().address() as { port: number };
   const base = `http://127.0.0.1:${address.port}`;
-  const creds = t.app.get<MemoryPartnerCredentials>(PARTNER_CREDENTIALS);
-  const cred = credential();
-  creds.add(cred);
+  const keysAdmin = await t.key(['keys:admin']);
+  const cred = await issueHuinaCredential(t, keysAdmin);
+  const box = new SecretBox(t.config.partnerSecretKey ?? partnerKey);
   const call: HuinaApp['call'] = async (method, url, body, opts = {}) => {
     const text = body === undefined ? '' : JSON.stringify(body);
     const c = opts.cred ?? cred;
@@ -83,8 +107,12 @@ export async function startHuinaApp(extra: Record<string, string> = {}): Promise
     devices,
     base,
     cred,
-    addCredential: (c) => {
-      creds.add(c);
+    keysAdmin,
+    addCredential: async (c) => {
+      await t.db.query(
+        `INSERT INTO partners (app_id, kind, mall_msp_id, org_code, name, secret_sealed) VALUES ($1, $2, $3, $4, 'planted', $5)`,
+        [c.appId, c.kind, c.mallMspId, c.orgCode, box.seal(c.secret, `partner-secret:${c.appId}`)],
+      );
     },
     call,
   };

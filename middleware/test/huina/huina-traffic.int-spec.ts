@@ -217,8 +217,8 @@ describe('POST /huina/v1/traffic (real HTTP, real Postgres)', () => {
       await attempt({ cred: credential({ appId: 'nobody' }) }, 'SIGNATURE_APP');
       const haide = credential({ appId: 'haide-1', kind: 'haide' });
       const otherMall = credential({ appId: 'huina-b', mallMspId: 'MallBMSP' });
-      t.addCredential(haide);
-      t.addCredential(otherMall);
+      await t.addCredential(haide);
+      await t.addCredential(otherMall);
       await attempt({ cred: haide }, 'SIGNATURE_APP');
       await attempt({ cred: otherMall }, 'SIGNATURE_APP');
       await attempt({ cred: { ...t.cred, secret: Buffer.alloc(32, 7) } }, 'SIGNATURE_INVALID');

@@ -119,7 +119,15 @@ export class FakeDevices implements FakeContract {
       const a =
         this.attestations.get(`${req.deviceDid ?? ''}#${req.seq ?? 0}`) ?? reject('NOT_FOUND', 'no such attestation');
       const match = a.statement.digest === req.digest;
-      return JSON.stringify({ match, trusted: match, anchoredDigest: a.statement.digest });
+      const d = this.devices.get(a.statement.deviceDid);
+      return JSON.stringify({
+        match,
+        trusted: match,
+        anchoredDigest: a.statement.digest,
+        ownerMsp: d?.ownerMsp,
+        deviceStatus: d?.status,
+        attestation: a,
+      });
     }
     return reject('INPUT_INVALID', `unknown function ${fn}`);
   }

@@ -3,7 +3,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { IntakeModule } from '../../intake/intake.module';
 import { PartnersModule } from '../../partners/partners.module';
+import { DeviceLedger } from '../../ledger/domain/device.ledger';
 import { PointsModule } from '../../points/points.module';
+import { EReceiptAnchor } from './e-receipt.anchor';
 import { HaideEnvelopeGuard } from './haide-envelope.guard';
 import { HaideController } from './haide.controller';
 import { HaideService } from './haide.service';
@@ -27,6 +29,8 @@ import { SpendStore } from './spend.store';
     SpendLedger,
     SpendStore,
     PointsSpendService,
+    DeviceLedger,
+    EReceiptAnchor,
   ],
 })
 export class HaideModule implements OnModuleInit {

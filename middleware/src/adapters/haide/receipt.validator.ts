@@ -1,5 +1,6 @@
 import { CODE, CODE_RULE } from '../../points/dto/registry.dto';
 import { YUAN_RULE, yuanToFen } from '../../points/money';
+import type { EReceipt } from '../../devices/e-receipt';
 import { parseShanghaiTime } from '../../points/shanghai-time';
 
 export const RECEIPTS_PER_REQUEST_MAX = 1000;
@@ -21,6 +22,8 @@ export interface HaideReceipt {
   readonly score?: number;
   readonly cardNo?: string;
   readonly payments: readonly HaidePayment[];
+  /** The paperless printer's signature over this receipt, when it printed one. */
+  readonly eReceipt?: EReceipt;
   readonly raw: Record<string, unknown>;
 }
 
@@ -65,6 +68,15 @@ const num: Check = (v) =>
 const int: Check = (v) =>
   typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 1e9 ? undefined : 'must be an integer 0..1e9';
 const txType: Check = (v) => (v === 'SALE' || v === 'RETURN' ? undefined : 'must be SALE or RETURN');
+const pattern =
+  (re: RegExp, rule: string): Check =>
+  (v) =>
+    typeof v === 'string' && re.test(v) ? undefined : rule;
+const deviceDid = pattern(/^did:[a-z0-9]+:[A-Za-z0-9._:%-]{1,180}$/, 'must be a device DID (did:mallchain:…)');
+const sha256B64u = pattern(/^[A-Za-z0-9_-]{43}$/, 'must be base64url SHA-256 (43 characters)');
+const signatureB64u = pattern(/^[A-Za-z0-9_-]{16,200}$/, 'must be a base64url signature');
+const deviceSeq: Check = (v) =>
+  typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= 2 ** 48 ? undefined : 'must be an integer 1..2^48';
 
 /** Field checks of an object: required and optional fields, unknown fields named. */
 function checkObject(
@@ -142,7 +154,7 @@ function eReceiptProblems(v: unknown, prefix: string, out: string[]): void {
   checkObject(
     v,
     E_RECEIPT_FIELDS,
-    { deviceDid: str(200), seq: int, digest: str(64), signature: str(200) },
+    { deviceDid, seq: deviceSeq, digest: sha256B64u, signature: signatureB64u },
     {},
     `${prefix}eReceipt.`,
     out,
@@ -180,6 +192,7 @@ export function toReceipt(r: Record<string, unknown>): HaideReceipt {
     score: r.score as number | undefined,
     cardNo: r.cardNo as string | undefined,
     payments: payments.map((p) => ({ payCls: p.payCls as string, totalFen: yuanToFen(p.total) as number })),
+    ...(r.eReceipt === undefined ? {} : { eReceipt: r.eReceipt as EReceipt }),
     raw: r,
   };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError } from '../../common/errors';
+import { ConflictError, DeviceProofError } from '../../common/errors';
 import { contentHash } from '../../intake/group-commit.writer';
 import { IntakeService } from '../../intake/intake.service';
 import type { IntakeAck } from '../../intake/intake.types';
@@ -9,6 +9,7 @@ import { MembersService } from '../../points/members.service';
 import { PointsRegistryService, type TillView } from '../../points/registry.service';
 import { returnReversal } from '../../points/reversal';
 import { parseShanghaiTime, shanghaiBusinessDate } from '../../points/shanghai-time';
+import { type AttestationRef, EReceiptAnchor } from './e-receipt.anchor';
 import { ReconciliationStore } from './reconciliation.store';
 import type { HaideEnvelope } from './haide-envelope';
 import { ReceiptStore, type StoredReceipt } from './receipt.store';
@@ -59,6 +60,7 @@ export class SalesService {
     private readonly ledger: PointsLedger,
     private readonly intake: IntakeService,
     private readonly counts: ReconciliationStore,
+    private readonly eReceipts: EReceiptAnchor,
   ) {}
 
   /** In order: a return later in the same batch sees its sale. Duplicates and rejections are counted per till-day. */
@@ -89,8 +91,17 @@ export class SalesService {
         : await this.#return(env, receipt, hash, till);
     } catch (e) {
       if (e instanceof ConflictError) return conflict(receipt.posNo, receipt.flowNo, e.message);
+      if (e instanceof DeviceProofError) return refusedProof(receipt, e);
       throw e;
     }
+  }
+
+  /** Checks the e-receipt, then queues its attestation: a refusal leaves nothing of the receipt stored. */
+  async #attest(r: HaideReceipt): Promise<AttestationRef | undefined> {
+    if (r.eReceipt === undefined) return undefined;
+    const verified = await this.eReceipts.verify(r.raw, r.eReceipt);
+    await this.eReceipts.queue(verified);
+    return verified.ref;
   }
 
   async #salePoints(r: HaideReceipt, till: TillView): Promise<{ member?: string; points: number } | string> {
@@ -109,6 +120,7 @@ export class SalesService {
   async #sale(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
     const earned = await this.#salePoints(r, till);
     if (typeof earned === 'string') return rejected(r.posNo, r.flowNo, earned);
+    const attestation = await this.#attest(r);
     let ack: IntakeAck | undefined;
     if (earned.member !== undefined && earned.points > 0) {
       const call = this.ledger.accrue({
@@ -117,6 +129,7 @@ export class SalesService {
         amount: earned.points,
         sourceRef: receiptRef(env.orgCode, r.posNo, r.flowNo),
         merchant: till.merchantId,
+        ...(attestation === undefined ? {} : { attestation }),
       });
       ack = await this.intake.accept({
         kind: RECEIPT_KIND,
@@ -157,6 +170,8 @@ export class SalesService {
           r.flowNo,
           `realAmt: more than the ${sale.realAmtFen - before.fen} fen left of sale ${saleFlowNo}`,
         );
+      // A return slip the printer signed is anchored too (it names no accrual: the reversal names the sale).
+      await this.#attest(r);
       let ack: IntakeAck | undefined;
       if (sale.memberDid !== null && points > 0) {
         const call = this.ledger.reverse({
@@ -240,6 +255,21 @@ function stored(
 
 function rejected(posNo: string, flowNo: string, message: string): ReceiptOutcome {
   return { httpStatus: 400, result: { posNo, flowNo, status: 'rejected', trackingId: null, points: 0, message } };
+}
+
+/** A refused e-receipt: the `PROOF_*` code leads the message (400, or 409 for an inactive printer or a reused seq). */
+function refusedProof(r: HaideReceipt, e: DeviceProofError): ReceiptOutcome {
+  return {
+    httpStatus: e.status === 409 ? 409 : 400,
+    result: {
+      posNo: r.posNo,
+      flowNo: r.flowNo,
+      status: 'rejected',
+      trackingId: null,
+      points: 0,
+      message: `${e.code}: ${e.message}`,
+    },
+  };
 }
 
 function conflict(posNo: string, flowNo: string, message: string): ReceiptOutcome {

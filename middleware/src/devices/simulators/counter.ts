@@ -25,11 +25,22 @@ export function siteTree(prefix: string): SimSite[] {
   ];
 }
 
-/** A key file (PKCS#8 PEM) and its sequence file `<key>.seq`, created on first use. */
-export class CounterIdentity {
+/** Device types the simulators play. */
+export type SimulatedDeviceType = 'people_counter' | 'receipt_printer';
+
+const SIM_MODEL: Record<SimulatedDeviceType, string> = {
+  people_counter: 'SIM-COUNTER',
+  receipt_printer: 'SIM-PRINTER',
+};
+
+/** A simulated device's key file (PKCS#8 PEM) and its sequence file `<key>.seq`, created on first use. */
+export class DeviceIdentity {
   readonly key: DeviceKey;
 
-  constructor(readonly keyFile: string) {
+  constructor(
+    readonly keyFile: string,
+    readonly deviceType: SimulatedDeviceType = 'people_counter',
+  ) {
     if (!existsSync(keyFile)) {
       const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
       writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
@@ -54,8 +65,8 @@ export class CounterIdentity {
     const pop = DeviceLedger.possession('registerDevice', { channel, chaincode, did, kid: `${did}#key-1`, ownerMsp });
     return {
       did,
-      type: 'people_counter',
-      model: 'SIM-COUNTER',
+      type: this.deviceType,
+      model: SIM_MODEL[this.deviceType],
       firmwareDigest: '0'.repeat(64),
       location: { site },
       publicKeyJwk: this.key.publicKeyJwk,
@@ -63,6 +74,9 @@ export class CounterIdentity {
     };
   }
 }
+
+/** A people counter's identity. */
+export class CounterIdentity extends DeviceIdentity {}
 
 /**
  * Records of the tree's entrances for the buckets [from, to) of `interval`, counted as of `asOf` (a bucket
@@ -99,7 +113,7 @@ export function counterRecords(
 
 /** A whole push body with its deviceProof (the counter's signature over the statement derived from the records). */
 export function provenPush(
-  id: CounterIdentity,
+  id: DeviceIdentity,
   customerId: string,
   records: object[],
   channel: string,

@@ -49,6 +49,16 @@ export interface DeviceKeysView {
 }
 
 /** A ledger call handed to the intake (`IntakeRequest.fn` / `args`). */
+/** `devices:VerifyDigest` as the ledger answers it. */
+export interface DigestVerdict {
+  readonly match: boolean;
+  readonly trusted: boolean;
+  readonly anchoredDigest: string;
+  readonly ownerMsp: string;
+  readonly deviceStatus: string;
+  readonly statementKind: string;
+}
+
 export interface LedgerCall {
   readonly fn: string;
   readonly args: readonly string[];
@@ -115,18 +125,27 @@ export class DeviceLedger {
     }
   }
 
-  /** Whether `digest` (hex) is the one device `did` signed in statement `seq`, by the ledger's own record. */
-  async verifyDigest(
-    did: string,
-    seq: number,
-    digest: string,
-  ): Promise<{ match: boolean; trusted: boolean; anchoredDigest: string }> {
+  /**
+   * Whether `digest` (hex) is the one device `did` signed in statement `seq`, by the ledger's own record, with the
+   * device's owner and status and the statement's kind (`devices:VerifyDigest`).
+   */
+  async verifyDigest(did: string, seq: number, digest: string): Promise<DigestVerdict> {
     const raw = await this.ledger.evaluate(FN.verifyDigest, [request({ deviceDid: did, seq, digest })]);
     const r = JSON.parse(Buffer.from(raw).toString('utf8')) as {
       match: boolean;
       trusted: boolean;
       anchoredDigest: string;
+      ownerMsp?: string;
+      deviceStatus?: string;
+      attestation?: { statement?: { kind?: string } };
     };
-    return { match: r.match, trusted: r.trusted, anchoredDigest: r.anchoredDigest };
+    return {
+      match: r.match,
+      trusted: r.trusted,
+      anchoredDigest: r.anchoredDigest,
+      ownerMsp: r.ownerMsp ?? '',
+      deviceStatus: r.deviceStatus ?? '',
+      statementKind: r.attestation?.statement?.kind ?? '',
+    };
   }
 }

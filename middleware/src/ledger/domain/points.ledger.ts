@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
-import { LEDGER, type LedgerPort } from '../ledger.port';
+import { ChaincodeRejectedError, LEDGER, type LedgerPort } from '../ledger.port';
 
 /** A chaincode call fixed at intake: the function and its encoded arguments. */
 export interface LedgerCall {
@@ -16,6 +16,18 @@ export interface AccrualItem {
   /** Idempotency key of the accrual on the ledger (per program). */
   readonly sourceRef: string;
   readonly merchant?: string;
+  /** The device attestation (a printer's signed e-receipt) the points were earned on. */
+  readonly attestation?: { readonly deviceDid: string; readonly seq: number };
+}
+
+/** An accrual record as the ledger keeps it (the fields readers use). */
+export interface LedgerAccrual {
+  readonly programId: string;
+  readonly sourceRef: string;
+  readonly member: string;
+  readonly amount: number;
+  readonly attestation?: { readonly deviceDid: string; readonly seq: number };
+  readonly txId: string;
 }
 
 export interface ReversalItem {
@@ -139,10 +151,19 @@ export class PointsLedger {
 
   /** `points:Accrue { programId, member, amount, sourceRef, merchant? }`. */
   accrue(item: AccrualItem): LedgerCall {
-    const { programId, member, amount, sourceRef, merchant } = item;
+    const { programId, member, amount, sourceRef, merchant, attestation } = item;
     return {
       fn: 'points:Accrue',
-      args: oneJsonArg({ programId, member, amount, sourceRef, ...(merchant === undefined ? {} : { merchant }) }),
+      args: oneJsonArg({
+        programId,
+        member,
+        amount,
+        sourceRef,
+        ...(merchant === undefined ? {} : { merchant }),
+        ...(attestation === undefined
+          ? {}
+          : { attestation: { deviceDid: attestation.deviceDid, seq: attestation.seq } }),
+      }),
     };
   }
 
@@ -228,6 +249,17 @@ export class PointsLedger {
   async query(name: PointsQuery, request: object): Promise<unknown> {
     const raw = await this.ledger.evaluate(`points:${name}`, oneJsonArg(request));
     return JSON.parse(Buffer.from(raw).toString('utf8')) as unknown;
+  }
+
+  /** `points:GetAccrual { programId, sourceRef }` on this mall's peer; undefined when the ledger has none. */
+  async accrual(programId: string, sourceRef: string): Promise<LedgerAccrual | undefined> {
+    try {
+      const raw = await this.ledger.evaluate('points:GetAccrual', oneJsonArg({ programId, sourceRef }));
+      return JSON.parse(Buffer.from(raw).toString('utf8')) as LedgerAccrual;
+    } catch (e) {
+      if (e instanceof ChaincodeRejectedError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
   }
 
   /** `points:GetBalance { member, programId?, expiringWithinDays }` evaluated on this mall's peer. */

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { ConflictError, DeviceProofError } from '../../common/errors';
+import { AppConfig } from '../../config/app-config';
+import { type EReceipt, receiptDigest, receiptStatement } from '../../devices/e-receipt';
+import { checkProof } from '../../huina/device-proof';
+import { IntakeService } from '../../intake/intake.service';
+import { type AttestationEntry, DeviceLedger } from '../../ledger/domain/device.ledger';
+
+/** The device attestation an accrual names (`points:Accrue` `attestation`). */
+export interface AttestationRef {
+  readonly deviceDid: string;
+  readonly seq: number;
+}
+
+/** An e-receipt whose digest and signature were checked against the printer's keys on the peer. */
+export interface VerifiedEReceipt {
+  readonly ref: AttestationRef;
+  readonly entry: AttestationEntry;
+}
+
+/**
+ * Signed e-receipts of Haide receipts: checked before anything of the receipt is stored (a forged or stale one is
+ * refused at once, with a `PROOF_*` code), then queued as a device attestation through the durable intake,
+ * ordered by the printer's DID, as the Huina adapter queues a counter's proof.
+ */
+@Injectable()
+export class EReceiptAnchor {
+  constructor(
+    private readonly devices: DeviceLedger,
+    private readonly intake: IntakeService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * @throws DeviceProofError `PROOF_DIGEST` (digest is not that of the receipt), `PROOF_DEVICE`, `PROOF_INACTIVE`
+   * (printer suspended or revoked), `PROOF_KEY`, `PROOF_SIGNATURE`
+   */
+  async verify(raw: Readonly<Record<string, unknown>>, e: EReceipt): Promise<VerifiedEReceipt> {
+    const digest = receiptDigest(raw);
+    if (digest !== e.digest)
+      throw new DeviceProofError(
+        'PROOF_DIGEST',
+        `eReceipt.digest is not base64url SHA-256 of JCS(receipt without eReceipt) (${digest})`,
+      );
+    const statement = receiptStatement(raw, e, this.config.ledger.channel);
+    const kid = checkProof(statement, e.signature, await this.devices.deviceKeys(e.deviceDid));
+    return { ref: { deviceDid: e.deviceDid, seq: e.seq }, entry: { statement, kid, signature: e.signature } };
+  }
+
+  /**
+   * Queues the attestation (the same statement again is a duplicate, the first signature stays the relayed one).
+   * @throws DeviceProofError `PROOF_CONFLICT` when the printer's seq was already used for another receipt
+   */
+  async queue(v: VerifiedEReceipt): Promise<void> {
+    const call = this.devices.submitAttestation(v.entry);
+    try {
+      await this.intake.accept({
+        kind: 'device-attestation',
+        naturalKey: `${v.ref.deviceDid}#${v.ref.seq}`,
+        orderingKey: v.ref.deviceDid,
+        payload: { statement: v.entry.statement, kid: v.entry.kid },
+        fn: call.fn,
+        args: call.args,
+      });
+    } catch (e) {
+      if (e instanceof ConflictError)
+        throw new DeviceProofError(
+          'PROOF_CONFLICT',
+          `seq ${v.ref.seq} of ${v.ref.deviceDid} was already used for another receipt`,
+        );
+      throw e;
+    }
+  }
+}
