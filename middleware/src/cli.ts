@@ -14,6 +14,9 @@ import { QUARANTINE_STATUSES, type QuarantineStatus } from './projection/quarant
 import { QuarantineService } from './projection/quarantine.service';
 import { DEVICE_USAGE, deviceCommand } from './devices/device.cli';
 import { DevicesService } from './devices/devices.service';
+import { JOINTSTATS_USAGE, jointStatsCommand } from './jointstats/jointstats.cli';
+import { JointStatsJob } from './jointstats/jointstats.job';
+import { JointStatsService } from './jointstats/jointstats.service';
 import { PartnersModule } from './partners/partners.module';
 import { partner } from './partners/partner.cli';
 import { PartnerCredentialsService } from './partners/partner-credentials.service';
@@ -61,6 +64,7 @@ const USAGE = `usage:
   cli intake list --status dead|pending [--limit <n>]
   cli intake requeue <trackingId>
 ${DEVICE_USAGE}
+${JOINTSTATS_USAGE}
 scopes: ${SCOPES.join(', ')}`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
@@ -88,6 +92,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const out = (t: string): void => void process.stdout.write(t);
     const err = (t: string): void => void process.stderr.write(t);
     return deviceCommand(app.get(DevicesService), [command ?? '', ...rest], out, err);
+  },
+  jointstats: (app, command, rest) => {
+    const out = (t: string): void => void process.stdout.write(t);
+    const err = (t: string): void => void process.stderr.write(t);
+    return jointStatsCommand(app.get(JointStatsService), app.get(JointStatsJob), [command ?? '', ...rest], out, err);
   },
   rebuild: async (app, _command, _rest, argv) => {
     const mode = argv.includes('--swap') ? 'swap' : 'compare';

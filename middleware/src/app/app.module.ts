@@ -18,6 +18,7 @@ import { DevicesModule } from '../devices/devices.module';
 import { HealthModule } from '../health/health.module';
 import { HuinaModule } from '../huina/huina.module';
 import { IntakeModule } from '../intake/intake.module';
+import { JointStatsModule } from '../jointstats/jointstats.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotesModule } from '../notes/notes.module';
 import { PartnersModule } from '../partners/partners.module';
@@ -85,6 +86,7 @@ export class AppModule {
         PartnersModule,
         PointsModule,
         HaideModule,
+        JointStatsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -18,6 +18,7 @@ export const SCOPES = [
   'consortium:admin',
   'notes:write',
   'notes:read',
+  'stats:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

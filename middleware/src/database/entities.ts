@@ -13,6 +13,7 @@ import {
 } from '../huina/traffic.entities';
 import { IntakeItemEntity } from '../intake/intake-item.entity';
 import { OutboxEntity } from '../intake/outbox.entity';
+import { ParticipationEntity } from '../jointstats/participation.entity';
 import { NoteEntity } from '../notes/note.entity';
 import { PartnerNonceEntity } from '../partners/partner-nonce.entity';
 import { PartnerEntity } from '../partners/partner.entity';
@@ -53,4 +54,5 @@ export const ENTITIES = [
   MemberCardEntity,
   HaideReceiptEntity,
   HaideReceiptCountEntity,
+  ParticipationEntity,
 ];

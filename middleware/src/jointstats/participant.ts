@@ -87,8 +87,9 @@ export class RoundParticipant {
     try {
       const view = await this.ledger.round(p.roundId);
       if (!view) {
-        if (!p.proposal) return 'waiting for the round';
-        await once(() => this.ledger.propose(p.proposal!));
+        const proposal = p.proposal;
+        if (!proposal) return 'waiting for the round';
+        await once(() => this.ledger.propose(proposal));
         return 'proposed';
       }
       return await this.#advance(p, view);
@@ -176,7 +177,7 @@ export class RoundParticipant {
         return 'complained';
       }
       const values = opened.sums.map((s, b) => (suppressed.has(b) ? null : s));
-      await once(() => this.ledger.partial(p.roundId, encodePartial(values) as ([string, string] | null)[]));
+      await once(() => this.ledger.partial(p.roundId, encodePartial(values)));
       return 'published a partial';
     }
     const valid = view.partials.filter((x) => x.valid && x.current).length;

@@ -94,8 +94,8 @@ function request(value: unknown): string {
   return canonicalize(value) ?? '{}';
 }
 
-function decode<T>(raw: Uint8Array): T {
-  return JSON.parse(Buffer.from(raw).toString('utf8')) as T;
+function decode(raw: Uint8Array): unknown {
+  return JSON.parse(Buffer.from(raw).toString('utf8'));
 }
 
 /**
@@ -125,7 +125,7 @@ export class JointStatsLedger {
     values: readonly ([string, string] | null)[],
   ): Promise<{ valid: boolean; invalidBuckets: number[] }> {
     const r = await this.ledger.submit(FN.partial, [request({ roundId, values })]);
-    return decode(r.result);
+    return decode(r.result) as { valid: boolean; invalidBuckets: number[] };
   }
 
   async complaint(req: ComplaintRequest): Promise<void> {
@@ -133,13 +133,13 @@ export class JointStatsLedger {
   }
 
   async finalize(roundId: string): Promise<RoundResult> {
-    return decode((await this.ledger.submit(FN.finalize, [request({ roundId })])).result);
+    return decode((await this.ledger.submit(FN.finalize, [request({ roundId })])).result) as RoundResult;
   }
 
   /** The round and its progress, or undefined when the ledger has no such round (yet). */
   async round(roundId: string): Promise<RoundView | undefined> {
     try {
-      return decode(await this.ledger.evaluate(FN.round, [request({ roundId })]));
+      return decode(await this.ledger.evaluate(FN.round, [request({ roundId })])) as RoundView;
     } catch (e) {
       if (e instanceof ChaincodeRejectedError && e.code === 'JOINTSTATS_UNKNOWN_ROUND') return undefined;
       throw e;
@@ -147,13 +147,13 @@ export class JointStatsLedger {
   }
 
   async getDeal(roundId: string, dealer: string): Promise<DealView> {
-    return decode(await this.ledger.evaluate(FN.getDeal, [request({ roundId, dealer })]));
+    return decode(await this.ledger.evaluate(FN.getDeal, [request({ roundId, dealer })])) as DealView;
   }
 
   async list(participant?: string): Promise<RoundRecord[]> {
-    const r = decode<{ rounds: RoundRecord[] }>(
+    const r = decode(
       await this.ledger.evaluate(FN.list, [request(participant === undefined ? {} : { participant })]),
-    );
+    ) as { rounds: RoundRecord[] };
     return r.rounds;
   }
 }

@@ -7,19 +7,19 @@ import '../../../chaincode/test/support/env';
 import { JointStatsContract } from '../../../chaincode/dist/jointstats/jointstats.contract';
 import { Ledger, type Identity } from '../../../chaincode/test/support/fake-stub';
 import { TEST_CERTS } from '../../../chaincode/test/support/fake-certs';
-import { JointStatsLedger, type RoundProposal, type RoundRecord } from '../ledger/domain/jointstats.ledger';
+import { JointStatsLedger, type RoundProposal, type RoundRecord } from '../../src/ledger/domain/jointstats.ledger';
 import {
   ChaincodeRejectedError,
   LedgerTimeoutError,
   MvccConflictError,
   type LedgerPort,
   parseChaincodeMessage,
-} from '../ledger/ledger.port';
-import type { InputSource, InputVector } from './input-vector';
-import { RoundParticipant, type StepOutcome } from './participant';
-import { SecretBox } from '../common/secret-box';
-import { MemoryParticipationStore } from './testing/memory-participations';
-import { encryptBlob, plaintextLength } from './vss';
+} from '../../src/ledger/ledger.port';
+import type { InputSource, InputVector } from '../../src/jointstats/input-vector';
+import { RoundParticipant, type StepOutcome } from '../../src/jointstats/participant';
+import { SecretBox } from '../../src/common/secret-box';
+import { MemoryParticipationStore } from '../../src/jointstats/testing/memory-participations';
+import { encryptBlob, plaintextLength } from '../../src/jointstats/vss';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const ROUND = 'district-2026-03-01-visitors';
@@ -219,7 +219,7 @@ describe('jointstats participation job', () => {
     }
     // The round key is deleted once the round is final; the sealed deal (the auditor's opening) is kept.
     for (const m of d.malls)
-      expect(await m.store.get(ROUND)).toMatchObject({ sealedKey: null, sealedDeal: expect.any(Buffer) });
+      expect(await m.store.get(ROUND)).toMatchObject({ sealedKey: null, sealedDeal: expect.any(Buffer) as unknown });
   });
 
   it('a mall that stops after dealing does not stop the round (t = 2 of 3)', async () => {
@@ -300,7 +300,7 @@ describe('jointstats participation job', () => {
     expect(await c.participant.step((await c.store.get(ROUND))!)).toBe('failed');
     expect(await c.store.get(ROUND)).toMatchObject({
       state: 'failed',
-      lastError: expect.stringContaining('closed before MallCMSP joined'),
+      lastError: expect.stringContaining('closed before MallCMSP joined') as unknown,
     });
   });
 });
