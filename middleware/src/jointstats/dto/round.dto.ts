@@ -15,7 +15,11 @@ import {
 } from 'class-validator';
 import { METRICS, SITE_LEVELS } from '../input-vector';
 
-/** Round IDs as the chaincode takes them (common/validate.ts ID_RULE), at most 128 characters. */
+/**
+ * Round IDs as the chaincode takes them (common/validate.ts ID_RULE), but at most 100 characters: the longest path
+ * parameter the router takes (a longer one could be proposed and never read).
+ */
+export const ROUND_ID_MAX = 100;
 export const ROUND_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@\-/]*$/;
 const MSP_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -24,9 +28,9 @@ const MSP_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
  * chaincode checks the rest (threshold ≤ participants, deadline ≤ 30 days ahead, small-group rule).
  */
 export class ProposeRoundDto {
-  @ApiProperty({ example: 'district-2026-03-01-visitors', maxLength: 128, pattern: ROUND_ID_PATTERN.source })
+  @ApiProperty({ example: 'district-2026-03-01-visitors', maxLength: ROUND_ID_MAX, pattern: ROUND_ID_PATTERN.source })
   @IsString()
-  @MaxLength(128)
+  @MaxLength(ROUND_ID_MAX)
   @Matches(ROUND_ID_PATTERN, {
     message: 'roundId must start with a letter or digit, then letters, digits, . _ : @ - /',
   })
