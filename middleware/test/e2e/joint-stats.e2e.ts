@@ -5,105 +5,32 @@
  * middleware's `JointStatsJob` runs). The HTTP layer is not in this test (the job is what takes part).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type Network as GatewayNetwork } from '@hyperledger/fabric-gateway';
-import * as grpc from '@grpc/grpc-js';
-import { readFileSync } from 'node:fs';
-import { DataSource } from 'typeorm';
-import { ConsortiumAdmin } from '../../../fabric-network/src/admin';
-import { Network } from '../../../fabric-network/src/network';
-import { NetworkPaths } from '../../../fabric-network/src/paths';
-import { portIsFree } from '../../../fabric-network/src/processes';
-import { networkSettings } from '../../../fabric-network/src/settings';
-import type { NetworkDescription } from '../../../fabric-network/src/description';
-import { dataSourceOptions } from '../../src/database/data-source-options';
+import type { DataSource } from 'typeorm';
+import type { Network } from '../../../fabric-network/src/network';
 import { HuinaInputSource } from '../../src/jointstats/input-vector';
-import { RoundParticipant, type StepOutcome } from '../../src/jointstats/participant';
-import { PgParticipationStore } from '../../src/jointstats/participation.store';
+import { RoundParticipant } from '../../src/jointstats/participant';
 import { Fn } from '../../src/jointstats/vss';
 import { JointStatsLedger, type RoundProposal } from '../../src/ledger/domain/jointstats.ledger';
-import { createLedger } from '../../src/ledger/ledger.factory';
 import { ChaincodeRejectedError, type LedgerPort } from '../../src/ledger/ledger.port';
-import { newFastSigner } from '../../src/ledger/fast-signer';
-import { loadMspIdentity } from '../../src/ledger/msp-identity';
-import { createTestDatabase, type TestDatabase } from '../support/test-db';
+import {
+  DAY,
+  type Mall,
+  closeMalls,
+  drive as driveMalls,
+  figures,
+  ledgerBlocks,
+  openMall,
+  startDistrict,
+} from './support/district';
 
 const MALLS = ['MallAMSP', 'MallBMSP', 'MallCMSP'] as const;
 const KEY = randomBytes(32).toString('base64');
-const DAY = '2026-02-28T16:00:00.000Z'; // 00:00 Asia/Shanghai, 1 March
 const HOURS = 24;
 const run = randomBytes(3).toString('hex');
-
-interface Mall {
-  readonly msp: string;
-  readonly db: TestDatabase;
-  readonly ds: DataSource;
-  readonly port: LedgerPort;
-  readonly ledger: JointStatsLedger;
-  readonly store: PgParticipationStore;
-  readonly participant: RoundParticipant;
-  /** The hourly inNum sums this mall's Huina data hold: its plain input. */
-  readonly input: number[];
-}
 
 let network: Network;
 let malls: Mall[] = [];
 const progress: string[] = [];
-
-async function freePortBase(candidates: readonly number[]): Promise<number> {
-  for (const base of candidates) {
-    let free = true;
-    for (let p = base + 50; p <= base + 260 && free; p++) free = await portIsFree(p);
-    if (free) return base;
-  }
-  throw new Error(`no free port range among bases ${candidates.join(', ')}`);
-}
-
-/** Distinct 7-digit hourly figures per mall, summed from two entrances' buckets in its Huina tables. */
-function figures(i: number): number[] {
-  return Array.from({ length: HOURS }, (_, h) => 1_000_000 + i * 211_111 + h * 7_919 + (h % 5) * 101);
-}
-
-async function seedTraffic(ds: DataSource, msp: string, input: number[]): Promise<void> {
-  const mall = `mall-${msp}`;
-  await ds.query(
-    `INSERT INTO huina_sites (site_key, site_name, site_type, parent_site_key) VALUES ($1, 'Mall', 300, NULL)`,
-    [mall],
-  );
-  for (const [h, v] of input.entries()) {
-    await ds.query(
-      `INSERT INTO huina_traffic_buckets (site_key, data_time, interval_min, interval, in_num, out_num, modify_time, app_id)
-       VALUES ($1, $2::timestamptz + make_interval(hours => $3), 60, 'H', $4, 0, now(), 'huina-e2e')`,
-      [mall, DAY, h, v],
-    );
-  }
-}
-
-async function openMall(i: number, d: NetworkDescription, home: string): Promise<Mall> {
-  const msp = MALLS[i]!;
-  const db = await createTestDatabase();
-  const ds = new DataSource(dataSourceOptions(db.url, 4));
-  await ds.initialize();
-  await ds.runMigrations();
-  const input = figures(i);
-  await seedTraffic(ds, msp, input);
-  const peer = d.orgs[msp]?.peers[0];
-  const port = await createLedger({
-    driver: 'gateway',
-    networkFile: new NetworkPaths(home).description,
-    mspId: msp,
-    user: 'admin',
-    preferredPeer: peer?.address,
-    channel: d.channel,
-    chaincode: d.chaincode?.name,
-  });
-  const ledger = new JointStatsLedger(port);
-  const store = new PgParticipationStore(ds);
-  const participant = new RoundParticipant(msp, ledger, store, new HuinaInputSource(ds), KEY);
-  return { msp, db, ds, port, ledger, store, participant, input };
-}
 
 function proposal(roundId: string, overrides: Partial<RoundProposal> = {}): RoundProposal {
   return {
@@ -124,70 +51,12 @@ async function approveAll(roundId: string, p: RoundProposal = proposal(roundId))
   for (const [i, m] of malls.entries()) await m.store.approve(roundId, i === 0 ? p : null);
 }
 
-/** Steps every mall not in `stopped` until none is active; `after` may stop malls between ticks. */
-async function drive(roundId: string, stopped = new Set<string>(), after?: () => Promise<void>): Promise<void> {
-  for (let tick = 0; tick < 40; tick++) {
-    let active = 0;
-    for (const m of malls) {
-      if (stopped.has(m.msp)) continue;
-      const p = await m.store.get(roundId);
-      if (p?.state !== 'active') continue;
-      active++;
-      const outcome: StepOutcome = await m.participant.step(p);
-      progress.push(`${roundId} ${m.msp}: ${outcome}`);
-    }
-    await after?.();
-    if (active === 0) return;
-  }
-  throw new Error(`round ${roundId} did not end:\n${progress.slice(-12).join('\n')}`);
+function drive(roundId: string, stopped = new Set<string>(), after?: () => Promise<void>): Promise<void> {
+  return driveMalls(malls, roundId, progress, stopped, after);
 }
 
 function plainSums(of: readonly Mall[] = malls): number[] {
   return Array.from({ length: HOURS }, (_, h) => of.reduce((acc, m) => acc + (m.input[h] ?? 0), 0));
-}
-
-/** Every block of the channel, raw, read through Mall A's gateway from block 0 to the current height. */
-async function ledgerBlocks(d: NetworkDescription): Promise<Buffer[]> {
-  const peer = d.orgs.MallAMSP!.peers[0]!;
-  const user = d.orgs.MallAMSP!.users.client;
-  const client = new grpc.Client(peer.address, grpc.credentials.createSsl(readFileSync(peer.tlsCACert)), {
-    'grpc.ssl_target_name_override': peer.host,
-  });
-  const id = await loadMspIdentity('MallAMSP', user);
-  const { signer, hash } = newFastSigner(id.privateKey);
-  const gateway = connect({ client, identity: { mspId: id.mspId, credentials: id.credentials }, signer, hash });
-  try {
-    const net: GatewayNetwork = gateway.getNetwork(d.channel);
-    const height = await chainHeight(net);
-    const blocks: Buffer[] = [];
-    const events = await net.getBlockEvents({ startBlock: 0n });
-    try {
-      for await (const block of events) {
-        blocks.push(Buffer.from(block.serializeBinary()));
-        if (blocks.length >= height) break;
-      }
-    } finally {
-      events.close();
-    }
-    return blocks;
-  } finally {
-    gateway.close();
-    client.close();
-  }
-}
-
-async function chainHeight(net: GatewayNetwork): Promise<number> {
-  const info = await net.getContract('qscc').evaluateTransaction('GetChainInfo', net.getName());
-  // BlockchainInfo: field 1 (varint) is the height.
-  let height = 0;
-  let shift = 0;
-  for (let i = 1; i < info.length; i++) {
-    const b = info[i]!;
-    height |= (b & 0x7f) << shift;
-    if ((b & 0x80) === 0) break;
-    shift += 7;
-  }
-  return height;
 }
 
 /** A figure as a JSON number or string (delimited: a digit run inside random hex or base64 does not count). */
@@ -219,35 +88,13 @@ async function refusal(run: Promise<unknown>): Promise<string> {
 }
 
 beforeAll(async () => {
-  const home = mkdtempSync(join(tmpdir(), 'mw-e2e-jointstats-'));
-  const portBase = await freePortBase([37300, 37600]);
-  network = new Network(networkSettings({ home, portBase }), (m) => progress.push(m));
-  await network.up();
-  const admin = new ConsortiumAdmin({ settings: network.settings, progress: (m) => progress.push(m), actor: 'e2e' });
-  let p = await admin.proposeAddMall('MallC');
-  p = await admin.signProposal(p, 'MallAMSP');
-  p = await admin.signProposal(p, 'MallBMSP');
-  await admin.submitProposal(p, 'MallAMSP');
-  const d = JSON.parse(readFileSync(new NetworkPaths(home).description, 'utf8')) as NetworkDescription;
+  network = await startDistrict([37300, 37600], ['C'], (m) => progress.push(m));
   malls = [];
-  for (let i = 0; i < MALLS.length; i++) malls.push(await openMall(i, d, home));
-  // Mall C's peer needs a moment for discovery: retry its first read.
-  for (let i = 0; i < 30; i++) {
-    try {
-      await malls[2]!.ledger.list();
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-  }
+  for (const [i, msp] of MALLS.entries()) malls.push(await openMall(network, msp, figures(i, HOURS), KEY));
 }, 900_000);
 
 afterAll(async () => {
-  for (const m of malls) {
-    m.port.close();
-    await m.ds.destroy().catch(() => undefined);
-    await m.db.drop().catch(() => undefined);
-  }
+  await closeMalls(malls);
   await network.down(true);
 }, 300_000);
 
@@ -265,8 +112,7 @@ describe('jointstats on a real three-mall network', () => {
       invalidPartials: [],
     });
 
-    const d = JSON.parse(readFileSync(network.paths.description, 'utf8')) as NetworkDescription;
-    const blocks = (await ledgerBlocks(d)).map((b) => b.toString('latin1')).join('\n');
+    const blocks = (await ledgerBlocks(network)).map((b) => b.toString('latin1')).join('\n');
     expect(blocks).toContain(roundId); // the scan reads the round's blocks
     for (const m of malls) {
       expect(occurrences(blocks, m.input)).toEqual([]);
@@ -384,13 +230,20 @@ async function partialOf(m: Mall, roundId: string): Promise<([string, string] | 
     new HuinaInputSource(m.ds),
     KEY,
   );
-  captured.values = undefined;
+  takeCaptured();
   await probe.step((await m.store.get(roundId))!).catch(() => undefined);
-  if (!captured.values) throw new Error('no partial captured');
-  return captured.values;
+  const values = takeCaptured();
+  if (!values) throw new Error('no partial captured');
+  return values;
 }
 
-const captured: { values?: ([string, string] | null)[] } = {};
+let captured: ([string, string] | null)[] | undefined;
+
+function takeCaptured(): ([string, string] | null)[] | undefined {
+  const v = captured;
+  captured = undefined;
+  return v;
+}
 
 /** A port that answers every read and swallows the SubmitPartial (keeping its values) instead of sending it. */
 function capture(port: LedgerPort): LedgerPort {
@@ -399,7 +252,7 @@ function capture(port: LedgerPort): LedgerPort {
     evaluate: (fn, args, o) => port.evaluate(fn, args, o),
     submit: async (fn, args, o) => {
       if (fn !== 'jointstats:SubmitPartial') return port.submit(fn, args, o);
-      captured.values = (JSON.parse(args[0] ?? '{}') as { values: ([string, string] | null)[] }).values;
+      captured = (JSON.parse(args[0] ?? '{}') as { values: ([string, string] | null)[] }).values;
       throw new Error('captured');
     },
     chaincodeEvents: (...a) => port.chaincodeEvents(...a),
