@@ -88,7 +88,7 @@ async function seedTraffic(ds: DataSource, msp: string, input: readonly number[]
   );
   await ds.query(
     `INSERT INTO huina_traffic_buckets (site_key, data_time, interval_min, interval, in_num, out_num, modify_time, app_id)
-     SELECT $1, $2::timestamptz + make_interval(mins => (i - 1) * $3::int), $3::int, $4, v, 0, now(), 'huina-e2e'
+     SELECT $1, $2::timestamptz + make_interval(mins => ((i - 1) * $3::int)::int), $3::int, $4, v, 0, now(), 'huina-e2e'
      FROM unnest($5::int[]) WITH ORDINALITY AS u(v, i)`,
     [mall, DAY, minutes, minutes === 60 ? 'H' : String(minutes), input],
   );
@@ -105,9 +105,15 @@ export async function openMall(
   const d = description(network);
   const db = await createTestDatabase();
   const ds = new DataSource(dataSourceOptions(db.url, 4));
-  await ds.initialize();
-  await ds.runMigrations();
-  await seedTraffic(ds, msp, input, minutes);
+  try {
+    await ds.initialize();
+    await ds.runMigrations();
+    await seedTraffic(ds, msp, input, minutes);
+  } catch (e) {
+    await ds.destroy().catch(() => undefined);
+    await db.drop();
+    throw e;
+  }
   const port = await createLedger({
     driver: 'gateway',
     networkFile: network.paths.description,
