@@ -103,6 +103,12 @@ function report(rows: readonly Row[], load: [number, number]): string {
     '| --------- | ------- | ----------------- | ------------ | ------ | ------------ | ------------ |',
     ...lines,
     '',
+    'Reading the figures: a round is 2n + 2 + (partials) transactions, each its own block here (no other load; a lone',
+    'transaction waits for the batch timeout), so time grows with n more than with the buckets; bytes grow with',
+    'n(n − 1) blobs and n·buckets·t commitments, plus per block the signatures and certificates of the endorsements.',
+    'Private data collections for the blobs are not measured yet. Measured once each on a heavily loaded machine:',
+    'expect the times to move by tens of percent between runs.',
+    '',
   ].join('\n');
 }
 
