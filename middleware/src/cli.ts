@@ -20,6 +20,9 @@ import { DidsService } from './dids/dids.service';
 import { PROOFS_USAGE, proofsCommand } from './devices/evidence.cli';
 import { EvidenceService } from './devices/evidence.service';
 import { TrafficReadService } from './huina/traffic-read.service';
+import { JOINTSTATS_USAGE, jointStatsCommand } from './jointstats/jointstats.cli';
+import { JointStatsJob } from './jointstats/jointstats.job';
+import { JointStatsService } from './jointstats/jointstats.service';
 import { PartnersModule } from './partners/partners.module';
 import { partner } from './partners/partner.cli';
 import { PartnerCredentialsService } from './partners/partner-credentials.service';
@@ -69,6 +72,7 @@ const USAGE = `usage:
 ${DEVICE_USAGE}
 ${DID_USAGE}
 ${PROOFS_USAGE}
+${JOINTSTATS_USAGE}
 scopes: ${SCOPES.join(', ')}`;
 
 export function flag(args: readonly string[], name: string): string | undefined {
@@ -112,6 +116,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     const code = await proofsCommand(services, command, rest, (t) => process.stdout.write(t));
     if (code === 2) process.stderr.write(`${USAGE}\n`);
     return code;
+  },
+  jointstats: (app, command, rest) => {
+    const out = (t: string): void => void process.stdout.write(t);
+    const err = (t: string): void => void process.stderr.write(t);
+    return jointStatsCommand(app.get(JointStatsService), app.get(JointStatsJob), [command ?? '', ...rest], out, err);
   },
   rebuild: async (app, _command, _rest, argv) => {
     const mode = argv.includes('--swap') ? 'swap' : 'compare';

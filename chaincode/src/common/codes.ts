@@ -140,7 +140,8 @@ export const ERROR_CODES = {
   JOINTSTATS_DUPLICATE: {
     http: 409,
     domain: 'jointstats',
-    meaning: 'a second round with the ID, second join, deal or partial of a mall',
+    meaning:
+      'a second round with the ID, second join, deal or (current) partial of a mall, a complaint against a disqualified dealer',
   },
   JOINTSTATS_SHAPE: {
     http: 400,
@@ -163,6 +164,17 @@ export const ERROR_CODES = {
     http: 409,
     domain: 'jointstats',
     meaning: 'FinalizeRound with fewer than t valid partials',
+  },
+  JOINTSTATS_COMPLAINT_PROOF: {
+    http: 422,
+    domain: 'jointstats',
+    meaning:
+      "a complaint's proof does not show that sharedPoint is the ECDH point of the complainant's round key and the blob",
+  },
+  JOINTSTATS_COMPLAINT_UNFOUNDED: {
+    http: 422,
+    domain: 'jointstats',
+    meaning: "a complaint against a blob that decrypts and whose every share matches the dealer's commitments",
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -3,6 +3,7 @@ import { MallContract } from '../common/base.contract';
 import { MallContext } from '../common/state';
 import { parseRequest } from '../common/validate';
 import { finalizeRound, submitPartial } from './round.aggregate';
+import { submitComplaint } from './round.complaint';
 import { joinRound, proposeRound, submitDeal } from './round.lifecycle';
 import { getDeal, getRound, listRounds } from './round.query';
 
@@ -49,6 +50,13 @@ export class JointStatsContract extends MallContract {
       invalidBuckets: p.invalidBuckets,
       txId: p.txId,
     });
+  }
+
+  /** `{ roundId, dealer, sharedPoint, c, s }`: upheld, the dealer is disqualified; otherwise refused. */
+  @Transaction()
+  @Returns('string')
+  async SubmitComplaint(ctx: MallContext, arg: string): Promise<string> {
+    return JSON.stringify(await submitComplaint(ctx, parseRequest(arg)));
   }
 
   @Transaction()

@@ -5,11 +5,13 @@
  * the totals, which are checked once more against Σ_i C_{i,b,0} before they are written.
  */
 import { txTimeIso } from '../common/clock';
-import { MallContext, key, put } from '../common/state';
+import { MallContext, getJson, key, put } from '../common/state';
 import { Fields } from '../common/validate';
 import { jointStatsError } from './jointstats.errors';
 import { participantCaller } from './round.lifecycle';
 import {
+  COMPLAINT,
+  ComplaintRecord,
   DEAL,
   DealRecord,
   JOIN,
@@ -20,8 +22,10 @@ import {
   RoundRecord,
   countedDealers,
   getResult,
+  isCurrent,
   listOf,
   phaseOf,
+  qualifiedDeals,
   requireRound,
 } from './round.model';
 import { encodingError, parsePartial, roundIdOf } from './round.parse';
@@ -45,24 +49,28 @@ const MAX_TOTAL = BigInt(Number.MAX_SAFE_INTEGER);
 /** The round's state after dealing closed: deals, per-bucket dealers and their aggregated commitments. */
 interface Aggregation {
   round: RoundRecord;
+  /** The qualified deals (Q): dealers with an upheld complaint are left out. */
   deals: DealRecord[];
+  complaints: ComplaintRecord[];
   counted: (number[] | null)[];
   aggregated: (Point[] | null)[];
 }
 
 async function aggregationOf(ctx: MallContext, round: RoundRecord, what: string): Promise<Aggregation> {
-  const [joins, deals, result] = await Promise.all([
+  const [joins, allDeals, complaints, result] = await Promise.all([
     listOf(ctx, JOIN, round.roundId),
     listOf<DealRecord>(ctx, DEAL, round.roundId),
+    listOf<ComplaintRecord>(ctx, COMPLAINT, round.roundId),
     getResult(ctx, round.roundId),
   ]);
-  const phase = phaseOf(ctx, round, joins.length, deals.length, result !== undefined);
+  const phase = phaseOf(ctx, round, joins.length, allDeals.length, result !== undefined);
   if (phase !== 'aggregating') {
     throw jointStatsError('JOINTSTATS_PHASE', `round ${round.roundId} is ${phase}; ${what} needs dealing closed`);
   }
+  const deals = qualifiedDeals(allDeals, complaints);
   const counted = countedDealers(round, deals);
   const commitments = deals.map((d) => decodeCommitments(d.commitments, round.buckets, round.threshold));
-  return { round, deals, counted, aggregated: bucketCommitments(commitments, counted, round.threshold) };
+  return { round, deals, complaints, counted, aggregated: bucketCommitments(commitments, counted, round.threshold) };
 }
 
 function decodeValues(raw: unknown, counted: readonly (number[] | null)[]): (Share | null)[] {
@@ -77,16 +85,26 @@ function decodeValues(raw: unknown, counted: readonly (number[] | null)[]): (Sha
   }
 }
 
-/** A participant publishes its partial sums once; an invalid one is recorded, named and never used. */
+/**
+ * A participant publishes its partial sums once per set of counted dealers: an invalid one is recorded, named and
+ * never used; one made stale by a complaint upheld after it (it sums a disqualified dealer) may be replaced.
+ */
 export async function submitPartial(ctx: MallContext, f: Fields): Promise<PartialRecord> {
   const round = await requireRound(ctx, roundIdOf(f));
   const who = participantCaller(ctx, round);
   const req = parsePartial(f);
   const stateKey = key(ctx, PARTIAL, round.roundId, who.mspId);
-  if ((await ctx.stub.getState(stateKey)).length > 0) {
+  const agg = await aggregationOf(ctx, round, 'a partial');
+  const earlier = await getJson<PartialRecord>(ctx, stateKey);
+  if (
+    earlier &&
+    isCurrent(
+      earlier,
+      agg.deals.map((d) => d.dealer),
+    )
+  ) {
     throw jointStatsError('JOINTSTATS_DUPLICATE', `${who.mspId} has already published its partial in ${round.roundId}`);
   }
-  const agg = await aggregationOf(ctx, round, 'a partial');
   if (agg.counted.every((c) => c === null)) {
     throw jointStatsError(
       'JOINTSTATS_SMALL_GROUP',
@@ -123,7 +141,8 @@ export async function finalizeRound(ctx: MallContext, f: Fields): Promise<Result
   participantCaller(ctx, round);
   const agg = await aggregationOf(ctx, round, 'finalizing');
   const partials = await listOf<PartialRecord>(ctx, PARTIAL, round.roundId);
-  const valid = partials.filter((p) => p.valid);
+  const dealers = agg.deals.map((d) => d.dealer);
+  const valid = partials.filter((p) => p.valid && isCurrent(p, dealers));
   if (valid.length < round.threshold) {
     throw jointStatsError(
       'JOINTSTATS_TOO_FEW_PARTIALS',
@@ -136,7 +155,7 @@ export async function finalizeRound(ctx: MallContext, f: Fields): Promise<Result
     used.map((p) => ({ x: indexOf(round, p.participant), values: decodePartial(p.values, suppressed) })),
     round.threshold,
   );
-  const dealers = agg.deals.map((d) => d.dealer);
+  const dealt = [...dealers, ...agg.complaints.map((c) => c.dealer)];
   const result: ResultRecord = {
     roundId: round.roundId,
     totals: totals.map((t, b) => totalOf(agg, t, b)),
@@ -146,7 +165,8 @@ export async function finalizeRound(ctx: MallContext, f: Fields): Promise<Result
     suppressed: suppressed.flatMap((s, b) => (s ? [b] : [])),
     participants: round.participants,
     dealers,
-    neverDealt: round.participants.filter((p) => !dealers.includes(p)),
+    disqualified: agg.complaints.map((c) => ({ dealer: c.dealer, complainant: c.complainant, reason: c.reason })),
+    neverDealt: round.participants.filter((p) => !dealt.includes(p)),
     partialsUsed: used.map((p) => p.participant),
     noPartial: round.participants.filter((p) => !partials.some((x) => x.participant === p)),
     invalidPartials: partials

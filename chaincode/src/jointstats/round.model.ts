@@ -14,6 +14,7 @@ export const JOIN = 'jsjoin';
 export const DEAL = 'jsdeal';
 export const PARTIAL = 'jspartial';
 export const RESULT = 'jsresult';
+export const COMPLAINT = 'jscomplaint';
 
 export interface RoundRecord {
   roundId: string;
@@ -65,6 +66,22 @@ export interface PartialRecord {
   txId: string;
 }
 
+/** An upheld complaint: the dealer is disqualified (left out of Q) from then on. */
+export interface ComplaintRecord {
+  roundId: string;
+  dealer: string;
+  complainant: string;
+  /** S = sk·E of the blob and the Chaum–Pedersen proof: anyone can re-open the blob and re-check. */
+  sharedPoint: string;
+  c: string;
+  s: string;
+  /** First bucket whose share does not match; null when the blob does not decrypt. */
+  bucket: number | null;
+  reason: string;
+  filedAt: string;
+  txId: string;
+}
+
 export interface ResultRecord {
   roundId: string;
   /** Per bucket: the district total, or null where suppressed (too few contributors). */
@@ -77,7 +94,10 @@ export interface ResultRecord {
   outOfRange: number[];
   suppressed: number[];
   participants: string[];
+  /** The dealers counted: who dealt and was not disqualified. */
   dealers: string[];
+  /** Dealers left out after an upheld complaint. */
+  disqualified: { dealer: string; complainant: string; reason: string }[];
   neverDealt: string[];
   partialsUsed: string[];
   noPartial: string[];
@@ -138,4 +158,14 @@ export function countedDealers(round: RoundRecord, deals: readonly DealRecord[])
     const counted = deals.flatMap((d, i) => (d.absent.includes(b) ? [] : [i]));
     return counted.length < round.minContributors ? null : counted;
   });
+}
+
+/** The deals that count: every deal but those of dealers with an upheld complaint. */
+export function qualifiedDeals(deals: readonly DealRecord[], complaints: readonly ComplaintRecord[]): DealRecord[] {
+  return deals.filter((d) => !complaints.some((c) => c.dealer === d.dealer));
+}
+
+/** Whether a partial sums exactly the dealers that count now (a complaint upheld after it makes it stale). */
+export function isCurrent(partial: PartialRecord, dealers: readonly string[]): boolean {
+  return partial.dealers.join(',') === dealers.join(',');
 }

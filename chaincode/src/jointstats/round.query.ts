@@ -5,6 +5,8 @@ import { getJson, key, listByPrefix } from '../common/state';
 import { Fields } from '../common/validate';
 import { jointStatsError } from './jointstats.errors';
 import {
+  COMPLAINT,
+  ComplaintRecord,
   DEAL,
   DealRecord,
   JOIN,
@@ -17,9 +19,11 @@ import {
   RoundRecord,
   countedDealers,
   getResult,
+  isCurrent,
   listOf,
   phaseOf,
   requireParticipant,
+  qualifiedDeals,
   requireRound,
 } from './round.model';
 import { roundIdOf } from './round.parse';
@@ -32,21 +36,27 @@ export interface RoundView {
   dealt: string[];
   /** Buckets with too few contributors (known once dealing closed; partials leave them null). */
   suppressed: number[] | null;
-  partials: { participant: string; valid: boolean; invalidBuckets: number[] }[];
+  /** Dealers disqualified by an upheld complaint. */
+  disqualified: { dealer: string; complainant: string; bucket: number | null; reason: string }[];
+  /** `current`: sums exactly the dealers that count now (false once a later complaint disqualified one of them). */
+  partials: { participant: string; valid: boolean; current: boolean; invalidBuckets: number[] }[];
   result: ResultRecord | null;
 }
 
 export async function getRound(ctx: Context, f: Fields): Promise<RoundView> {
   requireOrgUser(ctx);
   const round = await requireRound(ctx, roundIdOf(f));
-  const [joins, deals, partials, result] = await Promise.all([
+  const [joins, deals, partials, complaints, result] = await Promise.all([
     listOf<JoinRecord>(ctx, JOIN, round.roundId),
     listOf<DealRecord>(ctx, DEAL, round.roundId),
     listOf<PartialRecord>(ctx, PARTIAL, round.roundId),
+    listOf<ComplaintRecord>(ctx, COMPLAINT, round.roundId),
     getResult(ctx, round.roundId),
   ]);
   const phase = phaseOf(ctx, round, joins.length, deals.length, result !== undefined);
-  const counted = countedDealers(round, deals);
+  const qualified = qualifiedDeals(deals, complaints);
+  const dealers = qualified.map((d) => d.dealer);
+  const counted = countedDealers(round, qualified);
   return {
     round,
     phase,
@@ -54,7 +64,18 @@ export async function getRound(ctx: Context, f: Fields): Promise<RoundView> {
     dealt: deals.map((d) => d.dealer),
     suppressed:
       phase === 'aggregating' || phase === 'final' ? counted.flatMap((c, b) => (c === null ? [b] : [])) : null,
-    partials: partials.map((p) => ({ participant: p.participant, valid: p.valid, invalidBuckets: p.invalidBuckets })),
+    disqualified: complaints.map((c) => ({
+      dealer: c.dealer,
+      complainant: c.complainant,
+      bucket: c.bucket,
+      reason: c.reason,
+    })),
+    partials: partials.map((p) => ({
+      participant: p.participant,
+      valid: p.valid,
+      current: isCurrent(p, dealers),
+      invalidBuckets: p.invalidBuckets,
+    })),
     result: result ?? null,
   };
 }

@@ -85,13 +85,25 @@ export function decodeBlob(blob: unknown, plaintextLength: number, what = 'share
   return bytes;
 }
 
-/** Decrypts a blob with the recipient's secret key; any mismatch is a {@link DecryptionError}. */
-export function decryptBlob(blob: string, plaintextLength: number, secretKey: string, context: BlobContext): Buffer {
+/** The ephemeral public key a blob was encrypted with (the E of a complaint's proof). */
+export function blobEphemeral(blob: string, plaintextLength: number): string {
+  return decodeBlob(blob, plaintextLength).subarray(0, EPH).toString('hex');
+}
+
+/**
+ * Decrypts a blob given the ECDH shared point S = sk·E (compressed) and the recipient's public key, which is what
+ * a complaint publishes: anyone (the chaincode) can then open exactly that one blob.
+ */
+export function decryptBlobWithSharedPoint(
+  blob: string,
+  plaintextLength: number,
+  sharedPoint: Uint8Array,
+  recipientPublicKey: Uint8Array,
+  context: BlobContext,
+): Buffer {
   const bytes = decodeBlob(blob, plaintextLength);
   const eph = bytes.subarray(0, EPH);
-  const sk = Buffer.from(encodeScalar(decodeScalar(secretKey, 'secret key')), 'hex');
-  const recipient = p256.getPublicKey(sk, true);
-  const key = deriveKey(p256.getSharedSecret(sk, eph, true), eph, recipient);
+  const key = deriveKey(sharedPoint, eph, recipientPublicKey);
   const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(EPH, EPH + IV));
   decipher.setAAD(aad(context));
   decipher.setAuthTag(bytes.subarray(bytes.length - TAG));
@@ -100,4 +112,13 @@ export function decryptBlob(blob: string, plaintextLength: number, secretKey: st
   } catch {
     throw new DecryptionError(`share blob from ${context.dealer} to ${context.recipient} does not decrypt`);
   }
+}
+
+/** Decrypts a blob with the recipient's secret key; any mismatch is a {@link DecryptionError}. */
+export function decryptBlob(blob: string, plaintextLength: number, secretKey: string, context: BlobContext): Buffer {
+  const bytes = decodeBlob(blob, plaintextLength);
+  const eph = bytes.subarray(0, EPH);
+  const sk = Buffer.from(encodeScalar(decodeScalar(secretKey, 'secret key')), 'hex');
+  const recipient = p256.getPublicKey(sk, true);
+  return decryptBlobWithSharedPoint(blob, plaintextLength, p256.getSharedSecret(sk, eph, true), recipient, context);
 }

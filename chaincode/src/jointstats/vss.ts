@@ -11,3 +11,4 @@ export * from './pedersen';
 export * from './share-crypto';
 export * from './dealing';
 export * from './aggregation';
+export * from './complaint';

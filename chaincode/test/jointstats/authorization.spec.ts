@@ -5,7 +5,14 @@
  */
 import { FORGED_ADMIN, IDS, Identity } from '../support/fake-stub';
 import { JointWorld, ROUND_ID, admin, joinedWorld } from '../support/jointstats-fixture';
-import { encodePartial, generateShareKeyPair } from '../../src/jointstats/vss';
+import {
+  encodePartial,
+  encryptBlob,
+  generateShareKeyPair,
+  plaintextLength,
+  proveComplaint,
+} from '../../src/jointstats/vss';
+import type { DealRecord } from '../../src/jointstats/round.model';
 
 type Outcome = 'ok' | 'AUTH_ROLE' | 'AUTH_FORBIDDEN' | 'JOINTSTATS_NOT_PARTICIPANT' | 'INPUT_INVALID';
 
@@ -48,6 +55,19 @@ const aggregating = async (): Promise<JointWorld> => {
   return w;
 };
 
+/** Everyone dealt, but Mall C's blobs to A and B do not decrypt: A and B each have a founded complaint. */
+const cheated = async (): Promise<JointWorld> => {
+  const w = await dealtBy(['MallAMSP', 'MallBMSP']);
+  const req = await w.dealRequest('MallCMSP', [5]);
+  const shares = req.shares as Record<string, string>;
+  for (const recipient of ['MallAMSP', 'MallBMSP']) {
+    const ctx = { roundId: ROUND_ID, dealer: 'MallCMSP', recipient };
+    shares[recipient] = encryptBlob(new Uint8Array(plaintextLength(1)), generateShareKeyPair().publicKey, ctx);
+  }
+  await w.call('SubmitDeal', req, admin('MallCMSP'));
+  return w;
+};
+
 const specs: Record<string, Spec> = {
   ProposeRound: {
     fn: 'ProposeRound',
@@ -82,6 +102,19 @@ const specs: Record<string, Spec> = {
     },
     request: () => Promise.resolve({ roundId: ROUND_ID }),
   },
+  SubmitComplaint: {
+    fn: 'SubmitComplaint',
+    world: cheated,
+    // The complaint of the caller's mall where it takes part, Mall A's otherwise.
+    request: async (w, who) => {
+      const recipient = w.participants.includes(who.mspId) ? who.mspId : 'MallAMSP';
+      const deal = (await w.call<DealRecord>('GetDeal', { roundId: ROUND_ID, dealer: 'MallCMSP' }, admin(recipient)))
+        .result;
+      const ctx = { roundId: ROUND_ID, dealer: 'MallCMSP', recipient };
+      const proof = proveComplaint(ctx, deal.shares[recipient]!, 1, w.keys.get(recipient)!.secretKey);
+      return { roundId: ROUND_ID, dealer: 'MallCMSP', ...proof };
+    },
+  },
   GetRound: { fn: 'GetRound', world: proposed, request: () => Promise.resolve({ roundId: ROUND_ID }) },
   GetDeal: {
     fn: 'GetDeal',
@@ -111,6 +144,7 @@ const matrix: Record<string, Row> = {
   SubmitDeal: PARTICIPANT_USER,
   SubmitPartial: PARTICIPANT_USER,
   FinalizeRound: PARTICIPANT_USER,
+  SubmitComplaint: PARTICIPANT_USER,
   GetRound: ORG_USER,
   GetDeal: ORG_USER,
   ListRounds: ORG_USER,

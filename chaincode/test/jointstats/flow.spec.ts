@@ -122,7 +122,9 @@ describe('jointstats: full rounds', () => {
       values.map((v, b) => (b === 1 && v ? { f: Fn.add(v.f, 1n), g: v.g } : v)),
     );
     expect(bad.result).toMatchObject({ valid: false, invalidBuckets: [1] });
-    expect((await w.round()).partials).toEqual([{ participant: 'MallBMSP', valid: false, invalidBuckets: [1] }]);
+    expect((await w.round()).partials).toEqual([
+      { participant: 'MallBMSP', valid: false, current: true, invalidBuckets: [1] },
+    ]);
     await w.partial('MallAMSP');
     // One valid partial and one invalid one are not enough.
     await expect(w.finalize()).rejects.toThrow(

@@ -101,7 +101,8 @@ export class JointWorld {
     const view = await this.round();
     const suppressed = new Set(view.suppressed ?? []);
     const vectors: { dealer: string; absent: number[]; shares: Share[] }[] = [];
-    for (const dealer of view.dealt) {
+    const disqualified = new Set(view.disqualified.map((d) => d.dealer));
+    for (const dealer of view.dealt.filter((d) => !disqualified.has(d))) {
       const deal = (await this.call<DealRecord>('GetDeal', { roundId: ROUND_ID, dealer }, client(mall))).result;
       const shares =
         dealer === mall

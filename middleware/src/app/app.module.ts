@@ -19,6 +19,7 @@ import { DidsModule } from '../dids/dids.module';
 import { HealthModule } from '../health/health.module';
 import { HuinaModule } from '../huina/huina.module';
 import { IntakeModule } from '../intake/intake.module';
+import { JointStatsModule } from '../jointstats/jointstats.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { NotesModule } from '../notes/notes.module';
 import { PartnersModule } from '../partners/partners.module';
@@ -87,6 +88,7 @@ export class AppModule {
         PartnersModule,
         PointsModule,
         HaideModule,
+        JointStatsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: ApiKeyGuard },

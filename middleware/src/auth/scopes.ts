@@ -19,6 +19,7 @@ export const SCOPES = [
   'consortium:admin',
   'notes:write',
   'notes:read',
+  'stats:read',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 

@@ -281,6 +281,19 @@ export class AppConfig {
   @IsKey32()
   memberDataKey?: string;
 
+  /**
+   * AES-256-GCM key (32 bytes, base64) sealing the joint-statistics round keys and deals (own shares, openings, the
+   * plain input) at rest. Without it the jointstats propose/approve routes answer 503 and the job does not run.
+   */
+  @IsOptional()
+  @IsKey32()
+  jointStatsKey?: string;
+
+  /** How often the joint-statistics job advances the rounds this mall approved, in ms. */
+  @IsInt()
+  @Min(100)
+  jointStatsPollMs = 2000;
+
   /** This mall's admin MSP folder for signing config updates; default: network file `orgs.<MSP>.users.admin`. */
   @IsOptional()
   @IsString()

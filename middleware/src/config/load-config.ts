@@ -33,6 +33,8 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'WORKERS_ENABLED', path: 'workersEnabled', kind: 'bool' },
   { env: 'PARTNER_SECRET_KEY', path: 'partnerSecretKey', kind: 'string' },
   { env: 'MEMBER_DATA_KEY', path: 'memberDataKey', kind: 'string' },
+  { env: 'JOINT_STATS_KEY', path: 'jointStatsKey', kind: 'string' },
+  { env: 'JOINT_STATS_POLL_MS', path: 'jointStatsPollMs', kind: 'int' },
   { env: 'ADMIN_MSP_DIR', path: 'adminMspDir', kind: 'string' },
   { env: 'CREDENTIAL_ISSUER_KEY_FILE', path: 'credentialIssuerKeyFile', kind: 'string' },
   { env: 'LEDGER_DRIVER', path: 'ledger.driver', kind: 'string' },

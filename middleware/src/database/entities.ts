@@ -15,6 +15,7 @@ import {
 } from '../huina/traffic.entities';
 import { IntakeItemEntity } from '../intake/intake-item.entity';
 import { OutboxEntity } from '../intake/outbox.entity';
+import { ParticipationEntity } from '../jointstats/participation.entity';
 import { NoteEntity } from '../notes/note.entity';
 import { PartnerNonceEntity } from '../partners/partner-nonce.entity';
 import { PartnerEntity } from '../partners/partner.entity';
@@ -63,4 +64,5 @@ export const ENTITIES = [
   MembershipCredentialEntity,
   CredentialStatusListEntity,
   ...POINTS_READ_ENTITIES,
+  ParticipationEntity,
 ];

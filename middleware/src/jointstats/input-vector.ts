@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { RoundRecord } from '../ledger/domain/jointstats.ledger';
+
+/** Huina site types by the names a round's `siteLevel` uses (DOMAIN.md: 100 group … 700 entrance). */
+export const SITE_LEVELS: Readonly<Record<string, number>> = {
+  group: 100,
+  mall: 300,
+  zone: 400,
+  floor: 500,
+  store: 600,
+  entrance: 700,
+};
+
+/** The metrics the job can compute an input for. */
+export const METRICS = ['visitors'] as const;
+
+/** One mall's input for a round: a count per bucket; buckets without any stored figure are `absent`. */
+export interface InputVector {
+  readonly values: readonly bigint[];
+  readonly absent: readonly number[];
+}
+
+export interface InputSource {
+  vector(round: RoundRecord): Promise<InputVector>;
+}
+
+/**
+ * `visitors`: per bucket, Σ `inNum` of this mall's Huina buckets (`huina_traffic_buckets`) of exactly the round's
+ * bucket length starting at that bucket, over the sites of the round's level. A bucket no site of the level has a
+ * figure for is absent (the mall is not counted there), not zero. Read only; nothing is written.
+ */
+@Injectable()
+export class HuinaInputSource implements InputSource {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  async vector(round: RoundRecord): Promise<InputVector> {
+    const siteType = SITE_LEVELS[round.siteLevel];
+    if (round.metric !== 'visitors' || siteType === undefined) {
+      throw new Error(`metric ${round.metric} at level ${round.siteLevel} is not computed by this middleware`);
+    }
+    const rows = await this.ds.query<{ idx: number; total: string | null }[]>(
+      `SELECT b.idx, SUM(t.in_num)::text AS total
+       FROM generate_series(0, $1::int - 1) AS b(idx)
+       LEFT JOIN huina_traffic_buckets t
+         ON t.interval_min = $2::int
+        AND t.data_time = $3::timestamptz + make_interval(mins => b.idx * $2::int)
+        AND t.site_key IN (SELECT site_key FROM huina_sites WHERE site_type = $4::int)
+       GROUP BY b.idx ORDER BY b.idx`,
+      [round.buckets, round.bucketMinutes, round.periodStart, siteType],
+    );
+    return {
+      values: rows.map((r) => BigInt(r.total ?? '0')),
+      absent: rows.flatMap((r) => (r.total === null ? [r.idx] : [])),
+    };
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * Joint district statistics on a real network of three malls (issue 14): a network of this test's own (Mall A and
+ * Mall B at start, Mall C admitted by both admins), each mall with its own real Postgres (migrated; a day of hourly
+ * Huina traffic), its own admin connection and its own participation job (`RoundParticipant`, the code the
+ * middleware's `JointStatsJob` runs). The HTTP layer is not in this test (the job is what takes part).
+ */
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { Network } from '../../../fabric-network/src/network';
+import { HuinaInputSource } from '../../src/jointstats/input-vector';
+import { RoundParticipant } from '../../src/jointstats/participant';
+import { Fn } from '../../src/jointstats/vss';
+import { JointStatsLedger, type RoundProposal } from '../../src/ledger/domain/jointstats.ledger';
+import { ChaincodeRejectedError, type LedgerPort } from '../../src/ledger/ledger.port';
+import {
+  DAY,
+  type Mall,
+  closeMalls,
+  drive as driveMalls,
+  figures,
+  ledgerBlocks,
+  openMall,
+  startDistrict,
+} from './support/district';
+
+const MALLS = ['MallAMSP', 'MallBMSP', 'MallCMSP'] as const;
+const KEY = randomBytes(32).toString('base64');
+const HOURS = 24;
+const run = randomBytes(3).toString('hex');
+
+let network: Network;
+let malls: Mall[] = [];
+const progress: string[] = [];
+
+function proposal(roundId: string, overrides: Partial<RoundProposal> = {}): RoundProposal {
+  return {
+    roundId,
+    metric: 'visitors',
+    siteLevel: 'mall',
+    periodStart: DAY,
+    bucketMinutes: 60,
+    buckets: HOURS,
+    participants: [...MALLS],
+    threshold: 2,
+    deadline: new Date(Date.now() + 15 * 60_000).toISOString(),
+    ...overrides,
+  };
+}
+
+async function approveAll(roundId: string, p: RoundProposal = proposal(roundId)): Promise<void> {
+  for (const [i, m] of malls.entries()) await m.store.approve(roundId, i === 0 ? p : null);
+}
+
+function drive(roundId: string, stopped = new Set<string>(), after?: () => Promise<void>): Promise<void> {
+  return driveMalls(malls, roundId, progress, stopped, after);
+}
+
+function plainSums(of: readonly Mall[] = malls): number[] {
+  return Array.from({ length: HOURS }, (_, h) => of.reduce((acc, m) => acc + (m.input[h] ?? 0), 0));
+}
+
+/** A figure as a JSON number or string (delimited: a digit run inside random hex or base64 does not count). */
+function occurrences(text: string, values: readonly number[]): number[] {
+  return values.filter((v) => new RegExp(`(^|[\\[,:"\\s])${v}($|[\\],}"\\s])`).test(text));
+}
+
+/** Every row of every table of a mall's database, as JSON text. */
+async function databaseText(ds: DataSource): Promise<string> {
+  const tables = await ds.query<{ t: string }[]>(
+    `SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`,
+  );
+  let text = '';
+  for (const { t } of tables) {
+    const rows = await ds.query<{ j: string }[]>(`SELECT row_to_json(x)::text AS j FROM "${t}" x`);
+    text += rows.map((r) => r.j).join('\n');
+  }
+  return text;
+}
+
+async function refusal(run: Promise<unknown>): Promise<string> {
+  try {
+    await run;
+  } catch (e) {
+    if (e instanceof ChaincodeRejectedError) return `${e.code}: ${e.reason}`;
+    throw e;
+  }
+  throw new Error('not refused');
+}
+
+beforeAll(async () => {
+  network = await startDistrict([37300, 37600], ['C'], (m) => progress.push(m));
+  malls = [];
+  for (const [i, msp] of MALLS.entries()) malls.push(await openMall(network, msp, figures(i, HOURS), KEY));
+}, 900_000);
+
+afterAll(async () => {
+  await closeMalls(malls);
+  await network.down(true);
+}, 300_000);
+
+describe('jointstats on a real three-mall network', () => {
+  it('a round over a day of hourly traffic gives exactly the plain sum; no ledger write and no other mall’s database holds a mall’s input', async () => {
+    const roundId = `day-${run}`;
+    await approveAll(roundId);
+    await drive(roundId);
+    const view = await malls[1]!.ledger.round(roundId);
+    expect(view?.phase).toBe('final');
+    expect(view?.result).toMatchObject({
+      totals: plainSums(),
+      dealers: [...MALLS],
+      neverDealt: [],
+      invalidPartials: [],
+    });
+
+    const blocks = (await ledgerBlocks(network)).map((b) => b.toString('latin1')).join('\n');
+    expect(blocks).toContain(roundId); // the scan reads the round's blocks
+    for (const m of malls) {
+      expect(occurrences(blocks, m.input)).toEqual([]);
+      for (const other of malls.filter((o) => o !== m)) {
+        expect(occurrences(await databaseText(other.ds), m.input)).toEqual([]);
+      }
+    }
+    // The mall's own database holds its figures (its Huina data), so the scan can find what it looks for.
+    expect(occurrences(await databaseText(malls[0]!.ds), malls[0]!.input)).toEqual(malls[0]!.input);
+  });
+
+  it('a mall that stops after sharing does not stop the round (t = 2 of 3)', async () => {
+    const roundId = `dropout-${run}`;
+    await approveAll(roundId);
+    const stopped = new Set<string>();
+    await drive(roundId, stopped, async () => {
+      const v = await malls[0]!.ledger.round(roundId);
+      if (v?.dealt.includes('MallCMSP')) stopped.add('MallCMSP');
+    });
+    const view = await malls[0]!.ledger.round(roundId);
+    expect(view?.result).toMatchObject({
+      totals: plainSums(),
+      partialsUsed: ['MallAMSP', 'MallBMSP'],
+      noPartial: ['MallCMSP'],
+    });
+  });
+
+  it('a mall publishing a wrong partial sum is detected and named, and never counted', async () => {
+    const roundId = `wrong-${run}`;
+    await approveAll(roundId);
+    const c = malls[2]!;
+    // Mall C publishes its true partial plus one in bucket 5 before its job would.
+    await drive(roundId, new Set(['MallCMSP']), async () => {
+      const v = await c.ledger.round(roundId);
+      const p = await c.store.get(roundId);
+      if (!v || !p) return;
+      if (v.phase !== 'aggregating' || v.partials.some((x) => x.participant === 'MallCMSP')) {
+        if (p.state === 'active' && v.phase !== 'aggregating') await c.participant.step(p);
+        return;
+      }
+      const honest = await partialOf(c, roundId);
+      const values = honest.map((s, b) =>
+        b === 5 && s
+          ? [
+              Fn.add(BigInt(`0x${s[0]}`), 1n)
+                .toString(16)
+                .padStart(64, '0'),
+              s[1],
+            ]
+          : s,
+      );
+      await expect(c.ledger.partial(roundId, values as ([string, string] | null)[])).resolves.toMatchObject({
+        participant: 'MallCMSP',
+        valid: false,
+        invalidBuckets: [5],
+      });
+    });
+    const view = await malls[0]!.ledger.round(roundId);
+    expect(view?.partials.find((x) => x.participant === 'MallCMSP')).toMatchObject({
+      valid: false,
+      invalidBuckets: [5],
+    });
+    expect(view?.result).toMatchObject({
+      totals: plainSums(),
+      invalidPartials: [{ participant: 'MallCMSP', buckets: [5] }],
+    });
+  });
+
+  it('refuses bad inputs: wrong vector length, a share for an unknown round, late submissions, a non-participant’s shares', async () => {
+    const roundId = `refusals-${run}`;
+    const a = malls[0]!;
+    const c = malls[2]!;
+    // A round of A, B and a mall that never joins: it stays in joining; C is no participant.
+    await a.ledger.propose(
+      proposal(roundId, {
+        participants: ['MallAMSP', 'MallBMSP', 'MallDMSP'],
+        deadline: new Date(Date.now() + 40_000).toISOString(),
+      }),
+    );
+    const deal = { roundId, commitments: [['02'.padEnd(66, '1')]], shares: {}, absent: [] };
+    expect(await refusal(c.ledger.deal(deal))).toMatch(/^JOINTSTATS_NOT_PARTICIPANT: MallCMSP does not take part/);
+    expect(await refusal(a.ledger.deal({ ...deal, roundId: `nope-${run}` }))).toMatch(
+      /^JOINTSTATS_UNKNOWN_ROUND: round nope-/,
+    );
+    // Wrong vector length in a deal: a round in dealing, a deal of 23 buckets.
+    const dealing = `length-${run}`;
+    await a.ledger.propose(proposal(dealing));
+    for (const m of malls) {
+      await m.store.approve(dealing, null);
+      await m.participant.step((await m.store.get(dealing))!);
+    }
+    const v = await a.ledger.round(dealing);
+    expect(v?.phase).toBe('dealing');
+    const point = v!.joined[0]!.publicKey;
+    const wrong = {
+      roundId: dealing,
+      commitments: Array.from({ length: 23 }, () => [point, point]),
+      shares: {},
+      absent: [],
+    };
+    expect(await refusal(a.ledger.deal(wrong))).toMatch(/^JOINTSTATS_SHAPE: commitments must be 24 buckets × 2 points/);
+    // Late: the refusals round's deadline passes; joining then is refused.
+    const deadline = Date.parse((await a.ledger.round(roundId))!.round.deadline);
+    await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now() + 2000)));
+    expect(await refusal(a.ledger.join(roundId, point))).toMatch(/^JOINTSTATS_LATE: joining after the deadline/);
+  });
+});
+
+/** What a mall's job would publish: re-derived here from the ledger with the mall's own store and key. */
+async function partialOf(m: Mall, roundId: string): Promise<([string, string] | null)[]> {
+  const probe = new RoundParticipant(
+    m.msp,
+    new JointStatsLedger(capture(m.port)),
+    m.store,
+    new HuinaInputSource(m.ds),
+    KEY,
+  );
+  takeCaptured();
+  await probe.step((await m.store.get(roundId))!).catch(() => undefined);
+  const values = takeCaptured();
+  if (!values) throw new Error('no partial captured');
+  return values;
+}
+
+let captured: ([string, string] | null)[] | undefined;
+
+function takeCaptured(): ([string, string] | null)[] | undefined {
+  const v = captured;
+  captured = undefined;
+  return v;
+}
+
+/** A port that answers every read and swallows the SubmitPartial (keeping its values) instead of sending it. */
+function capture(port: LedgerPort): LedgerPort {
+  return {
+    ...port,
+    evaluate: (fn, args, o) => port.evaluate(fn, args, o),
+    submit: async (fn, args, o) => {
+      if (fn !== 'jointstats:SubmitPartial') return port.submit(fn, args, o);
+      captured = (JSON.parse(args[0] ?? '{}') as { values: ([string, string] | null)[] }).values;
+      throw new Error('captured');
+    },
+    chaincodeEvents: (...a) => port.chaincodeEvents(...a),
+    txStatus: (id) => port.txStatus(id),
+    ping: () => port.ping(),
+    close: () => undefined,
+  };
+}
