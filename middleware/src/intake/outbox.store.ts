@@ -42,6 +42,9 @@ export type Outcome =
       readonly wait?: boolean;
     };
 
+/** Thrown inside `recordSentAll` to roll a partial record back. */
+class PartialRecord extends Error {}
+
 interface ItemRef {
   tracking_id: string;
   kind: string;
@@ -95,6 +98,29 @@ export class OutboxStore {
     ]);
     const recorded = new Set(rows.map((r) => r.tracking_id));
     return list.map((t) => recorded.has(t.trackingId));
+  }
+
+  /**
+   * Records one transaction that carries several items (a batch call) on all of them, or on none: when any item is
+   * no longer held under its token nothing is recorded and `false` is answered, so the transaction must not be
+   * sent. A partial record would let a later recovery re-send an envelope that carries items another holder owns.
+   */
+  async recordSentAll(list: readonly SentTx[]): Promise<boolean> {
+    try {
+      return await inTransaction(this.ds, async (qr) => {
+        const rows = (await qr.query(SQL.RECORD_SENT, [
+          list.map((t) => t.trackingId),
+          list.map((t) => t.txId),
+          list.map((t) => (t.envelope === null ? null : Buffer.from(t.envelope))),
+          list.map((t) => t.token),
+        ])) as { tracking_id: string }[];
+        if (rows.length !== list.length) throw new PartialRecord();
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof PartialRecord) return false;
+      throw e;
+    }
   }
 
   /**
