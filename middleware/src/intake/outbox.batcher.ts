@@ -12,6 +12,7 @@ import {
   type LedgerPort,
 } from '../ledger/ledger.port';
 import { MetricsService } from '../metrics/metrics.service';
+import { BatchCarrier } from './batch-carrier';
 import { Coalescer } from './coalescer';
 import { LeaseKeeper } from './lease-keeper';
 import { OutboxStore, type ClaimedItem, type Outcome, type SentTx } from './outbox.store';
@@ -50,6 +51,7 @@ export class OutboxBatcher {
     private readonly appConfig: AppConfig,
     private readonly metrics: MetricsService,
     private readonly functions: LedgerFunctions,
+    private readonly carrier: BatchCarrier,
   ) {
     this.#recorder = new Coalescer(
       (list) => store.recordSent(list),
@@ -160,17 +162,25 @@ export class OutboxBatcher {
       this.config.leaseMs,
     );
     this.#inflight += items.length;
-    const done = Promise.all(items.map((item) => this.#carryAndSettle(item, lease))).then(() => lease.stop());
+    const units = this.carrier.units(items);
+    const done = Promise.all(units.map((unit) => this.#carryAndSettle(unit, lease))).then(() => lease.stop());
     this.#claims.add(done);
     void done.finally(() => this.#claims.delete(done));
     return { waitMs: 0, done };
   }
 
-  async #carryAndSettle(item: ClaimedItem, lease: LeaseKeeper): Promise<void> {
+  /** One item alone, or a unit the carrier takes as one batch call (or as one recorded transaction). */
+  async #carryAndSettle(unit: readonly ClaimedItem[], lease: LeaseKeeper): Promise<void> {
     try {
-      await this.#settle(await this.#submitOne(item), lease);
+      const [only] = unit;
+      if (unit.length === 1 && only !== undefined) await this.#settle(await this.#submitOne(only), lease);
+      else
+        await this.carrier.carry(unit, {
+          single: (item, prior) => this.#submitOne(item, prior),
+          settle: (outcome) => this.#settle(outcome, lease),
+        });
     } finally {
-      this.#inflight--;
+      this.#inflight -= unit.length;
       // Woken only once enough slots are free for a worthwhile claim (not one claim per finished item).
       if (this.#awaitingSlots && this.config.concurrency - this.#inflight >= this.#slotThreshold) this.#wake?.();
     }
@@ -190,10 +200,17 @@ export class OutboxBatcher {
     }
   }
 
-  async #submitOne(item: ClaimedItem): Promise<Outcome> {
+  /**
+   * `prior`: tx IDs recorded for the item in a batch call this round (the carrier looked them up, none VALID); they
+   * are looked up again before a terminal decision. The item is then carried as unsent: its recorded transaction
+   * is one of those, final and not VALID.
+   */
+  async #submitOne(claimed: ClaimedItem, prior: readonly string[] = []): Promise<Outcome> {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
-    const sent: string[] = item.sent.txId === null ? [] : [item.sent.txId];
+    const item = prior.length === 0 ? claimed : { ...claimed, sent: { txId: null, envelope: null, sentAt: null } };
+    const sent: string[] = [...prior];
+    if (item.sent.txId !== null) sent.push(item.sent.txId);
     try {
       const outcome = await this.#carry(item, sent);
       this.metrics.submitLatency.observe({ outcome: outcome.kind === 'committed' ? 'committed' : 'error' }, seconds());
