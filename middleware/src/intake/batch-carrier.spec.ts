@@ -180,7 +180,7 @@ describe('BatchCarrier', () => {
 
   it('retries every item of a batch after an infrastructure failure; none is dead', async () => {
     const { ledger, run } = setup();
-    ledger.failWith = new LedgerTimeoutError('commit', 'no answer within 60 s');
+    ledger.failWith = new LedgerTimeoutError('commitStatus', 'no answer within 60 s');
     const out = await run([1, 2, 3].map((i) => accrual(i)));
     expect(out.map((o) => o.kind)).toEqual(['retry', 'retry', 'retry']);
   });
