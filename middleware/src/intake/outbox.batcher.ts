@@ -15,12 +15,18 @@ import { MetricsService } from '../metrics/metrics.service';
 import { BatchCarrier } from './batch-carrier';
 import { Coalescer } from './coalescer';
 import { LeaseKeeper } from './lease-keeper';
-import { OutboxStore, type ClaimedItem, type Outcome, type SentTx } from './outbox.store';
+import {
+  OutboxStore,
+  type ClaimedItem,
+  type DeadCursor,
+  type DeadWithTx,
+  type Outcome,
+  type SentTx,
+} from './outbox.store';
 import { planRecovery } from './tx-recovery';
 
-/** How far back dead items are looked up again on the ledger (a commit seen later wins). */
-const DEAD_RECHECK_WINDOW_MS = 24 * 3600_000;
-const DEAD_RECHECK_BATCH = 100;
+/** Dead items read per page while looking them up again on the ledger (a commit seen later wins). */
+const DEAD_RECHECK_PAGE = 100;
 
 /**
  * Drains the outbox: claims batches under a fenced lease, submits each item, and settles each item as soon as its
@@ -96,16 +102,28 @@ export class OutboxBatcher {
   /** Dead items whose transaction turns up committed on the ledger become committed. Exposed for tests. */
   async recheckDead(): Promise<number> {
     let corrected = 0;
-    for (const d of await this.store.deadWithTx(DEAD_RECHECK_WINDOW_MS, DEAD_RECHECK_BATCH)) {
-      const status = await this.ledger.txStatus(d.txId).catch(() => undefined);
-      if (status?.found !== true || status.validationCode !== 'VALID' || status.blockNumber === undefined) continue;
-      if (await this.store.correctDead(d.trackingId, d.txId, status.blockNumber)) {
-        this.#logger.warn(`dead item ${d.trackingId} found committed as ${d.txId}: corrected to committed`);
-        this.metrics.outboxSettled.inc({ result: 'corrected' });
-        corrected++;
-      }
+    let cursor: DeadCursor | undefined;
+    // Every dead item with a recorded transaction, page by page (not only the first page).
+    for (;;) {
+      const page = await this.store.deadWithTx(cursor, DEAD_RECHECK_PAGE);
+      for (const d of page) corrected += (await this.#recheckOne(d)) ? 1 : 0;
+      cursor = page.at(-1);
+      if (page.length < DEAD_RECHECK_PAGE) return corrected;
     }
-    return corrected;
+  }
+
+  /** Items pending past `INTAKE_STALLED_AFTER_MS`, claimed or waiting, reported stalled once each. For tests. */
+  sweepStalled(): Promise<number> {
+    return this.store.markStalled(this.config.stalledAfterMs);
+  }
+
+  async #recheckOne(d: DeadWithTx): Promise<boolean> {
+    const status = await this.ledger.txStatus(d.txId).catch(() => undefined);
+    if (status?.found !== true || status.validationCode !== 'VALID' || status.blockNumber === undefined) return false;
+    if (!(await this.store.correctDead(d.trackingId, d.txId, status.blockNumber))) return false;
+    this.#logger.warn(`dead item ${d.trackingId} found committed as ${d.txId}: corrected to committed`);
+    this.metrics.outboxSettled.inc({ result: 'corrected' });
+    return true;
   }
 
   /**
@@ -118,6 +136,7 @@ export class OutboxBatcher {
       try {
         if (Date.now() >= this.#nextRecheck) {
           this.#nextRecheck = Date.now() + Math.max(1000, this.config.maxBackoffMs);
+          await this.sweepStalled();
           await this.recheckDead();
         }
         const free = this.config.concurrency - this.#inflight;
