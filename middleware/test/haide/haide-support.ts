@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { haideSign } from '../../src/adapters/haide/haide-envelope';
+import type { FakeLedger } from '../support/fake-ledger';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 export interface Partner {
@@ -20,12 +21,15 @@ export interface HaideHarness {
 export const MEMBER_DID = 'did:mallchain:member1';
 
 /** The app with a Haide partner of MALL-A, till P001 (food, program mallA-points), an earn rule and a member. */
-export async function startHaide(): Promise<HaideHarness> {
-  const t = await startTestApp({
-    PARTNER_SECRET_KEY: randomBytes(32).toString('base64'),
-    MEMBER_DATA_KEY: randomBytes(32).toString('base64'),
-    WORKERS_ENABLED: 'false',
-  });
+export async function startHaide(ledger?: FakeLedger): Promise<HaideHarness> {
+  const t = await startTestApp(
+    {
+      PARTNER_SECRET_KEY: randomBytes(32).toString('base64'),
+      MEMBER_DATA_KEY: randomBytes(32).toString('base64'),
+      WORKERS_ENABLED: 'false',
+    },
+    ledger,
+  );
   const keys = await t.key(['keys:admin']);
   const writer = await t.key(['points:write', 'points:read']);
   const inject = (
