@@ -221,7 +221,9 @@ export class BatchCarrier {
     const blamed = codec.blame(e.reason, rest.length);
     const at = blamed ?? Math.ceil(rest.length / 2);
     const parts =
-      blamed === undefined ? [rest.slice(0, at), rest.slice(at)] : [[rest[at]!], rest.filter((_, i) => i !== at)];
+      blamed === undefined
+        ? [rest.slice(0, at), rest.slice(at)]
+        : [rest.slice(at, at + 1), rest.filter((_, i) => i !== at)];
     this.#logger.log(
       `batch of ${rest.length} refused (${e.code}): carrying parts of ${parts.map((p) => p.length).join(' and ')}`,
     );
@@ -247,8 +249,9 @@ export class BatchCarrier {
     const rest: ClaimedItem[] = [];
     for (const item of items) {
       const txId = (sent.get(item.trackingId) ?? []).find((t) => valid.has(t));
-      if (txId === undefined) rest.push(item);
-      else await hooks.settle(committed(item, txId, valid.get(txId)!));
+      const block = txId === undefined ? undefined : valid.get(txId);
+      if (txId === undefined || block === undefined) rest.push(item);
+      else await hooks.settle(committed(item, txId, block));
     }
     return rest;
   }

@@ -42,9 +42,9 @@ interface ItemRow {
 describe('batch codecs on the dev network: accruals and attestations, one refused entry inside each batch', () => {
   const run = uniqueId('bc');
   const programId = `p-${run}`;
-  let app: RealApp;
-  let admin: LedgerPort;
-  let client: LedgerPort;
+  let started: RealApp | undefined;
+  let admin: LedgerPort | undefined;
+  let client: LedgerPort | undefined;
   let channel: string;
   const members: ChainKey[] = [newKey('ES256'), newKey('ES256'), newKey('ES256')];
   const devices: ChainKey[] = Array.from({ length: DEVICES }, () => newKey('ES256'));
@@ -52,29 +52,34 @@ describe('batch codecs on the dev network: accruals and attestations, one refuse
 
   beforeAll(async () => {
     const networkFile = requireNetwork();
-    admin = await createLedger({ driver: 'gateway', networkFile, mspId: 'MallAMSP', user: 'admin' });
-    client = await createLedger({ driver: 'gateway', networkFile, mspId: 'MallAMSP' });
-    fromBlock = (await putNote(client, `${run}-start`, 'start')).blockNumber;
+    const a = await createLedger({ driver: 'gateway', networkFile, mspId: 'MallAMSP', user: 'admin' });
+    admin = a;
+    const c = await createLedger({ driver: 'gateway', networkFile, mspId: 'MallAMSP' });
+    client = c;
+    fromBlock = (await putNote(c, `${run}-start`, 'start')).blockNumber;
     channel = (JSON.parse(readFileSync(networkFile, 'utf8')) as { channel: string }).channel;
     const program = { programId, name: 'Mall A Rewards', unitValueFen: 10, expiryMonths: 12, returnWindowDays: 0 };
-    await admin.submit('points:RegisterProgram', [JSON.stringify(program)]);
-    for (const m of members) await client.submit('dids:CreateDid', [JSON.stringify(createDid(channel, m))]);
+    await a.submit('points:RegisterProgram', [JSON.stringify(program)]);
+    for (const m of members) await c.submit('dids:CreateDid', [JSON.stringify(createDid(channel, m))]);
     const location = { site: 'Mall A', floor: 'F1', zone: `Atrium ${run}`, entrance: 'North gate' };
     for (const d of devices) {
-      await admin.submit('devices:RegisterDevice', [JSON.stringify(registerDevice(channel, d, 'MallAMSP', location))]);
+      await a.submit('devices:RegisterDevice', [JSON.stringify(registerDevice(channel, d, 'MallAMSP', location))]);
     }
     // Statements must end after the keys became valid (their registration's transaction time).
     await new Promise((r) => setTimeout(r, 2000));
-    app = await startRealApp(networkFile, { extra: { BATCH_WAIT_MS: '300', BATCH_CALL_MAX_ITEMS: '100' } });
+    started = await startRealApp(networkFile, { extra: { BATCH_WAIT_MS: '300', BATCH_CALL_MAX_ITEMS: '100' } });
   }, 300_000);
 
   afterAll(async () => {
-    await app?.close();
+    await started?.close();
     admin?.close();
     client?.close();
   });
 
   it('commits every accepted entry exactly once, several per transaction, and only the refused ones are dead', async () => {
+    if (started === undefined || client === undefined) throw new Error('set-up failed');
+    const app = started;
+    const checker = client;
     const intake = app.app.get(IntakeService);
     const points = app.app.get(PointsLedger);
     const deviceLedger = app.app.get(DeviceLedger);
@@ -130,7 +135,7 @@ describe('batch codecs on the dev network: accruals and attestations, one refuse
     expect(new Set(committedStatements.map((r) => r.tx_id)).size).toBeLessThanOrEqual(4);
 
     // Exactly once on the ledger: one accrual put per committed receipt, none for a dead one; likewise attestations.
-    const events = await eventsSince(client, fromBlock, `${run}-fence`);
+    const events = await eventsSince(checker, fromBlock, `${run}-fence`);
     const accrualPuts = new Map<string, string[]>();
     const attestationPuts = new Map<string, string[]>();
     for (const e of events) {

@@ -74,13 +74,6 @@ function request(value: unknown): string {
 /** The chaincode's limit for one `SubmitAttestations` (chaincode/src/devices/device.parse.ts `MAX_BATCH`). */
 export const ATTESTATION_BATCH_MAX = 200;
 
-/** One `SubmitAttestations` answer entry. */
-export interface AnchoredStatement {
-  readonly deviceDid: string;
-  readonly seq: number;
-  readonly statementHash: string;
-}
-
 /**
  * Attestations queued one per call (`{ attestations: [entry] }`) share one `SubmitAttestations` call (≤ 200, all or
  * nothing), entries in queue order, so one device's sequence numbers stay increasing inside the call. The chaincode
@@ -100,7 +93,8 @@ export const ATTESTATION_CODEC: BatchCodec = {
     if (attestations.length > ATTESTATION_BATCH_MAX) throw new Error('SubmitAttestations: too many entries');
     return { fn: FN.submitAttestations, args: [request({ attestations })] };
   },
-  split: (result, n) => answerList(result, 'anchored', n) as AnchoredStatement[],
+  // One `{ deviceDid, seq, statementHash }` per item.
+  split: (result, n) => answerList(result, 'anchored', n),
   blame: () => undefined,
 };
 

@@ -1,6 +1,6 @@
 import { LedgerFunctions } from '../ledger-functions';
 import type { LedgerPort } from '../ledger.port';
-import { ACCRUE_CODEC, PointsLedger } from './points.ledger';
+import { PointsLedger } from './points.ledger';
 
 describe('PointsLedger encodings', () => {
   const evaluated: [string, readonly string[]][] = [];

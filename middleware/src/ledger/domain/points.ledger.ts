@@ -45,13 +45,6 @@ function oneJsonArg(request: object): readonly string[] {
   return [canonicalize(request) ?? '{}'];
 }
 
-/** One `AccrueBatch` answer entry. */
-export interface AccrualResult {
-  readonly sourceRef: string;
-  readonly status: 'accepted' | 'duplicate';
-  readonly lotId: string;
-}
-
 /**
  * Accruals of one program share one `points:AccrueBatch { programId, items: [{ member, amount, sourceRef,
  * merchant? }] }` (≤ 500, all or nothing). The chaincode names a malformed item as `items[i].…`; a refusal found
@@ -68,7 +61,8 @@ export const ACCRUE_CODEC: BatchCodec = {
     const entries = parsed.map(({ programId: _, ...entry }) => entry);
     return { fn: ACCRUE_BATCH, args: oneJsonArg({ programId, items: entries }) };
   },
-  split: (result, n) => answerList(result, 'results', n) as AccrualResult[],
+  // One `{ sourceRef, status: accepted | duplicate, lotId, … }` per item.
+  split: (result, n) => answerList(result, 'results', n),
   blame: (reason, n) => indexNamed(reason, 'items', n),
 };
 
