@@ -45,7 +45,7 @@ export async function benchDatabase(): Promise<BenchDb> {
 
 export async function insertAdminKey(pg: Client): Promise<void> {
   await pg.query(
-    `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'bench', 'x', $1, '{admin}')`,
+    `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'bench', 'x', $1, '{notes:write,notes:read}')`,
     [hashKey(BENCH_KEY)],
   );
 }

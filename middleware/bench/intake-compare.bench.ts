@@ -62,6 +62,8 @@ interface IntakeFigure {
   readonly p99ms: number;
   readonly appUsPerItem: number;
   readonly pgUsPerItem: number;
+  /** Answers other than 202 / 200, by status: such figures do not count. */
+  readonly unexpected: string;
   readonly load: string;
 }
 
@@ -113,6 +115,10 @@ async function measure(s: Side, sc: (typeof SCENARIOS)[number], round: number): 
     p99ms: r.p99ms,
     appUsPerItem: Math.round(((processCpuMs(s.app.proc.pid) - app0) * 1000) / items),
     pgUsPerItem: Math.round((postgresCpuDelta(pg0, await postgresCpu(s.db.pg)) * 1000) / items),
+    unexpected:
+      Object.entries(r.unexpected)
+        .map(([status, n]) => `${n}×${status}`)
+        .join(' ') || '0',
     load,
   };
 }
@@ -246,7 +252,7 @@ function section(
     const o = intake.find((f) => f.scenario === sc && f.round === round && f.side === 'old');
     const n = intake.find((f) => f.scenario === sc && f.round === round && f.side === 'new');
     if (!o || !n) return '';
-    return `| ${sc} | ${round} | ${o.itemsPerSecond} | ${n.itemsPerSecond} | ${o.p99ms} | ${n.p99ms} | ${o.appUsPerItem} + ${o.pgUsPerItem} | ${n.appUsPerItem} + ${n.pgUsPerItem} | ${o.load} / ${n.load} |`;
+    return `| ${sc} | ${round} | ${o.itemsPerSecond} | ${n.itemsPerSecond} | ${o.p99ms} | ${n.p99ms} | ${o.appUsPerItem} + ${o.pgUsPerItem} | ${n.appUsPerItem} + ${n.pgUsPerItem} | ${o.unexpected} / ${n.unexpected} | ${o.load} / ${n.load} |`;
   };
   const rows = [...new Set(intake.map((f) => `${f.scenario}\u0000${f.round}`))].map((k) => {
     const [sc = '', round = '1'] = k.split('\u0000');
@@ -260,8 +266,8 @@ generator), the new one this branch; per scenario both run ${DURATION_MS / 1000}
 goes first alternates). Intake alone (workers off), fake ledger, as above. CPU µs per item: the middleware process +
 its Postgres backends, from /proc.
 
-| scenario | round | old items/s | new items/s | old p99 ms | new p99 ms | old CPU µs/item (app + pg) | new CPU µs/item (app + pg) | load (old / new) |
-| -------- | ----- | ----------: | ----------: | ---------: | ---------: | -------------------------: | -------------------------: | ---------------- |
+| scenario | round | old items/s | new items/s | old p99 ms | new p99 ms | old CPU µs/item (app + pg) | new CPU µs/item (app + pg) | non-2xx (old / new) | load (old / new) |
+| -------- | ----- | ----------: | ----------: | ---------: | ---------: | -------------------------: | -------------------------: | ------------------- | ---------------- |
 ${rows.join('\n')}
 
 Batched accruals on the dev network (real Fabric: 1 Raft orderer, two malls' peers, majority endorsement; real
