@@ -42,7 +42,7 @@ export class OutboxBatcher {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #nextRecheck = 0;
-  /** Items being submitted or settled, across claims. */
+  /** Ledger calls (an item alone, or a batch call) being submitted or settled, across claims. */
   #inflight = 0;
   readonly #claims = new Set<Promise<void>>();
   #awaitingSlots = false;
@@ -180,8 +180,10 @@ export class OutboxBatcher {
       token,
       this.config.leaseMs,
     );
-    this.#inflight += items.length;
+    // A slot per ledger call, not per item: a batch call of 100 accruals holds one slot, so claims go on while it
+    // is in flight (a claim never takes more items than there are free slots, so calls stay within the limit).
     const units = this.carrier.units(items);
+    this.#inflight += units.length;
     const done = Promise.all(units.map((unit) => this.#carryAndSettle(unit, lease))).then(() => lease.stop());
     this.#claims.add(done);
     void done.finally(() => this.#claims.delete(done));
@@ -199,7 +201,7 @@ export class OutboxBatcher {
           settle: (outcome) => this.#settle(outcome, lease),
         });
     } finally {
-      this.#inflight -= unit.length;
+      this.#inflight--;
       // Woken only once enough slots are free for a worthwhile claim (not one claim per finished item).
       if (this.#awaitingSlots && this.config.concurrency - this.#inflight >= this.#slotThreshold) this.#wake?.();
     }
