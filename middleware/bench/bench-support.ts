@@ -45,14 +45,19 @@ export async function benchDatabase(): Promise<BenchDb> {
 
 export async function insertAdminKey(pg: Client): Promise<void> {
   await pg.query(
-    `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'bench', 'x', $1, '{admin}')`,
+    `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes) VALUES ('MallAMSP', 'bench', 'x', $1, '{notes:write,notes:read}')`,
     [hashKey(BENCH_KEY)],
   );
 }
 
 /** The middleware (bench/bench-app.ts) in its own process, listening on a free port of 127.0.0.1. */
-export function startBenchApp(databaseUrl: string, env: Record<string, string>): Promise<BenchApp> {
-  const proc = spawn(process.execPath, ['-r', REGISTER, path.join(__dirname, 'bench-app.ts')], {
+/** `benchDir`: the `bench/` folder of the code to run (another checkout's, to compare old and new code). */
+export function startBenchApp(
+  databaseUrl: string,
+  env: Record<string, string>,
+  benchDir: string = __dirname,
+): Promise<BenchApp> {
+  const proc = spawn(process.execPath, ['-r', REGISTER, path.join(benchDir, 'bench-app.ts')], {
     env: { ...process.env, ...testEnv(databaseUrl), LOG_LEVEL: 'warn', ...env, PORT: '0', HOST: '127.0.0.1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -107,6 +107,16 @@ export class BatcherConfig {
   @Min(1)
   maxBackoffMs = 60_000;
 
+  /**
+   * Most queued items of one batchable function (a domain's batch codec: accruals, attestations) carried by one
+   * chaincode call; capped by the chaincode's own limit (500 accruals, 200 attestations). 1 turns batching off.
+   * The linger is {@link waitMs}: a claim waits that long for a full batch.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  callMaxItems = 100;
+
   /** Concurrent ledger submissions of one batch. */
   @IsInt()
   @Min(1)

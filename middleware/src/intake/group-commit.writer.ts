@@ -50,18 +50,27 @@ function hashOf(canonical: string): string {
  * CTEs always run to completion; the outbox foreign key is checked at the end of the statement,
  * when the new `intake_items` rows exist.
  */
+// Each item takes its outbox row's ID up front (`queue_seq`, in request order): its place in its key's order, which
+// a requeue gives back to it.
 const INSERT_GROUP = {
-  name: 'intake_insert_group_v2',
+  name: 'intake_insert_group_v3',
   text: `
-  WITH ins AS (
-    INSERT INTO intake_items (tracking_id, kind, natural_key, content_hash, payload, fn, args, api_key_id, ordering_key)
-    SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::jsonb[], $8::uuid[],
-                         $9::text[])
+  WITH q AS (
+    SELECT u.*, nextval('outbox_id_seq') AS seq FROM (
+      SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::jsonb[],
+                           $8::uuid[], $9::text[], $10::text[], $11::text[])
+        WITH ORDINALITY AS x(id, kind, natural_key, content_hash, payload, fn, args, api_key_id, ordering_key,
+                             after_kind, after_key, n)
+      ORDER BY n) u),
+  ins AS (
+    INSERT INTO intake_items (tracking_id, kind, natural_key, content_hash, payload, fn, args, api_key_id, ordering_key,
+                              queue_seq, after_kind, after_key)
+    SELECT id, kind, natural_key, content_hash, payload, fn, args, api_key_id, ordering_key, seq, after_kind, after_key
+    FROM q
     ON CONFLICT (kind, natural_key) DO NOTHING
-    RETURNING tracking_id, ordering_key),
-  ob AS (INSERT INTO outbox (tracking_id, ordering_key)
-         SELECT ins.tracking_id, ins.ordering_key FROM ins
-         JOIN unnest($1::uuid[]) WITH ORDINALITY AS q(id, n) ON q.id = ins.tracking_id ORDER BY q.n)
+    RETURNING tracking_id, ordering_key, queue_seq, after_kind, after_key),
+  ob AS (INSERT INTO outbox (id, tracking_id, ordering_key, after_kind, after_key)
+         SELECT queue_seq, tracking_id, ordering_key, after_kind, after_key FROM ins)
   SELECT tracking_id FROM ins`,
 };
 const FIND_EXISTING = {
@@ -180,6 +189,8 @@ export class GroupCommitWriter {
         rows.map((r) => JSON.stringify(r.p.req.args)),
         rows.map((r) => r.p.req.apiKeyId ?? null),
         rows.map((r) => r.p.req.orderingKey ?? null),
+        rows.map((r) => r.p.req.after?.kind ?? null),
+        rows.map((r) => r.p.req.after?.naturalKey ?? null),
       ],
     });
     return new Set(res.rows.map((r) => r.tracking_id));

@@ -17,7 +17,7 @@ const COLUMNS = `tracking_id, kind, natural_key, status, attempts, tx_id, block_
   last_error, created_at, committed_at, fn, ordering_key, history`;
 
 /**
- * Back to `pending` with a new outbox row, only from `dead`: the tracking ID, the natural key and the recorded
+ * Back to `pending` with a new outbox row at the item's own place in its key's order (`queue_seq`), only from `dead`: the tracking ID, the natural key and the recorded
  * transaction ID stay (so the batcher looks that transaction up before sending a new one); the dead reason moves to
  * the history.
  */
@@ -27,8 +27,9 @@ const REQUEUE = `
                history = i.history || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
                  'status', 'requeued', 'at', now(), 'code', i.error_code, 'reason', i.last_error, 'by', $2::text)))
              WHERE i.tracking_id = $1::uuid AND i.status = 'dead'
-             RETURNING i.tracking_id, i.kind, i.natural_key, i.ordering_key),
-  ob AS (INSERT INTO outbox (tracking_id, ordering_key) SELECT tracking_id, ordering_key FROM r)
+             RETURNING i.tracking_id, i.kind, i.natural_key, i.ordering_key, i.queue_seq, i.after_kind, i.after_key),
+  ob AS (INSERT INTO outbox (id, tracking_id, ordering_key, after_kind, after_key)
+         SELECT coalesce(queue_seq, nextval('outbox_id_seq')), tracking_id, ordering_key, after_kind, after_key FROM r)
   SELECT tracking_id, kind, natural_key FROM r`;
 
 /** SQL of the operator's view of the intake: dead (or pending) items, and requeueing a dead one. */

@@ -6,6 +6,9 @@ export type IntakeStatus = 'pending' | 'committed' | 'dead';
 @Entity('intake_items')
 @Unique('intake_items_natural_key', ['kind', 'naturalKey'])
 @Index('intake_items_dead', ['updatedAt'], { where: `"status" = 'dead'` })
+@Index('intake_dead_ordering', ['orderingKey', 'queueSeq'], {
+  where: `"status" = 'dead' AND "ordering_key" IS NOT NULL`,
+})
 @Check('intake_items_status', `"status" IN ('pending', 'committed', 'dead')`)
 export class IntakeItemEntity {
   @PrimaryColumn({ name: 'tracking_id', type: 'uuid' })
@@ -73,6 +76,20 @@ export class IntakeItemEntity {
 
   @Column({ name: 'ordering_key', type: 'text', nullable: true })
   orderingKey!: string | null;
+
+  /**
+   * The item's place in its key's order: the ID of its first outbox row. A requeued item's new outbox row takes it
+   * again, so it keeps its place; a dead item holds back the later items of its key (`intake_dead_ordering`).
+   */
+  @Column({ name: 'queue_seq', type: 'bigint', nullable: true })
+  queueSeq!: string | null;
+
+  /** The predecessor (`kind`, `natural_key`) that must have committed before this item is claimed. */
+  @Column({ name: 'after_kind', type: 'text', nullable: true })
+  afterKind!: string | null;
+
+  @Column({ name: 'after_key', type: 'text', nullable: true })
+  afterKey!: string | null;
 
   /** When `intake.stalled` was appended for this item (once per item). */
   @Column({ name: 'stalled_at', type: 'timestamptz', nullable: true })

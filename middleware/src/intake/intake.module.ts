@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { LedgerFunctions } from '../ledger/ledger-functions';
+import { BatchCarrier } from './batch-carrier';
 import { GroupCommitWriter } from './group-commit.writer';
 import { IntakeAdminController } from './intake-admin.controller';
 import { IntakeAdminService } from './intake-admin.service';
@@ -15,6 +16,7 @@ import { OutboxStore } from './outbox.store';
     IntakeService,
     OutboxStore,
     OutboxBatcher,
+    BatchCarrier,
     GroupCommitWriter,
     LedgerFunctions,
     IntakeAdminStore,

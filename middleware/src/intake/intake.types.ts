@@ -14,6 +14,11 @@ export interface IntakeRequest {
    * earlier item of its key left the outbox (committed, or dead). A return names its sale, an attestation its device.
    */
   readonly orderingKey?: string;
+  /**
+   * The item is claimed only after the intake item with this kind and natural key has committed; that item may
+   * not have arrived yet (a return pushed before its sale). A dead predecessor holds it back too.
+   */
+  readonly after?: { readonly kind: string; readonly naturalKey: string };
 }
 
 export interface IntakeAck {

@@ -12,6 +12,7 @@ import {
   type TxStatus,
 } from '../ledger/ledger.port';
 import { MetricsService } from '../metrics/metrics.service';
+import { BatchCarrier } from './batch-carrier';
 import { OutboxBatcher } from './outbox.batcher';
 import type { ClaimedItem, OutboxStore, Outcome, SentTx } from './outbox.store';
 import type { RecordedTx } from './tx-recovery';
@@ -113,7 +114,10 @@ function setup(
     leaseMs: 60_000,
   });
   const appConfig = Object.assign(new AppConfig(), { batcher: config, ledger: { driver: 'gateway' } });
-  const batcher = new OutboxBatcher(store, ledger, appConfig, new MetricsService(), new LedgerFunctions());
+  const metrics = new MetricsService();
+  const functions = new LedgerFunctions();
+  const carrier = new BatchCarrier(store, ledger, appConfig, metrics, functions);
+  const batcher = new OutboxBatcher(store, ledger, appConfig, metrics, functions, carrier);
   return {
     recorded,
     run: async () => {

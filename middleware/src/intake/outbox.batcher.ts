@@ -12,14 +12,21 @@ import {
   type LedgerPort,
 } from '../ledger/ledger.port';
 import { MetricsService } from '../metrics/metrics.service';
+import { BatchCarrier } from './batch-carrier';
 import { Coalescer } from './coalescer';
 import { LeaseKeeper } from './lease-keeper';
-import { OutboxStore, type ClaimedItem, type Outcome, type SentTx } from './outbox.store';
+import {
+  OutboxStore,
+  type ClaimedItem,
+  type DeadCursor,
+  type DeadWithTx,
+  type Outcome,
+  type SentTx,
+} from './outbox.store';
 import { planRecovery } from './tx-recovery';
 
-/** How far back dead items are looked up again on the ledger (a commit seen later wins). */
-const DEAD_RECHECK_WINDOW_MS = 24 * 3600_000;
-const DEAD_RECHECK_BATCH = 100;
+/** Dead items read per page while looking them up again on the ledger (a commit seen later wins). */
+const DEAD_RECHECK_PAGE = 100;
 
 /**
  * Drains the outbox: claims batches under a fenced lease, submits each item, and settles each item as soon as its
@@ -35,7 +42,7 @@ export class OutboxBatcher {
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #nextRecheck = 0;
-  /** Items being submitted or settled, across claims. */
+  /** Ledger calls (an item alone, or a batch call) being submitted or settled, across claims. */
   #inflight = 0;
   readonly #claims = new Set<Promise<void>>();
   #awaitingSlots = false;
@@ -50,6 +57,7 @@ export class OutboxBatcher {
     private readonly appConfig: AppConfig,
     private readonly metrics: MetricsService,
     private readonly functions: LedgerFunctions,
+    private readonly carrier: BatchCarrier,
   ) {
     this.#recorder = new Coalescer(
       (list) => store.recordSent(list),
@@ -94,16 +102,28 @@ export class OutboxBatcher {
   /** Dead items whose transaction turns up committed on the ledger become committed. Exposed for tests. */
   async recheckDead(): Promise<number> {
     let corrected = 0;
-    for (const d of await this.store.deadWithTx(DEAD_RECHECK_WINDOW_MS, DEAD_RECHECK_BATCH)) {
-      const status = await this.ledger.txStatus(d.txId).catch(() => undefined);
-      if (status?.found !== true || status.validationCode !== 'VALID' || status.blockNumber === undefined) continue;
-      if (await this.store.correctDead(d.trackingId, d.txId, status.blockNumber)) {
-        this.#logger.warn(`dead item ${d.trackingId} found committed as ${d.txId}: corrected to committed`);
-        this.metrics.outboxSettled.inc({ result: 'corrected' });
-        corrected++;
-      }
+    let cursor: DeadCursor | undefined;
+    // Every dead item with a recorded transaction, page by page (not only the first page).
+    for (;;) {
+      const page = await this.store.deadWithTx(cursor, DEAD_RECHECK_PAGE);
+      for (const d of page) corrected += (await this.#recheckOne(d)) ? 1 : 0;
+      cursor = page.at(-1);
+      if (page.length < DEAD_RECHECK_PAGE) return corrected;
     }
-    return corrected;
+  }
+
+  /** Items pending past `INTAKE_STALLED_AFTER_MS`, claimed or waiting, reported stalled once each. For tests. */
+  sweepStalled(): Promise<number> {
+    return this.store.markStalled(this.config.stalledAfterMs);
+  }
+
+  async #recheckOne(d: DeadWithTx): Promise<boolean> {
+    const status = await this.ledger.txStatus(d.txId).catch(() => undefined);
+    if (status?.found !== true || status.validationCode !== 'VALID' || status.blockNumber === undefined) return false;
+    if (!(await this.store.correctDead(d.trackingId, d.txId, status.blockNumber))) return false;
+    this.#logger.warn(`dead item ${d.trackingId} found committed as ${d.txId}: corrected to committed`);
+    this.metrics.outboxSettled.inc({ result: 'corrected' });
+    return true;
   }
 
   /**
@@ -116,6 +136,7 @@ export class OutboxBatcher {
       try {
         if (Date.now() >= this.#nextRecheck) {
           this.#nextRecheck = Date.now() + Math.max(1000, this.config.maxBackoffMs);
+          await this.sweepStalled();
           await this.recheckDead();
         }
         const free = this.config.concurrency - this.#inflight;
@@ -159,16 +180,26 @@ export class OutboxBatcher {
       token,
       this.config.leaseMs,
     );
-    this.#inflight += items.length;
-    const done = Promise.all(items.map((item) => this.#carryAndSettle(item, lease))).then(() => lease.stop());
+    // A slot per ledger call, not per item: a batch call of 100 accruals holds one slot, so claims go on while it
+    // is in flight (a claim never takes more items than there are free slots, so calls stay within the limit).
+    const units = this.carrier.units(items);
+    this.#inflight += units.length;
+    const done = Promise.all(units.map((unit) => this.#carryAndSettle(unit, lease))).then(() => lease.stop());
     this.#claims.add(done);
     void done.finally(() => this.#claims.delete(done));
     return { waitMs: 0, done };
   }
 
-  async #carryAndSettle(item: ClaimedItem, lease: LeaseKeeper): Promise<void> {
+  /** One item alone, or a unit the carrier takes as one batch call (or as one recorded transaction). */
+  async #carryAndSettle(unit: readonly ClaimedItem[], lease: LeaseKeeper): Promise<void> {
     try {
-      await this.#settle(await this.#submitOne(item), lease);
+      const [only] = unit;
+      if (unit.length === 1 && only !== undefined) await this.#settle(await this.#submitOne(only), lease);
+      else
+        await this.carrier.carry(unit, {
+          single: (item, prior) => this.#submitOne(item, prior),
+          settle: (outcome) => this.#settle(outcome, lease),
+        });
     } finally {
       this.#inflight--;
       // Woken only once enough slots are free for a worthwhile claim (not one claim per finished item).
@@ -190,10 +221,17 @@ export class OutboxBatcher {
     }
   }
 
-  async #submitOne(item: ClaimedItem): Promise<Outcome> {
+  /**
+   * `prior`: tx IDs recorded for the item in a batch call this round (the carrier looked them up, none VALID); they
+   * are looked up again before a terminal decision. The item is then carried as unsent: its recorded transaction
+   * is one of those, final and not VALID.
+   */
+  async #submitOne(claimed: ClaimedItem, prior: readonly string[] = []): Promise<Outcome> {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
-    const sent: string[] = item.sent.txId === null ? [] : [item.sent.txId];
+    const item = prior.length === 0 ? claimed : { ...claimed, sent: { txId: null, envelope: null, sentAt: null } };
+    const sent: string[] = [...prior];
+    if (item.sent.txId !== null) sent.push(item.sent.txId);
     try {
       const outcome = await this.#carry(item, sent);
       this.metrics.submitLatency.observe({ outcome: outcome.kind === 'committed' ? 'committed' : 'error' }, seconds());

@@ -30,4 +30,11 @@ export class OutboxEntity {
   /** Items with the same key are carried in outbox order, each only after the one before left the outbox. */
   @Column({ name: 'ordering_key', type: 'text', nullable: true })
   orderingKey!: string | null;
+
+  /** The row is claimed only once the intake item (`after_kind`, `after_key`) is committed (it may not exist yet). */
+  @Column({ name: 'after_kind', type: 'text', nullable: true })
+  afterKind!: string | null;
+
+  @Column({ name: 'after_key', type: 'text', nullable: true })
+  afterKey!: string | null;
 }

@@ -3,12 +3,20 @@
 // Statements that change rows and must report which ones are written as `WITH x AS (... RETURNING) SELECT`:
 // TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
 
-/** Ready rows, oldest first; a row whose ordering key has an earlier row still in the outbox is not ready. */
+/**
+ * Ready rows, oldest first. A row with an ordering key waits while an earlier row of its key is in the outbox or an
+ * earlier item of its key is dead (`queue_seq`: requeued items keep their place); a row with a dependency waits until
+ * that item (by kind and natural key, perhaps not arrived yet) has committed.
+ */
 export const SELECT_READY = `
   SELECT o.id, extract(epoch from (now() - o.available_at)) * 1000 AS age_ms FROM outbox o
   WHERE o.available_at <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
-    AND (o.ordering_key IS NULL OR NOT EXISTS (
-      SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.id < o.id))
+    AND (o.ordering_key IS NULL OR (
+      NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.id < o.id)
+      AND NOT EXISTS (SELECT 1 FROM intake_items d
+                      WHERE d.status = 'dead' AND d.ordering_key = o.ordering_key AND d.queue_seq < o.id)))
+    AND (o.after_key IS NULL OR EXISTS (
+      SELECT 1 FROM intake_items a WHERE a.kind = o.after_kind AND a.natural_key = o.after_key AND a.status = 'committed'))
   ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`;
 
 export const CLAIM = `
@@ -90,11 +98,23 @@ export const STALLED = `
   FROM outbox o JOIN intake_items i ON i.tracking_id = o.tracking_id
   WHERE i.created_at <= now() - make_interval(secs => $1::double precision / 1000)`;
 
-/** Dead items that were sent at least once, recently: their transaction may still turn up committed. */
+/** Dead items that were sent at least once (their transaction may still turn up committed), one page after a cursor. */
 export const DEAD_WITH_TX = `
-  SELECT tracking_id, tx_id FROM intake_items
-  WHERE status = 'dead' AND tx_id IS NOT NULL AND updated_at > now() - make_interval(secs => $1::double precision / 1000)
-  ORDER BY updated_at LIMIT $2`;
+  SELECT tracking_id, tx_id, updated_at FROM intake_items
+  WHERE status = 'dead' AND tx_id IS NOT NULL AND (updated_at, tracking_id) > ($1::timestamptz, $2::uuid)
+  ORDER BY updated_at, tracking_id LIMIT $3`;
+
+/**
+ * Items pending in the outbox longer than `$1` ms that were never reported stalled — waiting on their key or a
+ * dependency (never claimed) as well as retrying: each is marked once (`intake.stalled` once).
+ */
+export const MARK_STALLED = `
+  WITH s AS (UPDATE intake_items i SET stalled_at = now() FROM outbox o
+             WHERE o.tracking_id = i.tracking_id AND i.status = 'pending' AND i.stalled_at IS NULL
+               AND i.created_at <= now() - make_interval(secs => $1::double precision / 1000)
+             RETURNING i.tracking_id, i.kind, i.natural_key, i.created_at, i.last_error, o.ordering_key, o.after_kind,
+                       o.after_key)
+  SELECT * FROM s`;
 
 /** The ledger says the dead item's transaction committed: it is committed (the dead reason stays in the history). */
 export const CORRECT_DEAD = `

@@ -42,6 +42,19 @@ export type Outcome =
       readonly wait?: boolean;
     };
 
+/** Where a pass over the dead items stands. */
+export interface DeadCursor {
+  readonly updatedAt: Date;
+  readonly trackingId: string;
+}
+
+export interface DeadWithTx extends DeadCursor {
+  readonly txId: string;
+}
+
+/** Thrown inside `recordSentAll` to roll a partial record back. */
+class PartialRecord extends Error {}
+
 interface ItemRef {
   tracking_id: string;
   kind: string;
@@ -98,6 +111,29 @@ export class OutboxStore {
   }
 
   /**
+   * Records one transaction that carries several items (a batch call) on all of them, or on none: when any item is
+   * no longer held under its token nothing is recorded and `false` is answered, so the transaction must not be
+   * sent. A partial record would let a later recovery re-send an envelope that carries items another holder owns.
+   */
+  async recordSentAll(list: readonly SentTx[]): Promise<boolean> {
+    try {
+      return await inTransaction(this.ds, async (qr) => {
+        const rows = (await qr.query(SQL.RECORD_SENT, [
+          list.map((t) => t.trackingId),
+          list.map((t) => t.txId),
+          list.map((t) => (t.envelope === null ? null : Buffer.from(t.envelope))),
+          list.map((t) => t.token),
+        ])) as { tracking_id: string }[];
+        if (rows.length !== list.length) throw new PartialRecord();
+        return true;
+      });
+    } catch (e) {
+      if (e instanceof PartialRecord) return false;
+      throw e;
+    }
+  }
+
+  /**
    * Settles outcomes in one transaction, each only if its claim still holds the row and the item is pending; the
    * events (`intake.committed`, `intake.dead`, `intake.stalled`) are appended for the rows really changed, so each
    * is appended once. Returns per outcome whether it was applied.
@@ -126,10 +162,43 @@ export class OutboxStore {
     return { count: rows[0]?.n ?? 0, oldestMs: Math.round(rows[0]?.oldest_ms ?? 0) };
   }
 
-  /** Dead items with a recorded transaction that died within `withinMs`: candidates for a commit seen later. */
-  async deadWithTx(withinMs: number, limit: number): Promise<{ trackingId: string; txId: string }[]> {
-    const rows = await this.ds.query<{ tracking_id: string; tx_id: string }[]>(SQL.DEAD_WITH_TX, [withinMs, limit]);
-    return rows.map((r) => ({ trackingId: r.tracking_id, txId: r.tx_id }));
+  /** One page of dead items with a recorded transaction, after `cursor` (in the order they died). */
+  async deadWithTx(cursor: DeadCursor | undefined, limit: number): Promise<DeadWithTx[]> {
+    const rows = await this.ds.query<{ tracking_id: string; tx_id: string; updated_at: Date }[]>(SQL.DEAD_WITH_TX, [
+      cursor?.updatedAt ?? new Date(0),
+      cursor?.trackingId ?? '00000000-0000-0000-0000-000000000000',
+      limit,
+    ]);
+    return rows.map((r) => ({ trackingId: r.tracking_id, txId: r.tx_id, updatedAt: r.updated_at }));
+  }
+
+  /**
+   * Marks items pending longer than `afterMs` as stalled, once each, including those that have never been claimed
+   * (waiting on their ordering key or dependency), and appends one `intake.stalled` per item marked.
+   */
+  async markStalled(afterMs: number): Promise<number> {
+    return inTransaction(this.ds, async (qr) => {
+      const rows = (await qr.query(SQL.MARK_STALLED, [afterMs])) as (ItemRef & {
+        created_at: Date;
+        last_error: string | null;
+        ordering_key: string | null;
+        after_kind: string | null;
+        after_key: string | null;
+      })[];
+      await appendEvents(
+        qr,
+        'intake.stalled',
+        rows.map((r) => ({
+          ...ref(r),
+          acceptedAt: r.created_at.toISOString(),
+          lastError: r.last_error,
+          ...(r.ordering_key === null ? {} : { orderingKey: r.ordering_key }),
+          ...(r.after_key === null ? {} : { after: { kind: r.after_kind, naturalKey: r.after_key } }),
+        })),
+        rows.map(() => null),
+      );
+      return rows.length;
+    });
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { LedgerDriver } from '../config/app-config';
+import type { BatchCodec } from './batch-codec';
 
 /** What the intake must know about a chaincode function it carries. */
 export interface LedgerFunctionMeta {
@@ -9,6 +10,8 @@ export interface LedgerFunctionMeta {
    * (the legacy SDK keeps no envelope, so a lost answer can only be followed by a new transaction).
    */
   readonly idempotent: boolean;
+  /** How items of this function share one call of the chaincode's batch form; absent: one call per item. */
+  readonly batch?: BatchCodec;
 }
 
 /**
@@ -25,6 +28,11 @@ export class LedgerFunctions {
 
   meta(fn: string): LedgerFunctionMeta | undefined {
     return this.#meta.get(fn);
+  }
+
+  /** The batch codec of `fn`, if its domain declared one. */
+  codec(fn: string): BatchCodec | undefined {
+    return this.#meta.get(fn)?.batch;
   }
 
   /** Why `driver` must not carry `fn` through the intake, or `undefined` when it may. */

@@ -26,6 +26,7 @@ import { TillEntity } from './till.entity';
  * intake, reads from the projected read model or the peer) and the projectors of the points contract's changes.
  */
 @Module({
+  // IntakeModule for LedgerFunctions, where PointsLedger declares its batch codec, and for the intake writes.
   imports: [
     TypeOrmModule.forFeature([TillEntity, EarnRuleEntity, MemberEntity, MemberCardEntity, CustodialDidEntity]),
     IntakeModule,

@@ -1,6 +1,12 @@
 import { BlockList, isIP } from 'node:net';
 
-/** Address ranges a webhook may not reach unless allow-listed, each with the name a refusal gives it. */
+/**
+ * Address ranges a webhook may not reach unless allow-listed, each with the name a refusal gives it: every block of
+ * the IANA IPv4 and IPv6 Special-Purpose Address Registries that is not globally reachable (checked against both
+ * registries as of 2025; entries marked globally reachable — AS112, AMT, PCP/TURN anycast, ORCHIDv2, drone DETs — are
+ * public unicast and pass), plus multicast, which the registries list elsewhere. Order matters only for the name:
+ * the first matching entry names the class.
+ */
 const DISALLOWED: readonly (readonly [string, number, 'ipv4' | 'ipv6', string])[] = [
   ['0.0.0.0', 8, 'ipv4', 'an unspecified ("this network") address'],
   ['10.0.0.0', 8, 'ipv4', 'a private address (RFC 1918)'],
@@ -8,8 +14,10 @@ const DISALLOWED: readonly (readonly [string, number, 'ipv4' | 'ipv6', string])[
   ['127.0.0.0', 8, 'ipv4', 'a loopback address'],
   ['169.254.0.0', 16, 'ipv4', 'a link-local address'],
   ['172.16.0.0', 12, 'ipv4', 'a private address (RFC 1918)'],
+  // IETF protocol assignments (DS-Lite, NAT64 discovery and others).
   ['192.0.0.0', 24, 'ipv4', 'a reserved address'],
   ['192.0.2.0', 24, 'ipv4', 'a documentation address'],
+  ['192.88.99.0', 24, 'ipv4', 'a deprecated 6to4 relay anycast address'],
   ['192.168.0.0', 16, 'ipv4', 'a private address (RFC 1918)'],
   ['198.18.0.0', 15, 'ipv4', 'a benchmarking address'],
   ['198.51.100.0', 24, 'ipv4', 'a documentation address'],
@@ -18,11 +26,18 @@ const DISALLOWED: readonly (readonly [string, number, 'ipv4' | 'ipv6', string])[
   ['240.0.0.0', 4, 'ipv4', 'a reserved or broadcast address'],
   ['::', 128, 'ipv6', 'an unspecified address'],
   ['::1', 128, 'ipv6', 'a loopback address'],
+  ['::', 96, 'ipv6', 'a deprecated IPv4-compatible address'],
   ['64:ff9b::', 96, 'ipv6', 'a NAT64 address'],
   ['64:ff9b:1::', 48, 'ipv6', 'a NAT64 address'],
   ['100::', 64, 'ipv6', 'a discard address'],
+  ['100:0:0:1::', 64, 'ipv6', 'a dummy address'],
+  ['2001::', 32, 'ipv6', 'a Teredo address'],
+  ['2001:2::', 48, 'ipv6', 'a benchmarking address'],
+  ['2001:10::', 28, 'ipv6', 'a deprecated ORCHID address'],
   ['2001:db8::', 32, 'ipv6', 'a documentation address'],
   ['2002::', 16, 'ipv6', 'a 6to4 address'],
+  ['3fff::', 20, 'ipv6', 'a documentation address'],
+  ['5f00::', 16, 'ipv6', 'a segment routing (SRv6) SID'],
   ['fc00::', 7, 'ipv6', 'a unique local address (ULA)'],
   ['fe80::', 10, 'ipv6', 'a link-local address'],
   ['fec0::', 10, 'ipv6', 'a site-local address'],

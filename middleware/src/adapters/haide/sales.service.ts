@@ -180,11 +180,13 @@ export class SalesService {
           reversalRef: receiptRef(env.orgCode, r.posNo, r.flowNo),
           amount: points,
         });
+        // After the sale's own accrual has committed (the reversal names it), and after earlier returns of the sale.
         ack = await this.intake.accept({
           kind: RECEIPT_KIND,
           naturalKey: receiptKey(env.orgCode, r.posNo, r.flowNo),
           payload: r.raw,
           orderingKey: saleKey,
+          after: { kind: RECEIPT_KIND, naturalKey: saleKey },
           ...call,
         });
       }

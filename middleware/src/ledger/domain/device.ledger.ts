@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
+import { answerList, jsonArg, type BatchCodec } from '../batch-codec';
+import { LedgerFunctions } from '../ledger-functions';
 import { ChaincodeRejectedError, LEDGER, type LedgerPort } from '../ledger.port';
 
 /** The statement a device signs (JCS), exactly the members `devices:SubmitAttestations` accepts. */
@@ -79,6 +81,33 @@ function request(value: unknown): string {
   return canonicalize(value) ?? '{}';
 }
 
+/** The chaincode's limit for one `SubmitAttestations` (chaincode/src/devices/device.parse.ts `MAX_BATCH`). */
+export const ATTESTATION_BATCH_MAX = 200;
+
+/**
+ * Attestations queued one per call (`{ attestations: [entry] }`) share one `SubmitAttestations` call (≤ 200, all or
+ * nothing), entries in queue order, so one device's sequence numbers stay increasing inside the call. The chaincode
+ * names the device and seq of a refused entry, not its index: the batcher halves until the entry is alone.
+ */
+export const ATTESTATION_CODEC: BatchCodec = {
+  fn: FN.submitAttestations,
+  maxItems: ATTESTATION_BATCH_MAX,
+  groupKey: () => '',
+  encode(items) {
+    const attestations = items.flatMap((args) => {
+      const list = jsonArg(args).attestations;
+      // One entry per item, so that the answer splits back one per item.
+      if (!Array.isArray(list) || list.length !== 1) throw new Error('SubmitAttestations: item is not one entry');
+      return list as unknown[];
+    });
+    if (attestations.length > ATTESTATION_BATCH_MAX) throw new Error('SubmitAttestations: too many entries');
+    return { fn: FN.submitAttestations, args: [request({ attestations })] };
+  },
+  // One `{ deviceDid, seq, statementHash }` per item.
+  split: (result, n) => answerList(result, 'anchored', n),
+  blame: () => undefined,
+};
+
 /**
  * The `devices` contract as the middleware sees it: every function name and the encoding of arguments and
  * results live here; services see domain types only. Writes are handed out as {@link LedgerCall}s for the durable
@@ -86,7 +115,13 @@ function request(value: unknown): string {
  */
 @Injectable()
 export class DeviceLedger {
-  constructor(@Inject(LEDGER) private readonly ledger: LedgerPort) {}
+  constructor(
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    functions: LedgerFunctions,
+  ) {
+    // A repeat is refused (DEVICE_SEQ), not absorbed: not idempotent, so the legacy driver does not carry it.
+    functions.register(FN.submitAttestations, { idempotent: false, batch: ATTESTATION_CODEC });
+  }
 
   /** What a new device key signs (JCS) to prove possession: bound to channel, chaincode, DID, key slot and owner. */
   static possession(
@@ -109,7 +144,7 @@ export class DeviceLedger {
     return { fn: FN[op], args: [request(req)] };
   }
 
-  /** One attestation, as its own `SubmitAttestations` call (a batch codec may merge them later). */
+  /** One attestation, as its own `SubmitAttestations` call; the batcher merges queued ones (ATTESTATION_CODEC). */
   submitAttestation(entry: AttestationEntry): LedgerCall {
     return { fn: FN.submitAttestations, args: [request({ attestations: [entry] })] };
   }

@@ -1,3 +1,4 @@
+import { LedgerFunctions } from '../ledger-functions';
 import type { LedgerPort } from '../ledger.port';
 import { PointsLedger } from './points.ledger';
 
@@ -10,7 +11,7 @@ describe('PointsLedger encodings', () => {
       return Promise.resolve(Buffer.from(JSON.stringify(body)));
     },
   } as unknown as LedgerPort;
-  const ledger = new PointsLedger(port);
+  const ledger = new PointsLedger(port, new LedgerFunctions());
 
   it('encodes Accrue as one JSON argument with sorted keys, merchant only when given', () => {
     expect(
