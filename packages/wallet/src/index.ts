@@ -4,3 +4,4 @@ export * from './did';
 export * from './consent';
 export * from './credential';
 export * from './wallet';
+export * from './mall-client';
