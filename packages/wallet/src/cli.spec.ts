@@ -1,5 +1,7 @@
 /** The built CLI as a member runs it (`npm run build` first): a keystore file, a DID, a consent, refusals. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,5 +58,59 @@ describe('wallet CLI', () => {
     const bad = fail(['consent', 'redeem', '--did', did, '--merchant', 'm', '--program', 'p', '--amount', '0'], env);
     expect(bad.err).toContain('--amount must be a positive integer');
     expect(fail(['nonsense'], env).code).toBe(2);
+  });
+
+  it("submits did create to --mall's /v1/dids and follows it; a refusal leaves the keystore as it was", async () => {
+    const bodies: unknown[] = [];
+    let refuse = false;
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => {
+        chunks.push(c);
+      });
+      req.on('end', () => {
+        if (req.method === 'POST')
+          bodies.push([req.url, req.headers['x-api-key'], JSON.parse(Buffer.concat(chunks).toString())]);
+        res.writeHead(refuse ? 400 : req.method === 'POST' ? 202 : 200, { 'content-type': 'application/json' });
+        const t = { trackingId: 't-1', outcome: 'accepted', status: req.method === 'POST' ? 'pending' : 'committed' };
+        res.end(
+          JSON.stringify(
+            refuse
+              ? { statusCode: 400, error: 'Bad Request', message: ['document.id must be'] }
+              : { ...t, txId: 'tx-9' },
+          ),
+        );
+      });
+    });
+    await new Promise<void>((r) => {
+      server.listen(0, '127.0.0.1', () => {
+        r();
+      });
+    });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const cli = (args: string[], e: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> =>
+      new Promise((r) => {
+        execFile(process.execPath, [CLI, ...args, '--wallet', file, '--mall', url], { env: e }, (err, out, errOut) => {
+          r({ code: err ? Number(err.code) : 0, out, err: errOut });
+        });
+      });
+    try {
+      const noKey = await cli(['did', 'create'], env);
+      expect([noKey.code, noKey.err]).toEqual([1, expect.stringContaining('MALLCHAIN_MALL_API_KEY')]);
+      const withKey = { ...env, MALLCHAIN_MALL_API_KEY: 'k-9' };
+      const before = (JSON.parse(run(['did', 'list'])) as unknown[]).length;
+      const ok = await cli(['did', 'create', '--alg', 'EdDSA'], withKey);
+      const printed = JSON.parse(ok.out) as { request: { document: { id: string } }; committed: { txId: string } };
+      expect(printed.committed).toEqual({ txId: 'tx-9', status: 'committed' });
+      expect(bodies).toEqual([['/v1/dids', 'k-9', printed.request]]);
+      expect((JSON.parse(run(['did', 'list'])) as unknown[]).length).toBe(before + 1);
+      refuse = true;
+      const no = await cli(['did', 'create'], withKey);
+      expect([no.code, no.err]).toEqual([1, expect.stringContaining('400 Bad Request: document.id must be')]);
+      expect((JSON.parse(run(['did', 'list'])) as unknown[]).length).toBe(before + 1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 });

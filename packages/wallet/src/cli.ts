@@ -4,11 +4,14 @@
  * ./mallchain-wallet.json); the passphrase only ever comes from MALLCHAIN_WALLET_PASSPHRASE, never a flag (flags
  * end up in shell histories and process lists). Signed DID requests are printed as JSON, to be submitted through
  * a mall (docs/did-method.md); consents as the compact string and, with --qr, a terminal QR code.
+ * With --mall URL (or MALLCHAIN_MALL_URL) the DID operations are submitted to that mall's `/v1/dids` and followed
+ * to the ledger; the API key only comes from MALLCHAIN_MALL_API_KEY, for the same reason as the passphrase.
  */
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compactConsent, consentQr } from './consent';
 import type { KeyAlg } from './keys';
+import { type IntakeAck, MallClient, MallError } from './mall-client';
 import { emptyWallet, readKeystore, writeKeystore } from './keystore';
 import { Wallet } from './wallet';
 
@@ -33,6 +36,10 @@ const OPTIONS = {
   nonce: { type: 'string' },
   jwt: { type: 'string' },
   qr: { type: 'boolean' },
+  mall: { type: 'string' },
+  'no-wait': { type: 'boolean' },
+  'version-id': { type: 'string' },
+  'version-time': { type: 'string' },
 } as const;
 
 function need(o: Opts, name: string): string {
@@ -67,16 +74,46 @@ async function showConsent(c: Parameters<typeof compactConsent>[0], o: Opts): Pr
   return o.qr === true ? `${await consentQr(c)}\n${compact}` : compact;
 }
 
+function mall(o: Opts, forWrites: boolean): MallClient | undefined {
+  const url = typeof o.mall === 'string' ? o.mall : process.env.MALLCHAIN_MALL_URL;
+  if (url === undefined || url === '') return undefined;
+  const apiKey = process.env.MALLCHAIN_MALL_API_KEY;
+  if (forWrites && (apiKey === undefined || apiKey === ''))
+    throw new Error('set MALLCHAIN_MALL_API_KEY (a key of that mall with dids:write and intake:read) to submit');
+  return new MallClient({ url, ...(apiKey ? { apiKey } : {}) });
+}
+
+/**
+ * Without a mall, the signed request is printed. With one, it is submitted and (unless --no-wait) followed until
+ * the ledger committed it: `{ request, ack, committed }`.
+ */
+async function submit<R>(o: Opts, request: R, send: (m: MallClient, r: R) => Promise<IntakeAck>): Promise<unknown> {
+  const m = mall(o, true);
+  if (m === undefined) return request;
+  const ack = await send(m, request);
+  if (o['no-wait'] === true) return { request, ack };
+  const committed = await m.waitCommitted(ack.trackingId);
+  return { request, ack, committed: { txId: committed.txId, status: committed.status } };
+}
+
 const COMMANDS: Record<string, Command> = {
   'key add': (w, o) => {
     const k = w.addKey(alg(o));
     return { id: k.id, alg: k.alg, publicJwk: k.publicJwk };
   },
   'key list': (w) => w.contents.keys.map((k) => ({ id: k.id, alg: k.alg, publicJwk: k.publicJwk })),
-  'did create': (w, o) => w.createDid(channel(o), alg(o)),
+  'did create': (w, o) => submit(o, w.createDid(channel(o), alg(o)), (m, r) => m.createDid(r)),
   'did list': (w) => w.contents.dids,
-  'did rotate': (w, o) => w.rotate(channel(o), need(o, 'did'), alg(o), version(o)),
-  'did deactivate': (w, o) => w.deactivate(channel(o), need(o, 'did'), version(o)),
+  'did rotate': (w, o) => submit(o, w.rotate(channel(o), need(o, 'did'), alg(o), version(o)), (m, r) => m.updateDid(r)),
+  'did deactivate': (w, o) =>
+    submit(o, w.deactivate(channel(o), need(o, 'did'), version(o)), (m, r) => m.deactivateDid(r)),
+  'did resolve': (_w, o) => {
+    const m = mall(o, false);
+    if (m === undefined) throw new Error('--mall (or MALLCHAIN_MALL_URL) is required to resolve');
+    const versionId = typeof o['version-id'] === 'string' ? o['version-id'] : undefined;
+    const versionTime = typeof o['version-time'] === 'string' ? o['version-time'] : undefined;
+    return m.resolve(need(o, 'did'), { ...(versionId ? { versionId } : {}), ...(versionTime ? { versionTime } : {}) });
+  },
   'did claim': (w, o) => w.claim(channel(o), need(o, 'did'), need(o, 'version'), alg(o)),
   'consent redeem': (w, o) =>
     showConsent(
@@ -114,10 +151,32 @@ const COMMANDS: Record<string, Command> = {
   'credential present': (w, o) => w.present(need(o, 'did'), need(o, 'audience'), need(o, 'nonce')),
 };
 
-const USAGE = `usage: npm run wallet -- <command> [--wallet FILE] [--channel mallchannel] ...
+const USAGE = `usage: npm run wallet -- <command> [--wallet FILE] [--channel mallchannel] [--mall URL] ...
   init
   ${Object.keys(COMMANDS).join('\n  ')}
-passphrase: MALLCHAIN_WALLET_PASSPHRASE`;
+passphrase: MALLCHAIN_WALLET_PASSPHRASE; mall: --mall or MALLCHAIN_MALL_URL, MALLCHAIN_MALL_API_KEY`;
+
+/**
+ * Whether the keystore must be kept after a failed submission: the mall refused (4xx, or the ledger refused the
+ * item) — nothing was written and the signed state is dropped; no answer or a 5xx — the operation may still land,
+ * so the new keys are kept (dropping them could lose the DID; keys are never deleted, so re-signing stays possible).
+ */
+const keepAfter = (e: unknown): boolean => e instanceof MallError && (e.status === 0 || e.status >= 500);
+
+/** Runs `command` and saves the wallet after it, or after a failure whose outcome is unknown ({@link keepAfter}). */
+async function run(command: Command, wallet: Wallet, o: Opts, save: () => void): Promise<unknown> {
+  try {
+    const out = await command(wallet, o);
+    save();
+    return out;
+  } catch (e) {
+    if (keepAfter(e)) {
+      save();
+      process.stderr.write('wallet: the outcome is unknown; the wallet keeps the new state (see `did list`)\n');
+    }
+    throw e;
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -138,8 +197,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const wallet = new Wallet(readKeystore(path, passphrase));
-  const out = await command(wallet, o);
-  writeKeystore(path, wallet.contents, passphrase);
+  const out = await run(command, wallet, o, () => {
+    writeKeystore(path, wallet.contents, passphrase);
+  });
   process.stdout.write(typeof out === 'string' ? `${out}\n` : `${JSON.stringify(out, null, 2)}\n`);
   return 0;
 }

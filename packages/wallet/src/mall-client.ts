@@ -145,41 +145,49 @@ export class MallClient {
     authed: boolean,
     alsoOk: readonly number[] = [],
   ): Promise<{ status: number; body: unknown }> {
-    if (authed && this.#apiKey === undefined)
-      throw new Error(`an API key of the mall is needed for ${method} ${path} (--api-key or MALLCHAIN_MALL_API_KEY)`);
-    const headers: Record<string, string> = { accept: path.startsWith('/1.0/') ? RESOLUTION : 'application/json' };
-    if (authed && this.#apiKey !== undefined) headers['x-api-key'] = this.#apiKey;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    let res: Response;
-    try {
-      res = await fetch(`${this.#url}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (e) {
-      // fetch rejects with a DOMException (TimeoutError) or a TypeError whose cause says why
-      const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
-      const why =
-        err.name === 'TimeoutError'
-          ? `no answer in ${this.#timeoutMs} ms`
-          : (err.cause?.code ?? err.cause?.message ?? err.message ?? String(e));
-      throw new MallError(0, `${method} ${this.#url}${path}: ${why}`);
-    }
+    const res = await this.#send(method, path, body, authed);
     const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text === '' ? {} : JSON.parse(text);
-    } catch {
-      // not JSON: kept as text for the error below
-    }
+    const parsed = parseJson(text);
     if (res.ok || alsoOk.includes(res.status)) {
       if (typeof parsed !== 'object' || parsed === null)
         throw new MallError(res.status, `${method} ${path}: the mall answered ${res.status} with no JSON body`, text);
       return { status: res.status, body: parsed };
     }
     throw new MallError(res.status, `${method} ${path}: ${res.status} ${describe(parsed)}`, parsed);
+  }
+
+  /** fetch rejects with a DOMException (TimeoutError) or a TypeError whose cause says why. */
+  #why(e: unknown): string {
+    const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (err.name === 'TimeoutError') return `no answer in ${this.#timeoutMs} ms`;
+    return err.cause?.code ?? err.cause?.message ?? err.message ?? 'unreachable';
+  }
+
+  async #send(method: string, path: string, body: unknown, authed: boolean): Promise<Response> {
+    if (authed && this.#apiKey === undefined)
+      throw new Error(`an API key of the mall is needed for ${method} ${path} (MALLCHAIN_MALL_API_KEY for the CLI)`);
+    const headers: Record<string, string> = { accept: path.startsWith('/1.0/') ? RESOLUTION : 'application/json' };
+    if (authed && this.#apiKey !== undefined) headers['x-api-key'] = this.#apiKey;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    try {
+      return await fetch(`${this.#url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (e) {
+      throw new MallError(0, `${method} ${this.#url}${path}: ${this.#why(e)}`);
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text; // not JSON: kept as text for the error
   }
 }
 
@@ -188,6 +196,9 @@ function describe(body: unknown): string {
   if (typeof body !== 'object' || body === null) return String(body).slice(0, 200);
   const b = body as Record<string, unknown>;
   const parts = [b.code ?? b.error ?? b.title, b.message ?? b.detail].filter((x) => x !== undefined);
-  const text = parts.map((x) => (Array.isArray(x) ? x.join('; ') : String(x))).join(': ');
+  const text = parts
+    .map((x) => (Array.isArray(x) ? x.map((y) => JSON.stringify(y)).join('; ') : JSON.stringify(x)))
+    .map((x) => x.replace(/^"(.*)"$/, '$1'))
+    .join(': ');
   return text === '' ? JSON.stringify(body).slice(0, 200) : text;
 }
