@@ -1,16 +1,37 @@
 /**
- * The member wallet on the real dev network, two malls, each with its own middleware and Postgres:
- * the wallet creates a DID (its signed CreateDid submitted through Mall A's Fabric gateway connection — the
- * DID REST relay is another branch's), the member earns at Mall A's till, the wallet signs a redeem consent and
- * Mall B's parking redeems Mall A's points through B's Haide `points/redeem`; replayed, forged and mismatched
+ * The member wallet on the real dev network, two malls, each with its own middleware and Postgres (issue 12's
+ * "Done when", all through the wallet's own MallClient): the wallet creates a DID through Mall A's `/v1/dids`
+ * relay and rotates its key there; both versions resolve (by versionId and by versionTime) on both malls' DID
+ * Resolution bindings; the member earns at Mall A's till, the wallet signs a redeem consent and Mall B's parking
+ * redeems Mall A's points through B's Haide `points/redeem`; replayed, forged, mismatched and rotated-out-key
  * consents are refused with nothing stored; home-mall redemption and reasoned adjustments at A; a custodial DID
  * created by A is claimed from a wallet, after which A can no longer sign for it (its service refuses, and the
- * ledger refuses the old key); the wallet deactivates its DID and its consents stop working.
+ * ledger refuses the old key); a membership credential issued by A is held and presented by the wallet, verified,
+ * then refused after revocation; the wallet deactivates its DID through `/v1/dids`, both resolvers answer 410 and
+ * its consents stop working.
  */
 import { randomBytes } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Wallet, type WalletKey, didDocument, emptyWallet, kidOf, signPayload, updateDid } from '@mallchain/wallet';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  MallClient,
+  MallError,
+  type Resolution,
+  Wallet,
+  type WalletKey,
+  didDocument,
+  emptyWallet,
+  kidOf,
+  signPayload,
+  signRedeemConsent,
+  updateDid,
+} from '@mallchain/wallet';
+import { verifyPresentation } from 'did-jwt-vc';
+import { Resolver } from 'did-resolver';
+import { getResolver } from '../../../packages/did-resolver-mallchain/src';
 import { decodeCompactConsent, encodeCompactConsent } from '@mallchain/wire';
 import { DataSource } from 'typeorm';
 import { haideSign } from '../../src/adapters/haide/haide-envelope';
@@ -20,11 +41,13 @@ import { LEDGER, type LedgerPort, ChaincodeRejectedError } from '../../src/ledge
 import type { NetworkFile } from '../../src/ledger/network-description';
 import { CustodialDidsService } from '../../src/points/custodial-dids.service';
 import { requireNetwork, uniqueId } from '../ledger/network';
-import { committedItem } from './support/http';
+import { committedItem, poll } from './support/http';
 import { type RealApp, startRealApp } from './support/real-app';
 
 interface Mall {
   readonly app: RealApp;
+  /** The wallet's client of this mall's `/v1/dids` and `/1.0/identifiers`. */
+  readonly dids: MallClient;
   readonly key: string;
   readonly partner: { appId: string; secret: string; orgCode: string };
   readonly ledger: LedgerPort;
@@ -109,10 +132,11 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
   const cardA = `CA${u}`;
   const cardB = `CB${u}`;
 
-  async function mall(msp: 'MallAMSP' | 'MallBMSP', orgCode: string): Promise<Mall> {
+  async function mall(msp: 'MallAMSP' | 'MallBMSP', orgCode: string, issuerKeyFile?: string): Promise<Mall> {
     const app = await startRealApp(networkFile, {
       mspId: msp,
       extra: {
+        ...(issuerKeyFile === undefined ? {} : { CREDENTIAL_ISSUER_KEY_FILE: issuerKeyFile }),
         MEMBER_DATA_KEY,
         PARTNER_SECRET_KEY: randomBytes(32).toString('base64'),
         // Programs and merchants are registered by a mall admin; the same identity then carries the Haide calls.
@@ -121,10 +145,24 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
     });
     const { key } = await app.app
       .get(ApiKeysService)
-      .create(msp, 'e2e-wallet', ['points:write', 'points:read', 'keys:admin', 'intake:read']);
+      .create(msp, 'e2e-wallet', [
+        'points:write',
+        'points:read',
+        'keys:admin',
+        'intake:read',
+        'dids:write',
+        'dids:read',
+      ]);
     const db = new DataSource({ type: 'postgres', url: app.databaseUrl });
     await db.initialize();
-    const m = { app, key, ledger: app.app.get<LedgerPort>(LEDGER), db, partner: { appId: '', secret: '', orgCode } };
+    const m = {
+      app,
+      key,
+      dids: new MallClient({ url: app.base, apiKey: key }),
+      ledger: app.app.get<LedgerPort>(LEDGER),
+      db,
+      partner: { appId: '', secret: '', orgCode },
+    };
     const p = await http(m, 'POST', '/v1/admin/partners', { kind: 'haide', orgCode, name: 'pos' });
     expect(p.status).toBe(201);
     return { ...m, partner: p.body as Mall['partner'] };
@@ -153,7 +191,11 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
   beforeAll(async () => {
     networkFile = requireNetwork();
     channel = (JSON.parse(readFileSync(networkFile, 'utf8')) as NetworkFile).channel;
-    a = await mall('MallAMSP', 'MALL-A');
+    // Mall A issues membership credentials with its own issuer key; mall B only verifies.
+    const issuerKeyFile = path.join(mkdtempSync(path.join(tmpdir(), 'issuer-')), 'issuer.pem');
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' });
+    writeFileSync(issuerKeyFile, pem, { mode: 0o600 });
+    a = await mall('MallAMSP', 'MALL-A', issuerKeyFile);
     b = await mall('MallBMSP', 'MALL-B');
     const program = { name: 'points', unitValueFen: 1, expiryMonths: 12, returnWindowDays: 0 };
     await submit(a, 'points:RegisterProgram', { ...program, programId: PROGRAM_A });
@@ -175,10 +217,10 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
     expect((await http(a, 'PUT', '/v1/points/tills/MALL-A/P001', tillA)).status).toBe(200);
     expect((await http(b, 'PUT', '/v1/points/tills/MALL-B/PARK-01', tillB)).status).toBe(200);
 
-    // The wallet's own DID, anchored through Mall A's gateway connection.
+    // The wallet's own DID, relayed by Mall A's /v1/dids and followed to the ledger.
     const create = wallet.createDid(channel, 'EdDSA');
     did = create.document.id;
-    await submit(a, 'dids:CreateDid', create);
+    await a.dids.waitCommitted((await a.dids.createDid(create)).trackingId);
     expect((await http(a, 'POST', '/v1/points/members', { did, cardNos: [cardA] })).status).toBe(201);
     expect((await http(b, 'POST', '/v1/points/members', { did, cardNos: [cardB] })).status).toBe(201);
     await earn(a, cardA, 300);
@@ -194,6 +236,60 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
 
   const consent = (amount: number, w = wallet, member = did): string =>
     encodeCompactConsent(w.consentRedeem(channel, member, { merchant: PARK_B, programId: PROGRAM_A, amount }));
+
+  /** Waits until `m`'s binding serves the DID at `versionId` (its projection caught up). */
+  const atVersion = (m: Mall, d: string, versionId: string): Promise<Resolution> =>
+    poll(`${d} at version ${versionId} on ${m.app.base}`, async () => {
+      const r = await m.dids.resolve(d);
+      return r.didDocumentMetadata.versionId === versionId ? r : undefined;
+    });
+
+  it('rotates the wallet key through /v1/dids; both versions resolve by versionId and versionTime on both malls', async () => {
+    const v1 = await atVersion(a, did, '1');
+    const oldKey = wallet.controller(did);
+    const rotate = wallet.rotate(channel, did, 'ES256');
+    // A rotation signed by a key the DID does not have is refused by the relay, nothing accepted.
+    const stranger = new Wallet(emptyWallet());
+    const sDid = stranger.createDid(channel, 'ES256').document.id;
+    const forged = { ...rotate, proof: { ...stranger.rotate(channel, sDid, 'ES256').proof, kid: rotate.proof.kid } };
+    const refused = (await a.dids.updateDid(forged).catch((e: unknown) => e)) as MallError;
+    expect(refused).toBeInstanceOf(MallError);
+    expect(refused.status).toBe(400);
+    await a.dids.waitCommitted((await a.dids.updateDid(rotate)).trackingId);
+    // The same signed rotation again is a duplicate of the accepted one.
+    expect((await a.dids.updateDid(rotate)).outcome).toBe('duplicate');
+    const newKid = kidOf(did, wallet.controller(did));
+    for (const m of [a, b]) {
+      const v2 = await atVersion(m, did, '2');
+      expect(v2.didDocument?.verificationMethod.map((x) => x.id)).toEqual([newKid]);
+      const first = await m.dids.resolve(did, { versionId: '1' });
+      expect(first.didDocument).toEqual(v1.didDocument);
+      expect(first.didDocumentMetadata.versionId).toBe('1');
+      const created = String(v1.didDocumentMetadata.created);
+      const updated = String(v2.didDocumentMetadata.updated);
+      expect(Date.parse(updated)).toBeGreaterThan(Date.parse(created));
+      expect((await m.dids.resolve(did, { versionTime: created })).didDocumentMetadata.versionId).toBe('1');
+      expect((await m.dids.resolve(did, { versionTime: updated })).didDocumentMetadata.versionId).toBe('2');
+      const before = (await m.dids
+        .resolve(did, { versionTime: '2000-01-01T00:00:00Z' })
+        .catch((e: unknown) => e)) as MallError;
+      expect(before.status).toBe(404);
+    }
+    // A consent by the rotated-out key is refused at Mall B.
+    const stale = signRedeemConsent(
+      channel,
+      { merchant: PARK_B, programId: PROGRAM_A, amount: 5, member: did },
+      oldKey,
+    );
+    const r = await haide(b, 'points/redeem', {
+      posNo: 'PARK-01',
+      flowNo: 'K1',
+      cardNo: cardB,
+      points: 5,
+      consent: encodeCompactConsent(stale),
+    });
+    expect([r.status, r.body.message]).toEqual([400, expect.stringContaining('AUTH_SIGNATURE')]);
+  });
 
   it("redeems Mall A's points at Mall B's parking with the wallet consent; the answer has the new balance", async () => {
     expect(await available(b, did, PROGRAM_A)).toBe(300);
@@ -463,10 +559,66 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
     expect([cross.status, cross.body.data?.balance]).toEqual([200, 85]);
   });
 
-  it('after the wallet deactivates its DID, neither its consents nor home redemption work', async () => {
-    await submit(a, 'dids:DeactivateDid', wallet.deactivate(channel, did));
+  it('a membership credential held and presented by the wallet verifies at Mall B, and is refused once revoked', async () => {
+    const setup = await http(a, 'POST', '/v1/dids/credentials/issuer');
+    expect(setup.status).toBe(202);
+    const acks = setup.body as unknown as { create: { trackingId: string }; statusList: { trackingId: string } };
+    await a.dids.waitCommitted(acks.create.trackingId);
+    await a.dids.waitCommitted(acks.statusList.trackingId);
+    const issued = await http(a, 'POST', '/v1/dids/credentials', { subjectDid: did, programId: PROGRAM_A });
+    expect(issued.status).toBe(201);
+    const { id, jwt } = issued.body as unknown as { id: string; jwt: string };
+    expect(wallet.addCredential(jwt)).toMatchObject({ subject: did });
+
+    // The wallet presents to Mall B's verifier (audience + its nonce); the presentation is checked with did-jwt-vc
+    // through the driver on B's binding, and the credential inside it by B's /v1/dids/credentials/verify.
+    const nonce = randomBytes(12).toString('base64url');
+    const vp = wallet.present(did, 'mall-b.example.com', nonce);
+    const resolver = new Resolver(getResolver({ url: b.app.base }));
+    const presented = await verifyPresentation(vp, resolver, { audience: 'mall-b.example.com', challenge: nonce });
+    expect(presented.issuer).toBe(did);
+    await expect(
+      verifyPresentation(vp, resolver, { audience: 'mall-b.example.com', challenge: 'other' }),
+    ).rejects.toThrow();
+    const inner = (presented.payload as { vp: { verifiableCredential: string[] } }).vp.verifiableCredential;
+    expect(inner).toEqual([jwt]);
+    const verifyAtB = async (): Promise<Record<string, unknown>> =>
+      (await http(b, 'POST', '/v1/dids/credentials/verify', { jwt: inner[0] })).body as unknown as Record<
+        string,
+        unknown
+      >;
+    const valid = await poll("the issuer DID in Mall B's cache", async () => {
+      const v = await verifyAtB();
+      return v.verified === true ? v : undefined;
+    });
+    expect(valid).toMatchObject({ status: 'valid', subject: did, programId: PROGRAM_A });
+
+    const revoked = await http(a, 'POST', `/v1/dids/credentials/${id}/revoke`);
+    expect(revoked.status).toBe(202);
+    await a.dids.waitCommitted(revoked.body.trackingId as string);
+    expect(
+      await poll('revocation seen at Mall B', async () => {
+        const v = await verifyAtB();
+        return v.status === 'revoked' ? v : undefined;
+      }),
+    ).toMatchObject({ verified: false });
+  });
+
+  it('after the wallet deactivates its DID through /v1/dids, both resolvers answer 410 and its consents fail', async () => {
     const w2 = new Wallet(JSON.parse(JSON.stringify(wallet.contents)) as typeof wallet.contents);
-    w2.contents.dids[0]!.deactivated = false;
+    const deactivate = wallet.deactivate(channel, did);
+    await a.dids.waitCommitted((await a.dids.deactivateDid(deactivate)).trackingId);
+    for (const m of [a, b]) {
+      const gone = await poll(`410 for ${did} on ${m.app.base}`, async () => {
+        const r = await m.dids.resolve(did);
+        return r.status === 410 ? r : undefined;
+      });
+      expect(gone.didDocumentMetadata.deactivated).toBe(true);
+    }
+    // Once deactivated, another operation is refused by the relay (DID_DEACTIVATED), nothing accepted.
+    const w3 = new Wallet(JSON.parse(JSON.stringify(w2.contents)) as typeof wallet.contents);
+    const again = (await a.dids.updateDid(w3.rotate(channel, did, 'ES256', '3')).catch((e: unknown) => e)) as MallError;
+    expect(again.status).toBe(409);
     const c = encodeCompactConsent(
       w2.consentRedeem(channel, did, { merchant: PARK_B, programId: PROGRAM_A, amount: 5 }),
     );
