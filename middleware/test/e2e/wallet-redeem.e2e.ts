@@ -256,8 +256,9 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
     expect(refused).toBeInstanceOf(MallError);
     expect(refused.status).toBe(400);
     await a.dids.waitCommitted((await a.dids.updateDid(rotate)).trackingId);
-    // The same signed rotation again is a duplicate of the accepted one.
-    expect((await a.dids.updateDid(rotate)).outcome).toBe('duplicate');
+    // The same signed rotation replayed after it committed is stale (the DID is at version 2): refused, 409.
+    const replayed = (await a.dids.updateDid(rotate).catch((e: unknown) => e)) as MallError;
+    expect([replayed.status, replayed.message]).toEqual([409, expect.stringContaining('DID_STALE')]);
     const newKid = kidOf(did, wallet.controller(did));
     for (const m of [a, b]) {
       const v2 = await atVersion(m, did, '2');
