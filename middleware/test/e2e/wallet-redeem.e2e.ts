@@ -518,6 +518,11 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
     const claimed = await http(a, 'POST', '/v1/custodial-dids/claim', claim);
     expect([claimed.status, claimed.body.status, claimed.body.outcome]).toEqual([200, 'claimed', 'accepted']);
     await committedItem(a.app.base, a.key, claimed.body.trackingId as string);
+    // Both malls' resolvers now list only the wallet's key for it.
+    for (const m of [a, b])
+      expect((await atVersion(m, cdid, '2')).didDocument?.verificationMethod.map((x) => x.id)).toEqual([
+        claim.possession.kid,
+      ]);
     const again = await http(a, 'POST', '/v1/custodial-dids/claim', claim);
     expect([again.status, again.body.outcome]).toEqual([200, 'duplicate']);
 
