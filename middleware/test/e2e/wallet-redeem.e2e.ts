@@ -515,9 +515,9 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
       },
     });
     expect([bad.status, bad.body.message]).toEqual([400, expect.stringContaining('possession.signature')]);
-    const claimed = await http(a, 'POST', '/v1/custodial-dids/claim', claim);
-    expect([claimed.status, claimed.body.status, claimed.body.outcome]).toEqual([200, 'claimed', 'accepted']);
-    await committedItem(a.app.base, a.key, claimed.body.trackingId as string);
+    const claimed = await a.dids.claimCustodialDid(claim);
+    expect([claimed.status, claimed.outcome]).toEqual(['claimed', 'accepted']);
+    await a.dids.waitCommitted(claimed.trackingId);
     // Both malls' resolvers now list only the wallet's key for it.
     for (const m of [a, b])
       expect((await atVersion(m, cdid, '2')).didDocument?.verificationMethod.map((x) => x.id)).toEqual([

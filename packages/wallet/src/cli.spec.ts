@@ -112,5 +112,6 @@ describe('wallet CLI', () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
-  });
+    // Six CLI processes (each derives the scrypt key): generous for a loaded machine.
+  }, 60_000);
 });

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { compactConsent, consentQr } from './consent';
 import type { KeyAlg } from './keys';
-import { type IntakeAck, MallClient, MallError } from './mall-client';
+import { MallClient, MallError } from './mall-client';
 import { emptyWallet, readKeystore, writeKeystore } from './keystore';
 import { Wallet } from './wallet';
 
@@ -87,7 +87,11 @@ function mall(o: Opts, forWrites: boolean): MallClient | undefined {
  * Without a mall, the signed request is printed. With one, it is submitted and (unless --no-wait) followed until
  * the ledger committed it: `{ request, ack, committed }`.
  */
-async function submit<R>(o: Opts, request: R, send: (m: MallClient, r: R) => Promise<IntakeAck>): Promise<unknown> {
+async function submit<R>(
+  o: Opts,
+  request: R,
+  send: (m: MallClient, r: R) => Promise<{ trackingId: string }>,
+): Promise<unknown> {
   const m = mall(o, true);
   if (m === undefined) return request;
   const ack = await send(m, request);
@@ -114,7 +118,8 @@ const COMMANDS: Record<string, Command> = {
     const versionTime = typeof o['version-time'] === 'string' ? o['version-time'] : undefined;
     return m.resolve(need(o, 'did'), { ...(versionId ? { versionId } : {}), ...(versionTime ? { versionTime } : {}) });
   },
-  'did claim': (w, o) => w.claim(channel(o), need(o, 'did'), need(o, 'version'), alg(o)),
+  'did claim': (w, o) =>
+    submit(o, w.claim(channel(o), need(o, 'did'), need(o, 'version'), alg(o)), (m, r) => m.claimCustodialDid(r)),
   'consent redeem': (w, o) =>
     showConsent(
       w.consentRedeem(channel(o), need(o, 'did'), {

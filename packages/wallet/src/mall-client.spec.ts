@@ -64,7 +64,7 @@ describe('MallClient', () => {
     return m;
   }
 
-  it('relays create, rotate and deactivate to /v1/dids as the wallet signed them, with the API key', async () => {
+  it('relays create, rotate, deactivate (/v1/dids) and a custodial claim as the wallet signed them, with the API key', async () => {
     const m = await mall(() => ({ status: 202, body: ack }));
     const client = new MallClient({ url: `${m.url}/`, apiKey: 'k-1' });
     const w = new Wallet(emptyWallet());
@@ -72,15 +72,19 @@ describe('MallClient', () => {
     const did = create.document.id;
     const rotate = w.rotate('mallchannel', did, 'EdDSA');
     const deactivate = w.deactivate('mallchannel', did);
+    const claim = new Wallet(emptyWallet()).claim('mallchannel', did, '1', 'ES256');
     expect(await client.createDid(create)).toEqual(ack);
     await client.updateDid(rotate);
     await client.deactivateDid(deactivate);
+    await client.claimCustodialDid(claim);
     const enc = encodeURIComponent(did);
     expect(m.seen.map((s) => [s.method, s.url, s.headers['x-api-key'], s.headers['content-type']])).toEqual([
       ['POST', '/v1/dids', 'k-1', 'application/json'],
       ['POST', `/v1/dids/${enc}/update`, 'k-1', 'application/json'],
       ['POST', `/v1/dids/${enc}/deactivate`, 'k-1', 'application/json'],
+      ['POST', '/v1/custodial-dids/claim', 'k-1', 'application/json'],
     ]);
+    expect(m.seen[3]!.body).toEqual(claim);
     expect(m.seen[0]!.body).toEqual(create);
     expect(m.seen[1]!.body).toEqual({ previousVersionId: '1', document: rotate.document, proof: rotate.proof });
     expect(m.seen[2]!.body).toEqual({ previousVersionId: '2', proof: deactivate.proof });

@@ -5,7 +5,7 @@
  * Resolution binding `GET /1.0/identifiers/{did}`. The wallet's keys never leave it: what goes over the wire
  * is the request the wallet already signed.
  */
-import type { CreateDidRequest, DeactivateDidRequest, DidDocument, UpdateDidRequest } from './did';
+import type { ClaimRequest, CreateDidRequest, DeactivateDidRequest, DidDocument, UpdateDidRequest } from './did';
 
 export interface MallClientOptions {
   /** The middleware's base URL, e.g. `https://mall-a.example.com` (no trailing path). */
@@ -21,6 +21,14 @@ export interface IntakeAck {
   readonly trackingId: string;
   readonly outcome: 'accepted' | 'duplicate';
   readonly status: 'pending' | 'committed' | 'dead';
+}
+
+/** The home mall's answer to a custodial DID claim. */
+export interface ClaimAnswer {
+  readonly did: string;
+  readonly status: 'claimed';
+  readonly trackingId: string;
+  readonly outcome: 'accepted' | 'duplicate';
 }
 
 export interface IntakeStatus extends IntakeAck {
@@ -91,6 +99,14 @@ export class MallClient {
     return this.#write(`/v1/dids/${encodeURIComponent(did)}/deactivate`, body);
   }
 
+  /**
+   * `POST /v1/custodial-dids/claim` at the DID's home mall (a key with points:write): the mall checks the wallet
+   * key's proof of possession, signs the update with the custodial key, submits it and destroys that key.
+   */
+  claimCustodialDid(r: ClaimRequest): Promise<ClaimAnswer> {
+    return this.#write<ClaimAnswer>('/v1/custodial-dids/claim', r);
+  }
+
   /** `GET /v1/intake/{trackingId}`. */
   async intake(trackingId: string): Promise<IntakeStatus> {
     const r = await this.#request('GET', `/v1/intake/${encodeURIComponent(trackingId)}`, undefined, true);
@@ -134,8 +150,8 @@ export class MallClient {
     return { status: r.status, ...(r.body as Omit<Resolution, 'status'>) };
   }
 
-  async #write(path: string, body: unknown): Promise<IntakeAck> {
-    return (await this.#request('POST', path, body, true)).body as IntakeAck;
+  async #write<T = IntakeAck>(path: string, body: unknown): Promise<T> {
+    return (await this.#request('POST', path, body, true)).body as T;
   }
 
   async #request(
