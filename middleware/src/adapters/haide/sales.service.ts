@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ConflictError, DeviceProofError } from '../../common/errors';
 import { contentHash } from '../../intake/group-commit.writer';
 import { IntakeService } from '../../intake/intake.service';
-import type { IntakeAck } from '../../intake/intake.types';
+import type { IntakeAck, IntakeRequest } from '../../intake/intake.types';
 import { PointsLedger } from '../../ledger/domain/points.ledger';
 import { earnedPoints } from '../../points/earn-rule';
 import { MembersService } from '../../points/members.service';
@@ -117,33 +117,115 @@ export class SalesService {
     };
   }
 
+  /**
+   * A sale, under its lock: its accrual, and the reversals of the returns parked for it (pushed before it), decided
+   * in arrival order, go to the intake in ONE transaction with the sale's row and the parked rows' release, so a
+   * crash leaves either all of them or none (the POS then re-pushes the sale).
+   */
   async #sale(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
     const earned = await this.#salePoints(r, till);
     if (typeof earned === 'string') return rejected(r.posNo, r.flowNo, earned);
     const attestation = await this.#attest(r);
-    let ack: IntakeAck | undefined;
-    if (earned.member !== undefined && earned.points > 0) {
-      const call = this.ledger.accrue({
-        programId: till.programId,
+    const saleKey = receiptKey(env.orgCode, r.posNo, r.flowNo);
+    const saleRef = receiptRef(env.orgCode, r.posNo, r.flowNo);
+    const refusedParked: StoredReceipt[] = [];
+    const outcome = await this.receipts.withSaleLock(saleKey, async (q) => {
+      const known = await this.receipts.find(env.orgCode, r.posNo, r.flowNo, q);
+      if (known) return { outcome: repeated(known, hash), released: false };
+      const reqs: IntakeRequest[] = [];
+      if (earned.member !== undefined && earned.points > 0) {
+        const call = this.ledger.accrue({
+          programId: till.programId,
+          member: earned.member,
+          amount: earned.points,
+          sourceRef: saleRef,
+          merchant: till.merchantId,
+          ...(attestation === undefined ? {} : { attestation }),
+        });
+        reqs.push({ kind: RECEIPT_KIND, naturalKey: saleKey, payload: r.raw, ...call });
+      }
+      const decided = this.#decideParked(
+        await this.receipts.parkedOf(env.orgCode, r.posNo, r.flowNo, q),
+        { points: earned.points, amountFen: r.realAmtFen },
+        refusedParked,
+      );
+      for (const d of decided) {
+        if (earned.member === undefined || d.points === 0) continue;
+        const call = this.ledger.reverse({
+          programId: till.programId,
+          sourceRef: saleRef,
+          reversalRef: receiptRef(env.orgCode, d.row.posNo, d.row.flowNo),
+          amount: d.points,
+        });
+        d.request = {
+          kind: RECEIPT_KIND,
+          naturalKey: receiptKey(env.orgCode, d.row.posNo, d.row.flowNo),
+          // The return was parked without its raw body; its content hash names exactly what was received.
+          payload: { parkedReturn: d.row.contentHash, releasedBy: saleKey },
+          orderingKey: saleKey,
+          after: { kind: RECEIPT_KIND, naturalKey: saleKey },
+          ...call,
+        };
+        reqs.push(d.request);
+      }
+      const acks = reqs.length > 0 ? await this.intake.acceptIn(q, reqs) : [];
+      const ackOf = (req: IntakeRequest | undefined): IntakeAck | undefined => {
+        const o = req === undefined ? undefined : acks[reqs.indexOf(req)];
+        if (o === undefined) return undefined;
+        if (!o.ok) throw o.error; // rolls the whole sale back: nothing of it is stored
+        return o.ack;
+      };
+      const saleAck = earned.member !== undefined && earned.points > 0 ? ackOf(reqs[0]) : undefined;
+      for (const d of decided) {
+        const ack = ackOf(d.request);
+        await this.receipts.release(
+          { ...d.row, points: d.points, memberDid: earned.member ?? null, trackingId: ack?.trackingId ?? null },
+          q,
+        );
+      }
+      for (const p of refusedParked) await this.receipts.discard(p.orgCode, p.posNo, p.flowNo, q);
+      await this.counts.count(
+        env.orgCode,
+        refusedParked.map((p) => ({ posNo: p.posNo, businessDate: p.businessDate, outcome: 'rejected' })),
+        q,
+      );
+      const row = stored(env, r, hash, till, {
+        points: earned.points,
         member: earned.member,
-        amount: earned.points,
-        sourceRef: receiptRef(env.orgCode, r.posNo, r.flowNo),
-        merchant: till.merchantId,
-        ...(attestation === undefined ? {} : { attestation }),
+        trackingId: saleAck?.trackingId,
       });
-      ack = await this.intake.accept({
-        kind: RECEIPT_KIND,
-        naturalKey: receiptKey(env.orgCode, r.posNo, r.flowNo),
-        payload: r.raw,
-        ...call,
-      });
-    }
-    const row = stored(env, r, hash, till, {
-      points: earned.points,
-      member: earned.member,
-      trackingId: ack?.trackingId,
+      return { outcome: await this.#record(row, saleAck, q), released: reqs.length > 0 };
     });
-    return this.#record(row, ack);
+    if (outcome.released) this.intake.notify();
+    return outcome.outcome;
+  }
+
+  /**
+   * Parked returns of a sale in arrival order, by the rule of returns pushed after it (floor, the completing one
+   * takes the remainder). One that exceeds what is left of the sale is refused as an over-return would be: it goes
+   * to `refused` (discarded and counted as rejected; its POS had been told `accepted`, see docs/haide.md).
+   */
+  #decideParked(
+    parked: readonly StoredReceipt[],
+    sale: { points: number; amountFen: number },
+    refused: StoredReceipt[],
+  ): { row: StoredReceipt; points: number; request?: IntakeRequest }[] {
+    const before = { fen: 0, points: 0 };
+    const out: { row: StoredReceipt; points: number; request?: IntakeRequest }[] = [];
+    for (const row of parked) {
+      const points = returnReversal(
+        { points: sale.points, amountFen: sale.amountFen, returnedFen: before.fen, reversedPoints: before.points },
+        row.realAmtFen,
+      );
+      if (points === undefined) {
+        refused.push(row);
+        continue;
+      }
+      before.fen += row.realAmtFen;
+      before.points += points;
+      out.push({ row, points });
+    }
+    return out;
   }
 
   async #return(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
@@ -153,11 +235,12 @@ export class SalesService {
       const known = await this.receipts.find(env.orgCode, r.posNo, r.flowNo, q);
       if (known) return repeated(known, hash);
       const sale = await this.receipts.find(env.orgCode, r.posNo, saleFlowNo, q);
-      if (sale?.txType !== 'SALE')
+      if (sale === undefined) return this.#park(env, r, hash, till, q);
+      if (sale.txType !== 'SALE')
         return rejected(
           r.posNo,
           r.flowNo,
-          `backFlowNo ${saleFlowNo}: no sale with that flowNo was received on ${r.posNo}`,
+          `backFlowNo ${saleFlowNo}: ${r.posNo}/${saleFlowNo} is a return, not a sale`,
         );
       const before = await this.receipts.returnsOf(env.orgCode, r.posNo, saleFlowNo, q);
       const points = returnReversal(
@@ -197,6 +280,36 @@ export class SalesService {
       });
       return { ...(await this.#record(row, ack, q)) };
     });
+  }
+
+  /**
+   * A return whose sale has not arrived: accepted and stored parked (under the sale's lock, so the sale, when it
+   * comes, sees it), with no points yet; the sale decides it. Its e-receipt is anchored now.
+   */
+  async #park(
+    env: HaideEnvelope,
+    r: HaideReceipt,
+    hash: string,
+    till: TillView,
+    q: Parameters<ReceiptStore['insert']>[1],
+  ): Promise<ReceiptOutcome> {
+    await this.#attest(r);
+    const row = stored(env, r, hash, till, { points: 0, member: undefined, trackingId: undefined });
+    if (!(await this.receipts.insert(row, q, true))) {
+      const winner = await this.receipts.find(row.orgCode, row.posNo, row.flowNo, q);
+      if (winner) return repeated(winner, hash);
+    }
+    return {
+      httpStatus: 202,
+      result: {
+        posNo: r.posNo,
+        flowNo: r.flowNo,
+        status: 'accepted',
+        trackingId: null,
+        points: 0,
+        message: `accepted: waiting for sale ${r.backFlowNo ?? ''} on ${r.posNo} (parked)`,
+      },
+    };
   }
 
   /** Stores the receipt; a concurrent push of the same key that got there first decides the answer. */
