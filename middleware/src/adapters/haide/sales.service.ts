@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ConflictError, DeviceProofError } from '../../common/errors';
 import { contentHash } from '../../intake/group-commit.writer';
 import { IntakeService } from '../../intake/intake.service';
@@ -127,68 +128,18 @@ export class SalesService {
     if (typeof earned === 'string') return rejected(r.posNo, r.flowNo, earned);
     const attestation = await this.#attest(r);
     const saleKey = receiptKey(env.orgCode, r.posNo, r.flowNo);
-    const saleRef = receiptRef(env.orgCode, r.posNo, r.flowNo);
-    const refusedParked: StoredReceipt[] = [];
     const outcome = await this.receipts.withSaleLock(saleKey, async (q) => {
       const known = await this.receipts.find(env.orgCode, r.posNo, r.flowNo, q);
       if (known) return { outcome: repeated(known, hash), released: false };
-      const reqs: IntakeRequest[] = [];
-      if (earned.member !== undefined && earned.points > 0) {
-        const call = this.ledger.accrue({
-          programId: till.programId,
-          member: earned.member,
-          amount: earned.points,
-          sourceRef: saleRef,
-          merchant: till.merchantId,
-          ...(attestation === undefined ? {} : { attestation }),
-        });
-        reqs.push({ kind: RECEIPT_KIND, naturalKey: saleKey, payload: r.raw, ...call });
-      }
-      const decided = this.#decideParked(
-        await this.receipts.parkedOf(env.orgCode, r.posNo, r.flowNo, q),
-        { points: earned.points, amountFen: r.realAmtFen },
-        refusedParked,
-      );
-      for (const d of decided) {
-        if (earned.member === undefined || d.points === 0) continue;
-        const call = this.ledger.reverse({
-          programId: till.programId,
-          sourceRef: saleRef,
-          reversalRef: receiptRef(env.orgCode, d.row.posNo, d.row.flowNo),
-          amount: d.points,
-        });
-        d.request = {
-          kind: RECEIPT_KIND,
-          naturalKey: receiptKey(env.orgCode, d.row.posNo, d.row.flowNo),
-          // The return was parked without its raw body; its content hash names exactly what was received.
-          payload: { parkedReturn: d.row.contentHash, releasedBy: saleKey },
-          orderingKey: saleKey,
-          after: { kind: RECEIPT_KIND, naturalKey: saleKey },
-          ...call,
-        };
-        reqs.push(d.request);
-      }
-      const acks = reqs.length > 0 ? await this.intake.acceptIn(q, reqs) : [];
-      const ackOf = (req: IntakeRequest | undefined): IntakeAck | undefined => {
-        const o = req === undefined ? undefined : acks[reqs.indexOf(req)];
-        if (o === undefined) return undefined;
-        if (!o.ok) throw o.error; // rolls the whole sale back: nothing of it is stored
-        return o.ack;
-      };
-      const saleAck = earned.member !== undefined && earned.points > 0 ? ackOf(reqs[0]) : undefined;
-      for (const d of decided) {
-        const ack = ackOf(d.request);
-        await this.receipts.release(
-          { ...d.row, points: d.points, memberDid: earned.member ?? null, trackingId: ack?.trackingId ?? null },
-          q,
-        );
-      }
-      for (const p of refusedParked) await this.receipts.discard(p.orgCode, p.posNo, p.flowNo, q);
-      await this.counts.count(
-        env.orgCode,
-        refusedParked.map((p) => ({ posNo: p.posNo, businessDate: p.businessDate, outcome: 'rejected' })),
-        q,
-      );
+      const accrual = this.#accrual(env.orgCode, r, till, earned, attestation);
+      const refused: StoredReceipt[] = [];
+      const parked = await this.receipts.parkedOf(env.orgCode, r.posNo, r.flowNo, q);
+      const decided = decideParked(parked, { points: earned.points, amountFen: r.realAmtFen }, refused);
+      const reversals = this.#reversals(env.orgCode, saleKey, till.programId, earned.member, decided);
+      const reqs = [...(accrual ? [accrual] : []), ...reversals.map((d) => d.request)];
+      const acks = await this.#acceptAll(q, reqs);
+      await this.#settleParked(q, env.orgCode, earned.member, decided, reversals, acks, refused);
+      const saleAck = accrual ? acks.get(accrual) : undefined;
       const row = stored(env, r, hash, till, {
         points: earned.points,
         member: earned.member,
@@ -200,32 +151,87 @@ export class SalesService {
     return outcome.outcome;
   }
 
-  /**
-   * Parked returns of a sale in arrival order, by the rule of returns pushed after it (floor, the completing one
-   * takes the remainder). One that exceeds what is left of the sale is refused as an over-return would be: it goes
-   * to `refused` (discarded and counted as rejected; its POS had been told `accepted`, see docs/haide.md).
-   */
-  #decideParked(
-    parked: readonly StoredReceipt[],
-    sale: { points: number; amountFen: number },
-    refused: StoredReceipt[],
-  ): { row: StoredReceipt; points: number; request?: IntakeRequest }[] {
-    const before = { fen: 0, points: 0 };
-    const out: { row: StoredReceipt; points: number; request?: IntakeRequest }[] = [];
-    for (const row of parked) {
-      const points = returnReversal(
-        { points: sale.points, amountFen: sale.amountFen, returnedFen: before.fen, reversedPoints: before.points },
-        row.realAmtFen,
-      );
-      if (points === undefined) {
-        refused.push(row);
-        continue;
-      }
-      before.fen += row.realAmtFen;
-      before.points += points;
-      out.push({ row, points });
+  /** The sale's `points:Accrue` item, when it earns points for a member. */
+  #accrual(
+    orgCode: string,
+    r: HaideReceipt,
+    till: TillView,
+    earned: { member?: string; points: number },
+    attestation: AttestationRef | undefined,
+  ): IntakeRequest | undefined {
+    if (earned.member === undefined || earned.points <= 0) return undefined;
+    const call = this.ledger.accrue({
+      programId: till.programId,
+      member: earned.member,
+      amount: earned.points,
+      sourceRef: receiptRef(orgCode, r.posNo, r.flowNo),
+      merchant: till.merchantId,
+      ...(attestation === undefined ? {} : { attestation }),
+    });
+    return { kind: RECEIPT_KIND, naturalKey: receiptKey(orgCode, r.posNo, r.flowNo), payload: r.raw, ...call };
+  }
+
+  /** Releases the decided parked rows (points, member, intake item) and drops the refused ones, counted rejected. */
+  async #settleParked(
+    q: EntityManager,
+    orgCode: string,
+    member: string | undefined,
+    decided: readonly { row: StoredReceipt; points: number }[],
+    reversals: readonly { row: StoredReceipt; request: IntakeRequest }[],
+    acks: ReadonlyMap<IntakeRequest, IntakeAck>,
+    refused: readonly StoredReceipt[],
+  ): Promise<void> {
+    for (const d of decided) {
+      const rev = reversals.find((x) => x.row === d.row);
+      const trackingId = rev ? (acks.get(rev.request)?.trackingId ?? null) : null;
+      await this.receipts.release({ ...d.row, points: d.points, memberDid: member ?? null, trackingId }, q);
     }
-    return out;
+    for (const p of refused) await this.receipts.discard(p.orgCode, p.posNo, p.flowNo, q);
+    const counted = refused.map((p) => ({ posNo: p.posNo, businessDate: p.businessDate, outcome: 'rejected' }));
+    await this.counts.count(orgCode, counted, q);
+  }
+
+  /** The `points:Reverse` items of decided parked returns that reverse something (a member, points > 0). */
+  #reversals(
+    orgCode: string,
+    saleKey: string,
+    programId: string,
+    member: string | undefined,
+    decided: readonly { row: StoredReceipt; points: number }[],
+  ): { row: StoredReceipt; request: IntakeRequest }[] {
+    if (member === undefined) return [];
+    return decided
+      .filter((d) => d.points > 0)
+      .map((d) => ({
+        row: d.row,
+        request: {
+          kind: RECEIPT_KIND,
+          naturalKey: receiptKey(orgCode, d.row.posNo, d.row.flowNo),
+          // The return was parked without its raw body; its content hash names exactly what was received.
+          payload: { parkedReturn: d.row.contentHash, releasedBy: saleKey },
+          orderingKey: saleKey,
+          after: { kind: RECEIPT_KIND, naturalKey: saleKey },
+          ...this.ledger.reverse({
+            programId,
+            sourceRef: `haide:${saleKey}`,
+            reversalRef: receiptRef(orgCode, d.row.posNo, d.row.flowNo),
+            amount: d.points,
+          }),
+        },
+      }));
+  }
+
+  /** Writes `reqs` in the open transaction `q`; any refusal (a conflict) throws, rolling the whole sale back. */
+  async #acceptAll(q: EntityManager, reqs: readonly IntakeRequest[]): Promise<Map<IntakeRequest, IntakeAck>> {
+    const acks = new Map<IntakeRequest, IntakeAck>();
+    if (reqs.length === 0) return acks;
+    const outcomes = await this.intake.acceptIn(q, reqs);
+    outcomes.forEach((o, i) => {
+      if (!o.ok) throw o.error;
+      const req = reqs[i];
+      if (req) acks.set(req, o.ack);
+    });
+    return acks;
   }
 
   async #return(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
@@ -366,6 +372,34 @@ function stored(
     merchantId: till.merchantId,
     appId: env.appId,
   };
+}
+
+/**
+ * Parked returns of a sale in arrival order, by the rule of returns pushed after it (floor, the completing one
+ * takes the remainder). One that exceeds what is left of the sale is refused as an over-return would be: it goes
+ * to `refused` (discarded and counted as rejected; its POS had been told `accepted`, see docs/haide.md).
+ */
+function decideParked(
+  parked: readonly StoredReceipt[],
+  sale: { points: number; amountFen: number },
+  refused: StoredReceipt[],
+): { row: StoredReceipt; points: number }[] {
+  const before = { fen: 0, points: 0 };
+  const out: { row: StoredReceipt; points: number }[] = [];
+  for (const row of parked) {
+    const points = returnReversal(
+      { points: sale.points, amountFen: sale.amountFen, returnedFen: before.fen, reversedPoints: before.points },
+      row.realAmtFen,
+    );
+    if (points === undefined) {
+      refused.push(row);
+      continue;
+    }
+    before.fen += row.realAmtFen;
+    before.points += points;
+    out.push({ row, points });
+  }
+  return out;
 }
 
 function rejected(posNo: string, flowNo: string, message: string): ReceiptOutcome {
