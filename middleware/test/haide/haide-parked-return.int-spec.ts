@@ -238,6 +238,19 @@ describe('Haide return before its sale: parked, then decided by the sale (real P
     expect((await row(r.flowNo)).points).toBe(40);
   });
 
+  it('a return racing its sale is never left parked: either it sees the sale or the sale sees it', async () => {
+    const pairs = Array.from({ length: 8 }, () => {
+      const s = sale(wechat('10.00')); // 20 points
+      return { s, r: returnOf(s, '5.00') };
+    });
+    const answers = await Promise.all(pairs.flatMap(({ s, r }) => [push(r), push(s)]));
+    expect(answers.map((a) => a.status)).toEqual(pairs.flatMap(() => [202, 202]));
+    for (const { s, r } of pairs) {
+      expect(await row(r.flowNo)).toMatchObject({ points: 10, parked: false });
+      expect((await items([s.flowNo, r.flowNo])).map((i) => i.fn)).toEqual(['points:Accrue', 'points:Reverse']);
+    }
+  });
+
   it('bad input on a return stores nothing parked: an unknown till, a malformed amount, backTime missing', async () => {
     const s = sale();
     const cases: [Record<string, unknown>, string][] = [
