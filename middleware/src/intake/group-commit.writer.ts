@@ -3,7 +3,7 @@ import canonicalize from 'canonicalize';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Pool } from 'pg';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConflictError, UnavailableError } from '../common/errors';
 import type { IntakeAck, IntakeRequest } from './intake.types';
@@ -11,6 +11,9 @@ import type { IntakeAck, IntakeRequest } from './intake.types';
 /** What one item of a write turned into: its acknowledgement, or why it was refused. */
 export type WriteOutcome =
   { readonly ok: true; readonly ack: IntakeAck } | { readonly ok: false; readonly error: Error };
+
+/** Something that runs SQL: the manager of an open transaction. */
+type Queryable = Pick<EntityManager, 'query'>;
 
 interface Pending {
   readonly req: IntakeRequest;
@@ -165,34 +168,39 @@ export class GroupCommitWriter {
       return;
     }
     this.#listener(inserted.size, group.length);
-    const idOfKey = new Map(rows.map((r) => [keyOf(r.p.req), r]));
-    for (const p of group) {
-      const first = idOfKey.get(keyOf(p.req));
-      if (first?.p === p && inserted.has(first.id))
-        p.settle({ ok: true, ack: { trackingId: first.id, outcome: 'accepted', status: 'pending' } });
-      else if (first && inserted.has(first.id))
-        p.settle(settleAgainst(p, { tracking_id: first.id, content_hash: first.p.hash, status: 'pending' }));
-      else p.settle(settleAgainst(p, existing.get(keyOf(p.req))));
+    settleGroup(group, rows, inserted, existing);
+  }
+
+  /**
+   * The same insert inside the caller's open transaction (`q` is its manager), outside the group commit: the
+   * items commit or roll back with the caller's other writes (a sale and the parked returns it releases). One
+   * outcome per item, in order; a database error throws (and aborts the caller's transaction).
+   */
+  async writeIn(q: Queryable, reqs: readonly IntakeRequest[]): Promise<WriteOutcome[]> {
+    const outcomes = new Array<WriteOutcome>(reqs.length);
+    const group: Pending[] = reqs.map((req, i) => {
+      const canonical = canonicalize(req.payload) ?? 'null';
+      return { req, canonical, hash: hashOf(canonical), settle: (o: WriteOutcome) => (outcomes[i] = o) };
+    });
+    if (group.length === 0) return outcomes;
+    const rows = firstPerKey(group).map((p) => ({ p, id: randomUUID() }));
+    const res = await q.query<{ tracking_id: string }[]>(INSERT_GROUP.text, insertValues(rows));
+    const inserted = new Set(res.map((r) => r.tracking_id));
+    const others = rows.filter((r) => !inserted.has(r.id));
+    const existing = new Map<string, Existing>();
+    if (others.length > 0) {
+      const found = await q.query<Existing[]>(FIND_EXISTING.text, [
+        others.map((r) => r.p.req.kind),
+        others.map((r) => r.p.req.naturalKey),
+      ]);
+      for (const e of found) existing.set(`${e.kind}\u0000${e.natural_key}`, e);
     }
+    settleGroup(group, rows, inserted, existing);
+    return outcomes;
   }
 
   async #insert(rows: readonly { p: Pending; id: string }[]): Promise<Set<string>> {
-    const res = await this.#pool.query<{ tracking_id: string }>({
-      ...INSERT_GROUP,
-      values: [
-        rows.map((r) => r.id),
-        rows.map((r) => r.p.req.kind),
-        rows.map((r) => r.p.req.naturalKey),
-        rows.map((r) => r.p.hash),
-        rows.map((r) => r.p.canonical),
-        rows.map((r) => r.p.req.fn),
-        rows.map((r) => JSON.stringify(r.p.req.args)),
-        rows.map((r) => r.p.req.apiKeyId ?? null),
-        rows.map((r) => r.p.req.orderingKey ?? null),
-        rows.map((r) => r.p.req.after?.kind ?? null),
-        rows.map((r) => r.p.req.after?.naturalKey ?? null),
-      ],
-    });
+    const res = await this.#pool.query<{ tracking_id: string }>({ ...INSERT_GROUP, values: insertValues(rows) });
     return new Set(res.rows.map((r) => r.tracking_id));
   }
 
@@ -206,6 +214,40 @@ export class GroupCommitWriter {
     });
     for (const e of found.rows) existing.set(`${e.kind}\u0000${e.natural_key}`, e);
     return existing;
+  }
+}
+
+function insertValues(rows: readonly { p: Pending; id: string }[]): unknown[] {
+  return [
+    rows.map((r) => r.id),
+    rows.map((r) => r.p.req.kind),
+    rows.map((r) => r.p.req.naturalKey),
+    rows.map((r) => r.p.hash),
+    rows.map((r) => r.p.canonical),
+    rows.map((r) => r.p.req.fn),
+    rows.map((r) => JSON.stringify(r.p.req.args)),
+    rows.map((r) => r.p.req.apiKeyId ?? null),
+    rows.map((r) => r.p.req.orderingKey ?? null),
+    rows.map((r) => r.p.req.after?.kind ?? null),
+    rows.map((r) => r.p.req.after?.naturalKey ?? null),
+  ];
+}
+
+/** Each request of a group against the rows written (its key's first request) or found (taken earlier). */
+function settleGroup(
+  group: readonly Pending[],
+  rows: readonly { p: Pending; id: string }[],
+  inserted: ReadonlySet<string>,
+  existing: ReadonlyMap<string, Existing>,
+): void {
+  const idOfKey = new Map(rows.map((r) => [keyOf(r.p.req), r]));
+  for (const p of group) {
+    const first = idOfKey.get(keyOf(p.req));
+    if (first?.p === p && inserted.has(first.id))
+      p.settle({ ok: true, ack: { trackingId: first.id, outcome: 'accepted', status: 'pending' } });
+    else if (first && inserted.has(first.id))
+      p.settle(settleAgainst(p, { tracking_id: first.id, content_hash: first.p.hash, status: 'pending' }));
+    else p.settle(settleAgainst(p, existing.get(keyOf(p.req))));
   }
 }
 

@@ -1,6 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConflictError, DriverUnsupportedError, NotFoundError } from '../common/errors';
 import { LedgerFunctions } from '../ledger/ledger-functions';
@@ -70,6 +70,23 @@ export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
     if (failed && !failed.ok) throw failed.error;
     this.#count(reqs, outcomes);
     return outcomes;
+  }
+
+  /**
+   * Items written inside the caller's open transaction (`q`, its manager): they commit with the caller's other
+   * writes or not at all. One outcome per item, in order; a conflict is that item's outcome, a database error
+   * throws. Call `notify()` after the caller's transaction committed.
+   */
+  async acceptIn(q: Pick<EntityManager, 'query'>, reqs: readonly IntakeRequest[]): Promise<WriteOutcome[]> {
+    for (const r of reqs) this.#refuseUncarriable(r);
+    const outcomes = await this.writer.writeIn(q, reqs);
+    this.#count(reqs, outcomes);
+    return outcomes;
+  }
+
+  /** Wakes the batcher (items written by `acceptIn` are found by its next poll anyway). */
+  notify(): void {
+    this.batcher.notify();
   }
 
   /** Nothing is stored for a function the configured driver cannot carry exactly once (see LedgerFunctions). */

@@ -11,6 +11,7 @@ interface TillDay {
   committed: number;
   pending: number;
   failed: number;
+  parked: number;
   pointsCredited: number;
   pointsReversed: number;
 }
@@ -69,6 +70,7 @@ describe('GET /haide/v1/reconciliation: per till and Asia/Shanghai business day 
         committed: 2,
         pending: 1,
         failed: 0,
+        parked: 0,
         pointsCredited: 100,
         pointsReversed: 50,
       },

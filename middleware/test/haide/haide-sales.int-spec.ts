@@ -187,10 +187,23 @@ describe('POST /haide/v1/sales: receipts → points through the durable intake (
     expect(accepted.reduce((sum, a) => sum + a.body.data.points, 0)).toBe(180);
   });
 
-  it('rejects a return whose sale was never received, naming it', async () => {
-    const r = sale({ txType: 'RETURN', backFlowNo: 'F999999', backTime: '2026.03.01 10:00:00', realAmt: '1.00' });
-    const res = await push(r);
-    expect(res.status).toBe(400);
-    expect(res.body.data.message).toContain('backFlowNo F999999');
+  it('rejects a return naming a return or itself as its sale, naming backFlowNo (parking waits only for sales)', async () => {
+    const s = sale();
+    expect((await push(s)).status).toBe(202);
+    const r1 = sale({ txType: 'RETURN', backFlowNo: s.flowNo, backTime: s.ocrTime, realAmt: '1.00' });
+    expect((await push(r1)).status).toBe(202);
+    const ofReturn = await push(
+      sale({ txType: 'RETURN', backFlowNo: r1.flowNo, backTime: s.ocrTime, realAmt: '1.00' }),
+    );
+    expect(ofReturn.status).toBe(400);
+    expect(ofReturn.body.data.message).toContain(
+      `backFlowNo ${r1.flowNo as string}: P001/${r1.flowNo as string} is a return`,
+    );
+    const self = sale({ txType: 'RETURN', backTime: s.ocrTime, realAmt: '1.00' });
+    const selfRes = await push({ ...self, backFlowNo: self.flowNo });
+    expect(selfRes.status).toBe(400);
+    expect(selfRes.body.data.message).toContain("backFlowNo must name the sale, not the return's own flowNo");
+    const stored = await h.t.db.query<unknown[]>(`SELECT 1 FROM haide_receipts WHERE flow_no = $1`, [self.flowNo]);
+    expect(stored).toHaveLength(0);
   });
 });

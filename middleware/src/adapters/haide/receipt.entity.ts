@@ -58,6 +58,10 @@ export class HaideReceiptEntity {
   @Column({ name: 'app_id', type: 'text' })
   appId!: string;
 
+  /** Set while a return waits for its sale (pushed before it): no points decided, nothing on the intake. */
+  @Column({ name: 'parked_since', type: 'timestamptz', nullable: true })
+  parkedSince!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -143,6 +143,9 @@ function returnProblems(r: Record<string, unknown>, prefix: string, out: string[
     if (isReturn && r[k] === undefined) out.push(`${prefix}${k} is required for a RETURN`);
     if (!isReturn && r[k] !== undefined) out.push(`${prefix}${k} is only for a RETURN`);
   }
+  // A return naming itself would wait for a sale that can never arrive (its key is taken by the return).
+  if (isReturn && r.backFlowNo !== undefined && r.backFlowNo === r.flowNo)
+    out.push(`${prefix}backFlowNo must name the sale, not the return's own flowNo`);
 }
 
 function eReceiptProblems(v: unknown, prefix: string, out: string[]): void {

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { ConflictError, DeviceProofError } from '../../common/errors';
 import { contentHash } from '../../intake/group-commit.writer';
 import { IntakeService } from '../../intake/intake.service';
-import type { IntakeAck } from '../../intake/intake.types';
+import type { IntakeAck, IntakeRequest } from '../../intake/intake.types';
 import { PointsLedger } from '../../ledger/domain/points.ledger';
 import { earnedPoints } from '../../points/earn-rule';
 import { MembersService } from '../../points/members.service';
@@ -117,33 +118,120 @@ export class SalesService {
     };
   }
 
+  /**
+   * A sale, under its lock: its accrual, and the reversals of the returns parked for it (pushed before it), decided
+   * in arrival order, go to the intake in ONE transaction with the sale's row and the parked rows' release, so a
+   * crash leaves either all of them or none (the POS then re-pushes the sale).
+   */
   async #sale(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
     const earned = await this.#salePoints(r, till);
     if (typeof earned === 'string') return rejected(r.posNo, r.flowNo, earned);
     const attestation = await this.#attest(r);
-    let ack: IntakeAck | undefined;
-    if (earned.member !== undefined && earned.points > 0) {
-      const call = this.ledger.accrue({
-        programId: till.programId,
+    const saleKey = receiptKey(env.orgCode, r.posNo, r.flowNo);
+    const outcome = await this.receipts.withSaleLock(saleKey, async (q) => {
+      const known = await this.receipts.find(env.orgCode, r.posNo, r.flowNo, q);
+      if (known) return { outcome: repeated(known, hash), released: false };
+      const accrual = this.#accrual(env.orgCode, r, till, earned, attestation);
+      const refused: StoredReceipt[] = [];
+      const parked = await this.receipts.parkedOf(env.orgCode, r.posNo, r.flowNo, q);
+      const decided = decideParked(parked, { points: earned.points, amountFen: r.realAmtFen }, refused);
+      const reversals = this.#reversals(env.orgCode, saleKey, till.programId, earned.member, decided);
+      const reqs = [...(accrual ? [accrual] : []), ...reversals.map((d) => d.request)];
+      const acks = await this.#acceptAll(q, reqs);
+      await this.#settleParked(q, env.orgCode, earned.member, decided, reversals, acks, refused);
+      const saleAck = accrual ? acks.get(accrual) : undefined;
+      const row = stored(env, r, hash, till, {
+        points: earned.points,
         member: earned.member,
-        amount: earned.points,
-        sourceRef: receiptRef(env.orgCode, r.posNo, r.flowNo),
-        merchant: till.merchantId,
-        ...(attestation === undefined ? {} : { attestation }),
+        trackingId: saleAck?.trackingId,
       });
-      ack = await this.intake.accept({
-        kind: RECEIPT_KIND,
-        naturalKey: receiptKey(env.orgCode, r.posNo, r.flowNo),
-        payload: r.raw,
-        ...call,
-      });
-    }
-    const row = stored(env, r, hash, till, {
-      points: earned.points,
-      member: earned.member,
-      trackingId: ack?.trackingId,
+      return { outcome: await this.#record(row, saleAck, q), released: reqs.length > 0 };
     });
-    return this.#record(row, ack);
+    if (outcome.released) this.intake.notify();
+    return outcome.outcome;
+  }
+
+  /** The sale's `points:Accrue` item, when it earns points for a member. */
+  #accrual(
+    orgCode: string,
+    r: HaideReceipt,
+    till: TillView,
+    earned: { member?: string; points: number },
+    attestation: AttestationRef | undefined,
+  ): IntakeRequest | undefined {
+    if (earned.member === undefined || earned.points <= 0) return undefined;
+    const call = this.ledger.accrue({
+      programId: till.programId,
+      member: earned.member,
+      amount: earned.points,
+      sourceRef: receiptRef(orgCode, r.posNo, r.flowNo),
+      merchant: till.merchantId,
+      ...(attestation === undefined ? {} : { attestation }),
+    });
+    return { kind: RECEIPT_KIND, naturalKey: receiptKey(orgCode, r.posNo, r.flowNo), payload: r.raw, ...call };
+  }
+
+  /** Releases the decided parked rows (points, member, intake item) and drops the refused ones, counted rejected. */
+  async #settleParked(
+    q: EntityManager,
+    orgCode: string,
+    member: string | undefined,
+    decided: readonly { row: StoredReceipt; points: number }[],
+    reversals: readonly { row: StoredReceipt; request: IntakeRequest }[],
+    acks: ReadonlyMap<IntakeRequest, IntakeAck>,
+    refused: readonly StoredReceipt[],
+  ): Promise<void> {
+    for (const d of decided) {
+      const rev = reversals.find((x) => x.row === d.row);
+      const trackingId = rev ? (acks.get(rev.request)?.trackingId ?? null) : null;
+      await this.receipts.release({ ...d.row, points: d.points, memberDid: member ?? null, trackingId }, q);
+    }
+    for (const p of refused) await this.receipts.discard(p.orgCode, p.posNo, p.flowNo, q);
+    const counted = refused.map((p) => ({ posNo: p.posNo, businessDate: p.businessDate, outcome: 'rejected' }));
+    await this.counts.count(orgCode, counted, q);
+  }
+
+  /** The `points:Reverse` items of decided parked returns that reverse something (a member, points > 0). */
+  #reversals(
+    orgCode: string,
+    saleKey: string,
+    programId: string,
+    member: string | undefined,
+    decided: readonly { row: StoredReceipt; points: number }[],
+  ): { row: StoredReceipt; request: IntakeRequest }[] {
+    if (member === undefined) return [];
+    return decided
+      .filter((d) => d.points > 0)
+      .map((d) => ({
+        row: d.row,
+        request: {
+          kind: RECEIPT_KIND,
+          naturalKey: receiptKey(orgCode, d.row.posNo, d.row.flowNo),
+          // The return was parked without its raw body; its content hash names exactly what was received.
+          payload: { parkedReturn: d.row.contentHash, releasedBy: saleKey },
+          orderingKey: saleKey,
+          after: { kind: RECEIPT_KIND, naturalKey: saleKey },
+          ...this.ledger.reverse({
+            programId,
+            sourceRef: `haide:${saleKey}`,
+            reversalRef: receiptRef(orgCode, d.row.posNo, d.row.flowNo),
+            amount: d.points,
+          }),
+        },
+      }));
+  }
+
+  /** Writes `reqs` in the open transaction `q`; any refusal (a conflict) throws, rolling the whole sale back. */
+  async #acceptAll(q: EntityManager, reqs: readonly IntakeRequest[]): Promise<Map<IntakeRequest, IntakeAck>> {
+    const acks = new Map<IntakeRequest, IntakeAck>();
+    if (reqs.length === 0) return acks;
+    const outcomes = await this.intake.acceptIn(q, reqs);
+    outcomes.forEach((o, i) => {
+      if (!o.ok) throw o.error;
+      const req = reqs[i];
+      if (req) acks.set(req, o.ack);
+    });
+    return acks;
   }
 
   async #return(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
@@ -153,11 +241,12 @@ export class SalesService {
       const known = await this.receipts.find(env.orgCode, r.posNo, r.flowNo, q);
       if (known) return repeated(known, hash);
       const sale = await this.receipts.find(env.orgCode, r.posNo, saleFlowNo, q);
-      if (sale?.txType !== 'SALE')
+      if (sale === undefined) return this.#park(env, r, hash, till, q);
+      if (sale.txType !== 'SALE')
         return rejected(
           r.posNo,
           r.flowNo,
-          `backFlowNo ${saleFlowNo}: no sale with that flowNo was received on ${r.posNo}`,
+          `backFlowNo ${saleFlowNo}: ${r.posNo}/${saleFlowNo} is a return, not a sale`,
         );
       const before = await this.receipts.returnsOf(env.orgCode, r.posNo, saleFlowNo, q);
       const points = returnReversal(
@@ -197,6 +286,36 @@ export class SalesService {
       });
       return { ...(await this.#record(row, ack, q)) };
     });
+  }
+
+  /**
+   * A return whose sale has not arrived: accepted and stored parked (under the sale's lock, so the sale, when it
+   * comes, sees it), with no points yet; the sale decides it. Its e-receipt is anchored now.
+   */
+  async #park(
+    env: HaideEnvelope,
+    r: HaideReceipt,
+    hash: string,
+    till: TillView,
+    q: Parameters<ReceiptStore['insert']>[1],
+  ): Promise<ReceiptOutcome> {
+    await this.#attest(r);
+    const row = stored(env, r, hash, till, { points: 0, member: undefined, trackingId: undefined });
+    if (!(await this.receipts.insert(row, q, true))) {
+      const winner = await this.receipts.find(row.orgCode, row.posNo, row.flowNo, q);
+      if (winner) return repeated(winner, hash);
+    }
+    return {
+      httpStatus: 202,
+      result: {
+        posNo: r.posNo,
+        flowNo: r.flowNo,
+        status: 'accepted',
+        trackingId: null,
+        points: 0,
+        message: `accepted: waiting for sale ${r.backFlowNo ?? ''} on ${r.posNo} (parked)`,
+      },
+    };
   }
 
   /** Stores the receipt; a concurrent push of the same key that got there first decides the answer. */
@@ -253,6 +372,34 @@ function stored(
     merchantId: till.merchantId,
     appId: env.appId,
   };
+}
+
+/**
+ * Parked returns of a sale in arrival order, by the rule of returns pushed after it (floor, the completing one
+ * takes the remainder). One that exceeds what is left of the sale is refused as an over-return would be: it goes
+ * to `refused` (discarded and counted as rejected; its POS had been told `accepted`, see docs/haide.md).
+ */
+function decideParked(
+  parked: readonly StoredReceipt[],
+  sale: { points: number; amountFen: number },
+  refused: StoredReceipt[],
+): { row: StoredReceipt; points: number }[] {
+  const before = { fen: 0, points: 0 };
+  const out: { row: StoredReceipt; points: number }[] = [];
+  for (const row of parked) {
+    const points = returnReversal(
+      { points: sale.points, amountFen: sale.amountFen, returnedFen: before.fen, reversedPoints: before.points },
+      row.realAmtFen,
+    );
+    if (points === undefined) {
+      refused.push(row);
+      continue;
+    }
+    before.fen += row.realAmtFen;
+    before.points += points;
+    out.push({ row, points });
+  }
+  return out;
 }
 
 function rejected(posNo: string, flowNo: string, message: string): ReceiptOutcome {

@@ -101,6 +101,8 @@ class TillDayDto implements TillDay {
   @ApiProperty({ description: 'accepted receipts whose ledger call is committed' }) committed!: number;
   @ApiProperty() pending!: number;
   @ApiProperty({ description: 'ledger call dead-lettered' }) failed!: number;
+  @ApiProperty({ description: 'accepted returns waiting for their sale (pushed before it): nothing reversed yet' })
+  parked!: number;
   @ApiProperty({ description: 'points of committed sales' }) pointsCredited!: number;
   @ApiProperty({ description: 'points of committed returns' }) pointsReversed!: number;
 }
