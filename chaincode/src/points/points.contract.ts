@@ -15,6 +15,7 @@ import {
   ratePairOf,
   withdrawRate,
 } from './exchange';
+import { consolidate, consolidationOf } from './consolidate';
 import { expire, expireOf } from './expiry';
 import { registerMerchant, registerProgram, updateMerchant, updateProgram } from './program';
 import * as q from './queries';
@@ -147,6 +148,13 @@ export class PointsContract extends MallContract {
   async Expire(ctx: MallContext, request: string): Promise<string> {
     const { programId, limit } = expireOf(parseRequest(request));
     return json(await expire(ctx, programId, limit));
+  }
+
+  /** `{ programId, member, expiresOn?, limit? }`: merges dust lots of one expiry day (consolidate.ts). */
+  @Transaction()
+  @Returns('string')
+  async ConsolidateLots(ctx: MallContext, request: string): Promise<string> {
+    return json(await consolidate(ctx, consolidationOf(parseRequest(request))));
   }
 
   @Transaction()
