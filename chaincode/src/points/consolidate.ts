@@ -60,24 +60,39 @@ export interface ConsolidationPlan {
  * of them (ties: the earliest day), at most `limit`. Deterministic, so every endorser agrees.
  */
 export function planConsolidation(lots: Lot[], nowMs: number, limit: number, day?: string): ConsolidationPlan {
+  const byDay = mergeableByDay(lots, nowMs);
+  const chosen = day ?? fullestDay(byDay);
+  const candidates = [...(byDay.get(chosen ?? '') ?? [])].sort(soonestFirst);
+  const sources = candidates.slice(0, limit);
+  return { day: chosen, sources: sources.length >= 2 ? sources : [], leftOver: candidates.length - sources.length };
+}
+
+/** The available lots with points left, by the UTC day they expire on. */
+function mergeableByDay(lots: Lot[], nowMs: number): Map<string, Lot[]> {
   const byDay = new Map<string, Lot[]>();
   for (const lot of lots) {
-    if (lot.remaining === 0 || lotState(lot, nowMs) !== 'available') continue;
+    if (lotState(lot, nowMs) !== 'available') continue;
     const list = byDay.get(expiryDay(lot)) ?? [];
     list.push(lot);
     byDay.set(expiryDay(lot), list);
   }
-  let chosen = day;
-  if (chosen === undefined) {
-    for (const [d, list] of [...byDay.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (chosen === undefined || list.length > (byDay.get(chosen)?.length ?? 0)) chosen = d;
-    }
+  return byDay;
+}
+
+/** The day with the most lots; ties go to the earliest day. */
+function fullestDay(byDay: Map<string, Lot[]>): string | undefined {
+  let best: string | undefined;
+  for (const d of [...byDay.keys()].sort()) {
+    if (best === undefined || (byDay.get(d)?.length ?? 0) > (byDay.get(best)?.length ?? 0)) best = d;
   }
-  const candidates = [...(byDay.get(chosen ?? '') ?? [])].sort((a, b) =>
-    a.expiresAt === b.expiresAt ? (a.lotId < b.lotId ? -1 : 1) : a.expiresAt < b.expiresAt ? -1 : 1,
-  );
-  const sources = candidates.slice(0, limit);
-  return { day: chosen, sources: sources.length >= 2 ? sources : [], leftOver: candidates.length - sources.length };
+  return best;
+}
+
+/** Soonest expiry first, ties by lot ID (every endorser picks the same lots). */
+function soonestFirst(a: Lot, b: Lot): number {
+  if (a.expiresAt !== b.expiresAt) return a.expiresAt < b.expiresAt ? -1 : 1;
+  if (a.lotId === b.lotId) return 0;
+  return a.lotId < b.lotId ? -1 : 1;
 }
 
 /** The one lot the sources become: their points, the earliest expiry, the latest availability. */

@@ -61,6 +61,21 @@ describe('bounded member reads', () => {
       `d${MAX_RANGE_ROWS - 2}`,
     ]);
   });
+  it('gets the member out with ConsolidateLots: balance and spending work again (before: no way out)', async () => {
+    const first = await w.call<{ merged: number; more: boolean }>(
+      'ConsolidateLots',
+      { programId: A, member: w.alice.did },
+      IDS.mallAClient,
+    );
+    expect(first.result).toMatchObject({ merged: 500, more: true });
+    expect(await balance(w)).toMatchObject({ available: MAX_RANGE_ROWS + 1, pending: 0 });
+    await w.call(
+      'Redeem',
+      signedRedeem(w, w.alice, { merchant: 'a-shoes', ref: 'after', programId: A, amount: 600 }),
+      IDS.mallAClient,
+    );
+    expect((await balance(w)).available).toBe(MAX_RANGE_ROWS + 1 - 600);
+  });
 });
 
 describe('compaction of spent lots', () => {

@@ -69,8 +69,7 @@ describe('points: ConsolidateLots', () => {
     const spent = Object.entries(dump).filter(([k]) => k.startsWith(`plote/${w.alice.did}/`));
     expect(spent.map(([, v]) => (v as Lot).movedOut).sort((a, b) => a - b)).toEqual([10, 20]);
     const record = Object.entries(dump).find(([k]) => k.startsWith(`pcons/${w.alice.did}/`))?.[1] as
-      | ConsolidationRecord
-      | undefined;
+      ConsolidationRecord | undefined;
     expect(record).toMatchObject({ programId: A, lotId: result.lotId, points: 30, expiresAt: s1.expiresAt });
     expect(record?.sources.map((s) => s.points).sort((a, b) => a - b)).toEqual([10, 20]);
     // The expiry index holds the merged lot instead of its sources; the history is unchanged.
@@ -79,6 +78,10 @@ describe('points: ConsolidateLots', () => {
     expect(index.some((k) => k.endsWith(`/${result.lotId}`))).toBe(true);
     const after = await w.call<HistoryLine[]>('GetHistory', { member: w.alice.did }, IDS.mallAClient);
     expect(after.result).toEqual(history.result);
+    // Documented cost: a consolidated accrual lot is empty, so Reverse has nothing to take back.
+    await expect(
+      w.call('Reverse', { programId: A, sourceRef: 's1', reversalRef: 'v1' }, IDS.mallAClient),
+    ).rejects.toThrow('POINTS_INSUFFICIENT');
   });
 
   it('gains no validity: the merged lot expires at the earliest source expiry', async () => {
@@ -109,7 +112,9 @@ describe('points: ConsolidateLots', () => {
     }
     w.ledger.advance(AFTER_RETURN_WINDOW);
     await expect(consolidate(w, { limit: 2 })).resolves.toMatchObject({ result: { merged: 2, points: 2, more: true } });
-    await expect(consolidate(w, { limit: 2 })).resolves.toMatchObject({ result: { merged: 2, points: 3, more: false } });
+    await expect(consolidate(w, { limit: 2 })).resolves.toMatchObject({
+      result: { merged: 2, points: 3, more: false },
+    });
     expect(await liveLots(w)).toHaveLength(1);
   });
 
@@ -152,9 +157,9 @@ describe('points: ConsolidateLots', () => {
     const { w } = await threeLots();
     const before = w.ledger.dump();
     await expect(consolidate(w, { programId: 'NOPE' })).rejects.toThrow('NOT_FOUND');
-    await expect(
-      w.call('ConsolidateLots', { programId: A, member: w.alice.did }, IDS.mallBAdmin),
-    ).rejects.toThrow('AUTH_FORBIDDEN');
+    await expect(w.call('ConsolidateLots', { programId: A, member: w.alice.did }, IDS.mallBAdmin)).rejects.toThrow(
+      'AUTH_FORBIDDEN',
+    );
     expect(w.ledger.dump()).toEqual(before);
   });
 });
