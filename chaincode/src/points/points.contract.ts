@@ -15,6 +15,7 @@ import {
   ratePairOf,
   withdrawRate,
 } from './exchange';
+import { MAX_PERIOD_ENTRIES } from './clearing';
 import { consolidate, consolidationOf } from './consolidate';
 import { expire, expireOf } from './expiry';
 import { registerMerchant, registerProgram, updateMerchant, updateProgram } from './program';
@@ -48,8 +49,12 @@ function query(ctx: MallContext, request: string): Fields {
  */
 @Info({ title: 'points', description: 'Cross-mall loyalty points: accrual, redemption, clearing and settlement' })
 export class PointsContract extends MallContract {
-  constructor() {
+  /** Most clearing entries one ClosePeriod transaction reads (lowered by tests; Fabric constructs with none). */
+  readonly #closeChunk: number;
+
+  constructor(options: { closeChunk?: number } = {}) {
     super('points');
+    this.#closeChunk = options.closeChunk ?? MAX_PERIOD_ENTRIES;
   }
 
   @Transaction()
@@ -160,7 +165,7 @@ export class PointsContract extends MallContract {
   @Transaction()
   @Returns('string')
   async ClosePeriod(ctx: MallContext, request: string): Promise<string> {
-    return json(await closePeriod(ctx, closeOf(parseRequest(request))));
+    return json(await closePeriod(ctx, closeOf(parseRequest(request)), this.#closeChunk));
   }
 
   @Transaction()
