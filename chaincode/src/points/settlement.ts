@@ -222,6 +222,44 @@ export async function closePeriod(
       `the period ends at ${p.to}, less than ${SETTLEMENT_LAG_MS / 60_000} minutes before the transaction time`,
     );
   }
+  const { state, resumed } = await startOrResume(ctx, p, who.mspId);
+  const read = await clearingChunk(ctx, state.next, p.to, chunk);
+  const done: CloseProgress = {
+    ...state,
+    entries: state.entries + read.entries.length,
+    gross: addGross(state.gross, read.entries),
+    txId: ctx.stub.getTxID(),
+  };
+  if (read.next !== undefined) {
+    await putPlain(ctx, 'closeProgress', CLOSING_KEY, { ...done, next: read.next } satisfies CloseProgress);
+    return { periodId: done.periodId, ...p, final: false, entries: done.entries, next: read.next };
+  }
+  if (resumed) await removePlain(ctx, 'closeProgress', CLOSING_KEY);
+  const positions = positionsOf(done.gross);
+  const statement: Statement = {
+    periodId: done.periodId,
+    ...p,
+    entries: done.entries,
+    gross: done.gross,
+    positions,
+    payments: payments(positions),
+    closedBy: done.startedBy,
+    closedAt: txTimeIso(ctx),
+    txId: done.txId,
+  };
+  await put(ctx, 'statement', key(ctx, K.statement, done.periodId), statement);
+  return statement;
+}
+
+/**
+ * The cursor of this period's close in progress, or a fresh one after the contiguity checks,
+ * with the closed bound written (from then on no booking lands in the period).
+ */
+async function startOrResume(
+  ctx: MallContext,
+  p: { from: string; to: string },
+  mspId: string,
+): Promise<{ state: CloseProgress; resumed: boolean }> {
   const periodId = periodIdOf(p.from, p.to);
   const progress = await getJson<CloseProgress>(ctx, CLOSING_KEY);
   if (progress && progress.periodId !== periodId) {
@@ -230,42 +268,20 @@ export async function closePeriod(
       `the close of ${progress.periodId} is in progress: repeat ClosePeriod with its bounds until it returns the statement`,
     );
   }
-  if (!progress) {
-    await requireContiguous(ctx, p);
-    await putPlain(ctx, 'closedBound', CLOSED_BOUND_KEY, { to: p.to, periodId } satisfies ClosedBound);
-  }
-  const read = await clearingChunk(ctx, progress?.next ?? periodStartKey(p.from), p.to, chunk);
-  const gross = addGross(progress?.gross ?? [], read.entries);
-  const entries = (progress?.entries ?? 0) + read.entries.length;
-  if (read.next !== undefined) {
-    const step: CloseProgress = {
-      periodId,
-      ...p,
-      next: read.next,
-      entries,
-      gross,
-      startedBy: progress?.startedBy ?? who.mspId,
-      startedAt: progress?.startedAt ?? txTimeIso(ctx),
-      txId: ctx.stub.getTxID(),
-    };
-    await putPlain(ctx, 'closeProgress', CLOSING_KEY, step);
-    return { periodId, ...p, final: false, entries, next: read.next };
-  }
-  if (progress) await removePlain(ctx, 'closeProgress', CLOSING_KEY);
-  const positions = positionsOf(gross);
-  const statement: Statement = {
+  if (progress) return { state: progress, resumed: true };
+  await requireContiguous(ctx, p);
+  await putPlain(ctx, 'closedBound', CLOSED_BOUND_KEY, { to: p.to, periodId } satisfies ClosedBound);
+  const state: CloseProgress = {
     periodId,
     ...p,
-    entries,
-    gross,
-    positions,
-    payments: payments(positions),
-    closedBy: progress?.startedBy ?? who.mspId,
-    closedAt: txTimeIso(ctx),
+    next: periodStartKey(p.from),
+    entries: 0,
+    gross: [],
+    startedBy: mspId,
+    startedAt: txTimeIso(ctx),
     txId: ctx.stub.getTxID(),
   };
-  await put(ctx, 'statement', key(ctx, K.statement, periodId), statement);
-  return statement;
+  return { state, resumed: false };
 }
 
 /** The statement of a closed period, or NOT_FOUND. */
