@@ -79,6 +79,11 @@ export const ERROR_CODES = {
     domain: 'points',
     meaning: 'the period does not start where the last closed one ended (or after an unsettled entry)',
   },
+  POINTS_PERIOD_CLOSING: {
+    http: 409,
+    domain: 'points',
+    meaning: 'the close of another period is in progress; repeat ClosePeriod with its bounds first',
+  },
   POINTS_UNIT_VALUE_CHANGING: {
     http: 409,
     domain: 'points',

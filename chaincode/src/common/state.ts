@@ -68,6 +68,12 @@ export async function putPlain(ctx: MallContext, entity: string, stateKey: strin
   ctx.changes.push({ entity, id: stateKey, op: 'put', data: value });
 }
 
+/** Deletes a plain (non-composite) key, journalled like {@link putPlain}. */
+export async function removePlain(ctx: MallContext, entity: string, stateKey: string): Promise<void> {
+  await ctx.stub.deleteState(stateKey);
+  ctx.changes.push({ entity, id: stateKey, op: 'delete' });
+}
+
 /** Deletes a key and journals the deletion for the transaction event. */
 export async function remove(ctx: MallContext, entity: string, stateKey: string): Promise<void> {
   await ctx.stub.deleteState(stateKey);

@@ -75,6 +75,39 @@ export async function clearingBetween(ctx: MallContext, fromIso: string, toIso: 
   return listByRange<ClearingEntry>(ctx, PREFIX + fromIso, PREFIX + toIso, MAX_PERIOD_ENTRIES, 'clearing entries');
 }
 
+export interface ClearingChunk {
+  entries: ClearingEntry[];
+  /** Key the next chunk starts at (inclusive); undefined = the range is read to its end. */
+  next: string | undefined;
+}
+
+/**
+ * Up to `max` entries from `startKey` (a clearing key, inclusive) to `toIso` (exclusive). One
+ * row more is read to know whether the range goes on: its key is where the next chunk starts.
+ * A range read to its end is exhausted, so the peer re-checks all of it at validation.
+ */
+export async function clearingChunk(
+  ctx: MallContext,
+  startKey: string,
+  toIso: string,
+  max: number,
+): Promise<ClearingChunk> {
+  const entries: ClearingEntry[] = [];
+  const iterator = await ctx.stub.getStateByRange(startKey, PREFIX + toIso);
+  try {
+    for (let res = await iterator.next(); !res.done; res = await iterator.next()) {
+      if (entries.length === max) return { entries, next: res.value.key };
+      entries.push(JSON.parse(Buffer.from(res.value.value).toString('utf8')) as ClearingEntry);
+    }
+  } finally {
+    await iterator.close();
+  }
+  return { entries, next: undefined };
+}
+
+/** Where a period's first chunk starts. */
+export const periodStartKey = (fromIso: string): string => PREFIX + fromIso;
+
 /** The first entry booked before `toIso`, if any (one read). */
 export async function firstClearingBefore(ctx: MallContext, toIso: string): Promise<ClearingEntry | undefined> {
   const [first] = await listByRange<ClearingEntry>(ctx, PREFIX, PREFIX + toIso, 1, 'clearing entries', false);

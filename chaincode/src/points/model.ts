@@ -37,7 +37,8 @@ export interface Merchant {
   updatedAt: string;
 }
 
-export type LotOrigin = 'accrual' | 'transfer' | 'exchange';
+/** `consolidation`: a merge of one member's lots of one expiry day (ConsolidateLots). */
+export type LotOrigin = 'accrual' | 'transfer' | 'exchange' | 'consolidation';
 
 /** A parcel of points with one expiry date. Every point of `amount` ends in exactly one bucket. */
 export interface Lot {
@@ -124,6 +125,18 @@ export interface TransferRecord {
   amount: number;
   nonce: string;
   takes: LotTake[];
+  txId: string;
+  at: string;
+}
+
+/** A ConsolidateLots merge: the source lots (now empty, `movedOut`) and the one lot they became. */
+export interface ConsolidationRecord {
+  programId: string;
+  member: string;
+  lotId: string;
+  points: number;
+  expiresAt: string;
+  sources: LotTake[];
   txId: string;
   at: string;
 }
@@ -244,6 +257,7 @@ export const K = {
   adjustment: 'padj',
   redemption: 'predm',
   transfer: 'pxfer',
+  consolidation: 'pcons',
   rate: 'prate',
   exchange: 'pexch',
   breakage: 'pbrk',

@@ -15,6 +15,8 @@ import {
   ratePairOf,
   withdrawRate,
 } from './exchange';
+import { MAX_PERIOD_ENTRIES } from './clearing';
+import { consolidate, consolidationOf } from './consolidate';
 import { expire, expireOf } from './expiry';
 import { registerMerchant, registerProgram, updateMerchant, updateProgram } from './program';
 import * as q from './queries';
@@ -47,8 +49,12 @@ function query(ctx: MallContext, request: string): Fields {
  */
 @Info({ title: 'points', description: 'Cross-mall loyalty points: accrual, redemption, clearing and settlement' })
 export class PointsContract extends MallContract {
-  constructor() {
+  /** Most clearing entries one ClosePeriod transaction reads (lowered by tests; Fabric constructs with none). */
+  readonly #closeChunk: number;
+
+  constructor(options: { closeChunk?: number } = {}) {
     super('points');
+    this.#closeChunk = options.closeChunk ?? MAX_PERIOD_ENTRIES;
   }
 
   @Transaction()
@@ -149,10 +155,17 @@ export class PointsContract extends MallContract {
     return json(await expire(ctx, programId, limit));
   }
 
+  /** `{ programId, member, expiresOn?, limit? }`: merges dust lots of one expiry day (consolidate.ts). */
+  @Transaction()
+  @Returns('string')
+  async ConsolidateLots(ctx: MallContext, request: string): Promise<string> {
+    return json(await consolidate(ctx, consolidationOf(parseRequest(request))));
+  }
+
   @Transaction()
   @Returns('string')
   async ClosePeriod(ctx: MallContext, request: string): Promise<string> {
-    return json(await closePeriod(ctx, closeOf(parseRequest(request))));
+    return json(await closePeriod(ctx, closeOf(parseRequest(request)), this.#closeChunk));
   }
 
   @Transaction()

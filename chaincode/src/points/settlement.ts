@@ -5,9 +5,17 @@
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { authError, inputError, notFound } from '../common/errors';
 import { caller, requireAdminOf } from '../common/identity';
-import { MallContext, getJson, key, listByPrefix, put, putPlain } from '../common/state';
+import { MallContext, getJson, key, listByPrefix, put, putPlain, removePlain } from '../common/state';
 import { Fields, instant, str } from '../common/validate';
-import { CLOSED_BOUND_KEY, ClosedBound, clearingBetween, effectiveClosedBound, firstClearingBefore } from './clearing';
+import {
+  CLOSED_BOUND_KEY,
+  ClosedBound,
+  MAX_PERIOD_ENTRIES,
+  clearingChunk,
+  effectiveClosedBound,
+  firstClearingBefore,
+  periodStartKey,
+} from './clearing';
 import { ClearingEntry, K, pointsError } from './model';
 
 export interface Position {
@@ -61,23 +69,37 @@ export function closeOf(f: Fields): { from: string; to: string } {
 
 /** Gross obligations per (debtor, creditor) pair and the net position of every mall. */
 export function net(entries: ClearingEntry[]): { gross: Payment[]; positions: Position[] } {
+  const gross = addGross([], entries);
+  return { gross, positions: positionsOf(gross) };
+}
+
+/** `gross` (per pair, as a statement holds it) with `entries` added: netting is a sum, so it goes chunk by chunk. */
+export function addGross(gross: Payment[], entries: ClearingEntry[]): Payment[] {
   const pairs = new Map<string, Payment>();
+  for (const g of gross) pairs.set(`${g.from}\u0000${g.to}`, { ...g });
+  for (const e of entries) {
+    const id = `${e.debtor}\u0000${e.creditor}`;
+    const pair = pairs.get(id) ?? { from: e.debtor, to: e.creditor, amountFen: 0 };
+    pair.amountFen += e.amountFen;
+    pairs.set(id, pair);
+  }
+  return sortPayments([...pairs.values()]);
+}
+
+/** Each mall's receivable, payable and net from the gross obligations, in mall order. */
+export function positionsOf(gross: Payment[]): Position[] {
   const malls = new Map<string, Position>();
   const pos = (mall: string): Position => {
     const p = malls.get(mall) ?? { mall, receivableFen: 0, payableFen: 0, netFen: 0 };
     malls.set(mall, p);
     return p;
   };
-  for (const e of entries) {
-    const id = `${e.debtor}\u0000${e.creditor}`;
-    const pair = pairs.get(id) ?? { from: e.debtor, to: e.creditor, amountFen: 0 };
-    pair.amountFen += e.amountFen;
-    pairs.set(id, pair);
-    pos(e.debtor).payableFen += e.amountFen;
-    pos(e.creditor).receivableFen += e.amountFen;
+  for (const g of gross) {
+    pos(g.from).payableFen += g.amountFen;
+    pos(g.to).receivableFen += g.amountFen;
   }
   const positions = [...malls.values()].map((p) => ({ ...p, netFen: p.receivableFen - p.payableFen }));
-  return { gross: sortPayments([...pairs.values()]), positions: positions.sort((a, b) => order(a.mall, b.mall)) };
+  return positions.sort((a, b) => order(a.mall, b.mall));
 }
 
 /**
@@ -144,12 +166,54 @@ async function requireContiguous(ctx: MallContext, p: { from: string; to: string
 }
 
 /**
+ * Plain key of a close in progress: a period with more entries than one transaction reads is
+ * closed in several ClosePeriod transactions, each reading one chunk from the persisted cursor.
+ */
+export const CLOSING_KEY = 'points~closing';
+
+/** A close that has read part of its period (`points~closing`). */
+export interface CloseProgress {
+  periodId: string;
+  from: string;
+  to: string;
+  /** Clearing key the next chunk starts at. */
+  next: string;
+  /** Entries and gross obligations of the chunks read so far. */
+  entries: number;
+  gross: Payment[];
+  startedBy: string;
+  startedAt: string;
+  txId: string;
+}
+
+/** What a ClosePeriod that has not read its whole period returns: call again with the same bounds. */
+export interface CloseStep {
+  periodId: string;
+  from: string;
+  to: string;
+  final: false;
+  entries: number;
+  next: string;
+}
+
+/**
  * Any mall's admin closes the next period: it starts where the last closed one ended (the
  * first one at or before the first entry) and ends at least {@link SETTLEMENT_LAG_MS} before
  * the transaction time. Closing a period with no entries is allowed: it records that nothing
- * is owed. The close writes the closed bound every booking reads (see clearing.ts).
+ * is owed.
+ *
+ * The first transaction writes the closed bound every booking reads (see clearing.ts), so from
+ * its commit on no entry can land in the period, and reads up to `chunk` entries. When the
+ * period holds more, it persists a cursor (`points~closing`) and returns a {@link CloseStep};
+ * the same call repeated reads the next chunk, and the one that reads the end writes the
+ * statement and deletes the cursor. While a close is in progress no other period closes
+ * (`POINTS_PERIOD_CLOSING`), and two continuations race on the cursor key (MVCC).
  */
-export async function closePeriod(ctx: MallContext, p: { from: string; to: string }): Promise<Statement> {
+export async function closePeriod(
+  ctx: MallContext,
+  p: { from: string; to: string },
+  chunk = MAX_PERIOD_ENTRIES,
+): Promise<Statement | CloseStep> {
   const who = caller(ctx);
   requireAdminOf(ctx, who.mspId);
   if (Date.parse(p.to) > txTimeMs(ctx) - SETTLEMENT_LAG_MS) {
@@ -158,24 +222,66 @@ export async function closePeriod(ctx: MallContext, p: { from: string; to: strin
       `the period ends at ${p.to}, less than ${SETTLEMENT_LAG_MS / 60_000} minutes before the transaction time`,
     );
   }
-  await requireContiguous(ctx, p);
-  const entries = await clearingBetween(ctx, p.from, p.to);
-  const { gross, positions } = net(entries);
-  const periodId = periodIdOf(p.from, p.to);
-  const statement: Statement = {
-    periodId,
-    ...p,
-    entries: entries.length,
-    gross,
-    positions,
-    payments: payments(positions),
-    closedBy: who.mspId,
-    closedAt: txTimeIso(ctx),
+  const { state, resumed } = await startOrResume(ctx, p, who.mspId);
+  const read = await clearingChunk(ctx, state.next, p.to, chunk);
+  const done: CloseProgress = {
+    ...state,
+    entries: state.entries + read.entries.length,
+    gross: addGross(state.gross, read.entries),
     txId: ctx.stub.getTxID(),
   };
-  await put(ctx, 'statement', key(ctx, K.statement, periodId), statement);
-  await putPlain(ctx, 'closedBound', CLOSED_BOUND_KEY, { to: p.to, periodId } satisfies ClosedBound);
+  if (read.next !== undefined) {
+    await putPlain(ctx, 'closeProgress', CLOSING_KEY, { ...done, next: read.next } satisfies CloseProgress);
+    return { periodId: done.periodId, ...p, final: false, entries: done.entries, next: read.next };
+  }
+  if (resumed) await removePlain(ctx, 'closeProgress', CLOSING_KEY);
+  const positions = positionsOf(done.gross);
+  const statement: Statement = {
+    periodId: done.periodId,
+    ...p,
+    entries: done.entries,
+    gross: done.gross,
+    positions,
+    payments: payments(positions),
+    closedBy: done.startedBy,
+    closedAt: txTimeIso(ctx),
+    txId: done.txId,
+  };
+  await put(ctx, 'statement', key(ctx, K.statement, done.periodId), statement);
   return statement;
+}
+
+/**
+ * The cursor of this period's close in progress, or a fresh one after the contiguity checks,
+ * with the closed bound written (from then on no booking lands in the period).
+ */
+async function startOrResume(
+  ctx: MallContext,
+  p: { from: string; to: string },
+  mspId: string,
+): Promise<{ state: CloseProgress; resumed: boolean }> {
+  const periodId = periodIdOf(p.from, p.to);
+  const progress = await getJson<CloseProgress>(ctx, CLOSING_KEY);
+  if (progress && progress.periodId !== periodId) {
+    throw pointsError(
+      'POINTS_PERIOD_CLOSING',
+      `the close of ${progress.periodId} is in progress: repeat ClosePeriod with its bounds until it returns the statement`,
+    );
+  }
+  if (progress) return { state: progress, resumed: true };
+  await requireContiguous(ctx, p);
+  await putPlain(ctx, 'closedBound', CLOSED_BOUND_KEY, { to: p.to, periodId } satisfies ClosedBound);
+  const state: CloseProgress = {
+    periodId,
+    ...p,
+    next: periodStartKey(p.from),
+    entries: 0,
+    gross: [],
+    startedBy: mspId,
+    startedAt: txTimeIso(ctx),
+    txId: ctx.stub.getTxID(),
+  };
+  return { state, resumed: false };
 }
 
 /** The statement of a closed period, or NOT_FOUND. */

@@ -20,7 +20,32 @@ const adjustReq = (over: Record<string, unknown>) => (): unknown => ({
   ...over,
 });
 
+const consolidateReq = (over: Record<string, unknown>) => (): unknown => ({
+  programId: A,
+  member: S.w.alice.did,
+  ...over,
+});
+
 const cases: Case[] = [
+  ['ConsolidateLots', "another mall's program", consolidateReq({}), IDS.mallBAdmin, 'AUTH_FORBIDDEN'],
+  ['ConsolidateLots', 'an unknown program', consolidateReq({ programId: 'NOPE' }), IDS.mallAClient, 'NOT_FOUND'],
+  ['ConsolidateLots', 'a limit of 1', consolidateReq({ limit: 1 }), IDS.mallAClient, 'INPUT_INVALID: limit'],
+  ['ConsolidateLots', 'a limit past 500', consolidateReq({ limit: 501 }), IDS.mallAClient, 'INPUT_INVALID: limit'],
+  [
+    'ConsolidateLots',
+    'a day that does not exist',
+    consolidateReq({ expiresOn: '2027-02-29' }),
+    IDS.mallAClient,
+    'INPUT_INVALID: expiresOn',
+  ],
+  [
+    'ConsolidateLots',
+    'a member that is no DID',
+    consolidateReq({ member: 'x' }),
+    IDS.mallAClient,
+    'INPUT_INVALID: member',
+  ],
+  ['ConsolidateLots', 'an unknown identity', consolidateReq({}), IDS.unknown, 'AUTH_'],
   ['Adjust', 'more points than available', adjustReq({ amount: 100_000 }), IDS.mallAClient, 'POINTS_INSUFFICIENT'],
   ['Adjust', "another mall's program", adjustReq({}), IDS.mallBAdmin, 'AUTH_FORBIDDEN'],
   ['Adjust', 'an unknown program', adjustReq({ programId: 'NOPE' }), IDS.mallAClient, 'NOT_FOUND: program NOPE'],

@@ -22,9 +22,10 @@ export interface PointsWorld {
   call<T = unknown>(fn: string, request: unknown, who?: Identity): Promise<TxResult<T>>;
 }
 
-export async function pointsWorld(): Promise<PointsWorld> {
+/** `closeChunk` lowers the entries one ClosePeriod transaction reads (chunked closes). */
+export async function pointsWorld(options: { closeChunk?: number } = {}): Promise<PointsWorld> {
   const ledger = new Ledger();
-  const contract = new PointsContract();
+  const contract = new PointsContract(options);
   const call = <T>(fn: string, request: unknown, who: Identity = IDS.mallAAdmin): Promise<TxResult<T>> =>
     ledger.invoke<T>(contract, fn, [typeof request === 'string' ? request : JSON.stringify(request)], who);
   const world: PointsWorld = {

@@ -75,4 +75,4 @@ export async function expectRefusal([fn, , request, who, expected]: Case): Promi
 /** Transactions covered by refusals-earn.spec.ts. */
 export const EARN_TXS = ['Accrue', 'AccrueBatch', 'Reverse', 'Expire'];
 /** Transactions covered by refusals-spend.spec.ts (Adjust by adjustment.spec.ts); the rest are in refusals-admin.spec.ts. */
-export const SPEND_TXS = ['Redeem', 'Transfer', 'Exchange', 'Adjust'];
+export const SPEND_TXS = ['Redeem', 'Transfer', 'Exchange', 'Adjust', 'ConsolidateLots'];

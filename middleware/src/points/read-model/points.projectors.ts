@@ -19,7 +19,7 @@ function plainProjector(spec: TableSpec): EntityProjector {
 
 /**
  * Every typed projector of the points contract. Entities left to `ledger_state` alone: `lotExpiry` (the chaincode's
- * own sweep index), `nonce`, `breakage`, `transfer`, `exchange` (their effect is in lots and history), `closedBound`.
+ * own sweep index), `nonce`, `breakage`, `transfer`, `exchange`, `consolidation` (their effect is in lots and history), `closedBound`.
  */
 export const POINTS_PROJECTORS: readonly EntityProjector[] = [
   ...PLAIN_TABLES.map(plainProjector),
