@@ -29,7 +29,9 @@ import { realEnv } from './support/real-env';
 
 const PARTITION_MS = Number(process.env.E2E_PARTITION_MS ?? 3 * 60_000);
 const FAULT_MS = Number(process.env.E2E_FAULT_MS ?? 90_000);
-const PORT_BASE = Number(process.env.E2E_HOSTS_PORT_BASE ?? 36400);
+// Below the kernel's ephemeral range (32768–60999 here): a fixed base inside it can find one of its ports taken
+// by some other test's outgoing connection (CI saw "port 36460 … already in use" while the other e2e suites ran).
+const PORT_BASE = Number(process.env.E2E_HOSTS_PORT_BASE ?? 24000);
 const MALLS = ['A', 'B', 'C'] as const;
 const CUT = 'C';
 const KEY = `mck_e2e_partition_${Math.random().toString(36).slice(2)}`;
