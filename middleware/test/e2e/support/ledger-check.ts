@@ -1,5 +1,5 @@
 import { createLedger } from '../../../src/ledger/ledger.factory';
-import type { LedgerEvent, LedgerPort } from '../../../src/ledger/ledger.port';
+import { ChaincodeRejectedError, type LedgerEvent, type LedgerPort } from '../../../src/ledger/ledger.port';
 import { collectEvents } from '../../ledger/network';
 
 interface Change {
@@ -13,14 +13,28 @@ export function openChecker(networkFile: string, mspId = 'MallAMSP'): Promise<Le
   return createLedger({ driver: 'gateway', networkFile, mspId });
 }
 
-/** Writes a note straight to the ledger and returns its transaction (a fence to read the chain up to). */
+/**
+ * Writes a note straight to the ledger and returns its transaction (a fence to read the chain up to). Like the
+ * middleware's outbox, the checker rides out infrastructure failures (links still faulty, discovery not yet
+ * converged after a heal: "no combination of peers can be derived") until `deadlineMs`; a chaincode rejection
+ * fails at once.
+ */
 export async function putNote(
   ledger: LedgerPort,
   id: string,
   text: string,
+  deadlineMs = 5 * 60_000,
 ): Promise<{ txId: string; blockNumber: bigint }> {
-  const r = await ledger.submit('info:PutNote', [JSON.stringify({ id, text })]);
-  return { txId: r.txId, blockNumber: r.blockNumber };
+  const until = Date.now() + deadlineMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const r = await ledger.submit('info:PutNote', [JSON.stringify({ id, text })]);
+      return { txId: r.txId, blockNumber: r.blockNumber };
+    } catch (err) {
+      if (err instanceof ChaincodeRejectedError || Date.now() >= until) throw err;
+      await new Promise((r) => setTimeout(r, Math.min(10_000, 500 * 2 ** attempt)));
+    }
+  }
 }
 
 /**
