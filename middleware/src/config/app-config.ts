@@ -262,6 +262,14 @@ export class AppConfig {
   @Min(0)
   pointsExpiryIntervalMs = 3_600_000;
 
+  /**
+   * Period of the close continuer: a chunked `points:ClosePeriod` this mall started and the read model shows in
+   * progress gets its next step through the intake (keyed by the cursor, so instances add one item). 0 turns it off.
+   */
+  @IsInt()
+  @Min(0)
+  pointsCloseContinueMs = 2_000;
+
   /** Starts the projection listener, the batcher and the webhook dispatcher (off for one-shot tools). */
   @IsBoolean()
   workersEnabled = true;

@@ -56,6 +56,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'BATCH_CALL_MAX_ITEMS', path: 'batcher.callMaxItems', kind: 'int' },
   { env: 'INTAKE_STALLED_AFTER_MS', path: 'batcher.stalledAfterMs', kind: 'int' },
   { env: 'POINTS_EXPIRY_INTERVAL_MS', path: 'pointsExpiryIntervalMs', kind: 'int' },
+  { env: 'POINTS_CLOSE_CONTINUE_MS', path: 'pointsCloseContinueMs', kind: 'int' },
   { env: 'WEBHOOK_MAX_ATTEMPTS', path: 'webhooks.maxAttempts', kind: 'int' },
   { env: 'WEBHOOK_BACKOFF_MS', path: 'webhooks.backoffMs', kind: 'int' },
   { env: 'WEBHOOK_MAX_BACKOFF_MS', path: 'webhooks.maxBackoffMs', kind: 'int' },

@@ -16,8 +16,10 @@ import { IntakeAckDto } from '../intake/dto/intake-status.dto';
 import type { IntakeAck } from '../intake/intake.types';
 import {
   ClosePeriodDto,
+  ConsolidateLotsDto,
   CreateMerchantDto,
   CreateProgramDto,
+  DID,
   ExchangeDto,
   ExpireDto,
   RateDto,
@@ -155,9 +157,28 @@ export class PointsActionsController {
     return answer(this.actions.expire(programId, dto.limit ?? 500, undefined, req.principal?.keyId), reply);
   }
 
+  @Post('members/:did/lots/consolidate')
+  @RequireScopes('points:write')
+  @Intake(
+    'Merge a member’s available lots of one expiry day into one (points:ConsolidateLots, the issuing mall); ' +
+      'repeat while the result says more',
+  )
+  consolidate(
+    @Param('did') did: string,
+    @Body() dto: ConsolidateLotsDto,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IntakeAck> {
+    if (!DID.test(did)) throw new BadInputError('did must be a DID (did:<method>:<id>, ≤ 200)');
+    return answer(this.actions.consolidateLots(did, dto, req.principal?.keyId), reply);
+  }
+
   @Post('periods/close')
   @RequireScopes('consortium:admin')
-  @Intake('Close a settlement period into a statement of net positions (any mall admin)')
+  @Intake(
+    'Close a settlement period into a statement of net positions (any mall admin); a period larger than one ' +
+      'transaction reads is finished in further steps by this middleware',
+  )
   @ApiServiceUnavailableResponse(ADMIN_IDENTITY)
   close(
     @Body() dto: ClosePeriodDto,

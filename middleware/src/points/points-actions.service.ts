@@ -7,6 +7,7 @@ import type { IntakeAck } from '../intake/intake.types';
 import { ADMIN_FUNCTIONS, type LedgerCall, PointsLedger } from '../ledger/domain/points.ledger';
 import type {
   ClosePeriodDto,
+  ConsolidateLotsDto,
   CreateMerchantDto,
   CreateProgramDto,
   ExchangeDto,
@@ -14,6 +15,12 @@ import type {
   RedeemDto,
   TransferDto,
 } from './dto/points-api.dto';
+
+/** `YYYY-MM-DD` names a real day (not 2026-02-30). */
+function isCalendarDay(day: string): boolean {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === day;
+}
 
 /**
  * Points writes for integrators: each is validated here, then carried to the ledger by the durable intake (answered
@@ -110,6 +117,20 @@ export class PointsActionsService {
     return this.#accept('points.expire', `${programId}|${run}`, { programId, limit, run }, call, apiKeyId);
   }
 
+  /**
+   * Merges a member's dust lots of one expiry day (the issuing mall only; the chaincode decides). A repeat merges only
+   * what is left, so every call is its own item unless `requestId` names the run.
+   */
+  consolidateLots(member: string, dto: ConsolidateLotsDto, apiKeyId?: string): Promise<IntakeAck> {
+    const { programId, expiresOn, limit } = dto;
+    if (expiresOn !== undefined && !isCalendarDay(expiresOn))
+      throw new BadInputError('expiresOn is not a calendar day');
+    const run = dto.requestId ?? randomUUID();
+    const c = { programId, member, expiresOn, limit };
+    const call = this.ledger.consolidateLots(c);
+    return this.#accept('points.consolidate', `${member}|${programId}|${run}`, { ...c, run }, call, apiKeyId);
+  }
+
   closePeriod(dto: ClosePeriodDto, apiKeyId?: string): Promise<IntakeAck> {
     const from = new Date(dto.from);
     const to = new Date(dto.to);
@@ -117,6 +138,16 @@ export class PointsActionsService {
     const f = from.toISOString();
     const t = to.toISOString();
     return this.#accept('points.close', `${f}..${t}`, { from: f, to: t }, this.ledger.closePeriod(f, t), apiKeyId);
+  }
+
+  /**
+   * The next step of a chunked close in progress: the same `{ from, to }` again, keyed by the cursor it starts at, so
+   * instances (or a restart) that see the same cursor add one item, and each step is carried exactly once.
+   */
+  continueClose(step: { from: string; to: string; next: string }): Promise<IntakeAck> {
+    const { from, to, next } = step;
+    const call = this.ledger.closePeriod(from, to);
+    return this.#accept('points.close.step', `${from}..${to}|${next}`, { from, to, next }, call);
   }
 
   confirmStatement(periodId: string, apiKeyId?: string): Promise<IntakeAck> {

@@ -4,6 +4,7 @@ import { IntakeModule } from '../intake/intake.module';
 import { MemberDidLedger } from '../ledger/domain/member-did.ledger';
 import { PointsLedger } from '../ledger/domain/points.ledger';
 import { ProjectorRegistry } from '../projection/projector-registry';
+import { CloseContinuer } from './close-continuer';
 import { CustodialDidEntity } from './custodial-did.entity';
 import { CustodialDidsController } from './custodial-dids.controller';
 import { CustodialDidsService } from './custodial-dids.service';
@@ -42,6 +43,7 @@ import { TillEntity } from './till.entity';
     PointsReadService,
     PointsActionsService,
     ExpiryScheduler,
+    CloseContinuer,
   ],
   exports: [PointsRegistryService, MembersService, PointsLedger, CustodialDidsService, PointsReadService],
 })

@@ -119,6 +119,16 @@ export interface ExchangeRequest {
   readonly consent: Consent;
 }
 
+/** A consolidation of one member's available lots of one expiry day (docs/points.md, ConsolidateLots). */
+export interface ConsolidationTerms {
+  readonly programId: string;
+  readonly member: string;
+  /** UTC day `YYYY-MM-DD`; absent: the day with the most mergeable lots. */
+  readonly expiresOn?: string;
+  /** Lots merged at most (2..500); absent: 500. */
+  readonly limit?: number;
+}
+
 export interface RateTerms {
   readonly fromProgram: string;
   readonly toProgram: string;
@@ -266,7 +276,16 @@ export class PointsLedger {
     return { fn: 'points:Expire', args: oneJsonArg({ programId, limit }) };
   }
 
-  /** `points:ClosePeriod { from, to }` (any mall admin). */
+  /** `points:ConsolidateLots { programId, member, expiresOn?, limit? }` (the issuing mall, admin or client). */
+  consolidateLots(c: ConsolidationTerms): LedgerCall {
+    const { programId, member, expiresOn, limit } = c;
+    return { fn: 'points:ConsolidateLots', args: oneJsonArg(defined({ programId, member, expiresOn, limit })) };
+  }
+
+  /**
+   * `points:ClosePeriod { from, to }` (any mall admin). A period past one transaction's read bound answers
+   * `final: false` and the same call is repeated until it returns the statement (see CloseContinuer).
+   */
   closePeriod(from: string, to: string): LedgerCall {
     return { fn: 'points:ClosePeriod', args: oneJsonArg({ from, to }) };
   }

@@ -223,6 +223,35 @@ export class ExpireDto {
   limit?: number;
 }
 
+export class ConsolidateLotsDto {
+  @ApiProperty({ example: 'mallA-points' })
+  @Matches(LEDGER_ID, { message: `programId ${ID_RULE}` })
+  programId!: string;
+
+  @ApiPropertyOptional({
+    example: '2028-11-30',
+    description: 'UTC day the lots expire on; absent: the day with the most mergeable lots',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'expiresOn must be a UTC day YYYY-MM-DD' })
+  expiresOn?: string;
+
+  @ApiPropertyOptional({ example: 500, description: 'lots merged in one transaction at most (2..500)' })
+  @IsOptional()
+  @IsInt()
+  @Min(2)
+  @Max(500)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    example: 'consolidate-2026-12-01',
+    description: 'names the run: the same requestId again is a duplicate; absent, every call is a new run',
+  })
+  @IsOptional()
+  @Matches(NONCE, { message: 'requestId must be 1 to 64 letters, digits, _ or -' })
+  requestId?: string;
+}
+
 export class ClosePeriodDto {
   @ApiProperty({ example: '2026-11-01T00:00:00Z' })
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 time' })

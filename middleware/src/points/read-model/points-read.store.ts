@@ -31,6 +31,15 @@ export interface BalanceView {
   readonly awaitingExpiry: number;
 }
 
+/** A close in progress: its bounds, the clearing key its next step reads from, and the mall that started it. */
+export interface CloseCursorView {
+  readonly periodId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly next: string;
+  readonly startedBy: string;
+}
+
 /** Lot state at `now`, as the chaincode's `lotState`. */
 function lotState(r: Rec, nowMs: number): string {
   if (r.remaining === 0) return 'empty';
@@ -71,6 +80,19 @@ export class PointsReadStore {
       mall,
     ]);
     return rows.map((r) => String(r.program_id));
+  }
+
+  /**
+   * The chunked close in progress as last projected (the chaincode's `points~closing` cursor, a `ledger_state` row
+   * of entity `closeProgress`), or undefined when none is.
+   */
+  async closeInProgress(): Promise<CloseCursorView | undefined> {
+    const rows = await this.#rows(`SELECT data FROM ledger_state WHERE entity = 'closeProgress' AND id = $1`, [
+      'points~closing',
+    ]);
+    const d = rows[0]?.data as Partial<CloseCursorView> | undefined;
+    if (typeof d?.from !== 'string' || typeof d.to !== 'string' || typeof d.next !== 'string') return undefined;
+    return { from: d.from, to: d.to, next: d.next, startedBy: String(d.startedBy), periodId: String(d.periodId) };
   }
 
   async merchants(programId?: string): Promise<Rec[]> {
