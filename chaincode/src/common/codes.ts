@@ -79,6 +79,11 @@ export const ERROR_CODES = {
     domain: 'points',
     meaning: 'the period does not start where the last closed one ended (or after an unsettled entry)',
   },
+  POINTS_NAMESPACE_HELD: {
+    http: 409,
+    domain: 'points',
+    meaning: 'the ID lies in (or the claim names) a namespace another mall holds or already uses',
+  },
   POINTS_PERIOD_CLOSING: {
     http: 409,
     domain: 'points',

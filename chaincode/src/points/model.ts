@@ -265,6 +265,8 @@ export const K = {
   history: 'phist',
   statement: 'pstmt',
   confirmation: 'pconf',
+  /** ID namespaces claimed by a mall (namespace.ts). */
+  namespace: 'pns',
 } as const;
 
 /** Key of a program. */

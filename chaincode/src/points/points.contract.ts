@@ -17,6 +17,7 @@ import {
 } from './exchange';
 import { MAX_PERIOD_ENTRIES } from './clearing';
 import { consolidate, consolidationOf } from './consolidate';
+import { claimNamespace, getNamespace, namespaceRequestOf } from './namespace';
 import { expire, expireOf } from './expiry';
 import { registerMerchant, registerProgram, updateMerchant, updateProgram } from './program';
 import * as q from './queries';
@@ -162,6 +163,13 @@ export class PointsContract extends MallContract {
     return json(await consolidate(ctx, consolidationOf(parseRequest(request))));
   }
 
+  /** `{ namespace }`: IDs in it are registered by the caller's mall only (docs/points.md, ID namespaces). */
+  @Transaction()
+  @Returns('string')
+  async ClaimNamespace(ctx: MallContext, request: string): Promise<string> {
+    return json(await claimNamespace(ctx, namespaceRequestOf(parseRequest(request))));
+  }
+
   @Transaction()
   @Returns('string')
   async ClosePeriod(ctx: MallContext, request: string): Promise<string> {
@@ -243,6 +251,13 @@ export class PointsContract extends MallContract {
   async GetClosedBound(ctx: MallContext, request: string): Promise<string> {
     query(ctx, request);
     return json((await effectiveClosedBound(ctx)) ?? null);
+  }
+
+  /** `{ namespace }` → the claim (`{ namespace, mall, claimedAt, takenFrom? }`), or null when unclaimed. */
+  @Transaction(false)
+  @Returns('string')
+  async GetNamespace(ctx: MallContext, request: string): Promise<string> {
+    return json((await getNamespace(ctx, namespaceRequestOf(query(ctx, request)))) ?? null);
   }
 
   @Transaction(false)

@@ -5,6 +5,7 @@ import { caller, requireAdminOf } from '../common/identity';
 import { MallContext, getJson, put } from '../common/state';
 import { Fields, ID_RULE, int, oneOf, optInt, optStr, str } from '../common/validate';
 import { MERCHANT_CATEGORIES, Merchant, Program, merchantKey, programKey, unitValueAt } from './model';
+import { requireFreeNamespace } from './namespace';
 import { programIdOf } from './request';
 import { getMerchant, getProgram } from './store';
 
@@ -49,6 +50,7 @@ export async function registerProgram(ctx: MallContext, f: Fields): Promise<Prog
     updatedAt: now,
   };
   requireWindowBeforeExpiry(program);
+  await requireFreeNamespace(ctx, 'programId', programId, who.mspId);
   if (await getJson<Program>(ctx, programKey(ctx, programId))) throw conflict(`program ${programId} already exists`);
   await put(ctx, 'program', programKey(ctx, programId), program);
   return program;
@@ -111,6 +113,7 @@ export async function registerMerchant(ctx: MallContext, f: Fields): Promise<Mer
       `${programId} is issued by ${program.issuer}, not by the merchant's mall ${who.mspId}`,
     );
   }
+  await requireFreeNamespace(ctx, 'merchantId', merchantId, who.mspId);
   if (await getJson<Merchant>(ctx, merchantKey(ctx, merchantId)))
     throw conflict(`merchant ${merchantId} already exists`);
   const now = txTimeIso(ctx);

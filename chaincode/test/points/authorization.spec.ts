@@ -109,6 +109,7 @@ const specs: Record<string, Spec> = {
   },
   Expire: { request: () => ({ programId: A }) },
   ConsolidateLots: { setup: aliceHasPoints, request: (w) => ({ programId: A, member: w.alice.did }) },
+  ClaimNamespace: { request: () => ({ namespace: 'mallx' }) },
   ClosePeriod: { request: (w) => day(w) },
   ConfirmStatement: { setup: closed, request: () => ({ periodId: PERIOD }) },
   GetProgram: { request: () => ({ programId: A }) },
@@ -127,6 +128,7 @@ const specs: Record<string, Spec> = {
   GetClearing: { request: (w) => day(w) },
   GetStatement: { setup: closed, request: () => ({ periodId: PERIOD }) },
   GetClosedBound: { setup: closed, request: () => ({}) },
+  GetNamespace: { request: () => ({ namespace: 'mallx' }) },
 };
 
 const QUERY: Row = ['ok', 'ok', 'ok', 'ok', 'AUTH_ROLE'];
@@ -155,6 +157,7 @@ const matrix: Record<string, Row> = {
   Exchange: SIGNED,
   Expire: ISSUER_A,
   ConsolidateLots: ISSUER_A,
+  ClaimNamespace: ANY_ADMIN,
   ClosePeriod: ANY_ADMIN,
   ConfirmStatement: ANY_ADMIN,
   GetProgram: QUERY,
@@ -169,6 +172,7 @@ const matrix: Record<string, Row> = {
   GetClearing: QUERY,
   GetStatement: QUERY,
   GetClosedBound: QUERY,
+  GetNamespace: QUERY,
 };
 
 const cells = Object.entries(matrix).flatMap(([tx, row]) =>

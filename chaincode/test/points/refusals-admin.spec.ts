@@ -311,6 +311,17 @@ const cases: Case[] = [
   ['GetStatement', 'an unknown period', { periodId: 'nope' }, IDS.mallAClient, 'NOT_FOUND: statement nope'],
   ['ListPrograms', 'not JSON', 'x', IDS.mallAClient, 'INPUT_INVALID: request: is not valid JSON'],
   ['GetClosedBound', 'an identity without a role', {}, IDS.unknown, 'AUTH_ROLE'],
+  ['ClaimNamespace', 'a client identity', { namespace: 'malla' }, IDS.mallAClient, 'AUTH_ROLE'],
+  [
+    'ClaimNamespace',
+    'a namespace with a separator',
+    { namespace: 'mall-a' },
+    IDS.mallAAdmin,
+    'INPUT_INVALID: namespace: may contain only letters and digits',
+  ],
+  ['ClaimNamespace', 'a one-letter namespace', { namespace: 'a' }, IDS.mallAAdmin, 'INPUT_INVALID: namespace'],
+  ['GetNamespace', 'an identity without a role', { namespace: 'malla' }, IDS.unknown, 'AUTH_ROLE'],
+  ['GetNamespace', 'a number', { namespace: 7 }, IDS.mallAClient, 'INPUT_INVALID: namespace: must be a string'],
   [
     'WithdrawRate',
     'an unknown program',

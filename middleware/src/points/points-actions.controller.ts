@@ -15,6 +15,7 @@ import { BadInputError } from '../common/errors';
 import { IntakeAckDto } from '../intake/dto/intake-status.dto';
 import type { IntakeAck } from '../intake/intake.types';
 import {
+  ClaimNamespaceDto,
   ClosePeriodDto,
   ConsolidateLotsDto,
   CreateMerchantDto,
@@ -85,6 +86,18 @@ export class PointsActionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IntakeAck> {
     return answer(this.actions.registerMerchant(dto, req.principal?.keyId), reply);
+  }
+
+  @Post('namespaces')
+  @RequireScopes('consortium:admin')
+  @Intake('Claim an ID namespace: other malls can no longer register programs or merchants in it (mall admin)')
+  @ApiServiceUnavailableResponse(ADMIN_IDENTITY)
+  namespace(
+    @Body() dto: ClaimNamespaceDto,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IntakeAck> {
+    return answer(this.actions.claimNamespace(dto, req.principal?.keyId), reply);
   }
 
   @Post('redemptions')

@@ -6,6 +6,7 @@ import { IntakeService } from '../intake/intake.service';
 import type { IntakeAck } from '../intake/intake.types';
 import { ADMIN_FUNCTIONS, type LedgerCall, PointsLedger } from '../ledger/domain/points.ledger';
 import type {
+  ClaimNamespaceDto,
   ClosePeriodDto,
   ConsolidateLotsDto,
   CreateMerchantDto,
@@ -56,6 +57,13 @@ export class PointsActionsService {
     const { merchantId, name, category, programId } = dto;
     const m = { merchantId, name, category, programId };
     return this.#accept('points.merchant', merchantId, m, this.ledger.registerMerchant(m), apiKeyId);
+  }
+
+  /** Keyed by the namespace in lower case, as the chaincode stores it: a repeated claim is one item. */
+  claimNamespace(dto: ClaimNamespaceDto, apiKeyId?: string): Promise<IntakeAck> {
+    const namespace = dto.namespace.toLowerCase();
+    const call = this.ledger.claimNamespace(namespace);
+    return this.#accept('points.namespace', namespace, { namespace }, call, apiKeyId);
   }
 
   /** Keyed by (merchant, ref), the ledger's idempotency key of a redemption. */

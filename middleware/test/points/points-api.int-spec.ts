@@ -73,6 +73,22 @@ describe('/v1/points integrator API (real Postgres, recording ledger)', () => {
     expect(other.statusCode).toBe(409);
   });
 
+  it('claims a namespace through the intake in lower case; the same claim in other letters is a duplicate', async () => {
+    const r = await post('/v1/points/namespaces', admin, { namespace: 'MallA' });
+    expect(r.statusCode).toBe(202);
+    await eventually(() =>
+      Promise.resolve(points.submits.some((s) => s.fn === 'points:ClaimNamespace') ? true : undefined),
+    );
+    expect(points.submits.find((s) => s.fn === 'points:ClaimNamespace')?.request).toEqual({ namespace: 'malla' });
+    const again = await post('/v1/points/namespaces', admin, { namespace: 'malla' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({
+      outcome: 'duplicate',
+      trackingId: r.json<{ trackingId: string }>().trackingId,
+    });
+    expect((await post('/v1/points/namespaces', write, { namespace: 'mallb' })).statusCode).toBe(403);
+  });
+
   it('relays a redemption with the member’s consent unchanged', async () => {
     const body = {
       merchant: 'parking-b1',
@@ -179,6 +195,9 @@ describe('/v1/points integrator API (real Postgres, recording ledger)', () => {
       { from: '2026-12-01T00:00:00Z', to: '2026-11-01T00:00:00Z' },
       /to must be after from/,
     ],
+    ['/v1/points/namespaces', 'admin', { namespace: 'mall-a' }, /namespace must be 2 to 40 letters and digits/],
+    ['/v1/points/namespaces', 'admin', { namespace: 'a' }, /namespace must be 2 to 40 letters and digits/],
+    ['/v1/points/namespaces', 'admin', {}, /namespace must be 2 to 40 letters and digits/],
     ['/v1/points/programs/a%20b/expire', 'write', {}, /programId must be a ledger ID/],
     ['/v1/points/programs/p/expire', 'write', { limit: 501 }, /limit must not be greater than 500/],
     ['/v1/points/statements/yesterday/confirm', 'admin', {}, /periodId must be/],

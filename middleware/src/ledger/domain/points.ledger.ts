@@ -141,6 +141,7 @@ export interface RateTerms {
 export const ADMIN_FUNCTIONS: ReadonlySet<string> = new Set([
   'points:RegisterProgram',
   'points:RegisterMerchant',
+  'points:ClaimNamespace',
   'points:ProposeRate',
   'points:ApproveRate',
   'points:ClosePeriod',
@@ -233,6 +234,11 @@ export class PointsLedger {
   registerMerchant(m: MerchantTerms): LedgerCall {
     const { merchantId, name, category, programId } = m;
     return { fn: 'points:RegisterMerchant', args: oneJsonArg({ merchantId, name, category, programId }) };
+  }
+
+  /** `points:ClaimNamespace { namespace }`: program and merchant IDs in it are this mall's only (admin only). */
+  claimNamespace(namespace: string): LedgerCall {
+    return { fn: 'points:ClaimNamespace', args: oneJsonArg({ namespace }) };
   }
 
   /** `points:Redeem`, the member's consent relayed as received. */

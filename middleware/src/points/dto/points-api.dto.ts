@@ -223,6 +223,15 @@ export class ExpireDto {
   limit?: number;
 }
 
+export class ClaimNamespaceDto {
+  @ApiProperty({
+    example: 'mallA',
+    description: 'leading segment of IDs (before - . _ : @ /), 2..40 letters and digits, case-insensitive',
+  })
+  @Matches(/^[A-Za-z0-9]{2,40}$/, { message: 'namespace must be 2 to 40 letters and digits' })
+  namespace!: string;
+}
+
 export class ConsolidateLotsDto {
   @ApiProperty({ example: 'mallA-points' })
   @Matches(LEDGER_ID, { message: `programId ${ID_RULE}` })
