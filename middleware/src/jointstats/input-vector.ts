@@ -13,8 +13,21 @@ export const SITE_LEVELS: Readonly<Record<string, number>> = {
   entrance: 700,
 };
 
-/** The metrics the job can compute an input for. */
-export const METRICS = ['visitors'] as const;
+/** The metrics the job can compute an input for, and the column of `huina_traffic_buckets` each one sums. */
+export const METRIC_COLUMNS = {
+  /** people entering: Σ inNum */
+  visitors: 'in_num',
+  /** people leaving: Σ outNum */
+  visitorsOut: 'out_num',
+} as const;
+
+export type Metric = keyof typeof METRIC_COLUMNS;
+
+export const METRICS = Object.keys(METRIC_COLUMNS) as Metric[];
+
+export function isMetric(m: string): m is Metric {
+  return Object.hasOwn(METRIC_COLUMNS, m);
+}
 
 /** One mall's input for a round: a count per bucket; buckets without any stored figure are `absent`. */
 export interface InputVector {
@@ -27,7 +40,7 @@ export interface InputSource {
 }
 
 /**
- * `visitors`: per bucket, Σ `inNum` of this mall's Huina buckets (`huina_traffic_buckets`) of exactly the round's
+ * Per bucket, Σ `inNum` (`visitors`) or Σ `outNum` (`visitorsOut`) of this mall's Huina buckets (`huina_traffic_buckets`) of exactly the round's
  * bucket length starting at that bucket, over the sites of the round's level. A bucket no site of the level has a
  * figure for is absent (the mall is not counted there), not zero. Read only; nothing is written.
  */
@@ -37,11 +50,12 @@ export class HuinaInputSource implements InputSource {
 
   async vector(round: RoundRecord): Promise<InputVector> {
     const siteType = SITE_LEVELS[round.siteLevel];
-    if (round.metric !== 'visitors' || siteType === undefined) {
+    if (!isMetric(round.metric) || siteType === undefined) {
       throw new Error(`metric ${round.metric} at level ${round.siteLevel} is not computed by this middleware`);
     }
+    const column = METRIC_COLUMNS[round.metric]; // a name from the constant table above, never request text
     const rows = await this.ds.query<{ idx: number; total: string | null }[]>(
-      `SELECT b.idx, SUM(t.in_num)::text AS total
+      `SELECT b.idx, SUM(t.${column})::text AS total
        FROM generate_series(0, $1::int - 1) AS b(idx)
        LEFT JOIN huina_traffic_buckets t
          ON t.interval_min = $2::int

@@ -8,7 +8,7 @@ import {
   type RoundView,
 } from '../ledger/domain/jointstats.ledger';
 import type { ParticipationView, ProposeRoundDto } from './dto/round.dto';
-import { METRICS, SITE_LEVELS } from './input-vector';
+import { SITE_LEVELS, isMetric } from './input-vector';
 import type { Participation, ParticipationStore } from './participation.store';
 
 export const PARTICIPATIONS = Symbol('PARTICIPATIONS');
@@ -120,7 +120,7 @@ export class JointStatsService {
     if (!round.participants.includes(this.config.mallMspId)) {
       throw new ForbiddenError(`${this.config.mallMspId} does not take part in round ${roundId}`);
     }
-    if (!(METRICS as readonly string[]).includes(round.metric) || SITE_LEVELS[round.siteLevel] === undefined) {
+    if (!isMetric(round.metric) || SITE_LEVELS[round.siteLevel] === undefined) {
       throw new BadInputError(
         `round ${roundId}: metric ${round.metric} at level ${round.siteLevel} is not computed here`,
       );

@@ -36,7 +36,11 @@ export class ProposeRoundDto {
   })
   roundId!: string;
 
-  @ApiProperty({ enum: METRICS, example: 'visitors', description: 'visitors: Σ Huina inNum per bucket' })
+  @ApiProperty({
+    enum: METRICS,
+    example: 'visitors',
+    description: 'visitors: Σ Huina inNum per bucket; visitorsOut: Σ outNum',
+  })
   @IsIn(METRICS)
   metric!: (typeof METRICS)[number];
 
