@@ -44,7 +44,7 @@ describe('jointstats routes', () => {
   }
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['an unknown metric', { metric: 'sales' }, 'metric must be one of the following values: visitors'],
+    ['an unknown metric', { metric: 'sales' }, 'metric must be one of the following values: visitors, visitorsOut'],
     ['an unknown level', { siteLevel: 'planet' }, 'siteLevel must be one of the following values'],
     ['two participants', { participants: ['MallAMSP', 'MallBMSP'] }, 'participants must contain at least 3 elements'],
     [
