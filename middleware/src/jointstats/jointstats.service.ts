@@ -38,6 +38,23 @@ function overlaps(
   return start(a) < end(b) && start(b) < end(a);
 }
 
+/** The ledger's ProposeRound request for a checked body: participants sorted, times in one spelling. */
+function proposalOf(body: ProposeRoundDto): RoundProposal {
+  return {
+    roundId: body.roundId,
+    metric: body.metric,
+    siteLevel: body.siteLevel,
+    periodStart: new Date(body.periodStart).toISOString(),
+    bucketMinutes: body.bucketMinutes,
+    buckets: body.buckets,
+    participants: [...body.participants].sort(),
+    threshold: body.threshold,
+    ...(body.minContributors === undefined ? {} : { minContributors: body.minContributors }),
+    ...(body.attested === true ? { attested: true } : {}),
+    deadline: new Date(body.deadline).toISOString(),
+  };
+}
+
 /**
  * Proposing and approving rounds, and reading them. Nothing here writes to the ledger: an approval is a row in
  * Postgres, which the participation job (`JointStatsJob`) carries to the ledger step by step.
@@ -90,18 +107,7 @@ export class JointStatsService {
     if (!Number.isFinite(Date.parse(body.deadline)) || Date.parse(body.deadline) <= Date.now()) {
       throw new BadInputError('deadline must be in the future');
     }
-    const proposal: RoundProposal = {
-      roundId: body.roundId,
-      metric: body.metric,
-      siteLevel: body.siteLevel,
-      periodStart: new Date(body.periodStart).toISOString(),
-      bucketMinutes: body.bucketMinutes,
-      buckets: body.buckets,
-      participants: [...body.participants].sort(),
-      threshold: body.threshold,
-      ...(body.minContributors === undefined ? {} : { minContributors: body.minContributors }),
-      deadline: new Date(body.deadline).toISOString(),
-    };
+    const proposal = proposalOf(body);
     if (await this.ledger.round(body.roundId)) throw new ConflictError(`round ${body.roundId} already exists`);
     await this.#checkDifferencing(proposal);
     const { row, created } = await this.store.approve(body.roundId, proposal);

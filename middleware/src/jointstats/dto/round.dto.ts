@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -93,6 +94,15 @@ export class ProposeRoundDto {
   @Min(3)
   @Max(16)
   minContributors?: number;
+
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      "every mall's input must cite, per bucket, its anchored device attestations (Huina pushes with a deviceProof)",
+  })
+  @IsOptional()
+  @IsBoolean()
+  attested?: boolean;
 
   @ApiProperty({ example: '2026-03-02T04:00:00Z', description: 'joining and dealing close then' })
   @IsISO8601({ strict: true })
