@@ -13,7 +13,7 @@ export const SITE_LEVELS: Readonly<Record<string, number>> = {
   entrance: 700,
 };
 
-/** The metrics the job can compute an input for, and the column of `huina_traffic_buckets` each one sums. */
+/** Traffic metrics, and the column of `huina_traffic_buckets` each one sums. */
 export const METRIC_COLUMNS = {
   /** people entering: Σ inNum */
   visitors: 'in_num',
@@ -21,12 +21,40 @@ export const METRIC_COLUMNS = {
   visitorsOut: 'out_num',
 } as const;
 
-export type Metric = keyof typeof METRIC_COLUMNS;
+/** Sales metrics over this mall's Haide SALE receipts (`haide_receipts`, by `ocr_time`), and what each aggregates. */
+export const SALES_AGGREGATES = {
+  /** gross sales: Σ realAmt in fen */
+  salesFen: 'SUM(r.real_amt_fen)',
+  /** number of sales */
+  receipts: 'COUNT(r.flow_no)',
+} as const;
 
-export const METRICS = Object.keys(METRIC_COLUMNS) as Metric[];
+type TrafficMetric = keyof typeof METRIC_COLUMNS;
+type SalesMetric = keyof typeof SALES_AGGREGATES;
+export type Metric = TrafficMetric | SalesMetric;
+
+export const METRICS = [...Object.keys(METRIC_COLUMNS), ...Object.keys(SALES_AGGREGATES)] as Metric[];
 
 export function isMetric(m: string): m is Metric {
-  return Object.hasOwn(METRIC_COLUMNS, m);
+  return Object.hasOwn(METRIC_COLUMNS, m) || Object.hasOwn(SALES_AGGREGATES, m);
+}
+
+function isSales(m: Metric): m is SalesMetric {
+  return Object.hasOwn(SALES_AGGREGATES, m);
+}
+
+/** Why this middleware cannot compute a round's input, or null when it can. */
+export function notComputable(round: Pick<RoundRecord, 'metric' | 'siteLevel' | 'attested'>): string | null {
+  if (!isMetric(round.metric) || SITE_LEVELS[round.siteLevel] === undefined) {
+    return `metric ${round.metric} at level ${round.siteLevel} is not computed by this middleware`;
+  }
+  if (isSales(round.metric) && round.siteLevel !== 'mall') {
+    return `metric ${round.metric} is computed for the whole mall only (siteLevel mall), not ${round.siteLevel}`;
+  }
+  if (isSales(round.metric) && round.attested === true) {
+    return `attested rounds cover traffic metrics only, not ${round.metric}`;
+  }
+  return null;
 }
 
 /** One mall's input for a round: a count per bucket; buckets without any stored figure are `absent`. */
@@ -50,19 +78,20 @@ export interface InputSource {
 }
 
 /**
- * Per bucket, Σ `inNum` (`visitors`) or Σ `outNum` (`visitorsOut`) of this mall's Huina buckets (`huina_traffic_buckets`) of exactly the round's
- * bucket length starting at that bucket, over the sites of the round's level. A bucket no site of the level has a
- * figure for is absent (the mall is not counted there), not zero. Read only; nothing is written.
+ * Traffic metrics: per bucket, Σ `inNum` (`visitors`) or Σ `outNum` (`visitorsOut`) of this mall's Huina buckets
+ * (`huina_traffic_buckets`) of exactly the round's bucket length starting at that bucket, over the sites of the
+ * round's level. Sales metrics (`salesFen`, `receipts`): this mall's Haide SALE receipts by `ocr_time`, whole mall
+ * only. A bucket without any figure is absent (the mall is not counted there), not zero. Read only.
  */
 @Injectable()
 export class HuinaInputSource implements InputSource {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   async vector(round: RoundRecord): Promise<InputVector> {
+    const why = notComputable(round);
     const siteType = SITE_LEVELS[round.siteLevel];
-    if (!isMetric(round.metric) || siteType === undefined) {
-      throw new Error(`metric ${round.metric} at level ${round.siteLevel} is not computed by this middleware`);
-    }
+    if (why !== null || !isMetric(round.metric) || siteType === undefined) throw new Error(why ?? 'not computable');
+    if (isSales(round.metric)) return this.#sales(round, round.metric);
     const column = METRIC_COLUMNS[round.metric]; // a name from the constant table above, never request text
     const rows = await this.ds.query<{ idx: number; total: string | null }[]>(
       `SELECT b.idx, SUM(t.${column})::text AS total
@@ -78,6 +107,25 @@ export class HuinaInputSource implements InputSource {
     const absent = rows.flatMap((r) => (r.total === null ? [r.idx] : []));
     if (round.attested !== true) return { values, absent };
     return { values, absent, evidence: await this.#evidence(round, siteType, absent) };
+  }
+
+  /** Per bucket the aggregate of this mall's SALE receipts whose `ocr_time` lies in it; a bucket without any is absent. */
+  async #sales(round: RoundRecord, metric: SalesMetric): Promise<InputVector> {
+    const aggregate = SALES_AGGREGATES[metric]; // from the constant table above, never request text
+    const rows = await this.ds.query<{ idx: number; total: string | null }[]>(
+      `SELECT b.idx, CASE WHEN COUNT(r.flow_no) = 0 THEN NULL ELSE (${aggregate})::text END AS total
+       FROM generate_series(0, $1::int - 1) AS b(idx)
+       LEFT JOIN haide_receipts r
+         ON r.tx_type = 'SALE'
+        AND r.ocr_time >= $3::timestamptz + make_interval(mins => b.idx * $2::int)
+        AND r.ocr_time < $3::timestamptz + make_interval(mins => (b.idx + 1) * $2::int)
+       GROUP BY b.idx ORDER BY b.idx`,
+      [round.buckets, round.bucketMinutes, round.periodStart],
+    );
+    return {
+      values: rows.map((r) => BigInt(r.total ?? '0')),
+      absent: rows.flatMap((r) => (r.total === null ? [r.idx] : [])),
+    };
   }
 
   /**

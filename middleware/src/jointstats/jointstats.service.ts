@@ -8,7 +8,7 @@ import {
   type RoundView,
 } from '../ledger/domain/jointstats.ledger';
 import type { ParticipationView, ProposeRoundDto } from './dto/round.dto';
-import { SITE_LEVELS, isMetric } from './input-vector';
+import { notComputable } from './input-vector';
 import type { Participation, ParticipationStore } from './participation.store';
 
 export const PARTICIPATIONS = Symbol('PARTICIPATIONS');
@@ -108,6 +108,8 @@ export class JointStatsService {
       throw new BadInputError('deadline must be in the future');
     }
     const proposal = proposalOf(body);
+    const why = notComputable(proposal);
+    if (why !== null) throw new BadInputError(why);
     if (await this.ledger.round(body.roundId)) throw new ConflictError(`round ${body.roundId} already exists`);
     await this.#checkDifferencing(proposal);
     const { row, created } = await this.store.approve(body.roundId, proposal);
@@ -126,11 +128,8 @@ export class JointStatsService {
     if (!round.participants.includes(this.config.mallMspId)) {
       throw new ForbiddenError(`${this.config.mallMspId} does not take part in round ${roundId}`);
     }
-    if (!isMetric(round.metric) || SITE_LEVELS[round.siteLevel] === undefined) {
-      throw new BadInputError(
-        `round ${roundId}: metric ${round.metric} at level ${round.siteLevel} is not computed here`,
-      );
-    }
+    const why = notComputable(round);
+    if (why !== null) throw new BadInputError(`round ${roundId}: ${why}`);
     if (view.phase !== 'joining' && !(await this.store.get(roundId))) {
       throw new ConflictError(`round ${roundId} is ${view.phase}: too late to join`);
     }

@@ -97,8 +97,26 @@ describe('HuinaInputSource', () => {
     });
   });
 
+  it('sales metrics: Σ realAmt and the number of SALE receipts per bucket by OCR time, returns left out', async () => {
+    const receipt = (flow: string, minute: number, fen: number, type = 'SALE'): Promise<unknown> =>
+      ds.query(
+        `INSERT INTO haide_receipts (org_code, pos_no, flow_no, content_hash, tx_type, ocr_time, business_date,
+           real_amt_fen, points, program_id, merchant_id, app_id)
+         VALUES ('S1', 'P1', $1, $2, $3, $4::timestamptz + make_interval(mins => $5::int), '2026-03-01', $6, 0,
+           'prog', 'm1', 'app')`,
+        [flow, flow.padEnd(64, '0'), type, START, minute, fen],
+      );
+    await receipt('f1', 5, 12_900);
+    await receipt('f2', 59, 4_550);
+    await receipt('f3', 60, 99_999, 'RETURN');
+    await receipt('f4', 150, 800);
+    expect(await source.vector(round({ metric: 'salesFen' }))).toEqual({ values: [17_450n, 0n, 800n], absent: [1] });
+    expect(await source.vector(round({ metric: 'receipts' }))).toEqual({ values: [2n, 0n, 1n], absent: [1] });
+    await expect(source.vector(round({ metric: 'salesFen', siteLevel: 'floor' }))).rejects.toThrow('whole mall only');
+  });
+
   it('refuses a metric or level it does not compute', async () => {
-    await expect(source.vector(round({ metric: 'salesFen' }))).rejects.toThrow('metric salesFen at level mall');
+    await expect(source.vector(round({ metric: 'dwell' }))).rejects.toThrow('metric dwell at level mall');
     await expect(source.vector(round({ siteLevel: 'city' }))).rejects.toThrow('at level city');
   });
 

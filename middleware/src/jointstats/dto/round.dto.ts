@@ -40,7 +40,8 @@ export class ProposeRoundDto {
   @ApiProperty({
     enum: METRICS,
     example: 'visitors',
-    description: 'visitors: Σ Huina inNum per bucket; visitorsOut: Σ outNum',
+    description:
+      'visitors: Σ Huina inNum per bucket; visitorsOut: Σ outNum; salesFen: Σ Haide SALE realAmt (fen), receipts: number of SALE receipts (both siteLevel mall only)',
   })
   @IsIn(METRICS)
   metric!: (typeof METRICS)[number];
