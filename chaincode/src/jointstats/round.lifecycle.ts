@@ -130,6 +130,39 @@ function checkCommitments(round: RoundRecord, raw: unknown): string[][] {
   return raw as string[][];
 }
 
+type Cited = NonNullable<DealRecord['evidence']>[number][number];
+
+/** One cited attestation: anchored, `traffic`, of a device of the dealer, its period overlapping [from, to). */
+async function checkRef(
+  ctx: MallContext,
+  owners: Map<string, string | undefined>,
+  dealer: string,
+  b: number,
+  ref: EvidenceRef,
+  from: number,
+  to: number,
+): Promise<Cited> {
+  const named = `${dealer}: bucket ${b} cites ${ref.deviceDid} seq ${ref.seq}`;
+  if (!owners.has(ref.deviceDid)) owners.set(ref.deviceDid, (await getDevice(ctx, ref.deviceDid))?.ownerMsp);
+  if (owners.get(ref.deviceDid) !== dealer) {
+    throw jointStatsError('JOINTSTATS_UNATTESTED', `${named}, which is not a device of ${dealer}`);
+  }
+  const att = await getJson<AttestationRecord>(ctx, attestationKey(ctx, ref.deviceDid, ref.seq));
+  if (!att) throw jointStatsError('JOINTSTATS_UNATTESTED', `${named}, which is not anchored`);
+  const s = att.statement;
+  if (s.kind !== 'traffic')
+    throw jointStatsError('JOINTSTATS_UNATTESTED', `${named}, a ${s.kind} statement, not traffic`);
+  const ps = Date.parse(s.periodStart);
+  const pe = Date.parse(s.periodEnd);
+  if (!(ps < to && (pe > from || ps === from))) {
+    throw jointStatsError(
+      'JOINTSTATS_UNATTESTED',
+      `${named}, whose period ${s.periodStart}–${s.periodEnd} does not overlap the bucket ${new Date(from).toISOString()}–${new Date(to).toISOString()}`,
+    );
+  }
+  return { deviceDid: ref.deviceDid, seq: ref.seq, statementHash: att.statementHash };
+}
+
 /**
  * Attested rounds: every bucket the dealer contributes to cites at least one anchored `traffic` attestation of a
  * device the dealer owns whose period overlaps the bucket; absent buckets cite none. The deal keeps each statement's
@@ -152,41 +185,17 @@ async function checkEvidence(
   const start = Date.parse(round.periodStart);
   const width = round.bucketMinutes * 60_000;
   const owners = new Map<string, string | undefined>();
-  const out: NonNullable<DealRecord['evidence']> = [];
+  const out: Cited[][] = [];
   for (const [b, refs] of evidence.entries()) {
-    if (absent.includes(b)) {
-      if (refs.length > 0) throw jointStatsError('JOINTSTATS_SHAPE', `bucket ${b} is absent: it cites no evidence`);
-      out.push([]);
-      continue;
+    if (absent.includes(b) && refs.length > 0) {
+      throw jointStatsError('JOINTSTATS_SHAPE', `bucket ${b} is absent: it cites no evidence`);
     }
-    if (refs.length === 0) {
+    if (!absent.includes(b) && refs.length === 0) {
       throw jointStatsError('JOINTSTATS_UNATTESTED', `${dealer}: bucket ${b} cites no device attestation`);
     }
-    const from = start + b * width;
-    const to = from + width;
-    const cited: NonNullable<DealRecord['evidence']>[number] = [];
-    for (const ref of refs) {
-      const named = `${dealer}: bucket ${b} cites ${ref.deviceDid} seq ${ref.seq}`;
-      if (!owners.has(ref.deviceDid)) owners.set(ref.deviceDid, (await getDevice(ctx, ref.deviceDid))?.ownerMsp);
-      if (owners.get(ref.deviceDid) !== dealer) {
-        throw jointStatsError('JOINTSTATS_UNATTESTED', `${named}, which is not a device of ${dealer}`);
-      }
-      const att = await getJson<AttestationRecord>(ctx, attestationKey(ctx, ref.deviceDid, ref.seq));
-      if (!att) throw jointStatsError('JOINTSTATS_UNATTESTED', `${named}, which is not anchored`);
-      const s = att.statement;
-      if (s.kind !== 'traffic') {
-        throw jointStatsError('JOINTSTATS_UNATTESTED', `${named}, a ${s.kind} statement, not traffic`);
-      }
-      const ps = Date.parse(s.periodStart);
-      const pe = Date.parse(s.periodEnd);
-      if (!(ps < to && (pe > from || ps === from))) {
-        throw jointStatsError(
-          'JOINTSTATS_UNATTESTED',
-          `${named}, whose period ${s.periodStart}–${s.periodEnd} does not overlap the bucket ${new Date(from).toISOString()}–${new Date(to).toISOString()}`,
-        );
-      }
-      cited.push({ deviceDid: ref.deviceDid, seq: ref.seq, statementHash: att.statementHash });
-    }
+    const cited: Cited[] = [];
+    for (const ref of refs)
+      cited.push(await checkRef(ctx, owners, dealer, b, ref, start + b * width, start + (b + 1) * width));
     out.push(cited);
   }
   return out;
