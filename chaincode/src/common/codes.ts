@@ -186,6 +186,12 @@ export const ERROR_CODES = {
     domain: 'jointstats',
     meaning: "a complaint against a blob that decrypts and whose every share matches the dealer's commitments",
   },
+  JOINTSTATS_UNATTESTED: {
+    http: 422,
+    domain: 'jointstats',
+    meaning:
+      "a deal of an attested round whose bucket cites no anchored traffic attestation of the dealer's own devices over that bucket",
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

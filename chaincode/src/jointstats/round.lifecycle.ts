@@ -6,7 +6,8 @@
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { inputError } from '../common/errors';
 import { Caller, caller, requireAdminOf, requireOrgUser } from '../common/identity';
-import { MallContext, exists, key, put } from '../common/state';
+import { MallContext, exists, getJson, key, put } from '../common/state';
+import { type AttestationRecord, attestationKey, getDevice } from '../devices/device.model';
 import { Fields } from '../common/validate';
 import { jointStatsError } from './jointstats.errors';
 import {
@@ -22,7 +23,15 @@ import {
   requireParticipant,
   requireRound,
 } from './round.model';
-import { checkDeadline, encodingError, parseDeal, parseJoin, parseProposal, roundIdOf } from './round.parse';
+import {
+  type EvidenceRef,
+  checkDeadline,
+  encodingError,
+  parseDeal,
+  parseJoin,
+  parseProposal,
+  roundIdOf,
+} from './round.parse';
 import { decodeBlob, decodeCommitments, plaintextLength } from './vss';
 
 /** A participant's admin proposes; the proposal fixes everything the math and the privacy rule need. */
@@ -33,9 +42,10 @@ export async function proposeRound(ctx: MallContext, f: Fields): Promise<RoundRe
   checkDeadline(p.deadlineMs, txTimeMs(ctx));
   const stateKey = key(ctx, ROUND, p.roundId);
   if (await exists(ctx, stateKey)) throw jointStatsError('JOINTSTATS_DUPLICATE', `round ${p.roundId} already exists`);
-  const { deadlineMs, ...rest } = p;
+  const { deadlineMs, attested, ...rest } = p;
   const round: RoundRecord = {
     ...rest,
+    ...(attested ? { attested: true } : {}),
     deadline: new Date(deadlineMs).toISOString(),
     proposer: who.mspId,
     proposedAt: txTimeIso(ctx),
@@ -120,6 +130,77 @@ function checkCommitments(round: RoundRecord, raw: unknown): string[][] {
   return raw as string[][];
 }
 
+type Cited = NonNullable<DealRecord['evidence']>[number][number];
+
+/** One cited attestation: anchored, `traffic`, of a device of the dealer, its period overlapping [from, to). */
+async function checkRef(
+  ctx: MallContext,
+  owners: Map<string, string | undefined>,
+  dealer: string,
+  b: number,
+  ref: EvidenceRef,
+  from: number,
+  to: number,
+): Promise<Cited> {
+  const named = `${dealer}: bucket ${b} cites ${ref.deviceDid} seq ${ref.seq}`;
+  if (!owners.has(ref.deviceDid)) owners.set(ref.deviceDid, (await getDevice(ctx, ref.deviceDid))?.ownerMsp);
+  if (owners.get(ref.deviceDid) !== dealer) {
+    throw jointStatsError('JOINTSTATS_UNATTESTED', `${named}, which is not a device of ${dealer}`);
+  }
+  const att = await getJson<AttestationRecord>(ctx, attestationKey(ctx, ref.deviceDid, ref.seq));
+  if (!att) throw jointStatsError('JOINTSTATS_UNATTESTED', `${named}, which is not anchored`);
+  const s = att.statement;
+  if (s.kind !== 'traffic')
+    throw jointStatsError('JOINTSTATS_UNATTESTED', `${named}, a ${s.kind} statement, not traffic`);
+  const ps = Date.parse(s.periodStart);
+  const pe = Date.parse(s.periodEnd);
+  if (!(ps < to && (pe > from || ps === from))) {
+    throw jointStatsError(
+      'JOINTSTATS_UNATTESTED',
+      `${named}, whose period ${s.periodStart}–${s.periodEnd} does not overlap the bucket ${new Date(from).toISOString()}–${new Date(to).toISOString()}`,
+    );
+  }
+  return { deviceDid: ref.deviceDid, seq: ref.seq, statementHash: att.statementHash };
+}
+
+/**
+ * Attested rounds: every bucket the dealer contributes to cites at least one anchored `traffic` attestation of a
+ * device the dealer owns whose period overlaps the bucket; absent buckets cite none. The deal keeps each statement's
+ * hash next to the commitments, so C_{b,0} is bound to statements the devices signed (docs/joint-stats.md).
+ */
+async function checkEvidence(
+  ctx: MallContext,
+  round: RoundRecord,
+  dealer: string,
+  absent: readonly number[],
+  evidence: EvidenceRef[][] | undefined,
+): Promise<DealRecord['evidence']> {
+  if (!round.attested) {
+    if (evidence !== undefined) throw inputError('evidence', `round ${round.roundId} is not attested: no evidence`);
+    return undefined;
+  }
+  if (evidence === undefined) {
+    throw jointStatsError('JOINTSTATS_UNATTESTED', `round ${round.roundId} is attested: the deal must carry evidence`);
+  }
+  const start = Date.parse(round.periodStart);
+  const width = round.bucketMinutes * 60_000;
+  const owners = new Map<string, string | undefined>();
+  const out: Cited[][] = [];
+  for (const [b, refs] of evidence.entries()) {
+    if (absent.includes(b) && refs.length > 0) {
+      throw jointStatsError('JOINTSTATS_SHAPE', `bucket ${b} is absent: it cites no evidence`);
+    }
+    if (!absent.includes(b) && refs.length === 0) {
+      throw jointStatsError('JOINTSTATS_UNATTESTED', `${dealer}: bucket ${b} cites no device attestation`);
+    }
+    const cited: Cited[] = [];
+    for (const ref of refs)
+      cited.push(await checkRef(ctx, owners, dealer, b, ref, start + b * width, start + (b + 1) * width));
+    out.push(cited);
+  }
+  return out;
+}
+
 /** A participant deals once, after everyone joined and before the deadline. */
 export async function submitDeal(ctx: MallContext, f: Fields): Promise<DealRecord> {
   const round = await requireRound(ctx, roundIdOf(f));
@@ -141,12 +222,16 @@ export async function submitDeal(ctx: MallContext, f: Fields): Promise<DealRecor
       `round ${round.roundId} is ${phase}; dealing needs every participant joined`,
     );
   }
+  const commitments = checkCommitments(round, req.commitments);
+  const shares = checkShares(round, who.mspId, req.shares);
+  const evidence = await checkEvidence(ctx, round, who.mspId, req.absent, req.evidence);
   const record: DealRecord = {
     roundId: round.roundId,
     dealer: who.mspId,
-    commitments: checkCommitments(round, req.commitments),
-    shares: checkShares(round, who.mspId, req.shares),
+    commitments,
+    shares,
     absent: req.absent,
+    ...(evidence === undefined ? {} : { evidence }),
     dealtAt: txTimeIso(ctx),
     txId: ctx.stub.getTxID(),
   };

@@ -28,6 +28,8 @@ export interface RoundRecord {
   participants: string[];
   threshold: number;
   minContributors: number;
+  /** Deals must cite the dealer's device attestations per bucket (absent in rounds proposed before it existed). */
+  attested?: boolean;
   deadline: string;
   proposer: string;
   proposedAt: string;
@@ -49,6 +51,11 @@ export interface DealRecord {
   shares: Record<string, string>;
   /** Buckets the dealer has no figure for (not counted there: neither value nor contributor). */
   absent: number[];
+  /**
+   * Attested rounds: per bucket the attestations the dealer's input there comes from, each with the SHA-256 of the
+   * statement its device signed; [] exactly for absent buckets. Binds C_{b,0} to signed device statements.
+   */
+  evidence?: { deviceDid: string; seq: number; statementHash: string }[][];
   dealtAt: string;
   txId: string;
 }

@@ -1,7 +1,8 @@
 /** Parsing of jointstats requests; every error names the field. Nothing here reads state. */
 import { DAY_MS } from '../common/clock';
 import { inputError } from '../common/errors';
-import { Fields, ID_RULE, asArray, asObject, instant, int, onlyMembers, optInt, str } from '../common/validate';
+import { Fields, ID_RULE, asArray, asObject, bool, instant, int, onlyMembers, optInt, str } from '../common/validate';
+import { DID_RULE } from '../dids/did.document';
 import { EncodingError, decodePoint } from './vss';
 import { jointStatsError } from './jointstats.errors';
 
@@ -9,6 +10,9 @@ export const MAX_PARTICIPANTS = 16;
 export const MAX_BUCKETS = 168;
 export const MIN_CONTRIBUTORS = 3;
 export const MAX_DEADLINE_MS = 30 * DAY_MS;
+/** Attestations one bucket of a deal may cite, and a whole deal (each is one state read at SubmitDeal). */
+export const MAX_EVIDENCE_PER_BUCKET = 16;
+export const MAX_EVIDENCE = 512;
 
 const MSP_RULE = { max: 64, pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, patternHint: 'must be an MSP ID' };
 const NAME_RULE = { max: 64, pattern: /^[a-z][a-zA-Z0-9_.-]*$/, patternHint: 'must be a name such as visitors' };
@@ -23,6 +27,8 @@ export interface Proposal {
   participants: string[];
   threshold: number;
   minContributors: number;
+  /** Every deal must cite, per bucket it contributes to, the dealer's anchored device attestations. */
+  attested: boolean;
   deadlineMs: number;
 }
 
@@ -36,6 +42,7 @@ const PROPOSAL_MEMBERS = new Set([
   'participants',
   'threshold',
   'minContributors',
+  'attested',
   'deadline',
 ]);
 
@@ -72,6 +79,7 @@ export function parseProposal(f: Fields): Proposal {
     participants,
     threshold: int(f, 'threshold', { min: 2, max: participants.length }),
     minContributors,
+    attested: f.attested === undefined ? false : bool(f, 'attested'),
     deadlineMs: instant(f, 'deadline'),
   };
 }
@@ -97,23 +105,61 @@ export function encodingError(e: unknown): Error {
   return e instanceof EncodingError ? jointStatsError('JOINTSTATS_ENCODING', e.message) : (e as Error);
 }
 
+/** A device attestation a deal cites for a bucket: `att/[deviceDid, seq]` (docs/devices.md). */
+export interface EvidenceRef {
+  deviceDid: string;
+  seq: number;
+}
+
 export interface DealRequest {
   roundId: string;
   commitments: unknown;
   shares: Fields;
   absent: number[];
+  /** Per bucket the attestations the input of that bucket comes from; only in attested rounds. */
+  evidence?: EvidenceRef[][];
+}
+
+function parseEvidence(raw: unknown, buckets: number): EvidenceRef[][] {
+  const list = asArray(raw, 'evidence', { min: buckets, max: buckets });
+  let total = 0;
+  return list.map((entry, b) => {
+    const refs = asArray(entry, `evidence[${b}]`, { max: MAX_EVIDENCE_PER_BUCKET });
+    total += refs.length;
+    if (total > MAX_EVIDENCE) throw inputError('evidence', `may cite at most ${MAX_EVIDENCE} attestations in all`);
+    const seen = new Set<string>();
+    return refs.map((r, i) => {
+      const name = `evidence[${b}][${i}]`;
+      const o = asObject(r, name);
+      onlyMembers(o, new Set(['deviceDid', 'seq']), name);
+      const ref = {
+        deviceDid: str(o, 'deviceDid', DID_RULE),
+        seq: int(o, 'seq', { min: 1, max: 2 ** 48 }),
+      };
+      const id = `${ref.deviceDid}#${ref.seq}`;
+      if (seen.has(id)) throw inputError(name, `cites ${ref.deviceDid} seq ${ref.seq} twice`);
+      seen.add(id);
+      return ref;
+    });
+  });
 }
 
 /** A SubmitDeal request; `buckets` of the round bounds the `absent` indexes. */
 export function parseDeal(f: Fields, buckets: number): DealRequest {
-  onlyMembers(f, new Set(['roundId', 'commitments', 'shares', 'absent']), 'request');
+  onlyMembers(f, new Set(['roundId', 'commitments', 'shares', 'absent', 'evidence']), 'request');
   const roundId = str(f, 'roundId', ID_RULE);
   const raw = f.absent === undefined ? [] : asArray(f.absent, 'absent', { max: buckets });
   const absent = raw.map((b, i) => int({ [`absent[${i}]`]: b }, `absent[${i}]`, { max: buckets - 1 }));
   absent.forEach((b, i) => {
     if (i > 0 && b <= (absent[i - 1] ?? -1)) throw inputError('absent', 'must list bucket indexes in increasing order');
   });
-  return { roundId, commitments: f.commitments, shares: asObject(f.shares, 'shares'), absent };
+  return {
+    roundId,
+    commitments: f.commitments,
+    shares: asObject(f.shares, 'shares'),
+    absent,
+    ...(f.evidence === undefined ? {} : { evidence: parseEvidence(f.evidence, buckets) }),
+  };
 }
 
 export function parsePartial(f: Fields): { roundId: string; values: unknown } {

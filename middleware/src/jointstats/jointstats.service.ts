@@ -8,7 +8,7 @@ import {
   type RoundView,
 } from '../ledger/domain/jointstats.ledger';
 import type { ParticipationView, ProposeRoundDto } from './dto/round.dto';
-import { METRICS, SITE_LEVELS } from './input-vector';
+import { notComputable } from './input-vector';
 import type { Participation, ParticipationStore } from './participation.store';
 
 export const PARTICIPATIONS = Symbol('PARTICIPATIONS');
@@ -36,6 +36,23 @@ function overlaps(
   const start = (r: typeof a): number => Date.parse(r.periodStart);
   const end = (r: typeof a): number => start(r) + r.bucketMinutes * r.buckets * 60_000;
   return start(a) < end(b) && start(b) < end(a);
+}
+
+/** The ledger's ProposeRound request for a checked body: participants sorted, times in one spelling. */
+function proposalOf(body: ProposeRoundDto): RoundProposal {
+  return {
+    roundId: body.roundId,
+    metric: body.metric,
+    siteLevel: body.siteLevel,
+    periodStart: new Date(body.periodStart).toISOString(),
+    bucketMinutes: body.bucketMinutes,
+    buckets: body.buckets,
+    participants: [...body.participants].sort(),
+    threshold: body.threshold,
+    ...(body.minContributors === undefined ? {} : { minContributors: body.minContributors }),
+    ...(body.attested === true ? { attested: true } : {}),
+    deadline: new Date(body.deadline).toISOString(),
+  };
 }
 
 /**
@@ -90,18 +107,9 @@ export class JointStatsService {
     if (!Number.isFinite(Date.parse(body.deadline)) || Date.parse(body.deadline) <= Date.now()) {
       throw new BadInputError('deadline must be in the future');
     }
-    const proposal: RoundProposal = {
-      roundId: body.roundId,
-      metric: body.metric,
-      siteLevel: body.siteLevel,
-      periodStart: new Date(body.periodStart).toISOString(),
-      bucketMinutes: body.bucketMinutes,
-      buckets: body.buckets,
-      participants: [...body.participants].sort(),
-      threshold: body.threshold,
-      ...(body.minContributors === undefined ? {} : { minContributors: body.minContributors }),
-      deadline: new Date(body.deadline).toISOString(),
-    };
+    const proposal = proposalOf(body);
+    const why = notComputable(proposal);
+    if (why !== null) throw new BadInputError(why);
     if (await this.ledger.round(body.roundId)) throw new ConflictError(`round ${body.roundId} already exists`);
     await this.#checkDifferencing(proposal);
     const { row, created } = await this.store.approve(body.roundId, proposal);
@@ -120,11 +128,8 @@ export class JointStatsService {
     if (!round.participants.includes(this.config.mallMspId)) {
       throw new ForbiddenError(`${this.config.mallMspId} does not take part in round ${roundId}`);
     }
-    if (!(METRICS as readonly string[]).includes(round.metric) || SITE_LEVELS[round.siteLevel] === undefined) {
-      throw new BadInputError(
-        `round ${roundId}: metric ${round.metric} at level ${round.siteLevel} is not computed here`,
-      );
-    }
+    const why = notComputable(round);
+    if (why !== null) throw new BadInputError(`round ${roundId}: ${why}`);
     if (view.phase !== 'joining' && !(await this.store.get(roundId))) {
       throw new ConflictError(`round ${roundId} is ${view.phase}: too late to join`);
     }

@@ -1,7 +1,7 @@
 import { SecretBox } from '../common/secret-box';
 import { ChaincodeRejectedError } from '../ledger/ledger.port';
 import type { DealRequest, JointStatsLedger, RoundView } from '../ledger/domain/jointstats.ledger';
-import type { InputSource } from './input-vector';
+import { type InputSource, UnattestedInputError } from './input-vector';
 import type { Participation, ParticipationStore } from './participation.store';
 import {
   type Share,
@@ -153,11 +153,18 @@ export class RoundParticipant {
   /** The deal is made once and stored sealed before it is sent; a retry sends the very same deal. */
   async #keptDeal(p: Participation, view: RoundView): Promise<KeptDeal> {
     if (p.sealedDeal) return this.#openDeal(p);
-    const input = await this.inputs.vector(view.round);
+    const input = await this.inputs.vector(view.round).catch((e: unknown) => {
+      throw e instanceof UnattestedInputError ? new Terminal(e.message) : e;
+    });
     const keys = Object.fromEntries(view.joined.map((j) => [j.participant, j.publicKey]));
     const { message, secrets } = createDeal(view.round, this.me, input.values, keys);
     const kept: KeptDeal = {
-      request: { roundId: p.roundId, ...message, absent: input.absent },
+      request: {
+        roundId: p.roundId,
+        ...message,
+        absent: input.absent,
+        ...(input.evidence ? { evidence: input.evidence } : {}),
+      },
       own: secrets.own.map((s) => [encodeScalar(s.f), encodeScalar(s.g)]),
       blindings: secrets.blindings.map(encodeScalar),
       values: input.values.map(String),

@@ -1,11 +1,17 @@
 /**
  * Joint district statistics on a real network of three malls (issue 14): a network of this test's own (Mall A and
  * Mall B at start, Mall C admitted by both admins), each mall with its own real Postgres (migrated; a day of hourly
- * Huina traffic), its own admin connection and its own participation job (`RoundParticipant`, the code the
- * middleware's `JointStatsJob` runs). The HTTP layer is not in this test (the job is what takes part).
+ * Huina traffic, in and out).
+ *
+ * First over HTTP: each mall's production middleware runs as a process of its own on its own database
+ * (real-app-process.ts, `JOINT_STATS_POLL_MS` short); rounds are proposed and approved through the REST API and
+ * run by the scheduled job alone, processes killed and restarted in between. Then the cases that need a mall to
+ * misbehave on purpose (a wrong partial, refused requests) drive the participation code (`RoundParticipant`, what
+ * the job runs) in-process on the same databases, once the processes are stopped.
  */
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { killHard, type ChildApp } from '../support/child-app';
 import type { Network } from '../../../fabric-network/src/network';
 import { HuinaInputSource } from '../../src/jointstats/input-vector';
 import { RoundParticipant } from '../../src/jointstats/participant';
@@ -20,8 +26,13 @@ import {
   figures,
   ledgerBlocks,
   openMall,
+  outFigures,
   startDistrict,
 } from './support/district';
+import { type Reply, call, poll } from './support/http';
+import { IntakeDb } from './support/intake-db';
+import { startRealChild } from './support/real-app';
+import { realEnv } from './support/real-env';
 
 const MALLS = ['MallAMSP', 'MallBMSP', 'MallCMSP'] as const;
 const KEY = randomBytes(32).toString('base64');
@@ -55,8 +66,8 @@ function drive(roundId: string, stopped = new Set<string>(), after?: () => Promi
   return driveMalls(malls, roundId, progress, stopped, after);
 }
 
-function plainSums(of: readonly Mall[] = malls): number[] {
-  return Array.from({ length: HOURS }, (_, h) => of.reduce((acc, m) => acc + (m.input[h] ?? 0), 0));
+function plainSums(of: readonly Mall[] = malls, metric: 'input' | 'output' = 'input'): number[] {
+  return Array.from({ length: HOURS }, (_, h) => of.reduce((acc, m) => acc + (m[metric][h] ?? 0), 0));
 }
 
 /** A figure as a JSON number or string (delimited: a digit run inside random hex or base64 does not count). */
@@ -90,7 +101,9 @@ async function refusal(run: Promise<unknown>): Promise<string> {
 beforeAll(async () => {
   network = await startDistrict([37300, 37600], ['C'], (m) => progress.push(m));
   malls = [];
-  for (const [i, msp] of MALLS.entries()) malls.push(await openMall(network, msp, figures(i, HOURS), KEY));
+  for (const [i, msp] of MALLS.entries()) {
+    malls.push(await openMall(network, msp, figures(i, HOURS), KEY, 60, outFigures(i, HOURS)));
+  }
 }, 900_000);
 
 afterAll(async () => {
@@ -98,48 +111,168 @@ afterAll(async () => {
   await network.down(true);
 }, 300_000);
 
-describe('jointstats on a real three-mall network', () => {
-  it('a round over a day of hourly traffic gives exactly the plain sum; no ledger write and no other mall’s database holds a mall’s input', async () => {
-    const roundId = `day-${run}`;
-    await approveAll(roundId);
-    await drive(roundId);
-    const view = await malls[1]!.ledger.round(roundId);
-    expect(view?.phase).toBe('final');
-    expect(view?.result).toMatchObject({
+/** Each mall's middleware process, its API key, and how to start it again. */
+interface Process {
+  child: ChildApp | undefined;
+  readonly env: Record<string, string>;
+  readonly key: string;
+}
+
+const API_KEY = (msp: string): string => `mck_e2e_js_${msp}_${run}`;
+
+describe('jointstats over HTTP: three middleware processes, the scheduled job takes part', () => {
+  const procs = new Map<string, Process>();
+
+  const start = async (msp: string): Promise<void> => {
+    const p = procs.get(msp)!;
+    p.child = await startRealChild(p.env, 120_000);
+  };
+  const stop = async (msp: string): Promise<void> => {
+    const p = procs.get(msp)!;
+    if (p.child) await killHard(p.child);
+    p.child = undefined;
+  };
+  const http = <T = Record<string, unknown>>(
+    msp: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<Reply<T>> => {
+    const p = procs.get(msp)!;
+    if (!p.child) throw new Error(`${msp} is stopped`);
+    return call<T>(p.child.base, p.key, method, path, body);
+  };
+  type RoundReply = {
+    phase?: string;
+    joined?: { participant: string }[];
+    dealt?: string[];
+    result?: Record<string, unknown>;
+    participation?: { state: string } | null;
+    code?: string;
+    message?: string;
+  };
+  const round = (msp: string, roundId: string): Promise<Reply<RoundReply>> =>
+    http<RoundReply>(msp, 'GET', `/v1/jointstats/rounds/${roundId}`);
+  const until = (
+    what: string,
+    msp: string,
+    roundId: string,
+    ok: (r: RoundReply) => boolean,
+    ms = 240_000,
+  ): Promise<RoundReply> =>
+    poll(
+      what,
+      async () => {
+        const r = await round(msp, roundId);
+        return r.status === 200 && ok(r.body) ? r.body : undefined;
+      },
+      ms,
+      500,
+    );
+  const approve = async (msp: string, roundId: string): Promise<void> => {
+    await until(`${roundId} visible to ${msp}`, msp, roundId, () => true, 60_000);
+    const r = await http(msp, 'POST', `/v1/jointstats/rounds/${roundId}/approve`);
+    expect([r.status, r.body]).toEqual([202, expect.objectContaining({ roundId, state: 'active', proposer: false })]);
+  };
+  const propose = (msp: string, p: RoundProposal): Promise<Reply> => http(msp, 'POST', '/v1/jointstats/rounds', p);
+
+  beforeAll(async () => {
+    for (const m of malls) {
+      const key = API_KEY(m.msp);
+      const db = await IntakeDb.open(m.db.url);
+      await db.insertKey(m.msp, key, ['consortium:admin', 'stats:read']);
+      await db.close();
+      procs.set(m.msp, {
+        child: undefined,
+        key,
+        env: realEnv(network.paths.description, m.db.url, {
+          mspId: m.msp,
+          extra: { JOINT_STATS_KEY: KEY, JOINT_STATS_POLL_MS: '400' },
+        }),
+      });
+      await start(m.msp);
+    }
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const msp of procs.keys()) await stop(msp);
+  }, 60_000);
+
+  it('a round proposed and approved over HTTP gives exactly the plain sum; no ledger write and no other mall’s database holds a mall’s input', async () => {
+    const roundId = `http-day-${run}`;
+    const created = await propose('MallAMSP', proposal(roundId));
+    expect([created.status, created.body]).toEqual([202, expect.objectContaining({ roundId, proposer: true })]);
+    await approve('MallBMSP', roundId);
+    await approve('MallCMSP', roundId);
+    const view = await until(`${roundId} final`, 'MallBMSP', roundId, (r) => r.phase === 'final');
+    expect(view.result).toMatchObject({
       totals: plainSums(),
       dealers: [...MALLS],
       neverDealt: [],
       invalidPartials: [],
     });
+    // Every mall's job ends its participation once it sees the result (and deletes its round key).
+    for (const msp of MALLS) {
+      await until(`${msp} done`, msp, roundId, (r) => r.participation?.state === 'done', 60_000);
+    }
 
     const blocks = (await ledgerBlocks(network)).map((b) => b.toString('latin1')).join('\n');
-    expect(blocks).toContain(roundId); // the scan reads the round's blocks
+    expect(blocks).toContain(roundId);
     for (const m of malls) {
-      expect(occurrences(blocks, m.input)).toEqual([]);
+      expect(occurrences(blocks, [...m.input, ...m.output])).toEqual([]);
       for (const other of malls.filter((o) => o !== m)) {
-        expect(occurrences(await databaseText(other.ds), m.input)).toEqual([]);
+        expect(occurrences(await databaseText(other.ds), [...m.input, ...m.output])).toEqual([]);
       }
     }
-    // The mall's own database holds its figures (its Huina data), so the scan can find what it looks for.
     expect(occurrences(await databaseText(malls[0]!.ds), malls[0]!.input)).toEqual(malls[0]!.input);
   });
 
-  it('a mall that stops after sharing does not stop the round (t = 2 of 3)', async () => {
-    const roundId = `dropout-${run}`;
-    await approveAll(roundId);
-    const stopped = new Set<string>();
-    await drive(roundId, stopped, async () => {
-      const v = await malls[0]!.ledger.round(roundId);
-      if (v?.dealt.includes('MallCMSP')) stopped.add('MallCMSP');
+  it('refuses bad proposals and approvals over HTTP with a 4xx naming what is wrong, storing nothing', async () => {
+    const bad = await propose('MallAMSP', { ...proposal(`http-bad-${run}`), buckets: 0 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/buckets/);
+    const metric = await propose('MallAMSP', { ...proposal(`http-bad-${run}`), metric: 'footfall' });
+    expect(metric.status).toBe(400);
+    expect(JSON.stringify(metric.body)).toMatch(/metric/);
+    const without = await propose('MallAMSP', {
+      ...proposal(`http-bad-${run}`),
+      participants: ['MallBMSP', 'MallCMSP', 'MallDMSP'],
     });
-    const view = await malls[0]!.ledger.round(roundId);
-    expect(view?.result).toMatchObject({
-      totals: plainSums(),
+    expect(without.status).toBe(400);
+    expect(JSON.stringify(without.body)).toMatch(/participants must include this mall \(MallAMSP\)/);
+    const unknown = await http('MallBMSP', 'POST', `/v1/jointstats/rounds/nope-${run}/approve`);
+    expect(unknown.status).toBe(404);
+    const listed = await http<{ rounds: { roundId: string }[] }>('MallAMSP', 'GET', '/v1/jointstats/rounds');
+    expect(listed.body.rounds.map((r) => r.roundId)).not.toContain(`http-bad-${run}`);
+    expect(await malls[0]!.store.get(`http-bad-${run}`)).toBeUndefined();
+  });
+
+  it('visitorsOut: a mall killed after sharing does not stop the round (t = 2 of 3), the others restarted mid-round', async () => {
+    const roundId = `http-out-${run}`;
+    expect((await propose('MallAMSP', proposal(roundId, { metric: 'visitorsOut' }))).status).toBe(202);
+    await approve('MallBMSP', roundId);
+    // A and B join; the round waits for C. Both processes are killed there and started again later.
+    await until(`${roundId}: A and B joined`, 'MallAMSP', roundId, (r) => (r.joined ?? []).length === 2);
+    await stop('MallAMSP');
+    await stop('MallBMSP');
+    await approve('MallCMSP', roundId);
+    // C joins and deals (A and B are down, so dealing stays open); then C is killed for good.
+    await until(`${roundId}: C dealt`, 'MallCMSP', roundId, (r) => (r.dealt ?? []).includes('MallCMSP'));
+    await stop('MallCMSP');
+    await start('MallAMSP');
+    await start('MallBMSP');
+    const view = await until(`${roundId} final`, 'MallAMSP', roundId, (r) => r.phase === 'final');
+    expect(view.result).toMatchObject({
+      totals: plainSums(malls, 'output'),
+      dealers: [...MALLS],
       partialsUsed: ['MallAMSP', 'MallBMSP'],
       noPartial: ['MallCMSP'],
     });
+    expect(view.result?.totals).not.toEqual(plainSums());
   });
+});
 
+describe('jointstats on a real three-mall network, in-process (the cases where a mall misbehaves on purpose)', () => {
   it('a mall publishing a wrong partial sum is detected and named, and never counted', async () => {
     const roundId = `wrong-${run}`;
     await approveAll(roundId);

@@ -44,7 +44,22 @@ describe('jointstats routes', () => {
   }
 
   it.each<[string, Record<string, unknown>, string]>([
-    ['an unknown metric', { metric: 'sales' }, 'metric must be one of the following values: visitors'],
+    [
+      'an unknown metric',
+      { metric: 'sales' },
+      'metric must be one of the following values: visitors, visitorsOut, salesFen, receipts',
+    ],
+    [
+      'sales below the mall level',
+      { metric: 'salesFen', siteLevel: 'floor' },
+      'metric salesFen is computed for the whole mall only (siteLevel mall), not floor',
+    ],
+    [
+      'an attested sales round',
+      { metric: 'receipts', attested: true },
+      'attested rounds cover traffic metrics only, not receipts',
+    ],
+    ['a non-boolean attested flag', { attested: 'yes' }, 'attested must be a boolean value'],
     ['an unknown level', { siteLevel: 'planet' }, 'siteLevel must be one of the following values'],
     ['two participants', { participants: ['MallAMSP', 'MallBMSP'] }, 'participants must contain at least 3 elements'],
     [

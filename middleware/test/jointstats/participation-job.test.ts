@@ -15,7 +15,7 @@ import {
   type LedgerPort,
   parseChaincodeMessage,
 } from '../../src/ledger/ledger.port';
-import type { InputSource, InputVector } from '../../src/jointstats/input-vector';
+import { type InputSource, type InputVector, UnattestedInputError } from '../../src/jointstats/input-vector';
 import { RoundParticipant, type StepOutcome } from '../../src/jointstats/participant';
 import { SecretBox } from '../../src/common/secret-box';
 import { MemoryParticipationStore } from '../../src/jointstats/testing/memory-participations';
@@ -301,6 +301,29 @@ describe('jointstats participation job', () => {
     expect(await c.store.get(ROUND)).toMatchObject({
       state: 'failed',
       lastError: expect.stringContaining('closed before MallCMSP joined') as unknown,
+    });
+  });
+
+  it('a mall whose input for an attested round has an unproven bucket deals nothing and fails, naming the bucket', async () => {
+    const d = new District(3, 2);
+    await d.approveAll(2);
+    const c = d.malls[2]!;
+    c.participant = d.participantOf(
+      c.msp,
+      c.store,
+      {
+        vector: () => Promise.reject(new UnattestedInputError('round r is attested, but bucket 1 holds 2 figure(s)')),
+      },
+      c.hook,
+    );
+    // A and B deal and then wait for C until the deadline; C fails at its deal step.
+    for (let i = 0; i < 6; i++) await d.tick();
+    expect(d.dealt('MallAMSP')).toBe(true);
+    expect(d.dealt('MallCMSP')).toBe(false);
+    expect(await c.store.get(ROUND)).toMatchObject({
+      state: 'failed',
+      sealedDeal: null,
+      lastError: expect.stringContaining('bucket 1 holds 2 figure(s)') as unknown,
     });
   });
 });

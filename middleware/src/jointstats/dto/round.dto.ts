@@ -3,6 +3,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -36,7 +37,12 @@ export class ProposeRoundDto {
   })
   roundId!: string;
 
-  @ApiProperty({ enum: METRICS, example: 'visitors', description: 'visitors: Σ Huina inNum per bucket' })
+  @ApiProperty({
+    enum: METRICS,
+    example: 'visitors',
+    description:
+      'visitors: Σ Huina inNum per bucket; visitorsOut: Σ outNum; salesFen: Σ Haide SALE realAmt (fen), receipts: number of SALE receipts (both siteLevel mall only)',
+  })
   @IsIn(METRICS)
   metric!: (typeof METRICS)[number];
 
@@ -89,6 +95,15 @@ export class ProposeRoundDto {
   @Min(3)
   @Max(16)
   minContributors?: number;
+
+  @ApiPropertyOptional({
+    example: false,
+    description:
+      "every mall's input must cite, per bucket, its anchored device attestations (Huina pushes with a deviceProof)",
+  })
+  @IsOptional()
+  @IsBoolean()
+  attested?: boolean;
 
   @ApiProperty({ example: '2026-03-02T04:00:00Z', description: 'joining and dealing close then' })
   @IsISO8601({ strict: true })

@@ -12,6 +12,8 @@ export interface RoundProposal {
   readonly participants: readonly string[];
   readonly threshold: number;
   readonly minContributors?: number;
+  /** Deals must cite, per bucket contributed, the dealer's anchored device attestations (docs/joint-stats.md). */
+  readonly attested?: boolean;
   readonly deadline: string;
 }
 
@@ -61,6 +63,14 @@ export interface DealView {
   readonly commitments: string[][];
   readonly shares: Readonly<Record<string, string>>;
   readonly absent: readonly number[];
+  /** Attested rounds: per bucket the cited attestations with the hash of the statement the device signed. */
+  readonly evidence?: readonly (readonly { deviceDid: string; seq: number; statementHash: string }[])[];
+}
+
+/** A device attestation (`att/[deviceDid, seq]`) a deal cites for a bucket. */
+export interface EvidenceRef {
+  readonly deviceDid: string;
+  readonly seq: number;
 }
 
 export interface DealRequest {
@@ -68,6 +78,7 @@ export interface DealRequest {
   readonly commitments: readonly (readonly string[])[];
   readonly shares: Readonly<Record<string, string>>;
   readonly absent: readonly number[];
+  readonly evidence?: readonly (readonly EvidenceRef[])[];
 }
 
 export interface ComplaintRequest {

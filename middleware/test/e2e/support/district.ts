@@ -36,8 +36,10 @@ export interface Mall {
   readonly ledger: JointStatsLedger;
   readonly store: PgParticipationStore;
   readonly participant: RoundParticipant;
-  /** The per-bucket inNum sums this mall's Huina data hold: its plain input. */
+  /** The per-bucket inNum sums this mall's Huina data hold: its plain input for `visitors`. */
   readonly input: number[];
+  /** The per-bucket outNum sums: its plain input for `visitorsOut`. */
+  readonly output: number[];
 }
 
 async function freePortBase(candidates: readonly number[]): Promise<number> {
@@ -79,7 +81,18 @@ export function figures(i: number, buckets: number): number[] {
   return Array.from({ length: buckets }, (_, h) => 1_000_000 + i * 211_111 + h * 7_919 + (h % 5) * 101);
 }
 
-async function seedTraffic(ds: DataSource, msp: string, input: readonly number[], minutes: number): Promise<void> {
+/** Distinct 6-digit outNum figures per mall and bucket (never equal to an inNum figure of `figures`). */
+export function outFigures(i: number, buckets: number): number[] {
+  return Array.from({ length: buckets }, (_, h) => 600_000 + i * 97_003 + h * 4_001 + (h % 3) * 37);
+}
+
+async function seedTraffic(
+  ds: DataSource,
+  msp: string,
+  input: readonly number[],
+  output: readonly number[],
+  minutes: number,
+): Promise<void> {
   const mall = `mall-${msp}`;
   await ds.query(
     `INSERT INTO huina_sites (site_key, site_name, site_type, parent_site_key) VALUES ($1, 'Mall', 300, NULL)
@@ -88,9 +101,9 @@ async function seedTraffic(ds: DataSource, msp: string, input: readonly number[]
   );
   await ds.query(
     `INSERT INTO huina_traffic_buckets (site_key, data_time, interval_min, interval, in_num, out_num, modify_time, app_id)
-     SELECT $1, $2::timestamptz + make_interval(mins => ((i - 1) * $3::int)::int), $3::int, $4, v, 0, now(), 'huina-e2e'
-     FROM unnest($5::int[]) WITH ORDINALITY AS u(v, i)`,
-    [mall, DAY, minutes, minutes === 60 ? 'H' : String(minutes), input],
+     SELECT $1, $2::timestamptz + make_interval(mins => ((i - 1) * $3::int)::int), $3::int, $4, v, o, now(), 'huina-e2e'
+     FROM unnest($5::int[], $6::int[]) WITH ORDINALITY AS u(v, o, i)`,
+    [mall, DAY, minutes, minutes === 60 ? 'H' : String(minutes), input, input.map((_, h) => output[h] ?? 0)],
   );
 }
 
@@ -101,6 +114,7 @@ export async function openMall(
   input: readonly number[],
   key: string,
   minutes = 60,
+  output: readonly number[] = input.map(() => 0),
 ): Promise<Mall> {
   const d = description(network);
   const db = await createTestDatabase();
@@ -108,7 +122,7 @@ export async function openMall(
   try {
     await ds.initialize();
     await ds.runMigrations();
-    await seedTraffic(ds, msp, input, minutes);
+    await seedTraffic(ds, msp, input, output, minutes);
   } catch (e) {
     await ds.destroy().catch(() => undefined);
     await db.drop();
@@ -135,7 +149,7 @@ export async function openMall(
       await new Promise((r) => setTimeout(r, 2000));
     }
   }
-  return { msp, db, ds, port, ledger, store, participant, input: [...input] };
+  return { msp, db, ds, port, ledger, store, participant, input: [...input], output: [...output] };
 }
 
 export async function closeMalls(malls: readonly Mall[]): Promise<void> {
