@@ -84,6 +84,7 @@ export async function startOneServer(
     },
     pidFile: paths.pid(name),
     logFile: paths.log(name),
+    chaincodeMall: server.mall,
   });
   await waitForPort(port, 30_000, `chaincode server ${name}`, paths.log(name));
 }

@@ -14,6 +14,11 @@ export interface ProcessSpec {
   readonly cwd?: string;
   readonly pidFile: string;
   readonly logFile: string;
+  /**
+   * For a chaincode server: the mall it serves (`MallA`), or `''` for one server shared by every mall (a definition
+   * recorded before servers were per mall). The separate-hosts placement runs it where that mall's peer dials it.
+   */
+  readonly chaincodeMall?: string;
 }
 
 /**

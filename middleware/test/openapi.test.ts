@@ -1,7 +1,5 @@
-import { RequestMethod } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { HTTP_CODE_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app/create-app';
 import { ApiKeysService } from '../src/auth/api-keys.service';
@@ -9,6 +7,7 @@ import { BASE, startConsortiumApp } from './consortium-harness';
 import { loadConfig } from '../src/config/load-config';
 import { LEDGER } from '../src/ledger/ledger.port';
 import { FakeLedger } from './support/fake-ledger';
+import { controllerHandlers } from './support/routes';
 import { testEnv } from './support/test-app';
 import { closeAll, onFreshDatabase, type TestDatabase } from './support/test-db';
 import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
@@ -71,37 +70,17 @@ interface ControllerRoute {
   readonly takesBody: boolean;
 }
 
-const join = (...parts: string[]): string =>
-  `/${parts
-    .flatMap((p) => p.split('/'))
-    .filter((p) => p !== '')
-    .join('/')}`;
-
-/** The routes as the controllers declare them (Nest's own metadata, independent of the OpenAPI scanner). */
+/** The routes as the controllers declare them, with the status and body Nest's metadata gives them. */
 function controllerRoutes(app: NestFastifyApplication): ControllerRoute[] {
-  const out: ControllerRoute[] = [];
-  for (const module of app.get(ModulesContainer).values()) {
-    for (const wrapper of module.controllers.values()) {
-      const type = wrapper.metatype as (new (...a: never[]) => object) | null;
-      if (type === null) continue;
-      const base = Reflect.getMetadata(PATH_METADATA, type) as string;
-      for (const name of Object.getOwnPropertyNames(type.prototype)) {
-        const handler = (type.prototype as Record<string, unknown>)[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
-        if (path === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-        const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, type, name) ?? {}) as Record<string, unknown>;
-        out.push({
-          route: `${method} ${join(base, path).replace(/:([A-Za-z]+)/g, '{$1}')}`,
-          status:
-            (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'POST' ? 201 : 200),
-          takesBody: Object.keys(args).some((k) => k.startsWith(`${RouteParamtypes.BODY}:`)),
-        });
-      }
-    }
-  }
-  return out;
+  return controllerHandlers(app).map(({ route, method, type, name, handler }) => {
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, type, name) ?? {}) as Record<string, unknown>;
+    return {
+      route,
+      status:
+        (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'POST' ? 201 : 200),
+      takesBody: Object.keys(args).some((k) => k.startsWith(`${RouteParamtypes.BODY}:`)),
+    };
+  });
 }
 
 describe('OpenAPI document (/docs-json)', () => {

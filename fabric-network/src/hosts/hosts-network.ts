@@ -10,22 +10,14 @@ import { sleep } from '../exec';
 import { ensureFabric } from '../fabric';
 import { Network } from '../network';
 import { REPO_ROOT } from '../paths';
-import { type ProcessSpec, runningPid, setPlacement, startProcess, stopProcess } from '../processes';
+import { runningPid, setPlacement, startProcess, stopProcess } from '../processes';
 import type { Progress } from '../progress';
 import { type NetworkSettings, readState, writeState } from '../settings';
 import { topology } from '../topology';
 import type { Faults, RouteStats } from './fault-proxy';
 import { createHosts, ensureIproute, inNamespace, setLink, sweep } from './netns';
-import {
-  type HostOrg,
-  type HostsPlan,
-  hostsPlan,
-  mallOrgs,
-  middlewarePort,
-  namespaceRoutes,
-  orgOfProcess,
-  rootRoutes,
-} from './plan';
+import { type HostOrg, type HostsPlan, hostsPlan, middlewarePort, namespaceRoutes, rootRoutes } from './plan';
+import { placeInHosts } from './placement';
 import type { ProxyConfig } from './proxy-main';
 
 export const HOSTS_MALLS = ['A', 'B', 'C'] as const;
@@ -73,7 +65,7 @@ export class HostsNetwork {
     await this.recordThreeMalls();
     this.startProxies();
     await this.waitProxies();
-    setPlacement((spec) => this.place(spec));
+    setPlacement((spec) => placeInHosts(this.plan, spec));
     try {
       await this.network.up();
     } finally {
@@ -174,39 +166,6 @@ export class HostsNetwork {
     };
     start('proxy-root', undefined, rootRoutes(this.plan));
     for (const o of this.plan.orgs) start(`proxy-${o.ns}`, o.ns, namespaceRoutes(this.plan, o));
-  }
-
-  /** Runs each node in its organisation's namespace, listening on every address there; a mall's chaincode
-   *  server in that mall's namespace. */
-  private place(spec: ProcessSpec): ProcessSpec {
-    const env = Object.fromEntries(
-      Object.entries(spec.env).map(([k, v]) => [
-        k,
-        k.endsWith('LISTENADDRESS') && v !== undefined ? v.replace('127.0.0.1', '0.0.0.0') : v,
-      ]),
-    );
-    if (spec.name.startsWith('chaincode-')) {
-      const args = spec.args.map((a, i) =>
-        spec.args[i - 1] === '--chaincode-address' ? a.replace('127.0.0.1', '0.0.0.0') : a,
-      );
-      // One server per mall (`chaincode-<seq>-MallA`) runs in its own mall's namespace, where its peer dials
-      // it; a shared server of an older definition (`chaincode-<seq>`) runs in every mall namespace.
-      const own = /^chaincode-\d+-Mall([A-Z])$/.exec(spec.name)?.[1]?.toLowerCase();
-      const namespaces = mallOrgs(this.plan)
-        .filter((o) => own === undefined || o.key === own)
-        .map((o) => o.ns);
-      const script = 'nss=$1; shift; for ns in $(echo "$nss" | tr , " "); do ip netns exec "$ns" "$@" & done; wait';
-      return {
-        ...spec,
-        env,
-        command: '/bin/sh',
-        args: ['-c', script, 'sh', namespaces.join(','), spec.command, ...args],
-      };
-    }
-    const org = orgOfProcess(this.plan, spec.name);
-    if (!org) return { ...spec, env };
-    const [command, args] = inNamespace(org.ns, spec.command, spec.args);
-    return { ...spec, env, command, args };
   }
 
   /** Waits until every proxy's control socket answers. */

@@ -1,8 +1,12 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { ProjectedRecordColumns } from '../projection/projected-record.entity';
 
-/** Cache of `device` entities (projected from the devices contract's events). */
+/**
+ * Cache of `device` entities (projected from the devices contract's events); `record` holds keys, location, firmware
+ * digest, compromise times.
+ */
 @Entity('devices')
-export class DeviceEntity {
+export class DeviceEntity extends ProjectedRecordColumns {
   @PrimaryColumn({ type: 'text' })
   did!: string;
 
@@ -15,22 +19,12 @@ export class DeviceEntity {
   @Index('devices_status')
   @Column({ type: 'text' })
   status!: string;
-
-  /** The whole ledger record (keys, location, firmware digest, compromise times). */
-  @Column({ type: 'jsonb' })
-  record!: object;
-
-  @Column({ name: 'tx_id', type: 'text' })
-  txId!: string;
-
-  @Column({ name: 'block_number', type: 'bigint' })
-  blockNumber!: string;
 }
 
 /** Cache of `attestation` entities: one per device statement. */
 @Entity('device_attestations')
 @Index('device_attestations_period', ['deviceDid', 'periodStart'])
-export class DeviceAttestationEntity {
+export class DeviceAttestationEntity extends ProjectedRecordColumns {
   @PrimaryColumn({ name: 'device_did', type: 'text' })
   deviceDid!: string;
 
@@ -48,13 +42,4 @@ export class DeviceAttestationEntity {
 
   @Column({ type: 'text' })
   digest!: string;
-
-  @Column({ type: 'jsonb' })
-  record!: object;
-
-  @Column({ name: 'tx_id', type: 'text' })
-  txId!: string;
-
-  @Column({ name: 'block_number', type: 'bigint' })
-  blockNumber!: string;
 }

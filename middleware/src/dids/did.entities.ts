@@ -1,8 +1,12 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { ProjectedRecordColumns } from '../projection/projected-record.entity';
 
-/** Cache of the current record of each DID (`did` entities of the dids contract's events). */
+/**
+ * Cache of the current record of each DID (`did` entities of the dids contract's events); `record` holds the
+ * document, times, anchoring organisation.
+ */
 @Entity('did_documents')
-export class DidDocumentEntity {
+export class DidDocumentEntity extends ProjectedRecordColumns {
   @PrimaryColumn({ type: 'text' })
   did!: string;
 
@@ -17,22 +21,12 @@ export class DidDocumentEntity {
 
   @Column({ type: 'boolean' })
   deactivated!: boolean;
-
-  /** The whole ledger record (document, times, anchoring organisation). */
-  @Column({ type: 'jsonb' })
-  record!: object;
-
-  @Column({ name: 'tx_id', type: 'text' })
-  txId!: string;
-
-  @Column({ name: 'block_number', type: 'bigint' })
-  blockNumber!: string;
 }
 
 /** Cache of every version of every DID (`didVersion` entities), for `versionId` / `versionTime` resolution. */
 @Entity('did_versions')
 @Index('did_versions_time', ['did', 'updated'])
-export class DidVersionEntity {
+export class DidVersionEntity extends ProjectedRecordColumns {
   @PrimaryColumn({ type: 'text' })
   did!: string;
 
@@ -42,13 +36,4 @@ export class DidVersionEntity {
   /** When this version took effect (the transaction time): `versionTime` picks the last one at or before. */
   @Column({ type: 'timestamptz' })
   updated!: Date;
-
-  @Column({ type: 'jsonb' })
-  record!: object;
-
-  @Column({ name: 'tx_id', type: 'text' })
-  txId!: string;
-
-  @Column({ name: 'block_number', type: 'bigint' })
-  blockNumber!: string;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Get, HttpCode, Param, Post, Query, Req, type Type } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBody,
@@ -34,6 +34,26 @@ import {
   VerifyInclusionDto,
 } from './dto/did.dto';
 import { CredentialStatusDto, DidResolutionDto, InclusionResultDto, StatusListVersionDto } from './dto/did-views.dto';
+
+/**
+ * The route of a signed operation on the current version of a DID (`POST /v1/dids/{did}/<op>`): relayed through
+ * intake like a creation, and refused with 409 when another operation already replaced that version.
+ */
+const DidVersionOperation = (op: string, doc: { summary: string; body: Type }): MethodDecorator =>
+  applyDecorators(
+    Post(`:did/${op}`),
+    HttpCode(202),
+    RequireScopes('dids:write'),
+    ApiOperation({ summary: doc.summary }),
+    ApiBody({ type: doc.body }),
+    ApiAcceptedResponse({ type: IntakeAckDto }),
+    ApiInputErrors(),
+    ApiNotFoundResponse({ type: ErrorDto, description: 'unknown DID' }),
+    ApiConflictResponse({
+      type: ErrorDto,
+      description: 'DID_STALE, DID_DEACTIVATED, or another operation on that version',
+    }),
+  );
 
 /** `/v1/dids`: relay of signed DID operations and status anchors (dids:write), resolution and checks (dids:read). */
 @ApiTags('dids')
@@ -134,17 +154,9 @@ export class DidsController {
     return this.dids.resolveOrThrow(did, selectorOf(q), q.consistency);
   }
 
-  @Post(':did/update')
-  @HttpCode(202)
-  @RequireScopes('dids:write')
-  @ApiOperation({ summary: 'Replace the document (dids:UpdateDid), signed by a controller key of the current one' })
-  @ApiBody({ type: UpdateDidDto })
-  @ApiAcceptedResponse({ type: IntakeAckDto })
-  @ApiInputErrors()
-  @ApiNotFoundResponse({ type: ErrorDto, description: 'unknown DID' })
-  @ApiConflictResponse({
-    type: ErrorDto,
-    description: 'DID_STALE, DID_DEACTIVATED, or another operation on that version',
+  @DidVersionOperation('update', {
+    summary: 'Replace the document (dids:UpdateDid), signed by a controller key of the current one',
+    body: UpdateDidDto,
   })
   update(
     @Param('did', MallchainDidPipe) did: string,
@@ -154,17 +166,9 @@ export class DidsController {
     return this.dids.update(did, dto, req.principal?.keyId);
   }
 
-  @Post(':did/deactivate')
-  @HttpCode(202)
-  @RequireScopes('dids:write')
-  @ApiOperation({ summary: 'Deactivate the DID for good (dids:DeactivateDid), signed by a controller key' })
-  @ApiBody({ type: DeactivateDidDto })
-  @ApiAcceptedResponse({ type: IntakeAckDto })
-  @ApiInputErrors()
-  @ApiNotFoundResponse({ type: ErrorDto, description: 'unknown DID' })
-  @ApiConflictResponse({
-    type: ErrorDto,
-    description: 'DID_STALE, DID_DEACTIVATED, or another operation on that version',
+  @DidVersionOperation('deactivate', {
+    summary: 'Deactivate the DID for good (dids:DeactivateDid), signed by a controller key',
+    body: DeactivateDidDto,
   })
   deactivate(
     @Param('did', MallchainDidPipe) did: string,

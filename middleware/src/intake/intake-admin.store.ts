@@ -5,6 +5,7 @@ import { lockEventLog } from '../database/event-log';
 import { inTransaction } from '../database/transaction';
 import type { IntakeHistoryEntry } from './intake-item.entity';
 import type { IntakeStatusView } from './intake.types';
+import { intakeStatusColumns, toIntakeStatusView, type IntakeStatusRow } from './intake-status.row';
 
 /** An item as an operator sees it: its status, its function and the history of its terminal transitions. */
 export interface IntakeAdminView extends IntakeStatusView {
@@ -13,8 +14,7 @@ export interface IntakeAdminView extends IntakeStatusView {
   readonly history: IntakeHistoryEntry[];
 }
 
-const COLUMNS = `tracking_id, kind, natural_key, status, attempts, tx_id, block_number::text AS block_number, error_code,
-  last_error, created_at, committed_at, fn, ordering_key, history`;
+const COLUMNS = `${intakeStatusColumns('intake_items')}, fn, ordering_key, history`;
 
 /**
  * Back to `pending` with a new outbox row at the item's own place in its key's order (`queue_seq`), only from `dead`: the tracking ID, the natural key and the recorded
@@ -71,38 +71,12 @@ export class IntakeAdminStore {
   }
 }
 
-interface AdminRow {
-  tracking_id: string;
-  kind: string;
-  natural_key: string;
-  status: IntakeStatusView['status'];
-  attempts: number;
-  tx_id: string | null;
-  block_number: string | null;
-  error_code: string | null;
-  last_error: string | null;
-  created_at: Date;
-  committed_at: Date | null;
+interface AdminRow extends IntakeStatusRow {
   fn: string;
   ordering_key: string | null;
   history: IntakeHistoryEntry[];
 }
 
 function toView(r: AdminRow): IntakeAdminView {
-  return {
-    trackingId: r.tracking_id,
-    kind: r.kind,
-    naturalKey: r.natural_key,
-    status: r.status,
-    attempts: r.attempts,
-    txId: r.tx_id,
-    blockNumber: r.block_number,
-    errorCode: r.error_code,
-    lastError: r.last_error,
-    acceptedAt: r.created_at,
-    committedAt: r.committed_at,
-    fn: r.fn,
-    orderingKey: r.ordering_key,
-    history: r.history,
-  };
+  return { ...toIntakeStatusView(r), fn: r.fn, orderingKey: r.ordering_key, history: r.history };
 }

@@ -7,12 +7,12 @@ import { LedgerFunctions } from '../ledger/ledger-functions';
 import { MetricsService } from '../metrics/metrics.service';
 import { GroupCommitWriter, type WriteOutcome } from './group-commit.writer';
 import type { IntakeAck, IntakeRequest, IntakeStatusView } from './intake.types';
+import { intakeStatusColumns, toIntakeStatusView, type IntakeStatusRow } from './intake-status.row';
 import { OutboxBatcher } from './outbox.batcher';
 import { OutboxStore } from './outbox.store';
 
 // An item belongs to the mall of the key that pushed it; an item pushed without a key (tools) to this middleware's mall.
-const STATUS_SQL = `SELECT i.tracking_id, i.kind, i.natural_key, i.status, i.attempts, i.tx_id,
-  i.block_number::text AS block_number, i.error_code, i.last_error, i.created_at, i.committed_at
+const STATUS_SQL = `SELECT ${intakeStatusColumns('i')}
   FROM intake_items i LEFT JOIN api_keys k ON k.id = i.api_key_id
   WHERE i.tracking_id = $1 AND coalesce(k.mall_msp_id, $2) = $3`;
 
@@ -111,35 +111,9 @@ export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The item if it belongs to `mallMspId`; an item of another mall is answered as unknown (IDs do not leak). */
   async status(trackingId: string, mallMspId: string): Promise<IntakeStatusView> {
-    const rows = await this.ds.query<StatusRow[]>(STATUS_SQL, [trackingId, this.config.mallMspId, mallMspId]);
+    const rows = await this.ds.query<IntakeStatusRow[]>(STATUS_SQL, [trackingId, this.config.mallMspId, mallMspId]);
     const r = rows[0];
     if (!r) throw new NotFoundError('intake item', trackingId);
-    return {
-      trackingId: r.tracking_id,
-      kind: r.kind,
-      naturalKey: r.natural_key,
-      status: r.status,
-      attempts: r.attempts,
-      txId: r.tx_id,
-      blockNumber: r.block_number,
-      errorCode: r.error_code,
-      lastError: r.last_error,
-      acceptedAt: r.created_at,
-      committedAt: r.committed_at,
-    };
+    return toIntakeStatusView(r);
   }
-}
-
-interface StatusRow {
-  tracking_id: string;
-  kind: string;
-  natural_key: string;
-  status: IntakeStatusView['status'];
-  attempts: number;
-  tx_id: string | null;
-  block_number: string | null;
-  error_code: string | null;
-  last_error: string | null;
-  created_at: Date;
-  committed_at: Date | null;
 }

@@ -172,6 +172,24 @@ describe('/v1/points integrator API (real Postgres, recording ledger)', () => {
       /consent is required/,
     ],
     [
+      '/v1/points/redemptions',
+      'write',
+      { merchant: 'm', ref: 'r', member: DID, programId: 'p', amount: 1, ...signed, nonce: 'n 1' },
+      /nonce must be 1 to 64/,
+    ],
+    [
+      '/v1/points/transfers',
+      'write',
+      { programId: 'p', from: DID, to: 'did:mallchain:zB', amount: 5, deadline: '2026-12-01T00:00:00Z', consent },
+      /nonce must be 1 to 64/,
+    ],
+    [
+      '/v1/points/exchanges',
+      'write',
+      { member: DID, fromProgram: 'p', toProgram: 'q', amount: 2, receive: 1, nonce: 'n', consent },
+      /deadline must be an ISO-8601 time/,
+    ],
+    [
       '/v1/points/exchanges',
       'write',
       { member: DID, fromProgram: 'p', toProgram: 'p', amount: 2, receive: 1, ...signed },

@@ -28,9 +28,20 @@ function decisionOf(handler: object, type: object): string {
   return scopes === undefined || scopes.length === 0 ? 'none' : [...scopes].sort().join('+');
 }
 
-/** Every controller route of the running application with its scope metadata (handler overrides class). */
-export function routeDecisions(app: INestApplication): RouteDecision[] {
-  const out: RouteDecision[] = [];
+/** A route handler as a controller declares it (Nest's own metadata, independent of the OpenAPI scanner). */
+export interface ControllerHandler {
+  /** `METHOD /path/{param}`. */
+  readonly route: string;
+  readonly method: string;
+  /** The controller class; `name` is the handler's property on its prototype. */
+  readonly type: new (...a: never[]) => object;
+  readonly name: string;
+  readonly handler: object;
+}
+
+/** Every route handler of every controller of the running application. */
+export function controllerHandlers(app: INestApplication): ControllerHandler[] {
+  const out: ControllerHandler[] = [];
   for (const module of app.get(ModulesContainer).values()) {
     for (const wrapper of module.controllers.values()) {
       const type = wrapper.metatype as (new (...a: never[]) => object) | null;
@@ -42,14 +53,17 @@ export function routeDecisions(app: INestApplication): RouteDecision[] {
         const sub = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
         if (sub === undefined) continue;
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-        out.push({
-          route: `${method} ${join(base, sub).replace(/:([A-Za-z]+)/g, '{$1}')}`,
-          access: decisionOf(handler, type),
-        });
+        const route = `${method} ${join(base, sub).replace(/:([A-Za-z]+)/g, '{$1}')}`;
+        out.push({ route, method, type, name, handler });
       }
     }
   }
   return out;
+}
+
+/** Every controller route of the running application with its scope metadata (handler overrides class). */
+export function routeDecisions(app: INestApplication): RouteDecision[] {
+  return controllerHandlers(app).map((h) => ({ route: h.route, access: decisionOf(h.handler, h.type) }));
 }
 
 /** The route × scope table of docs/middleware.md (`## Route × scope`): one row per route. */

@@ -83,23 +83,47 @@ export class ConsentDto {
   signature!: string;
 }
 
-class SignedDto {
-  @ApiProperty({ example: 'n-7f3a9c' })
-  @Matches(NONCE, { message: 'nonce must be 1 to 64 of [A-Za-z0-9_-]' })
-  nonce!: string;
-
-  @ApiProperty({ example: '2026-12-01T13:30:00Z', description: 'as signed, exact string' })
-  @IsISO8601({ strict: true }, { message: 'deadline must be an ISO-8601 time' })
-  deadline!: string;
-
-  @ApiProperty({ type: ConsentDto })
-  @IsDefined({ message: 'consent is required (the member signs this action)' })
-  @ValidateNested()
-  @Type(() => ConsentDto)
-  consent!: ConsentDto;
+/** The member's signature over an action (docs/points.md): nonce, deadline and consent, always together. */
+interface MemberSignature {
+  nonce: string;
+  deadline: string;
+  consent: ConsentDto;
 }
 
-export class RedeemDto {
+/**
+ * The base of every DTO the member signs: the three fields required (`true`), or all optional (`false`: a redemption
+ * of this mall's own points needs no consent; the service refuses one or two of the three without the rest).
+ */
+function signedBy(required: true): new () => MemberSignature;
+function signedBy(required: false): new () => Partial<MemberSignature>;
+function signedBy(required: boolean): new () => Partial<MemberSignature> {
+  const Field = required ? ApiProperty : ApiPropertyOptional;
+  // Required nonce and deadline need no IsDefined: their pattern already names them when they are missing.
+  const optional: PropertyDecorator = required ? (): void => undefined : IsOptional();
+  const consentPresent = required
+    ? IsDefined({ message: 'consent is required (the member signs this action)' })
+    : optional;
+  class Signed {
+    @Field({ example: 'n-7f3a9c', description: required ? undefined : 'with consent (another mall’s points)' })
+    @optional
+    @Matches(NONCE, { message: 'nonce must be 1 to 64 of [A-Za-z0-9_-]' })
+    nonce?: string;
+
+    @Field({ example: '2026-12-01T13:30:00Z', description: required ? 'as signed, exact string' : undefined })
+    @optional
+    @IsISO8601({ strict: true }, { message: 'deadline must be an ISO-8601 time' })
+    deadline?: string;
+
+    @Field({ type: ConsentDto })
+    @consentPresent
+    @ValidateNested()
+    @Type(() => ConsentDto)
+    consent?: ConsentDto;
+  }
+  return Signed;
+}
+
+export class RedeemDto extends signedBy(false) {
   @ApiProperty({ example: 'parking-b1' })
   @Matches(LEDGER_ID, { message: `merchant ${ID_RULE}` })
   merchant!: string;
@@ -121,25 +145,9 @@ export class RedeemDto {
   @Min(1)
   @Max(MAX_POINTS)
   amount!: number;
-
-  @ApiPropertyOptional({ example: 'n-7f3a9c', description: 'with consent (another mall’s points)' })
-  @IsOptional()
-  @Matches(NONCE, { message: 'nonce must be 1 to 64 of [A-Za-z0-9_-]' })
-  nonce?: string;
-
-  @ApiPropertyOptional({ example: '2026-12-01T13:30:00Z' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'deadline must be an ISO-8601 time' })
-  deadline?: string;
-
-  @ApiPropertyOptional({ type: ConsentDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => ConsentDto)
-  consent?: ConsentDto;
 }
 
-export class TransferDto extends SignedDto {
+export class TransferDto extends signedBy(true) {
   @ApiProperty({ example: 'mallA-points' })
   @Matches(LEDGER_ID, { message: `programId ${ID_RULE}` })
   programId!: string;
@@ -159,7 +167,7 @@ export class TransferDto extends SignedDto {
   amount!: number;
 }
 
-export class ExchangeDto extends SignedDto {
+export class ExchangeDto extends signedBy(true) {
   @ApiProperty({ example: EXAMPLE_DID })
   @Matches(DID, { message: `member ${DID_RULE}` })
   member!: string;

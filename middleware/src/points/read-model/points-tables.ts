@@ -27,6 +27,8 @@ export interface TableSpec {
   readonly columns: readonly Column[];
   /** The record carries the ID of the one transaction that wrote it: the row's `tx_id` (written once). */
   readonly writtenOnce?: boolean;
+  /** Secondary indexes for the reads, name → columns (the unique `ledger_key` index is implied). */
+  readonly indexes?: Readonly<Record<string, readonly string[]>>;
 }
 
 const f =
@@ -107,6 +109,7 @@ export const ACCRUALS: TableSpec = {
   entity: 'accrual',
   table: 'points_accruals',
   key: ['program_id', 'source_ref'],
+  indexes: { points_accruals_member: ['member'] },
   columns: [
     col('program_id', 'text', 'programId'),
     col('source_ref', 'text', 'sourceRef'),
@@ -125,6 +128,7 @@ export const REVERSALS: TableSpec = {
   entity: 'reversal',
   table: 'points_reversals',
   key: ['program_id', 'reversal_ref'],
+  indexes: { points_reversals_source: ['program_id', 'source_ref'] },
   columns: [
     col('program_id', 'text', 'programId'),
     col('reversal_ref', 'text', 'reversalRef'),
@@ -141,6 +145,7 @@ export const REDEMPTIONS: TableSpec = {
   entity: 'redemption',
   table: 'points_redemptions',
   key: ['merchant', 'ref'],
+  indexes: { points_redemptions_member: ['member'] },
   columns: [
     col('merchant', 'text', 'merchant'),
     col('ref', 'text', 'ref'),
@@ -161,6 +166,7 @@ export const CLEARING: TableSpec = {
   entity: 'clearing',
   table: 'points_clearing',
   key: ['ledger_key'],
+  indexes: { points_clearing_at: ['at'] },
   columns: [
     col('kind', 'text', 'kind'),
     col('debtor', 'text', 'debtor'),
@@ -226,6 +232,7 @@ export const HISTORY: TableSpec = {
   entity: 'history',
   table: 'points_history',
   key: ['ledger_key'],
+  indexes: { points_history_member: ['member', 'ledger_key'] },
   columns: [
     col('member', 'text', 'member'),
     col('type', 'text', 'type'),
