@@ -67,7 +67,7 @@ function slowest(r: PhaseResult): string {
     : (Object.entries(x).sort((a, b) => a[1] - b[1])[0] ?? ['?', 0]);
   const busiest = r.cpuAll[0];
   const perReceipt = r.ackP50 / r.batch;
-  return `batches of ${r.batch}: slowest stage **${String(stage[0])}** (${f0(Number(stage[1]))} receipts/s; ack p50 ${f0(r.ackP50)} ms = ${f1(perReceipt)} ms a receipt, accept → committed p50 ${f0(r.stages.commitP50Ms)} ms); busiest process ${busiest?.name ?? '?'} (${busiest?.cores.toFixed(2) ?? '?'} cores); 1-min load average at its end ${r.load}`;
+  return `batches of ${r.batch}: slowest stage **${String(stage[0])}** (${f0(Number(stage[1]))} receipts/s; ack p50 ${f0(r.ackP50)} ms = ${f1(perReceipt)} ms a receipt, accept → committed p50 ${f0(r.stages.commitP50Ms)} ms, ${f1(rate(r.ledger.credited, r.ledger.transactions))} receipts a ledger transaction); busiest process ${busiest?.name ?? '?'} (${busiest?.cores.toFixed(2) ?? '?'} cores); 1-min load average at its end ${r.load}`;
 }
 
 export function report(
@@ -133,12 +133,12 @@ function reading(results: readonly PhaseResult[], cores: number): string {
       `  for the middleware's answer (ack p50 ${bound.map((r) => `${f0(r.ackP50)} ms for ${r.batch}`).join(', ')}). While pushing, the`,
       `  middleware and its Postgres backends used ${bound.map((r) => mwPg(r).toFixed(2)).join(' / ')} cores and all measured`,
       `  processes ${bound.map((r) => measured(r).toFixed(2)).join(' / ')} of the machine's ${cores}: the rest went to other engineers' work`,
-      '  (see the load average). Neither the middleware nor Postgres is near a core: the time of a request is spent',
-      '  waiting, which is consistent with the per-receipt path being a chain of sequential round trips (Postgres',
-      '  queries inside the request transaction) each delayed by a CPU run queue this long; the ack time grows',
-      '  with the batch size, so receipts of a request cost about the same one after another.',
-      '  The accept path (envelope check, nonce insert, per-receipt validation, member lookup with PII decryption,',
-      '  earn rule, receipt + intake + outbox rows in one transaction) is the first thing to profile for the target.',
+      '  (see the load average). Neither the middleware nor Postgres is near a core: a request spends its time',
+      '  waiting. Per receipt, `SalesService` runs one Postgres transaction of its own (till, card and earn-rule',
+      '  look-ups, the sale lock, the duplicate check, parked returns, intake item + outbox row + receipt row, the',
+      '  commit with its WAL flush), receipt after receipt, so a batch of 100 is 100 commits and some ten statements',
+      '  a receipt one after another, each delayed by a run queue this long: the ack grows with the batch size.',
+      '  One transaction per request for the whole batch (the intake’s group commit) is the fix on this side.',
     );
   lines.push(
     `- The ledger side has its own ceiling: \`docs/bench-points.md\` measures \`points:AccrueBatch\` alone at a few hundred`,
