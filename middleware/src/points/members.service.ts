@@ -125,6 +125,21 @@ export class MembersService {
     return rows[0]?.did;
   }
 
+  /**
+   * The member behind an active card, and whether its DID is a custodial one this mall still holds (created at
+   * enrolment: its CreateDid may not have reached the ledger yet).
+   */
+  async cardMember(cardNo: string): Promise<{ did: string; custodial: boolean } | undefined> {
+    const box = this.#requireBox();
+    const rows = await this.ds.query<{ did: string; custodial: boolean }[]>(
+      `SELECT m.did, (d.did IS NOT NULL) AS custodial FROM member_cards c JOIN members m ON m.id = c.member_id
+       LEFT JOIN custodial_dids d ON d.did = m.did AND d.status = 'held'
+       WHERE c.card_index = $1 AND c.status = 'active'`,
+      [box.index('card', cardNo)],
+    );
+    return rows[0];
+  }
+
   async #view(m: MemberEntity): Promise<MemberView> {
     const box = this.#requireBox();
     const cards = await this.cards.find({ where: { memberId: In([m.id]) }, order: { createdAt: 'ASC' } });

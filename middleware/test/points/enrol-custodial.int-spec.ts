@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { CUSTODIAL_CREATE_KIND } from '../../src/points/custodial-dids.service';
+import { type HaideHarness, sale, startHaide } from '../haide/haide-support';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const CUSTODIAL = /^did:mallchain:[A-Za-z0-9_-]{43}$/;
@@ -116,5 +117,42 @@ describe('enrolment creates the custodial DID when the member has no wallet DID'
     expect(res.statusCode).toBe(400);
     expect(res.json<{ message: string }>().message).toContain(message);
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe('a receipt of a member enrolled with a custodial DID waits for that DID on the ledger', () => {
+  let h: HaideHarness;
+  beforeAll(async () => {
+    h = await startHaide();
+  });
+  afterAll(() => h.t.close());
+
+  it('orders the accrual after the CreateDid; a wallet member’s accrual waits for nothing', async () => {
+    const res = await h.t.app.inject({
+      method: 'POST',
+      url: '/v1/points/members',
+      headers: { 'x-api-key': h.writer },
+      payload: { cardNos: ['K9000'] },
+    });
+    expect(res.statusCode).toBe(201);
+    const did = res.json<Enrolled>().did;
+    const custodialSale = sale({ cardNo: 'K9000', score: 5 });
+    const walletSale = sale({ score: 6 });
+    const pushed = await h.post('sales', h.envelope({ receipts: [custodialSale, walletSale] }));
+    expect(pushed.statusCode).toBe(200);
+    const rows = await h.t.db.query<{ natural_key: string; after_kind: string | null; after_key: string | null }[]>(
+      `SELECT i.natural_key, o.after_kind, o.after_key FROM intake_items i JOIN outbox o ON o.tracking_id = i.tracking_id
+       WHERE i.kind = 'haide.receipt' ORDER BY i.natural_key`,
+    );
+    expect(rows).toEqual(
+      [
+        {
+          natural_key: `MALL-A/P001/${String(custodialSale.flowNo)}`,
+          after_kind: CUSTODIAL_CREATE_KIND,
+          after_key: did,
+        },
+        { natural_key: `MALL-A/P001/${String(walletSale.flowNo)}`, after_kind: null, after_key: null },
+      ].sort((x, y) => x.natural_key.localeCompare(y.natural_key)),
+    );
   });
 });
