@@ -31,6 +31,9 @@ import { IntakeAdminService } from './intake/intake-admin.service';
 import { IntakeAdminStore } from './intake/intake-admin.store';
 import { LISTABLE_STATUSES, type ListableStatus } from './intake/dto/intake-admin.dto';
 import { VerifyService } from './projection/verify.service';
+import { PointsActionsService } from './points/points-actions.service';
+import { PointsReadService } from './points/points-read.service';
+import { POINTS_REGISTRY_USAGE, pointsRegistryCommand } from './points/points.cli';
 import type { INestApplicationContext } from '@nestjs/common';
 
 @Module({})
@@ -69,6 +72,7 @@ const USAGE = `usage:
   cli projection verify [--max-keys <n>]
   cli intake list --status dead|pending [--limit <n>]
   cli intake requeue <trackingId>
+${POINTS_REGISTRY_USAGE}
 ${DEVICE_USAGE}
 ${DID_USAGE}
 ${PROOFS_USAGE}
@@ -96,6 +100,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     return code;
   },
   intake: (app, command, rest) => intake(app.get(IntakeAdminService), command, rest),
+  program: (app, command, rest) => registry(app, 'program', [command ?? '', ...rest]),
+  merchant: (app, command, rest) => registry(app, 'merchant', [command ?? '', ...rest]),
   device: (app, command, rest) => {
     const out = (t: string): void => void process.stdout.write(t);
     const err = (t: string): void => void process.stderr.write(t);
@@ -130,6 +136,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   projection: (app, command, rest) => projection(app, command, rest),
 };
+
+function registry(app: INestApplicationContext, group: 'program' | 'merchant', argv: string[]): Promise<number> {
+  const services = { actions: app.get(PointsActionsService), reads: app.get(PointsReadService) };
+  const out = (t: string): void => void process.stdout.write(t);
+  const err = (t: string): void => void process.stderr.write(t);
+  return pointsRegistryCommand(services, group, argv, out, err);
+}
 
 /** Key, partner and intake management need only the database: they must work while the peer is down. */
 function rootModule(group: string | undefined, config: AppConfig): DynamicModule {

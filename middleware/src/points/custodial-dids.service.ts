@@ -12,7 +12,7 @@ import {
 } from '@mallchain/wallet';
 import { didOperationPayload } from '@mallchain/wire';
 import type { JsonWebKey } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { BadInputError, ConflictError, NotFoundError, UnavailableError } from '../common/errors';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
@@ -53,19 +53,33 @@ export class CustodialDidsService {
 
   /** A new custodial DID: the key is sealed and the signed CreateDid is in the intake when this returns. */
   async create(): Promise<CustodialDidView> {
+    const view = await this.ds.transaction((m) => this.createIn(m));
+    this.intake.notify();
+    return view;
+  }
+
+  /**
+   * {@link create} inside the caller's open transaction (`m`): the sealed key and the CreateDid intake item commit
+   * with the caller's other writes or not at all (an enrolment refused as a conflict leaves no DID behind). The
+   * caller calls `IntakeService.notify()` after its commit.
+   */
+  async createIn(m: EntityManager): Promise<CustodialDidView> {
     const box = this.#requireBox();
     const key = generateKey('ES256', 'custodial');
     const did = didOf(key.publicJwk);
     const call = this.ledger.createDid(createDid(this.config.ledger.channel, key));
-    const ack = await this.intake.accept({ kind: CUSTODIAL_CREATE_KIND, naturalKey: did, payload: { did }, ...call });
-    await this.ds.getRepository(CustodialDidEntity).insert({
+    const [outcome] = await this.intake.acceptIn(m, [
+      { kind: CUSTODIAL_CREATE_KIND, naturalKey: did, payload: { did }, ...call },
+    ]);
+    if (!outcome?.ok) throw outcome?.error ?? new Error('custodial DID: no intake outcome');
+    await m.getRepository(CustodialDidEntity).insert({
       did,
       publicJwk: { ...key.publicJwk },
       keySealed: box.seal(JSON.stringify(key.privateJwk), keyContext(did)),
       status: 'held',
-      createTrackingId: ack.trackingId,
+      createTrackingId: outcome.ack.trackingId,
     });
-    return { did, status: 'held', trackingId: ack.trackingId };
+    return { did, status: 'held', trackingId: outcome.ack.trackingId };
   }
 
   async get(did: string): Promise<CustodialDidView> {

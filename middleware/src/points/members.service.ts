@@ -4,10 +4,13 @@ import { type DataSource, In, type Repository } from 'typeorm';
 import { ConflictError, NotFoundError, UnavailableError } from '../common/errors';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
+import { IntakeService } from '../intake/intake.service';
+import { type CustodialDidView, CustodialDidsService } from './custodial-dids.service';
 import { MemberCardEntity, MemberEntity } from './member.entity';
 
 export interface EnrollInput {
-  readonly did: string;
+  /** The member's own (wallet) DID; absent, this mall creates a custodial one for the member. */
+  readonly did?: string;
   readonly name?: string;
   readonly mobile?: string;
   readonly levelName?: string;
@@ -21,6 +24,11 @@ export interface MemberView {
   readonly name: string | null;
   readonly mobile: string | null;
   readonly cards: { cardNo: string; status: string }[];
+}
+
+/** The answer of an enrolment: with the custodial DID this mall created, when the member brought none. */
+export interface EnrolledView extends MemberView {
+  readonly custodialDid?: CustodialDidView;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -37,19 +45,26 @@ export class MembersService {
     @InjectDataSource() private readonly ds: DataSource,
     @InjectRepository(MemberEntity) private readonly members: Repository<MemberEntity>,
     @InjectRepository(MemberCardEntity) private readonly cards: Repository<MemberCardEntity>,
+    private readonly custodial: CustodialDidsService,
+    private readonly intake: IntakeService,
     config: AppConfig,
   ) {
     this.#box = config.memberDataKey === undefined ? undefined : new SecretBox(config.memberDataKey);
   }
 
-  /** A new member with its cards, in one transaction; a DID, mobile or card already enrolled is a 409. */
-  async enroll(input: EnrollInput): Promise<MemberView> {
+  /**
+   * A new member with its cards, in one transaction; a DID, mobile or card already enrolled is a 409. Without a
+   * DID the member gets a custodial one (sealed key, CreateDid in the intake) in the same transaction, so a refused
+   * enrolment leaves no DID behind.
+   */
+  async enroll(input: EnrollInput): Promise<EnrolledView> {
     const box = this.#requireBox();
     try {
-      const id = await this.ds.transaction(async (m) => {
+      const { id, custodialDid } = await this.ds.transaction(async (m) => {
+        const created = input.did === undefined ? await this.custodial.createIn(m) : undefined;
         const member = await m.save(
           m.create(MemberEntity, {
-            did: input.did,
+            did: created?.did ?? input.did,
             levelName: input.levelName ?? null,
             nameSealed: input.name === undefined ? null : box.seal(input.name, 'member:name'),
             mobileSealed: input.mobile === undefined ? null : box.seal(input.mobile, 'member:mobile'),
@@ -64,9 +79,11 @@ export class MembersService {
             memberId: member.id,
           })),
         );
-        return member.id;
+        return { id: member.id, custodialDid: created };
       });
-      return await this.get(id);
+      if (custodialDid) this.intake.notify();
+      const view = await this.get(id);
+      return custodialDid ? { ...view, custodialDid } : view;
     } catch (e) {
       if ((e as { code?: string }).code === UNIQUE_VIOLATION) {
         throw new ConflictError('did, mobile or one of cardNos is already enrolled');
@@ -106,6 +123,21 @@ export class MembersService {
       [box.index('card', cardNo)],
     );
     return rows[0]?.did;
+  }
+
+  /**
+   * The member behind an active card, and whether its DID is a custodial one this mall still holds (created at
+   * enrolment: its CreateDid may not have reached the ledger yet).
+   */
+  async cardMember(cardNo: string): Promise<{ did: string; custodial: boolean } | undefined> {
+    const box = this.#requireBox();
+    const rows = await this.ds.query<{ did: string; custodial: boolean }[]>(
+      `SELECT m.did, (d.did IS NOT NULL) AS custodial FROM member_cards c JOIN members m ON m.id = c.member_id
+       LEFT JOIN custodial_dids d ON d.did = m.did AND d.status = 'held'
+       WHERE c.card_index = $1 AND c.status = 'active'`,
+      [box.index('card', cardNo)],
+    );
+    return rows[0];
   }
 
   async #view(m: MemberEntity): Promise<MemberView> {

@@ -16,6 +16,7 @@ import {
   CODE,
   CODE_RULE,
   EarnRuleDto,
+  EnrolledMemberDto,
   EnrollMemberDto,
   LEDGER_ID,
   MemberDto,
@@ -25,7 +26,7 @@ import {
   TillQueryDto,
   multiplierProblem,
 } from './dto/registry.dto';
-import { MembersService, type MemberView } from './members.service';
+import { type EnrolledView, MembersService, type MemberView } from './members.service';
 import { type EarnRuleView, PointsRegistryService, type TillView } from './registry.service';
 
 function code(name: string, v: string): string {
@@ -106,11 +107,14 @@ export class PointsRegistryController {
 
   @Post('members')
   @RequireScopes('points:write')
-  @ApiOperation({ summary: 'Enroll a member with an existing DID and card numbers (personal data sealed here)' })
-  @ApiCreatedResponse({ type: MemberDto })
+  @ApiOperation({
+    summary:
+      'Enroll a member with card numbers (personal data sealed here) and their wallet DID, or without one: then a custodial DID',
+  })
+  @ApiCreatedResponse({ type: EnrolledMemberDto })
   @ApiInputErrors()
   @ApiConflictResponse({ type: ErrorDto, description: 'DID, mobile or a card already enrolled' })
-  enroll(@Body() dto: EnrollMemberDto): Promise<MemberView> {
+  enroll(@Body() dto: EnrollMemberDto): Promise<EnrolledView> {
     return this.members.enroll(dto);
   }
 

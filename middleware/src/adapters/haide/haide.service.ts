@@ -8,7 +8,7 @@ import { failed, type HaideAnswer, ok } from './haide-answer';
 import type { HaideRequest } from './haide-envelope.guard';
 import { readJsonLines } from './json-lines.reader';
 import { RECEIPTS_PER_REQUEST_MAX, receiptsOf } from './receipt.validator';
-import { ReconciliationStore, type TillDay } from './reconciliation.store';
+import { type AdjustmentsDay, ReconciliationStore, type TillDay } from './reconciliation.store';
 import type { HaideEnvelope } from './haide-envelope';
 import { shanghaiDayRange } from '../../points/shanghai-time';
 import { type ReceiptOutcome, type ReceiptResult, SalesService } from './sales.service';
@@ -17,6 +17,8 @@ export interface Reconciliation {
   readonly orgCode: string;
   readonly businessDate: string;
   readonly tills: TillDay[];
+  /** The mall's manual corrections stored that day (they name no till). */
+  readonly adjustments: AdjustmentsDay;
 }
 
 /** A day-end upload: at most 64 KiB a line, 100,000 receipts (and BODY_LIMIT_BYTES for the whole body). */
@@ -78,7 +80,8 @@ export class HaideService {
     const day = typeof data.businessDate === 'string' ? data.businessDate : '';
     if (!shanghaiDayRange(day)) throw new BadInputError('businessDate must be an existing day yyyy-MM-dd');
     const tills = await this.reconciliationStore.day(env.orgCode, day);
-    return ok({ orgCode: env.orgCode, businessDate: day, tills });
+    const adjustments = await this.reconciliationStore.adjustments(env.orgCode, day);
+    return ok({ orgCode: env.orgCode, businessDate: day, tills, adjustments });
   }
 
   /**

@@ -12,10 +12,11 @@ import { PointsRegistryService, type TillView } from '../../points/registry.serv
 import type { HaideEnvelope } from './haide-envelope';
 import type { HaideRequest } from './haide-envelope.guard';
 import { SpendStore } from './spend.store';
+import { ADJUST_KIND, REDEEM_KIND } from './spend-kinds';
 import { type AdjustData, type RedeemData, adjustDataOf, redeemDataOf } from './spend.validator';
 
-export const REDEEM_KIND = 'haide.redeem';
-export const ADJUST_KIND = 'haide.adjust';
+export { ADJUST_KIND, REDEEM_KIND };
+
 /** How long an answer waits for the ledger commit before it says `pending` (202) with the expected balance. */
 export const SPEND_COMMIT_WAIT_MS = 10_000;
 const POLL_MS = 100;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
+import { ADJUST_KIND, REDEEM_KIND } from './spend-kinds';
 
 /** One till's day, as the mall matches it against its own day-end totals. */
 export interface TillDay {
@@ -20,7 +21,28 @@ export interface TillDay {
   /** Points of committed sales and of committed returns. */
   readonly pointsCredited: number;
   readonly pointsReversed: number;
+  /** Redemptions at this till (`/points/redeem`, stored that day in Asia/Shanghai): accepted, committed, dead. */
+  readonly redemptions: number;
+  readonly redemptionsCommitted: number;
+  readonly redemptionsFailed: number;
+  /** Points of the committed redemptions. */
+  readonly pointsRedeemed: number;
 }
+
+/** The mall's manual corrections of a day (`/points/adjust` names no till): counts and committed points. */
+export interface AdjustmentsDay {
+  readonly accepted: number;
+  readonly committed: number;
+  readonly pending: number;
+  readonly failed: number;
+  /** Committed credits (accruals) and debits (`points:Adjust`), both as positive numbers. */
+  readonly pointsCredited: number;
+  readonly pointsDebited: number;
+}
+
+// Redemptions and adjustments carry no time of their own: their business day is when the middleware stored them.
+const SPENT_ON_DAY = `kind = $3 AND left(natural_key, length($1) + 1) = $1 || '/'
+  AND (created_at AT TIME ZONE 'Asia/Shanghai')::date = $2::date`;
 
 const DAY_SQL = `
 WITH stored AS (
@@ -37,13 +59,34 @@ counted AS (
   SELECT pos_no,
     coalesce(sum(count) FILTER (WHERE outcome = 'duplicate'), 0)::int AS duplicates,
     coalesce(sum(count) FILTER (WHERE outcome = 'rejected'), 0)::int AS rejected
-  FROM haide_receipt_counts WHERE org_code = $1 AND business_date = $2::date GROUP BY pos_no)
-SELECT coalesce(s.pos_no, c.pos_no) AS "posNo", coalesce(s.accepted, 0) AS accepted,
+  FROM haide_receipt_counts WHERE org_code = $1 AND business_date = $2::date GROUP BY pos_no),
+spent AS (
+  SELECT payload->>'posNo' AS pos_no, count(*)::int AS redemptions,
+    count(*) FILTER (WHERE status = 'committed')::int AS committed,
+    count(*) FILTER (WHERE status = 'dead')::int AS failed,
+    coalesce(sum((payload->>'points')::int) FILTER (WHERE status = 'committed'), 0)::int AS redeemed
+  FROM intake_items WHERE ${SPENT_ON_DAY} GROUP BY 1),
+tills AS (SELECT pos_no FROM stored UNION SELECT pos_no FROM counted UNION SELECT pos_no FROM spent)
+SELECT t.pos_no AS "posNo", coalesce(s.accepted, 0) AS accepted,
   coalesce(c.duplicates, 0) AS duplicates, coalesce(c.rejected, 0) AS rejected,
   coalesce(s.committed, 0) AS committed, coalesce(s.pending, 0) AS pending, coalesce(s.failed, 0) AS failed,
   coalesce(s.parked, 0) AS parked,
-  coalesce(s.credited, 0) AS "pointsCredited", coalesce(s.reversed, 0) AS "pointsReversed"
-FROM stored s FULL JOIN counted c ON c.pos_no = s.pos_no ORDER BY 1`;
+  coalesce(s.credited, 0) AS "pointsCredited", coalesce(s.reversed, 0) AS "pointsReversed",
+  coalesce(p.redemptions, 0) AS redemptions, coalesce(p.committed, 0) AS "redemptionsCommitted",
+  coalesce(p.failed, 0) AS "redemptionsFailed", coalesce(p.redeemed, 0) AS "pointsRedeemed"
+FROM tills t LEFT JOIN stored s ON s.pos_no = t.pos_no LEFT JOIN counted c ON c.pos_no = t.pos_no
+  LEFT JOIN spent p ON p.pos_no = t.pos_no ORDER BY 1`;
+
+const ADJUSTMENTS_SQL = `
+SELECT count(*)::int AS accepted,
+  count(*) FILTER (WHERE status = 'committed')::int AS committed,
+  count(*) FILTER (WHERE status = 'pending')::int AS pending,
+  count(*) FILTER (WHERE status = 'dead')::int AS failed,
+  coalesce(sum((payload->>'points')::int) FILTER (WHERE status = 'committed' AND (payload->>'points')::int > 0), 0)::int
+    AS "pointsCredited",
+  coalesce(-sum((payload->>'points')::int) FILTER (WHERE status = 'committed' AND (payload->>'points')::int < 0), 0)::int
+    AS "pointsDebited"
+FROM intake_items WHERE ${SPENT_ON_DAY}`;
 
 /** SQL of the day-end figures: stored receipts with their intake status, plus the counted ones. */
 @Injectable()
@@ -66,7 +109,14 @@ export class ReconciliationStore {
   }
 
   async day(orgCode: string, businessDate: string): Promise<TillDay[]> {
-    const rows = await this.ds.query<Omit<TillDay, 'received'>[]>(DAY_SQL, [orgCode, businessDate]);
+    const rows = await this.ds.query<Omit<TillDay, 'received'>[]>(DAY_SQL, [orgCode, businessDate, REDEEM_KIND]);
     return rows.map((r) => ({ ...r, received: r.accepted + r.duplicates + r.rejected }));
+  }
+
+  async adjustments(orgCode: string, businessDate: string): Promise<AdjustmentsDay> {
+    const rows = await this.ds.query<AdjustmentsDay[]>(ADJUSTMENTS_SQL, [orgCode, businessDate, ADJUST_KIND]);
+    const r = rows[0];
+    if (!r) throw new Error('adjustments: no row');
+    return r;
   }
 }

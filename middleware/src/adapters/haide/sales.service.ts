@@ -12,6 +12,7 @@ import { returnReversal } from '../../points/reversal';
 import { parseShanghaiTime, shanghaiBusinessDate } from '../../points/shanghai-time';
 import { type AttestationRef, EReceiptAnchor } from './e-receipt.anchor';
 import { ReconciliationStore } from './reconciliation.store';
+import { CUSTODIAL_CREATE_KIND } from '../../points/custodial-dids.service';
 import type { HaideEnvelope } from './haide-envelope';
 import { ReceiptStore, type StoredReceipt } from './receipt.store';
 import { type HaideReceipt, isRecord, receiptProblems, toReceipt } from './receipt.validator';
@@ -31,6 +32,13 @@ export interface ReceiptResult {
 export interface ReceiptOutcome {
   readonly result: ReceiptResult;
   readonly httpStatus: 200 | 202 | 400 | 409;
+}
+
+/** Points a sale earns, for whom, and whether that member's DID is custodial (held by this mall). */
+interface Earned {
+  readonly member?: string;
+  readonly custodial?: boolean;
+  readonly points: number;
 }
 
 /** The intake kind of receipts; natural key `orgCode/posNo/flowNo`. */
@@ -105,15 +113,18 @@ export class SalesService {
     return verified.ref;
   }
 
-  async #salePoints(r: HaideReceipt, till: TillView): Promise<{ member?: string; points: number } | string> {
+  async #salePoints(r: HaideReceipt, till: TillView): Promise<Earned | string> {
     if (r.cardNo === undefined) return { points: 0 };
-    const member = await this.members.didOfCard(r.cardNo);
-    if (member === undefined) return `cardNo ${r.cardNo}: no member has this card`;
-    if (r.score !== undefined) return { member, points: r.score };
+    const holder = await this.members.cardMember(r.cardNo);
+    if (holder === undefined) return `cardNo ${r.cardNo}: no member has this card`;
+    const member = holder.did;
+    const custodial = holder.custodial;
+    if (r.score !== undefined) return { member, custodial, points: r.score };
     const rule = await this.registry.earnRule(till.programId);
     if (!rule) return `score is absent and program ${till.programId} has no earn rule`;
     return {
       member,
+      custodial,
       points: earnedPoints({ realAmtFen: r.realAmtFen, category: till.category, payments: r.payments }, rule),
     };
   }
@@ -156,7 +167,7 @@ export class SalesService {
     orgCode: string,
     r: HaideReceipt,
     till: TillView,
-    earned: { member?: string; points: number },
+    earned: Earned,
     attestation: AttestationRef | undefined,
   ): IntakeRequest | undefined {
     if (earned.member === undefined || earned.points <= 0) return undefined;
@@ -168,7 +179,16 @@ export class SalesService {
       merchant: till.merchantId,
       ...(attestation === undefined ? {} : { attestation }),
     });
-    return { kind: RECEIPT_KIND, naturalKey: receiptKey(orgCode, r.posNo, r.flowNo), payload: r.raw, ...call };
+    // A DID this mall created at enrolment may still be on its way to the ledger: credit it only after its CreateDid.
+    const after =
+      earned.custodial === true ? { after: { kind: CUSTODIAL_CREATE_KIND, naturalKey: earned.member } } : {};
+    return {
+      kind: RECEIPT_KIND,
+      naturalKey: receiptKey(orgCode, r.posNo, r.flowNo),
+      payload: r.raw,
+      ...call,
+      ...after,
+    };
   }
 
   /** Releases the decided parked rows (points, member, intake item) and drops the refused ones, counted rejected. */

@@ -97,9 +97,14 @@ export function multiplierProblem(m: Record<string, unknown>): string | undefine
 }
 
 export class EnrollMemberDto {
-  @ApiProperty({ example: 'did:mallchain:7Hq…', description: 'the member DID on the ledger' })
+  @ApiPropertyOptional({
+    example: 'did:mallchain:7Hq…',
+    description:
+      "the member's own DID on the ledger (a wallet's); absent: this mall creates a custodial did:mallchain for the member (answer: custodialDid)",
+  })
+  @IsOptional()
   @Matches(/^did:[a-z0-9]+:[A-Za-z0-9._:%-]{1,180}$/, { message: 'did must be a DID (did:<method>:<id>)' })
-  did!: string;
+  did?: string;
 
   @ApiPropertyOptional({ example: '张三' })
   @IsOptional()
@@ -139,4 +144,19 @@ export class MemberDto implements MemberView {
   @ApiProperty({ type: String, nullable: true }) name!: string | null;
   @ApiProperty({ type: String, nullable: true }) mobile!: string | null;
   @ApiProperty({ type: CardDto, isArray: true }) cards!: CardDto[];
+}
+
+class HeldDidDto {
+  @ApiProperty({ example: 'did:mallchain:Wbkx3RzL9k6-OxiVydUUaQv5SIWMglU8_DIPj30EwBY' }) did!: string;
+  @ApiProperty({ enum: ['held'] }) status!: 'held';
+  @ApiProperty({ description: 'intake item of its CreateDid (GET /v1/intake/{trackingId})' }) trackingId!: string;
+}
+
+export class EnrolledMemberDto extends MemberDto {
+  @ApiPropertyOptional({
+    type: HeldDidDto,
+    description:
+      'present when the request named no DID: the custodial DID this mall created (GET /v1/custodial-dids/{did})',
+  })
+  custodialDid?: HeldDidDto;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { TillDay } from '../reconciliation.store';
+import type { AdjustmentsDay, TillDay } from '../reconciliation.store';
 import type { ReceiptResult, ReceiptStatus } from '../sales.service';
 
 class HaideProductDto {
@@ -105,12 +105,27 @@ class TillDayDto implements TillDay {
   parked!: number;
   @ApiProperty({ description: 'points of committed sales' }) pointsCredited!: number;
   @ApiProperty({ description: 'points of committed returns' }) pointsReversed!: number;
+  @ApiProperty({ description: 'redemptions at this till stored that day (Asia/Shanghai), any status' })
+  redemptions!: number;
+  @ApiProperty() redemptionsCommitted!: number;
+  @ApiProperty({ description: 'redemptions refused at commit (dead-lettered)' }) redemptionsFailed!: number;
+  @ApiProperty({ description: 'points of committed redemptions' }) pointsRedeemed!: number;
+}
+
+class AdjustmentsDayDto implements AdjustmentsDay {
+  @ApiProperty({ description: 'corrections stored that day (Asia/Shanghai); they name no till' }) accepted!: number;
+  @ApiProperty() committed!: number;
+  @ApiProperty() pending!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty({ description: 'points of committed credits (accruals)' }) pointsCredited!: number;
+  @ApiProperty({ description: 'points of committed debits (points:Adjust), positive' }) pointsDebited!: number;
 }
 
 class ReconciliationDto {
   @ApiProperty({ example: 'MALL-A' }) orgCode!: string;
   @ApiProperty({ example: '2026-03-01' }) businessDate!: string;
   @ApiProperty({ type: TillDayDto, isArray: true }) tills!: TillDayDto[];
+  @ApiProperty({ type: AdjustmentsDayDto }) adjustments!: AdjustmentsDayDto;
 }
 
 export class HaideReconciliationAnswerDto {

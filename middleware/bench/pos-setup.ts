@@ -1,0 +1,156 @@
+// The mall the POS benchmark pushes to: one middleware (real ledger driver) in its own process on a fresh
+// database, with a program, a merchant, tills, an earn rule, members with custodial DIDs and a Haide appId.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { Client } from 'pg';
+import { Network } from '../../fabric-network/src/network';
+import { settingsFromEnv } from '../../fabric-network/src/settings';
+import type { PosIdentity } from '../src/adapters/haide/simulator/pos-simulator';
+import { hashKey } from '../src/auth/api-keys.service';
+import { call, committedItem } from '../test/e2e/support/http';
+import { realEnv } from '../test/e2e/support/real-env';
+import { startRealChild } from '../test/e2e/support/real-app';
+import type { ChildApp } from '../test/support/child-app';
+import { NETWORK_FILE } from '../test/ledger/network';
+
+const ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const KEY = `mck_benchpos_${randomBytes(12).toString('hex')}`;
+
+export interface PosMall {
+  readonly networkFile: string;
+  readonly app: ChildApp;
+  readonly pg: Client;
+  readonly pos: PosIdentity;
+  readonly programId: string;
+  readonly tills: readonly string[];
+  readonly cards: readonly string[];
+  /** pid of every node of the network (orderer, peers, chaincode servers), from its pid files. */
+  readonly nodes: ReadonlyMap<string, number>;
+  close(): Promise<void>;
+}
+
+async function admin(sql: string): Promise<void> {
+  const c = new Client({ connectionString: ADMIN_URL });
+  await c.connect();
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The dev network of MALLCHAIN_HOME / MALLCHAIN_PORT_BASE: reused when up, else started (and stopped after). */
+export async function devNetwork(log: (m: string) => void): Promise<{ file: string; stop(): Promise<void> }> {
+  if (existsSync(NETWORK_FILE)) return { file: NETWORK_FILE, stop: () => Promise.resolve() };
+  const network = new Network(settingsFromEnv(), log);
+  await network.up();
+  return {
+    file: NETWORK_FILE,
+    stop: async () => {
+      await network.down(false);
+    },
+  };
+}
+
+function nodePids(networkFile: string): Map<string, number> {
+  const run = path.join(path.dirname(networkFile), 'run');
+  const out = new Map<string, number>();
+  for (const f of existsSync(run) ? readdirSync(run) : [])
+    if (f.endsWith('.pid')) out.set(f.slice(0, -4), Number(readFileSync(path.join(run, f), 'utf8').trim()));
+  return out;
+}
+
+async function ok(base: string, method: 'POST' | 'PUT', p: string, body: unknown): Promise<Record<string, unknown>> {
+  const r = await call(base, KEY, method, p, body);
+  if (r.status >= 300) throw new Error(`${method} ${p}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+async function committed(base: string, p: string, body: unknown): Promise<void> {
+  const r = await ok(base, 'POST', p, body);
+  const item = await committedItem(base, KEY, String(r.trackingId), 5 * 60_000);
+  if (item.status !== 'committed') throw new Error(`${p}: ${JSON.stringify(item)}`);
+}
+
+async function members(base: string, count: number, tag: string): Promise<string[]> {
+  const cards: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const did = await ok(base, 'POST', '/v1/custodial-dids', {});
+    const card = `BC${tag}${String(i).padStart(4, '0')}`;
+    await ok(base, 'POST', '/v1/points/members', { did: did.did, cardNos: [card] });
+    await committedItem(base, KEY, String(did.trackingId), 5 * 60_000);
+    cards.push(card);
+  }
+  return cards;
+}
+
+/** Starts Mall A's middleware on the dev network and registers everything the simulated tills need. */
+export async function posMall(opts: { tills: number; members: number; log: (m: string) => void }): Promise<PosMall> {
+  const net = await devNetwork(opts.log);
+  const db = `pos_bench_${randomBytes(5).toString('hex')}`;
+  await admin(`CREATE DATABASE ${db}`);
+  const url = `postgres://postgres@127.0.0.1:5432/${db}`;
+  const env = realEnv(net.file, url, {
+    mspId: 'MallAMSP',
+    extra: {
+      LEDGER_USER: 'admin',
+      PARTNER_SECRET_KEY: randomBytes(32).toString('base64'),
+      MEMBER_DATA_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'warn',
+      BATCH_WAIT_MS: '200',
+    },
+  });
+  const app = await startRealChild(env, 120_000);
+  const pg = new Client({ connectionString: url });
+  await pg.connect();
+  const close = async (): Promise<void> => {
+    app.proc.kill('SIGTERM');
+    await Promise.race([app.exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (app.proc.exitCode === null && app.proc.signalCode === null) app.proc.kill('SIGKILL');
+    await pg.end();
+    await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    await net.stop();
+  };
+  try {
+    await pg.query(
+      `INSERT INTO api_keys (mall_msp_id, name, key_prefix, key_hash, scopes)
+       VALUES ('MallAMSP', 'bench-pos', 'bench', $1, '{points:write,points:read,keys:admin,intake:read,consortium:admin}')`,
+      [hashKey(KEY)],
+    );
+    const tag = Date.now().toString(36);
+    const programId = `bench-${tag}`;
+    const merchantId = `bench-store-${tag}`;
+    await committed(app.base, '/v1/points/programs', {
+      programId,
+      name: 'Bench rewards',
+      unitValueFen: 10,
+      expiryMonths: 12,
+      returnWindowDays: 0,
+    });
+    await committed(app.base, '/v1/points/merchants', { merchantId, name: 'Bench', category: 'retail', programId });
+    await ok(app.base, 'PUT', `/v1/points/earn-rules/${programId}`, {
+      pointsPerYuan: '1',
+      rounding: 'floor',
+      categoryMultipliers: {},
+      excludedPayCls: ['points', 'coupon'],
+    });
+    const tills = Array.from({ length: opts.tills }, (_, i) => `BT${String(i).padStart(3, '0')}`);
+    for (const posNo of tills)
+      await ok(app.base, 'PUT', `/v1/points/tills/BENCH/${posNo}`, {
+        merchantId,
+        tenant: 'Bench',
+        programId,
+        category: 'retail',
+      });
+    const cards = await members(app.base, opts.members, tag);
+    const partner = await ok(app.base, 'POST', '/v1/admin/partners', { kind: 'haide', orgCode: 'BENCH', name: 'b' });
+    const pos = { url: app.base, appId: String(partner.appId), secret: String(partner.secret), orgCode: 'BENCH' };
+    const nodes = nodePids(net.file);
+    if (app.proc.pid !== undefined) nodes.set('middleware (Mall A)', app.proc.pid);
+    return { networkFile: net.file, app, pg, pos, programId, tills, cards, nodes, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
