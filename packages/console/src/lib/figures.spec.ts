@@ -1,4 +1,16 @@
-import { byHour, byKind, currentKey, monthWindow, netting, totalsOf, yuan } from './figures';
+import {
+  addDays,
+  byHour,
+  byKind,
+  currentKey,
+  monthWindow,
+  netting,
+  shanghaiDay,
+  type SiteNode,
+  totalsOf,
+  treeOrder,
+  yuan,
+} from './figures';
 
 describe('console figures', () => {
   const counts = [
@@ -73,5 +85,23 @@ describe('console figures', () => {
     ];
     expect(currentKey(keys, now)?.kid).toBe('k3');
     expect(currentKey(keys.slice(0, 2), now)).toBeUndefined();
+  });
+});
+
+describe('console traffic helpers', () => {
+  it('takes the day in Shanghai (UTC+8) and moves days across month ends', () => {
+    expect(shanghaiDay(new Date('2026-11-30T16:30:00Z'))).toBe('2026-12-01');
+    expect(shanghaiDay(new Date('2026-11-30T15:59:59Z'))).toBe('2026-11-30');
+    expect([addDays('2026-12-31', 1), addDays('2026-03-01', -1)]).toEqual(['2027-01-01', '2026-02-28']);
+  });
+
+  it('orders the site tree parents first, siblings by key, with depths; an orphan is a root', () => {
+    const s = (siteKey: string, parentSiteKey: string | null): SiteNode => ({
+      siteKey,
+      siteName: siteKey,
+      parentSiteKey,
+    });
+    const order = treeOrder([s('A-F2', 'A'), s('A-F1-N', 'A-F1'), s('A', null), s('A-F1', 'A'), s('X-1', 'X')]);
+    expect(order.map((o) => `${o.depth}:${o.siteKey}`)).toEqual(['0:A', '1:A-F1', '2:A-F1-N', '1:A-F2', '0:X-1']);
   });
 });

@@ -108,3 +108,43 @@ export function currentKey<K extends KeyValidity>(keys: readonly K[], now: Date)
       (k.compromisedAt === undefined || Date.parse(k.compromisedAt) > t),
   );
 }
+
+const SHANGHAI_MS = 8 * 3_600_000;
+
+/** The calendar day in Asia/Shanghai (UTC+8, no daylight saving) at `now`: yyyy-MM-dd. */
+export function shanghaiDay(now: Date): string {
+  return new Date(now.getTime() + SHANGHAI_MS).toISOString().slice(0, 10);
+}
+
+/** A yyyy-MM-dd day moved by `days`. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface SiteNode {
+  readonly siteKey: string;
+  readonly siteName: string;
+  readonly parentSiteKey: string | null;
+}
+
+/** Sites in tree order (parents before children, siblings by key) with their depth; orphans start a tree of their own. */
+export function treeOrder<S extends SiteNode>(sites: readonly S[]): (S & { depth: number })[] {
+  const keys = new Set(sites.map((s) => s.siteKey));
+  const children = new Map<string | null, S[]>();
+  for (const s of sites) {
+    const parent = s.parentSiteKey !== null && keys.has(s.parentSiteKey) ? s.parentSiteKey : null;
+    children.set(parent, [...(children.get(parent) ?? []), s]);
+  }
+  const out: (S & { depth: number })[] = [];
+  const seen = new Set<string>();
+  const visit = (parent: string | null, depth: number): void => {
+    for (const s of [...(children.get(parent) ?? [])].sort((a, b) => a.siteKey.localeCompare(b.siteKey))) {
+      if (seen.has(s.siteKey)) continue;
+      seen.add(s.siteKey);
+      out.push({ ...s, depth });
+      visit(s.siteKey, depth + 1);
+    }
+  };
+  visit(null, 0);
+  return out;
+}

@@ -9,8 +9,9 @@ const DAY_MS = 86_400_000;
 function LastAttestation({ did }: { did: string }): ReactNode {
   const load = useLoad(() => {
     // The API answers at most 31 days at once: the last 30 and the next one (clock skew of a device).
-    const from = new Date(Date.now() - 30 * DAY_MS).toISOString();
-    const to = new Date(Date.now() + DAY_MS).toISOString();
+    const now = Date.now();
+    const from = new Date(now - 30 * DAY_MS).toISOString();
+    const to = new Date(now + DAY_MS).toISOString();
     return api.get<Attestation[]>(`/v1/devices/${encodeURIComponent(did)}/attestations?from=${from}&to=${to}`);
   }, [did]);
   if (load.error !== undefined) return <span className="error">{load.error}</span>;
@@ -38,9 +39,9 @@ export function DevicesScreen(): ReactNode {
     10_000,
   );
   const change = (d: Device, what: 'suspend' | 'reactivate' | 'revoke') => async (): Promise<string> => {
-    const ack = await api.post<{ trackingId: string }>(`/v1/devices/${encodeURIComponent(d.did)}/${what}`, {
-      reason: `console: ${what}`,
-    });
+    // A reactivation takes no reason.
+    const body = what === 'reactivate' ? {} : { reason: `console: ${what}` };
+    const ack = await api.post<{ trackingId: string }>(`/v1/devices/${encodeURIComponent(d.did)}/${what}`, body);
     return `${what} accepted (${ack.trackingId.slice(0, 8)})`;
   };
   return (

@@ -56,7 +56,7 @@ function Lookup(): ReactNode {
             setId(e.target.value);
           }}
           required
-          pattern="[0-9a-fA-F-]{36}"
+          pattern="[0-9a-fA-F\-]{36}"
         />
         <button type="submit">Look up</button>
       </form>
