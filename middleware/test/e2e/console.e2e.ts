@@ -230,7 +230,12 @@ describe('operator console in a browser, on the real network', () => {
 
   it("shows the site tree, the counts per bucket and each bucket's proof status the API gives", async () => {
     await show('traffic', 'Traffic');
-    const series = async (siteKey: string): Promise<{ own: { dataTime: string; inNum: number; outNum: number }[] }> => {
+    interface Point {
+      dataTime: string;
+      inNum: number;
+      outNum: number;
+    }
+    const series = async (siteKey: string): Promise<{ own: Point[]; children: { sum: Point[] } }> => {
       const day = bucket.slice(0, 10);
       const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
       const q = new URLSearchParams({ siteKey, from: `${day} 00:00:00`, to: `${next} 00:00:00`, interval: '15' });
@@ -259,6 +264,11 @@ describe('operator console in a browser, on the real network', () => {
     // The floor: its children's sum is what the API sums.
     await page.getByTestId(`site-${prefix}-F1`).click();
     await page.getByText(`Buckets of ${prefix}-F1 (`).waitFor();
+    const floor = (await series(`${prefix}-F1`)).children.sum.find((p) => p.dataTime === bucket);
+    expect(floor?.inNum).toBeGreaterThan(0);
+    expect(await page.getByTestId(`bucket-${bucket}`).locator('td[data-col="children in"]').textContent()).toBe(
+      String(floor?.inNum),
+    );
     await shot('traffic');
   });
 
