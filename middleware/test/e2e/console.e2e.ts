@@ -64,6 +64,7 @@ describe('operator console in a browser, on the real network', () => {
     parentSiteKey: `${prefix}-F1`,
   };
   const STEP = 900_000;
+  const programId = `console-${randomBytes(3).toString('hex')}`;
   const bucket = formatShanghai(Math.floor(Date.now() / STEP) * STEP);
   const api = async <T>(p: string): Promise<T> => {
     const r = await call<T>(a.base, key, 'GET', p);
@@ -150,6 +151,19 @@ describe('operator console in a browser, on the real network', () => {
         return r.body.proof === 'verified' ? true : undefined;
       },
       120_000,
+    );
+    // A points program of this mall, for the liability table.
+    const program = await call<{ trackingId: string }>(a.base, key, 'POST', '/v1/points/programs', {
+      programId,
+      name: 'Console Rewards',
+      unitValueFen: 7,
+      expiryMonths: 24,
+      returnWindowDays: 7,
+    });
+    expect(program.status).toBe(202);
+    expect((await committedItem(a.base, key, program.body.trackingId, 120_000)).status).toBe('committed');
+    await poll('the program in the cache', async () =>
+      (await call(a.base, key, 'GET', `/v1/points/programs/${programId}`)).status === 200 ? true : undefined,
     );
     // A dead item: the chaincode refuses to suspend a device nobody registered.
     const unknown = `did:mallchain:${randomBytes(32).toString('base64url').slice(0, 43)}`;
@@ -319,7 +333,11 @@ describe('operator console in a browser, on the real network', () => {
     const liabilities =
       await api<{ programId: string; liabilityFen: number; outstanding: number }[]>('/v1/points/liabilities');
     await page.getByRole('heading', { name: 'Liability per program' }).waitFor();
-    if (liabilities.length === 0) await page.getByText('No programs.').waitFor();
+    expect(liabilities.find((l) => l.programId === programId)).toMatchObject({ outstanding: 0, liabilityFen: 0 });
+    await page.getByTestId(`program-${programId}`).waitFor();
+    expect(
+      await page.getByTestId(`program-${programId}`).locator('td[data-col="unit value (fen)"]').textContent(),
+    ).toBe('7');
     for (const l of liabilities) {
       const r = page.getByTestId(`program-${l.programId}`);
       expect(await r.locator('td[data-col="outstanding"]').textContent()).toBe(String(l.outstanding));
@@ -336,7 +354,15 @@ describe('operator console in a browser, on the real network', () => {
       .waitFor();
     const statements = await api<{ periodId: string }[]>('/v1/points/statements');
     if (statements.length === 0) await page.getByText('No period closed yet.').waitFor();
-    for (const st of statements) await page.getByTestId(`statement-${st.periodId}`).waitFor();
+    for (const st of statements.slice(0, 5)) {
+      await page.getByTestId(`statement-${st.periodId}`).waitFor();
+      const detail = await api<{ confirmations: { mall: string }[] }>(
+        `/v1/points/statements/${encodeURIComponent(st.periodId)}`,
+      );
+      const shown = page.getByTestId(`confirmations-${st.periodId}`);
+      await shown.waitFor();
+      for (const c of detail.confirmations) expect(await shown.textContent()).toContain(c.mall);
+    }
     await shot('points');
   });
 
@@ -354,6 +380,13 @@ describe('operator console in a browser, on the real network', () => {
         // Blocks keep coming (other tests share the channel): shown is at least what the API said before.
         expect([peer, shown >= height]).toEqual([peer, true]);
       }
+    for (const c of channels) {
+      const shown = await page.getByTestId(`consensus-${c.channel}`).textContent();
+      const summary = await api<{ consensus: { type: string; consenters: string[] } }>(
+        `/v1/admin/consortium/channels/${c.channel}`,
+      );
+      expect(shown).toContain(`${summary.consensus.type} with ${summary.consensus.consenters.length} consenters`);
+    }
     const orgs = await api<{ mspId: string }[]>('/v1/admin/consortium/orgs');
     for (const o of orgs) await page.getByTestId(`org-${o.mspId}`).waitFor();
     const cc = await api<{ committed: { sequence: number } | null }>('/v1/admin/consortium/chaincode');

@@ -97,6 +97,13 @@ export interface ChannelListing {
   readonly orderers: string[];
 }
 
+export interface ChannelSummary {
+  readonly channel: string;
+  readonly configSequence: number;
+  readonly configBlock: number;
+  readonly consensus: { type: string; consenters: string[] };
+}
+
 export interface OrgIdentities {
   readonly mspId: string;
   readonly domain: string;

@@ -1,11 +1,27 @@
 import type { ReactNode } from 'react';
 import { api } from '../api';
-import type { ChaincodeStatus, ChannelListing, Health, OrgIdentities } from '../types';
+import type { ChaincodeStatus, ChannelListing, ChannelSummary, Health, OrgIdentities } from '../types';
 import { Figure, Loaded, Table, useLoad } from '../ui';
 
 function detail(v: Record<string, unknown>, name: string): string {
   const x = v[name];
   return typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean' ? String(x) : '';
+}
+
+function Consensus({ channel }: { channel: string }): ReactNode {
+  const load = useLoad(
+    () => api.get<ChannelSummary>(`/v1/admin/consortium/channels/${encodeURIComponent(channel)}`),
+    [channel],
+  );
+  if (load.error !== undefined) return <span className="error">{load.error}</span>;
+  if (load.data === undefined) return '…';
+  const c = load.data.consensus;
+  return (
+    <span data-testid={`consensus-${channel}`}>
+      {c.type} with {c.consenters.length} consenters ({c.consenters.join(', ')}); config block {load.data.configBlock},
+      sequence {load.data.configSequence}
+    </span>
+  );
 }
 
 /** Network: this mall's health (live), the channel's peers with their heights, orderers, orgs, chaincode approvals. */
@@ -61,6 +77,9 @@ export function NetworkScreen(): ReactNode {
                 />
                 <p>
                   Orderers: {c.orderers.join(', ')}. Members: {c.members.join(', ')}.
+                </p>
+                <p>
+                  Ordering: <Consensus channel={c.channel} />
                 </p>
               </div>
             ))

@@ -95,6 +95,26 @@ function Clearing(): ReactNode {
   );
 }
 
+/** Who confirmed a statement, and which malls of its positions have not yet. */
+function Confirmations({ statement }: { statement: Statement }): ReactNode {
+  const load = useLoad(
+    () =>
+      api.get<{ confirmations: { mall: string }[] }>(`/v1/points/statements/${encodeURIComponent(statement.periodId)}`),
+    [statement.periodId],
+  );
+  if (load.error !== undefined) return <span className="error">{load.error}</span>;
+  if (load.data === undefined) return '…';
+  const confirmed = new Set(load.data.confirmations.map((c) => c.mall));
+  const waiting = statement.positions.map((p) => p.mall).filter((m) => !confirmed.has(m));
+  return (
+    <span data-testid={`confirmations-${statement.periodId}`}>
+      {confirmed.size > 0 && `confirmed by ${[...confirmed].sort().join(', ')}`}
+      {confirmed.size > 0 && waiting.length > 0 && '; '}
+      {waiting.length > 0 ? `waiting for ${waiting.sort().join(', ')}` : 'all confirmed'}
+    </span>
+  );
+}
+
 function Statements(): ReactNode {
   const load = useLoad(() => api.get<Statement[]>('/v1/points/statements'), []);
   return (
@@ -115,6 +135,7 @@ function Statements(): ReactNode {
                 cell: (s) => s.payments.map((p) => `${p.from} → ${p.to} ¥${yuan(p.amountFen)}`).join('; ') || 'none',
               },
               { title: 'closed', cell: (s) => s.closedAt },
+              { title: 'confirmations', cell: (s) => <Confirmations statement={s} /> },
             ]}
           />
         )}
