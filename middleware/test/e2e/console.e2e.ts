@@ -371,6 +371,9 @@ describe('operator console in a browser, on the real network', () => {
     const res = await fetch(`${a.base}/health`);
     const health = (await res.json()) as { status: string; details: Record<string, { status: string }> };
     await page.getByTestId('health-overall').filter({ hasText: health.status }).waitFor();
+    const projection = health.details.projection as { checkpoint?: { blockNumber: string } | null } | undefined;
+    expect(await text('projection-detail')).toMatch(/^projection checkpoint block (\d+|none), lag \d+ blocks/);
+    expect(Number(projection?.checkpoint?.blockNumber ?? 0)).toBeGreaterThan(0);
     for (const [name, v] of Object.entries(health.details))
       expect(await text(`health-${name}`)).toBe(`${name}${v.status}`);
     const channels = await api<{ channel: string; heights: Record<string, number> }[]>('/v1/admin/consortium/channels');

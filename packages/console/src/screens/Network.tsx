@@ -24,6 +24,11 @@ function Consensus({ channel }: { channel: string }): ReactNode {
   );
 }
 
+function checkpointOf(projection: Record<string, unknown>): string {
+  const c = projection.checkpoint as { blockNumber?: unknown } | null | undefined;
+  return typeof c?.blockNumber === 'string' ? c.blockNumber : 'none';
+}
+
 /** Network: this mall's health (live), the channel's peers with their heights, orderers, orgs, chaincode approvals. */
 export function NetworkScreen(): ReactNode {
   // /health answers 503 with the same body when something is down: read it either way.
@@ -52,7 +57,7 @@ export function NetworkScreen(): ReactNode {
                 ))}
               </div>
               <p data-testid="projection-detail">
-                projection checkpoint {detail(h.details.projection ?? {}, 'checkpoint')}, lag{' '}
+                projection checkpoint block {checkpointOf(h.details.projection ?? {})}, lag{' '}
                 {detail(h.details.projection ?? {}, 'lagBlocks')} blocks; intake oldest pending{' '}
                 {detail(h.details.intake ?? {}, 'oldestPendingMs') || '0'} ms
               </p>
