@@ -3,7 +3,7 @@
  * Mall A's production middleware on the real dev network and a fresh Postgres: sign in with an API key, every screen
  * shows the figures the API gives, a dead item is requeued and a device suspended and revoked from the console (and
  * the API and the ledger's intake record say so), navigation works from the keyboard, and the browser logs no error.
- * Screenshots of every screen go to docs/console/.
+ * Screenshots of every screen go to docs/console/ (or CONSOLE_SCREENSHOT_DIR).
  *
  * Needs the dev network (`MALLCHAIN_PORT_BASE=<yours> npm run network -- up`), a built console (`npm run build`) and
  * chromium (`scripts/bootstrap.sh` installs it; CHROMIUM_PATH overrides /usr/bin/chromium). Mall A's middleware signs
@@ -31,7 +31,8 @@ import { call, committedItem, poll } from './support/http';
 import { startRealApp, type RealApp } from './support/real-app';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const SHOTS = path.resolve(__dirname, '../../../docs/console');
+// The README links these; CONSOLE_SCREENSHOT_DIR sends them elsewhere (a CI run that must leave the tree clean).
+const SHOTS = process.env.CONSOLE_SCREENSHOT_DIR ?? path.resolve(__dirname, '../../../docs/console');
 
 interface Summary {
   counts: { kind: string; status: 'pending' | 'stalled' | 'committed' | 'dead'; count: number }[];
