@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything mallchain needs on a fresh machine with Node, npm and Go:
 # npm packages (workspaces, and the chaincode's own lockfile), Fabric binaries (built once
-# from the Go module proxy and cached), and a build of every package. Safe to repeat.
+# from the Go module proxy and cached), Debian's chromium for the console's browser tests (when missing), and a
+# build of every package (the console included). Safe to repeat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,15 @@ npm ci --prefix chaincode --no-audit --no-fund --loglevel=error
 
 say "Fabric binaries"
 bash fabric-network/scripts/install-fabric.sh >/dev/null
+
+say "chromium (the console's browser tests drive it with playwright-core)"
+if command -v chromium >/dev/null || [[ -n "${CHROMIUM_PATH:-}" && -x "${CHROMIUM_PATH}" ]]; then
+  echo "chromium: $(command -v chromium || echo "$CHROMIUM_PATH")"
+elif command -v apt-get >/dev/null && [[ $(id -u) == 0 ]]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+else
+  echo "[bootstrap] WARNING: chromium is missing (the console browser test needs it): apt-get install chromium, or set CHROMIUM_PATH" >&2
+fi
 
 say "build"
 npm run build --silent

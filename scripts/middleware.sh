@@ -50,7 +50,7 @@ secrets() {
     "$(node -e 'console.log(require("crypto").randomBytes(32).toString("base64"))')" > "$1")
 }
 
-# First use in one step: an API key for integrators and Haide credentials for the POS simulator, made once per mall
+# First use in one step: an API key for integrators (and the console) and Haide credentials for the POS simulator, made once per mall
 # (database only, through the CLI, with the environment the middleware itself runs with) and printed on every `up`.
 first_use() {
   local msp=$1 slug=$2 url=$3 file=$4 org
@@ -58,13 +58,14 @@ first_use() {
   if [[ ! -f "$file" ]]; then
     local key partner
     key=$(node middleware/dist/cli.js apikey create --mall "$msp" --name first-use \
-      --scopes points:read,points:write,pos:write,intake:read,notes:write,notes:read,webhooks,keys:admin,ops:admin,consortium:admin)
+      --scopes points:read,points:write,pos:write,intake:read,notes:write,notes:read,webhooks,keys:admin,ops:admin,consortium:admin,devices:write,stats:read)
     partner=$(node middleware/dist/cli.js partner create --kind haide --org "$org" --name pos-simulator)
     (umask 077 && node -e '
       const [key, partner, url, org] = process.argv.slice(1);
       const k = JSON.parse(key), p = JSON.parse(partner);
       console.log(`  url      ${url}`);
       console.log(`  api key  ${k.key}   (X-Api-Key; scopes ${k.scopes.join(",")})`);
+      console.log(`  console  ${url}/console/   (sign in with the api key)`);
       console.log(`  haide    appId ${p.appId}  secret ${p.secret}  orgCode ${org}`);
       console.log(`  pos      npm run pos -w middleware -- push --url ${url} --app-id ${p.appId} --secret ${p.secret} --org ${org}`);
     ' "$key" "$partner" "$url" "$org" > "$file")

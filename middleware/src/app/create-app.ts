@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { applyBodyLimits } from '../common/body-limit';
 import { registerNdjsonParser } from '../common/ndjson';
 import type { AppConfig } from '../config/app-config';
+import { registerConsole } from '../console/console-static';
 import { captureRawBody } from '../huina/raw-body';
 import { MetricsService } from '../metrics/metrics.service';
 import { AppModule, requestId } from './app.module';
@@ -26,6 +27,8 @@ export async function createApp(config: AppConfig, ledger: Provider): Promise<Ne
   registerNdjsonParser(fastify, { maxLineBytes: config.ndjsonMaxLineBytes, maxLines: config.ndjsonMaxLines });
   // X-Ca-Signature covers the body bytes: kept for the Huina routes only.
   captureRawBody(fastify, '/huina/', config.batchBodyLimitBytes);
+  // The operator console (packages/console), same origin as the API it reads.
+  registerConsole(fastify);
   // The same ID for Fastify, the pino request logger (via raw.id) and the client (response header).
   fastify.addHook('onRequest', (request, _reply, done) => {
     (request.raw as { id?: string }).id = request.id;

@@ -7,6 +7,7 @@ import { PartnersModule } from '../partners/partners.module';
 import { HuinaController } from './huina.controller';
 import { HuinaSignatureGuard } from './huina-signature.guard';
 import { PARTNER_CREDENTIALS, PARTNER_NONCES } from './partner-credentials.port';
+import { TrafficConsoleController } from './traffic-console.controller';
 import { TrafficEvidenceController } from './traffic-evidence.controller';
 import { TrafficReadService } from './traffic-read.service';
 import { TrafficService } from './traffic.service';
@@ -18,7 +19,7 @@ import { TrafficService } from './traffic.service';
  */
 @Module({
   imports: [PartnersModule, IntakeModule],
-  controllers: [HuinaController, TrafficEvidenceController],
+  controllers: [HuinaController, TrafficEvidenceController, TrafficConsoleController],
   providers: [
     TrafficService,
     TrafficReadService,

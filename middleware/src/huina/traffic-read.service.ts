@@ -1,3 +1,4 @@
+import type { SiteRow } from './site-tree';
 import { Injectable } from '@nestjs/common';
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
@@ -30,6 +31,15 @@ export interface TrafficSeries {
   readonly to: string;
   readonly own: TrafficPoint[];
   readonly children: { readonly siteKeys: string[]; readonly sum: TrafficPoint[] };
+}
+
+export interface ProofStatus {
+  readonly proof: 'verified' | 'edited' | 'pending' | 'unproven';
+  readonly mismatches: string[];
+  readonly deviceDid?: string;
+  readonly seq?: number;
+  readonly txId?: string | null;
+  readonly blockNumber?: string | null;
 }
 
 export interface TrafficProof {
@@ -85,6 +95,10 @@ export class TrafficReadService {
     private readonly config: AppConfig,
   ) {}
 
+  sites(): Promise<SiteRow[]> {
+    return this.traffic.store.sites();
+  }
+
   async series(q: TrafficQuery): Promise<TrafficSeries> {
     const store = this.traffic.store;
     const site = await store.site(q.siteKey);
@@ -128,6 +142,28 @@ export class TrafficReadService {
       matches: mismatches.length === 0,
       mismatches,
       ledgerChecked,
+    };
+  }
+
+  /**
+   * A bucket's proof as the console shows it: `verified` (the rows match the attestation and the peer agreed),
+   * `edited` (the stored rows no longer match what the device signed), `pending` (matches, the attestation not yet
+   * on the ledger or the peer not asked), `unproven` (no device proof). An unknown bucket is still a 404.
+   */
+  async proofStatus(q: BucketQuery): Promise<ProofStatus> {
+    const bucket = await this.traffic.store.bucket(q.siteKey, q.dataTimeMs, q.minutes);
+    if (!bucket)
+      throw new NotFoundError('traffic', `bucket ${q.siteKey} ${formatShanghai(q.dataTimeMs)} ${q.interval}`);
+    if (bucket.reportId === null) return { proof: 'unproven', mismatches: [] };
+    const p = await this.proof(q);
+    const proof = !p.matches ? 'edited' : p.ledgerChecked ? 'verified' : 'pending';
+    return {
+      proof,
+      mismatches: p.mismatches,
+      deviceDid: p.deviceDid,
+      seq: p.seq,
+      txId: p.txId,
+      blockNumber: p.blockNumber,
     };
   }
 

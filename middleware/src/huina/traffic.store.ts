@@ -194,6 +194,15 @@ export class TrafficStore {
     return rows.map((x) => x.site_key);
   }
 
+  /** The whole site tree (at most `limit` sites), parents named by key: what the console draws. */
+  async sites(limit = 5000): Promise<SiteRow[]> {
+    return this.ds.query<SiteRow[]>(
+      `SELECT site_key AS "siteKey", site_name AS "siteName", site_type AS "siteType", parent_site_key AS "parentSiteKey"
+         FROM huina_sites ORDER BY site_key LIMIT $1`,
+      [limit],
+    );
+  }
+
   async site(siteKey: string): Promise<SiteRow | undefined> {
     return (await this.sitesAndAncestors([siteKey])).get(siteKey);
   }

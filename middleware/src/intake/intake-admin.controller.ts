@@ -4,9 +4,9 @@ import type { AuthedRequest } from '../auth/api-key.guard';
 import { RequireScopes } from '../auth/scopes';
 import { ApiInputErrors, ApiKeyAuth, ErrorDto } from '../common/api-docs';
 import { UUID_PARAM } from '../common/uuid.pipe';
-import { IntakeAdminDto, IntakeListQueryDto } from './dto/intake-admin.dto';
+import { IntakeAdminDto, IntakeListQueryDto, IntakeSummaryDto } from './dto/intake-admin.dto';
 import { IntakeAdminService } from './intake-admin.service';
-import type { IntakeAdminView } from './intake-admin.store';
+import type { IntakeAdminView, IntakeCount, IntakeHourCount } from './intake-admin.store';
 
 @ApiTags('intake')
 @ApiKeyAuth()
@@ -23,6 +23,15 @@ export class IntakeAdminController {
   @ApiInputErrors()
   list(@Query() q: IntakeListQueryDto): Promise<IntakeAdminView[]> {
     return this.admin.list(q.status, q.limit);
+  }
+
+  @Get('summary')
+  @ApiOperation({
+    summary: 'Items per kind and state (pending, stalled, committed, dead), and per hour of the last day',
+  })
+  @ApiOkResponse({ type: IntakeSummaryDto })
+  summary(): Promise<{ counts: IntakeCount[]; hourly: IntakeHourCount[] }> {
+    return this.admin.summary();
   }
 
   @Post(':trackingId/requeue')

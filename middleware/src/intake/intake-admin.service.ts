@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/errors';
 import { OutboxBatcher } from './outbox.batcher';
-import { IntakeAdminStore, type IntakeAdminView } from './intake-admin.store';
+import { IntakeAdminStore, type IntakeAdminView, type IntakeCount, type IntakeHourCount } from './intake-admin.store';
 
 /** What an operator may do with intake items: see the dead (or pending) ones, requeue a dead one after a fix. */
 @Injectable()
@@ -14,6 +14,12 @@ export class IntakeAdminService {
 
   list(status: 'dead' | 'pending', limit = 100): Promise<IntakeAdminView[]> {
     return this.store.list(status, limit);
+  }
+
+  /** Counts per kind and state, and per hour of the last day: what the console draws as the intake flow. */
+  async summary(): Promise<{ counts: IntakeCount[]; hourly: IntakeHourCount[] }> {
+    const [counts, hourly] = await Promise.all([this.store.counts(), this.store.hourly()]);
+    return { counts, hourly };
   }
 
   /**

@@ -32,6 +32,22 @@ const REQUEUE = `
          SELECT coalesce(queue_seq, nextval('outbox_id_seq')), tracking_id, ordering_key, after_kind, after_key FROM r)
   SELECT tracking_id, kind, natural_key FROM r`;
 
+/** Items of one kind in one state (`stalled`: pending and past `INTAKE_STALLED_AFTER_MS`, counted apart from pending). */
+export interface IntakeCount {
+  readonly kind: string;
+  readonly status: 'pending' | 'stalled' | 'committed' | 'dead';
+  readonly count: number;
+}
+
+/** Items accepted in one hour of the last day, per state they are in now. */
+export interface IntakeHourCount {
+  readonly hour: string;
+  readonly status: IntakeCount['status'];
+  readonly count: number;
+}
+
+const STATE = `CASE WHEN status = 'pending' AND stalled_at IS NOT NULL THEN 'stalled' ELSE status END`;
+
 /** SQL of the operator's view of the intake: dead (or pending) items, and requeueing a dead one. */
 @Injectable()
 export class IntakeAdminStore {
@@ -43,6 +59,23 @@ export class IntakeAdminStore {
       [status, limit],
     );
     return rows.map(toView);
+  }
+
+  /** Counts per kind and state (the console's intake flow). */
+  async counts(): Promise<IntakeCount[]> {
+    const rows = await this.ds.query<{ kind: string; status: IntakeCount['status']; count: string }[]>(
+      `SELECT kind, ${STATE} AS status, count(*)::text AS count FROM intake_items GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    return rows.map((r) => ({ kind: r.kind, status: r.status, count: Number(r.count) }));
+  }
+
+  /** Items accepted in each hour of the last 24, per state they are in now (hours without items are left out). */
+  async hourly(): Promise<IntakeHourCount[]> {
+    const rows = await this.ds.query<{ hour: Date; status: IntakeCount['status']; count: string }[]>(
+      `SELECT date_trunc('hour', created_at) AS hour, ${STATE} AS status, count(*)::text AS count FROM intake_items
+        WHERE created_at >= now() - interval '24 hours' GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    return rows.map((r) => ({ hour: r.hour.toISOString(), status: r.status, count: Number(r.count) }));
   }
 
   async find(trackingId: string): Promise<IntakeAdminView | undefined> {

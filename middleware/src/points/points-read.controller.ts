@@ -16,6 +16,8 @@ import {
 } from './dto/points-api.dto';
 import { LEDGER_ID } from './dto/registry.dto';
 import { PointsReadService } from './points-read.service';
+import type { LiabilityView } from './read-model/points-read.store';
+import { LiabilityDto } from './dto/liability.dto';
 
 const FROM_CACHE = 'From the projected cache; `consistency=ledger` evaluates the chaincode query on this mall’s peer.';
 const id = (name: string, v: string): string => {
@@ -48,6 +50,17 @@ export class PointsReadController {
   @ApiNotFoundResponse({ type: ErrorDto, description: 'no such program' })
   program(@Param('programId') programId: string, @Query() q: ConsistencyDto): Promise<unknown> {
     return this.reads.program(id('programId', programId), q.consistency);
+  }
+
+  @Get('liabilities')
+  @RequireScopes('points:read')
+  @ApiOperation({
+    summary: 'Liability per program: points outstanding × unit value, and points expiring within 30 days',
+    description: 'From the projected cache (every member’s balance).',
+  })
+  @ApiOkResponse({ type: LiabilityDto, isArray: true })
+  liabilities(): Promise<LiabilityView[]> {
+    return this.reads.liabilities();
   }
 
   @Get('merchants')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PointsLedger, type PointsQuery } from '../ledger/domain/points.ledger';
 import type { Rec } from './read-model/points-tables';
-import { PointsReadStore } from './read-model/points-read.store';
+import { type LiabilityView, PointsReadStore } from './read-model/points-read.store';
 
 type Consistency = 'cache' | 'ledger' | undefined;
 
@@ -24,6 +24,10 @@ export class PointsReadService {
 
   program(programId: string, c: Consistency): Promise<unknown> {
     return this.#either(c, 'GetProgram', { programId }, () => this.store.program(programId));
+  }
+
+  liabilities(): Promise<LiabilityView[]> {
+    return this.store.liabilities(Date.now());
   }
 
   merchants(programId?: string): Promise<Rec[]> {

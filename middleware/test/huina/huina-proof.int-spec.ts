@@ -263,4 +263,69 @@ describe('deviceProof → device attestation, and GET /huina/v1/traffic[/proof]'
       expect(none.body.message).toContain('device proof of bucket Q-1 2026-11-29 10:00:00 15 does not exist');
     });
   });
+
+  describe("the operators' reads with an API key: /v1/traffic (the console's traffic screen)", () => {
+    let key: string;
+    const read = async (url: string, k: string | null = key): Promise<{ status: number; body: unknown }> => {
+      const r = await t.app.inject({ url, headers: k === null ? {} : { 'x-api-key': k } });
+      return { status: r.statusCode, body: r.json<unknown>() };
+    };
+    beforeAll(async () => {
+      key = await t.key(['devices:write']);
+    });
+
+    it('lists the site tree with parents, and answers the same roll-ups as the partner route, in plain JSON', async () => {
+      const sites = await read('/v1/traffic/sites');
+      expect(sites.status).toBe(200);
+      expect(sites.body).toEqual(
+        expect.arrayContaining([
+          { siteKey: 'Q', siteName: 'Floor Q', siteType: 500, parentSiteKey: 'A' },
+          expect.objectContaining({ siteKey: 'Q-1', parentSiteKey: 'Q' }),
+          expect.objectContaining({ siteKey: 'P-1' }),
+        ]),
+      );
+      const q = 'siteKey=Q&from=2026-11-29 00:00:00&to=2026-11-30 00:00:00&interval=H';
+      const mine = await read(`/v1/traffic/series?${q}`);
+      expect(mine.status).toBe(200);
+      expect(mine.body).toEqual((await t.call('GET', `/huina/v1/traffic?${q}`)).body.data);
+    });
+
+    it('names each bucket proof: edited since anchoring (with what differs), or unproven', async () => {
+      const status = (siteKey: string, dataTime: string): Promise<{ status: number; body: unknown }> =>
+        read(`/v1/traffic/proof-status?siteKey=${siteKey}&dataTime=${dataTime}&interval=15`);
+      const edited = await status('P-1', '2026-11-30 10:00:00');
+      expect(edited.status).toBe(200);
+      expect(edited.body).toMatchObject({ proof: 'edited', deviceDid: counter.did, seq: 1 });
+      expect((edited.body as { mismatches: string[] }).mismatches).toContain(
+        'P-1 #0: stored outNum differs from the signed record',
+      );
+      expect((await status('Q-1', '2026-11-29 10:00:00')).body).toEqual({ proof: 'unproven', mismatches: [] });
+      const none = await status('Q-1', '2026-11-01 10:00:00');
+      expect(none.status).toBe(404);
+      expect(JSON.stringify(none.body)).toContain('bucket Q-1 2026-11-01 10:00:00 15');
+    });
+
+    it.each([
+      [
+        '/v1/traffic/series?siteKey=Q&from=2026-11-29 00:07:00&to=2026-11-30 00:00:00&interval=15',
+        'from must start',
+        400,
+      ],
+      ['/v1/traffic/series?siteKey=NONE&from=2026-11-29 00:00:00&to=2026-11-30 00:00:00&interval=D', 'NONE', 404],
+      ['/v1/traffic/proof-status?siteKey=Q-1&dataTime=2026-11-29 10:00:00&interval=30', 'interval must be one of', 400],
+      ['/v1/traffic/proof-status?dataTime=2026-11-29 10:00:00&interval=15', 'siteKey is required', 400],
+    ])('refuses %s naming what is wrong', async (url, message, status) => {
+      const r = await read(url);
+      expect(r.status).toBe(status);
+      expect(JSON.stringify(r.body)).toContain(message);
+    });
+
+    it('needs an API key with devices:write (401, 403)', async () => {
+      expect((await read('/v1/traffic/sites', null)).status).toBe(401);
+      const other = await t.key(['points:read']);
+      const r = await read('/v1/traffic/sites', other);
+      expect(r.status).toBe(403);
+      expect(JSON.stringify(r.body)).toContain('devices:write');
+    });
+  });
 });

@@ -121,4 +121,45 @@ describe('intake administration', () => {
     });
     await expect(cli('intake', 'list', '--status', 'bogus')).rejects.toMatchObject({ code: 2 });
   }, 300_000);
+
+  it('summarises items per kind and state, and per hour accepted; a stalled item counts as stalled, not pending', async () => {
+    type Summary = {
+      counts: { kind: string; status: string; count: number }[];
+      hourly: { hour: string; status: string; count: number }[];
+    };
+    const summary = async (): Promise<Summary> => {
+      const r = await t.app.inject({ url: '/v1/admin/intake/summary', headers: { 'x-api-key': ops } });
+      expect(r.statusCode).toBe(200);
+      return r.json<Summary>();
+    };
+    const count = (s: Summary, status: string): number =>
+      s.counts.filter((c) => c.kind === 'note' && c.status === status).reduce((n, c) => n + c.count, 0);
+    const hour = (s: Summary): number => s.hourly.reduce((n, h) => n + h.count, 0);
+    const before = await summary();
+    // One held at the ledger (pending, then marked stalled as the batcher would), one committed, one dead.
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const hold = new Set(['sum-held']);
+    const previous = t.ledger.beforeSubmit;
+    t.ledger.beforeSubmit = (fn, args) => (hold.has(idOf(args)) ? held : (previous?.(fn, args) ?? Promise.resolve()));
+    const heldId = (await post('sum-held')).body.trackingId ?? '';
+    await until((await post('sum-ok')).body.trackingId ?? '', 'committed');
+    await dead('sum-dead');
+    await t.db.query(`UPDATE intake_items SET stalled_at = now() WHERE tracking_id = $1 AND status = 'pending'`, [
+      heldId,
+    ]);
+    const after = await summary();
+    expect(['pending', 'stalled', 'committed', 'dead'].map((st) => count(after, st) - count(before, st))).toEqual([
+      0, 1, 1, 1,
+    ]);
+    expect(hour(after) - hour(before)).toBe(3);
+    expect(after.hourly.every((h) => /^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/.test(h.hour))).toBe(true);
+    release();
+    t.ledger.beforeSubmit = previous;
+    await until(heldId, 'committed');
+    const settled = await summary();
+    expect([count(settled, 'stalled'), count(settled, 'committed') - count(after, 'committed')]).toEqual([0, 1]);
+    const denied = await t.app.inject({ url: '/v1/admin/intake/summary', headers: { 'x-api-key': writer } });
+    expect(denied.statusCode).toBe(403);
+  });
 });

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { IntakeHistoryEntry } from '../intake-item.entity';
-import type { IntakeAdminView } from '../intake-admin.store';
+import type { IntakeAdminView, IntakeCount, IntakeHourCount } from '../intake-admin.store';
 import { IntakeStatusDto } from './intake-status.dto';
 
 export const LISTABLE_STATUSES = ['dead', 'pending'] as const;
@@ -35,4 +35,25 @@ export class IntakeAdminDto extends IntakeStatusDto implements IntakeAdminView {
   @ApiProperty() fn!: string;
   @ApiProperty({ nullable: true, type: String }) orderingKey!: string | null;
   @ApiProperty({ type: IntakeHistoryEntryDto, isArray: true }) history!: IntakeHistoryEntry[];
+}
+
+const STATES = ['pending', 'stalled', 'committed', 'dead'] as const;
+
+export class IntakeCountDto implements IntakeCount {
+  @ApiProperty({ description: 'intake kind (`note`, `points.accrual`, …): the source of the items' }) kind!: string;
+  @ApiProperty({ enum: STATES, description: '`stalled`: pending longer than `INTAKE_STALLED_AFTER_MS`' })
+  status!: IntakeCount['status'];
+  @ApiProperty() count!: number;
+}
+
+export class IntakeHourCountDto implements IntakeHourCount {
+  @ApiProperty({ description: 'start of the hour the items were accepted in (ISO 8601)' }) hour!: string;
+  @ApiProperty({ enum: STATES }) status!: IntakeHourCount['status'];
+  @ApiProperty() count!: number;
+}
+
+export class IntakeSummaryDto {
+  @ApiProperty({ type: IntakeCountDto, isArray: true }) counts!: IntakeCount[];
+  @ApiProperty({ type: IntakeHourCountDto, isArray: true, description: 'accepted in the last 24 hours, per hour' })
+  hourly!: IntakeHourCount[];
 }

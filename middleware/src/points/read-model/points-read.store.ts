@@ -108,6 +108,36 @@ export class PointsReadStore {
   }
 
   /**
+   * Liability per program: points outstanding (every member's balance row) × the unit value now; the live lots expiring
+   * within `withinDays` are what the next expiry sweeps may release.
+   */
+  async liabilities(nowMs: number, withinDays = 30): Promise<LiabilityView[]> {
+    const rows = await this.#rows(
+      `SELECT p.program_id, p.issuer, p.name, p.unit_value_fen,
+         coalesce((SELECT sum(b.remaining) FROM points_balances b WHERE b.program_id = p.program_id), 0)::float8
+           AS outstanding,
+         coalesce((SELECT sum(l.remaining) FROM points_lots l WHERE l.program_id = p.program_id AND l.live
+           AND l.expires_at > $1 AND l.expires_at <= $2), 0)::float8 AS soon
+       FROM points_programs p ORDER BY p.program_id COLLATE "C"`,
+      [new Date(nowMs), new Date(nowMs + withinDays * DAY_MS)],
+    );
+    return rows.map((r) => {
+      const outstanding = Number(r.outstanding);
+      const unitValueFen = Number(r.unit_value_fen);
+      return {
+        programId: String(r.program_id),
+        issuer: String(r.issuer),
+        name: String(r.name),
+        unitValueFen,
+        outstanding,
+        liabilityFen: outstanding * unitValueFen,
+        expiringSoon: Number(r.soon),
+        expiringWithinDays: withinDays,
+      };
+    });
+  }
+
+  /**
    * Balances: the total per program is the incrementally kept `points_balances` row; how much of it is pending,
    * awaiting expiry or expiring soon depends on the clock, so it is read from the member's live lots (indexed).
    */
@@ -209,4 +239,16 @@ export class PointsReadStore {
     const rows = await this.#rows(`SELECT * FROM points_confirmations WHERE period_id = $1 ORDER BY mall`, [periodId]);
     return { statement, confirmations: rows.map((r) => recordFromRow(CONFIRMATIONS.columns, r, true)) };
   }
+}
+
+/** One program's liability as the console shows it (`GET /v1/points/liabilities`). */
+export interface LiabilityView {
+  readonly programId: string;
+  readonly issuer: string;
+  readonly name: string;
+  readonly unitValueFen: number;
+  readonly outstanding: number;
+  readonly liabilityFen: number;
+  readonly expiringSoon: number;
+  readonly expiringWithinDays: number;
 }

@@ -1,0 +1,150 @@
+/** Pure arithmetic behind the screens (unit-tested): what is drawn is computed here, not in components. */
+
+export const INTAKE_STATES = ['pending', 'stalled', 'committed', 'dead'] as const;
+export type IntakeState = (typeof INTAKE_STATES)[number];
+
+export interface IntakeCount {
+  readonly kind: string;
+  readonly status: IntakeState;
+  readonly count: number;
+}
+
+export interface IntakeHourCount {
+  readonly hour: string;
+  readonly status: IntakeState;
+  readonly count: number;
+}
+
+export type StateTotals = Record<IntakeState, number>;
+
+const zero = (): StateTotals => ({ pending: 0, stalled: 0, committed: 0, dead: 0 });
+
+/** Totals per state over every kind; `accepted` is all of them (every item was accepted once). */
+export function totalsOf(counts: readonly IntakeCount[]): StateTotals & { accepted: number } {
+  const t = zero();
+  for (const c of counts) t[c.status] += c.count;
+  return { ...t, accepted: t.pending + t.stalled + t.committed + t.dead };
+}
+
+/** One row per kind (the source: tills, counters…) with its count per state, kinds sorted. */
+export function byKind(counts: readonly IntakeCount[]): (StateTotals & { kind: string })[] {
+  const rows = new Map<string, StateTotals & { kind: string }>();
+  for (const c of counts) {
+    const row = rows.get(c.kind) ?? { kind: c.kind, ...zero() };
+    row[c.status] += c.count;
+    rows.set(c.kind, row);
+  }
+  return [...rows.values()].sort((a, b) => a.kind.localeCompare(b.kind));
+}
+
+/** One point per hour present, with a count per state (for a stacked chart). */
+export function byHour(hours: readonly IntakeHourCount[]): (StateTotals & { hour: string })[] {
+  const rows = new Map<string, StateTotals & { hour: string }>();
+  for (const h of hours) {
+    const label = h.hour.slice(11, 16);
+    const row = rows.get(h.hour) ?? { hour: label, ...zero() };
+    row[h.status] += h.count;
+    rows.set(h.hour, row);
+  }
+  return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r);
+}
+
+/** Fen as yuan with two decimals, thousands grouped: 123456 → "1,234.56". */
+export function yuan(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(Math.round(fen));
+  const whole = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${sign}${whole}.${(abs % 100).toString().padStart(2, '0')}`;
+}
+
+export interface Owed {
+  readonly debtor: string;
+  readonly creditor: string;
+  readonly amountFen: number;
+}
+
+/**
+ * The open period's netting: what each pair of malls owes once their entries both ways are set off, largest first.
+ * A pair that evens out is left out.
+ */
+export function netting(entries: readonly Owed[]): Owed[] {
+  const pair = new Map<string, number>();
+  for (const e of entries) {
+    const [a, b] = e.debtor < e.creditor ? [e.debtor, e.creditor] : [e.creditor, e.debtor];
+    const k = `${a}\n${b}`;
+    pair.set(k, (pair.get(k) ?? 0) + (e.debtor === a ? e.amountFen : -e.amountFen));
+  }
+  const out: Owed[] = [];
+  for (const [k, v] of pair) {
+    const [a = '', b = ''] = k.split('\n');
+    if (v > 0) out.push({ debtor: a, creditor: b, amountFen: v });
+    if (v < 0) out.push({ debtor: b, creditor: a, amountFen: -v });
+  }
+  return out.sort((x, y) => y.amountFen - x.amountFen || x.debtor.localeCompare(y.debtor));
+}
+
+/** The first day of this month and of the next (UTC), as ISO times: the default clearing window. */
+export function monthWindow(now: Date): { from: string; to: string } {
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+  return { from: from.toISOString(), to: to.toISOString() };
+}
+
+export interface KeyValidity {
+  readonly validFrom: string;
+  readonly validTo?: string;
+  readonly compromisedAt?: string;
+}
+
+/** The key a device signs with now: valid from before `now`, not rotated out, not compromised. */
+export function currentKey<K extends KeyValidity>(keys: readonly K[], now: Date): K | undefined {
+  const t = now.getTime();
+  return keys.find(
+    (k) =>
+      Date.parse(k.validFrom) <= t &&
+      (k.validTo === undefined || Date.parse(k.validTo) > t) &&
+      (k.compromisedAt === undefined || Date.parse(k.compromisedAt) > t),
+  );
+}
+
+const SHANGHAI_MS = 8 * 3_600_000;
+
+/** The calendar day in Asia/Shanghai (UTC+8, no daylight saving) at `now`: yyyy-MM-dd. */
+export function shanghaiDay(now: Date): string {
+  return new Date(now.getTime() + SHANGHAI_MS).toISOString().slice(0, 10);
+}
+
+/** A yyyy-MM-dd day moved by `days`. */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface SiteNode {
+  readonly siteKey: string;
+  readonly siteName: string;
+  readonly parentSiteKey: string | null;
+}
+
+/** Sites in tree order (parents before children, siblings by key) with their depth; orphans start a tree of their own. */
+export function treeOrder<S extends SiteNode>(sites: readonly S[]): (S & { depth: number })[] {
+  const keys = new Set(sites.map((s) => s.siteKey));
+  const children = new Map<string | null, S[]>();
+  for (const s of sites) {
+    const parent = s.parentSiteKey !== null && keys.has(s.parentSiteKey) ? s.parentSiteKey : null;
+    children.set(parent, [...(children.get(parent) ?? []), s]);
+  }
+  const out: (S & { depth: number })[] = [];
+  const seen = new Set<string>();
+  const visit = (parent: string | null, depth: number): void => {
+    for (const s of [...(children.get(parent) ?? [])].sort((a, b) => a.siteKey.localeCompare(b.siteKey))) {
+      if (seen.has(s.siteKey)) continue;
+      seen.add(s.siteKey);
+      out.push({ ...s, depth });
+      visit(s.siteKey, depth + 1);
+    }
+  };
+  visit(null, 0);
+  return out;
+}
