@@ -35,11 +35,11 @@ export class FakeDevices implements FakeContract {
 
   constructor(readonly channel = 'mallchannel') {}
 
-  register(did: string, publicKeyJwk: PublicJwk, validFrom = '2020-01-01T00:00:00Z'): void {
+  register(did: string, publicKeyJwk: PublicJwk, validFrom = '2020-01-01T00:00:00Z', type = 'people_counter'): void {
     this.devices.set(did, {
       did,
       ownerMsp: 'MallAMSP',
-      type: 'people_counter',
+      type,
       status: 'active',
       keys: [{ kid: `${did}#key-1`, publicKeyJwk, alg: 'ES256', validFrom }],
       lastSeq: 0,
@@ -56,7 +56,7 @@ export class FakeDevices implements FakeContract {
     const did = req.did as string;
     if (fn === 'devices:RegisterDevice') {
       if (this.devices.has(did)) reject('DEVICE_EXISTS', `${did} is already registered`);
-      this.register(did, req.publicKeyJwk as PublicJwk);
+      this.register(did, req.publicKeyJwk as PublicJwk, undefined, req.type as string);
       const d = this.devices.get(did) as Device;
       d.type = req.type as string;
       return this.#changed(d);
@@ -117,9 +117,9 @@ export class FakeDevices implements FakeContract {
 
   evaluate(fn: string, args: readonly string[]): string {
     const req = JSON.parse(args[0] ?? '{}') as { did?: string; deviceDid?: string; seq?: number; digest?: string };
-    if (fn === 'devices:GetDeviceKeys') {
+    if (fn === 'devices:GetDevice') {
       const d = this.devices.get(req.did ?? '') ?? reject('NOT_FOUND', `device ${req.did ?? ''} does not exist`);
-      const view: DeviceKeysView = { did: req.did ?? '', status: d.status, keys: d.keys };
+      const view: DeviceKeysView = { did: req.did ?? '', type: d.type, status: d.status, keys: d.keys };
       return JSON.stringify(view);
     }
     if (fn === 'devices:VerifyDigest') {
