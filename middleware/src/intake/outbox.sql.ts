@@ -15,12 +15,16 @@ export const SELECT_READY = `
   SELECT o.id, extract(epoch from (now() - o.available_at)) * 1000 AS age_ms FROM outbox o
   WHERE o.available_at <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
     AND (o.ordering_key IS NULL OR (
-      (SELECT count(*) < $2 AND bool_and(e.ready) IS NOT FALSE FROM (
+      -- The head first (one row of outbox_ordering, hence its ORDER BY): a key whose head is in flight costs one probe.
+      CASE WHEN (SELECT h.claimed_until IS NOT NULL AND h.claimed_until >= now() OR h.available_at > now()
+                 FROM outbox h WHERE h.ordering_key = o.ordering_key ORDER BY h.ordering_key, h.id LIMIT 1) THEN false
+      ELSE (SELECT count(*) < $2 AND bool_and(e.ready) IS NOT FALSE FROM (
          SELECT p.available_at <= now() AND (p.claimed_until IS NULL OR p.claimed_until < now())
                 AND (p.after_key IS NULL OR EXISTS (
                   SELECT 1 FROM intake_items a
                   WHERE a.kind = p.after_kind AND a.natural_key = p.after_key AND a.status = 'committed')) AS ready
-         FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.id < o.id ORDER BY p.id LIMIT $2) e)
+         FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.id < o.id
+         ORDER BY p.ordering_key, p.id LIMIT $2) e) END
       AND NOT EXISTS (SELECT 1 FROM intake_items d
                       WHERE d.status = 'dead' AND d.ordering_key = o.ordering_key AND d.queue_seq < o.id)))
     AND (o.after_key IS NULL OR EXISTS (
