@@ -269,7 +269,7 @@ describe('BatchCarrier: consecutive items of one ordering key', () => {
       'did:b#2': 'committed',
     });
     const held = out.filter((o) => o.kind === 'retry');
-    expect(held.every((o) => o.kind === 'retry' && o.wait === true && /did not commit/.test(o.reason))).toBe(true);
+    expect(held.every((o) => o.wait === true && /did not commit/.test(o.reason))).toBe(true);
     // Only calls refused as a whole (with seq 3 in them) ever held seq 4 or 5; every call keeps each device's order.
     const passed = ledger.calls.filter((c) => !seqsOf(c).includes('did:a/3')).flatMap(seqsOf);
     expect(passed.sort()).toEqual(['did:a/1', 'did:a/2', 'did:b/1', 'did:b/2']);

@@ -158,9 +158,7 @@ export class BatchCarrier {
       call = codec.encode(items.map((i) => i.args));
     } catch (e) {
       this.#logger.warn(`batch not encodable, carrying ${items.length} items alone: ${String(e)}`);
-      // One after the other: items of one ordering key keep their order.
-      for (const i of await this.#holdBack(items, hooks))
-        await hooks.settle(await hooks.single(i, sent.get(i.trackingId) ?? []));
+      await this.#oneByOne(items, sent, hooks);
       return;
     }
     const started = process.hrtime.bigint();
@@ -233,6 +231,12 @@ export class BatchCarrier {
         await hooks.settle(await hooks.single(part[0], sent.get(part[0].trackingId) ?? []));
       else if (part.length > 1) await this.#send(part, sent, hooks);
     }
+  }
+
+  /** Each item alone, one after the other: items of one ordering key keep their order. */
+  async #oneByOne(items: readonly ClaimedItem[], sent: Map<string, string[]>, hooks: GroupHooks): Promise<void> {
+    for (const i of await this.#holdBack(items, hooks))
+      await hooks.settle(await hooks.single(i, sent.get(i.trackingId) ?? []));
   }
 
   /** Settles the items that must not be sent now back to the queue (unsent); returns the others. */

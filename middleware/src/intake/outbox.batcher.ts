@@ -209,12 +209,7 @@ export class OutboxBatcher {
       return this.#settle(outcome, lease);
     };
     try {
-      // Items sent before as one transaction stay together: held back whole (looked up again next round).
-      const recorded = unit.length > 1 && unit[0]?.sent.txId != null;
-      const holdAll = recorded && unit.some((i) => order.held(i));
-      const go = unit.filter((i) => !holdAll && !order.held(i));
-      const held = unit.filter((i) => !go.includes(i));
-      await Promise.all(held.map((i) => settle(KeyOrder.heldBack(i, this.config.backoffMs))));
+      const { go, recorded } = await this.#holdBack(unit, order, settle);
       const [only] = go;
       if (go.length === 1 && only !== undefined && !recorded) await settle(await this.#submitOne(only));
       else if (go.length > 0)
@@ -228,6 +223,23 @@ export class OutboxBatcher {
       // Woken only once enough slots are free for a worthwhile claim (not one claim per finished item).
       if (this.#awaitingSlots && this.config.concurrency - this.#inflight >= this.#slotThreshold) this.#wake?.();
     }
+  }
+
+  /**
+   * Settles back to the queue, unsent, the items of a key whose earlier item did not commit in this claim; items sent
+   * before as one transaction stay together (held back whole, looked up again next round). Returns the others.
+   */
+  async #holdBack(
+    unit: readonly ClaimedItem[],
+    order: KeyOrder,
+    settle: (o: Outcome) => Promise<void>,
+  ): Promise<{ go: ClaimedItem[]; recorded: boolean }> {
+    const recorded = unit.length > 1 && unit[0]?.sent.txId != null;
+    const holdAll = recorded && unit.some((i) => order.held(i));
+    const go = unit.filter((i) => !holdAll && !order.held(i));
+    const held = unit.filter((i) => !go.includes(i));
+    await Promise.all(held.map((i) => settle(KeyOrder.heldBack(i, this.config.backoffMs))));
+    return { go, recorded };
   }
 
   /** Settled as soon as known (head-of-line: one slow item does not hold the others of its batch). */

@@ -192,7 +192,7 @@ describe('one ordering key, many items in one claim', () => {
       intake.batcher.start();
     }
     for (const k of keys) {
-      await eventually(async () => (calls(k.did).flat().length === 5 ? true : undefined));
+      await eventually(() => Promise.resolve(calls(k.did).flat().length === 5 ? true : undefined));
       expect(calls(k.did).flat()).toEqual([1, 2, 3, 4, 5]);
     }
   });
