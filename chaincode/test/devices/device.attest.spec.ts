@@ -130,7 +130,10 @@ describe('devices attestations', () => {
     const receipt = { kind: 'receipt', periodStart: '2026-03-01T02:00:00Z' };
     await refused(batch(entry(counter, counter.did, 1, receipt)), `DEVICE_TYPE: ${counter.did} is a people_counter`);
     // Not even beside a good one: the batch is all or nothing.
-    await refused(batch(entry(printer, printer.did, 1, receipt), entry(counter, counter.did, 1, receipt)), 'DEVICE_TYPE');
+    await refused(
+      batch(entry(printer, printer.did, 1, receipt), entry(counter, counter.did, 1, receipt)),
+      'DEVICE_TYPE',
+    );
     expect(await anchored(batch(entry(printer, printer.did, 1, receipt)))).toEqual([[printer.did, 1]]);
   });
 

@@ -133,7 +133,9 @@ describe('POST /haide/v1/sales with eReceipt: anchored as an attestation, named 
     const printed = printReceipt(counter, sale(), 'mallchannel');
     const { status, body } = await push(printed);
     expect(status).toBe(400);
-    expect(body.data.message).toMatch(/^PROOF_DEVICE_TYPE: .* is registered as a people_counter, not a receipt_printer/);
+    expect(body.data.message).toMatch(
+      /^PROOF_DEVICE_TYPE: .* is registered as a people_counter, not a receipt_printer/,
+    );
     await nothingStored(printed.flowNo as string, before);
   });
 
