@@ -120,6 +120,11 @@ export const ERROR_CODES = {
     domain: 'devices',
     meaning: '`kid` is not a key of the device, or was not valid at `periodEnd`',
   },
+  DEVICE_TYPE: {
+    http: 422,
+    domain: 'devices',
+    meaning: "the device's registered type does not sign this kind of statement (a receipt needs a receipt_printer)",
+  },
   DEVICE_ALG: { http: 422, domain: 'devices', meaning: "the key's algorithm is not allowed, or differs from `alg`" },
   DEVICE_SEQ: {
     http: 409,

@@ -26,6 +26,9 @@ import {
 } from './device.model';
 import { Entry } from './device.parse';
 
+/** The statement kind of a printed receipt (an e-receipt): only a registered receipt printer signs one. */
+export const RECEIPT_KIND = 'receipt';
+
 /** A statement may be submitted at most this long after its period ended (store-and-forward). */
 export const MAX_AGE_MS = 7 * DAY_MS;
 /** ...and end at most this far after the transaction time (clock skew of devices). */
@@ -119,6 +122,9 @@ async function checkEntry(batch: Batch, who: Caller, entry: Entry): Promise<Atte
   const device = await batch.device(s.deviceDid);
   if (!device) fail('NOT_FOUND', `device ${s.deviceDid} does not exist`);
   if (device.status !== 'active') fail('DEVICE_INACTIVE', `${s.deviceDid} is ${device.status}`);
+  if (s.kind === RECEIPT_KIND && device.type !== 'receipt_printer') {
+    fail('DEVICE_TYPE', `${s.deviceDid} is a ${device.type}; a ${RECEIPT_KIND} statement needs a receipt_printer`);
+  }
   await checkSubmitter(batch, who, device, entry);
   checkTimes(batch, entry);
   const alg = checkSignature(device, entry);

@@ -126,6 +126,17 @@ describe('devices attestations', () => {
     await refused(batch(entry(printer, printer.did, 1), entry(counter, counter.did, 1)), 'DEVICE_SEQ');
   });
 
+  it('anchors a receipt statement of a receipt printer only: a people counter is refused (DEVICE_TYPE)', async () => {
+    const receipt = { kind: 'receipt', periodStart: '2026-03-01T02:00:00Z' };
+    await refused(batch(entry(counter, counter.did, 1, receipt)), `DEVICE_TYPE: ${counter.did} is a people_counter`);
+    // Not even beside a good one: the batch is all or nothing.
+    await refused(
+      batch(entry(printer, printer.did, 1, receipt), entry(counter, counter.did, 1, receipt)),
+      'DEVICE_TYPE',
+    );
+    expect(await anchored(batch(entry(printer, printer.did, 1, receipt)))).toEqual([[printer.did, 1]]);
+  });
+
   it('accepts gaps in seq but never goes back', async () => {
     await submit(batch(entry(counter, counter.did, 5)));
     await refused(batch(entry(counter, counter.did, 4)), 'DEVICE_SEQ');

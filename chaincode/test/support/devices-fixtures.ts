@@ -60,6 +60,7 @@ export interface StatementOptions {
   periodEnd?: string;
   channel?: string;
   digest?: string;
+  kind?: string;
 }
 
 export function statement(deviceDid: string, seq: number, opts: StatementOptions = {}): Record<string, unknown> {
@@ -68,7 +69,7 @@ export function statement(deviceDid: string, seq: number, opts: StatementOptions
     seq,
     periodStart: opts.periodStart ?? '2026-03-01T01:45:00Z',
     periodEnd: opts.periodEnd ?? '2026-03-01T02:00:00Z',
-    kind: 'traffic',
+    kind: opts.kind ?? 'traffic',
     digest: opts.digest ?? digestOf(`records ${deviceDid} ${seq}`),
     count: 12,
     summary: { inNum: 130, outNum: 118 },

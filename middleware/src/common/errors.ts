@@ -107,7 +107,8 @@ export class SignatureError extends AppError {
  * for a device that cannot attest now. `PROOF_DIGEST` digest is not base64url SHA-256 of JCS(records),
  * `PROOF_PERIOD` the records span more than one day, `PROOF_DEVICE` unknown device, `PROOF_INACTIVE` device
  * suspended or revoked (409), `PROOF_KEY` no device key valid at the measurement time, `PROOF_SIGNATURE` signature
- * does not verify, `PROOF_CONFLICT` this device sequence was already used for other records (409).
+ * does not verify, `PROOF_CONFLICT` this device sequence was already used for other records (409),
+ * `PROOF_DEVICE_TYPE` the signing device is registered as another type (an e-receipt needs a `receipt_printer`).
  */
 export type DeviceProofErrorCode =
   | 'PROOF_DIGEST'
@@ -116,7 +117,8 @@ export type DeviceProofErrorCode =
   | 'PROOF_INACTIVE'
   | 'PROOF_KEY'
   | 'PROOF_SIGNATURE'
-  | 'PROOF_CONFLICT';
+  | 'PROOF_CONFLICT'
+  | 'PROOF_DEVICE_TYPE';
 
 export class DeviceProofError extends AppError {
   override name = 'DeviceProofError';

@@ -117,6 +117,16 @@ export class BatcherConfig {
   @Max(500)
   callMaxItems = 100;
 
+  /**
+   * Most consecutive items of one ordering key (one device's attestations, one DID's operations) in one claim, in
+   * queue order; they share a batch call when their function has a codec, otherwise they are sent one after the
+   * other. 1: one item of a key at a time.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  keyRunMax = 100;
+
   /** Concurrent ledger submissions of one batch. */
   @IsInt()
   @Min(1)

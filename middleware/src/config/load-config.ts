@@ -54,6 +54,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'BATCH_MAX_BACKOFF_MS', path: 'batcher.maxBackoffMs', kind: 'int' },
   { env: 'BATCH_CONCURRENCY', path: 'batcher.concurrency', kind: 'int' },
   { env: 'BATCH_CALL_MAX_ITEMS', path: 'batcher.callMaxItems', kind: 'int' },
+  { env: 'BATCH_KEY_RUN_MAX', path: 'batcher.keyRunMax', kind: 'int' },
   { env: 'INTAKE_STALLED_AFTER_MS', path: 'batcher.stalledAfterMs', kind: 'int' },
   { env: 'POINTS_EXPIRY_INTERVAL_MS', path: 'pointsExpiryIntervalMs', kind: 'int' },
   { env: 'POINTS_CLOSE_CONTINUE_MS', path: 'pointsCloseContinueMs', kind: 'int' },

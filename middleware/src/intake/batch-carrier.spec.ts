@@ -11,7 +11,8 @@ import {
   type TxStatus,
 } from '../ledger/ledger.port';
 import { MetricsService } from '../metrics/metrics.service';
-import { BatchCarrier } from './batch-carrier';
+import { BatchCarrier, splitRefused } from './batch-carrier';
+import { KeyOrder } from './key-order';
 import type { ClaimedItem, OutboxStore, Outcome, SentTx } from './outbox.store';
 import type { RecordedTx } from './tx-recovery';
 
@@ -29,6 +30,7 @@ function accrual(i: number, program = 'p1', sent: RecordedTx = NOTHING): Claimed
     args,
     attempts: 0,
     createdAt: new Date(),
+    orderingKey: null,
     sent,
   };
 }
@@ -75,7 +77,19 @@ class BatchLedger implements Partial<LedgerPort> {
   }
 }
 
-function setup(opts: { callMaxItems?: number; recordOk?: boolean } = {}): {
+/** Attestation `seq` of device `did` (ordering key = the DID), queued at outbox row `row`. */
+function deviceItem(did: string, seq: number, row: number): ClaimedItem {
+  const entry = { kid: `${did}#key-1`, signature: `${did}/${seq}`, statement: { deviceDid: did, seq } };
+  return {
+    ...accrual(row),
+    naturalKey: `${did}#${seq}`,
+    orderingKey: did,
+    fn: 'devices:SubmitAttestations',
+    args: [JSON.stringify({ attestations: [entry] })],
+  };
+}
+
+function setup(opts: { callMaxItems?: number; recordOk?: boolean; order?: KeyOrder } = {}): {
   ledger: BatchLedger;
   carrier: BatchCarrier;
   recorded: SentTx[][];
@@ -110,9 +124,11 @@ function setup(opts: { callMaxItems?: number; recordOk?: boolean } = {}): {
           }
         },
         settle: (o) => {
+          opts.order?.observe(o);
           out.push(o);
           return Promise.resolve();
         },
+        held: opts.order && ((i) => opts.order?.held(i) === true),
       });
     }
     return out;
@@ -218,6 +234,84 @@ describe('BatchCarrier', () => {
     const out = await run([accrual(1, 'p1', sent), accrual(2, 'p1', sent)]);
     expect(ledger.calls.map((c) => c.fn)).toEqual(['points:AccrueBatch']);
     expect(out.map((o) => o.kind === 'committed' && o.txId)).toEqual(['tx1', 'tx1']);
+  });
+});
+
+describe('BatchCarrier: consecutive items of one ordering key', () => {
+  const seqsOf = (c: { arg: Record<string, unknown> }): string[] =>
+    (c.arg.attestations as { signature: string }[]).map((a) => a.signature);
+
+  it("carries one device's consecutive attestations (and another's) in one SubmitAttestations call, in seq order", async () => {
+    const { ledger, run } = setup({ order: new KeyOrder() });
+    const items = [deviceItem('did:a', 1, 1), deviceItem('did:b', 7, 2), deviceItem('did:a', 2, 3)];
+    items.push(deviceItem('did:a', 5, 4), deviceItem('did:b', 8, 5));
+    const out = await run(items);
+    expect(ledger.calls).toHaveLength(1);
+    expect(seqsOf(ledger.calls[0] as never)).toEqual(['did:a/1', 'did:b/7', 'did:a/2', 'did:a/5', 'did:b/8']);
+    expect(out.map((o) => o.kind)).toEqual(Array(5).fill('committed'));
+  });
+
+  it("a refused middle attestation is dead alone; the device's later ones go back unsent, earlier ones and other devices commit", async () => {
+    const { ledger, run } = setup({ order: new KeyOrder() });
+    ledger.nameIndex = false;
+    ledger.refused.add('did:a/3');
+    const items = [1, 2, 3, 4, 5].map((seq, i) => deviceItem('did:a', seq, i + 1));
+    items.push(deviceItem('did:b', 1, 6), deviceItem('did:b', 2, 7));
+    const out = await run(items);
+    const state = Object.fromEntries(out.map((o) => [o.item.naturalKey, o.kind]));
+    expect(state).toEqual({
+      'did:a#1': 'committed',
+      'did:a#2': 'committed',
+      'did:a#3': 'dead',
+      'did:a#4': 'retry',
+      'did:a#5': 'retry',
+      'did:b#1': 'committed',
+      'did:b#2': 'committed',
+    });
+    const held = out.filter((o) => o.kind === 'retry');
+    expect(held.every((o) => o.wait === true && /did not commit/.test(o.reason))).toBe(true);
+    // Only calls refused as a whole (with seq 3 in them) ever held seq 4 or 5; every call keeps each device's order.
+    const passed = ledger.calls.filter((c) => !seqsOf(c).includes('did:a/3')).flatMap(seqsOf);
+    expect(passed.sort()).toEqual(['did:a/1', 'did:a/2', 'did:b/1', 'did:b/2']);
+    for (const c of ledger.calls) {
+      const a = seqsOf(c).filter((x) => x.startsWith('did:a/'));
+      expect(a).toEqual([...a].sort());
+    }
+  });
+
+  it("a transient failure of the first half holds the device's items of the second half back (never sent ahead)", async () => {
+    const order = new KeyOrder();
+    const { ledger, run } = setup({ order });
+    ledger.nameIndex = false;
+    ledger.refused.add('did:a/4');
+    const items = [1, 2, 3, 4].map((seq, i) => deviceItem('did:a', seq, i + 1));
+    // First call refused (seq 4 in it): halves. The first half then fails on the network.
+    let n = 0;
+    const submit = ledger.submit.bind(ledger);
+    ledger.submit = async (fn, args, opts) => {
+      n += 1;
+      if (n === 2) throw new LedgerTimeoutError('endorse', 'peer away');
+      return submit(fn, args, opts);
+    };
+    const out = await run(items);
+    expect(out.map((o) => [o.item.naturalKey, o.kind])).toEqual([
+      ['did:a#1', 'retry'],
+      ['did:a#2', 'retry'],
+      ['did:a#3', 'retry'],
+      ['did:a#4', 'retry'],
+    ]);
+    // The refused batch, then the failed first half; the second half never went out.
+    expect(n).toBe(2);
+    expect(ledger.calls.map(seqsOf)).toEqual([['did:a/1', 'did:a/2', 'did:a/3', 'did:a/4']]);
+  });
+
+  it("splitRefused keeps a key's order around a named entry, and moves it first only when no earlier item shares its key", () => {
+    const names = (parts: ClaimedItem[][]): string[][] => parts.map((p) => p.map((i) => i.naturalKey));
+    const same = [deviceItem('did:a', 1, 1), deviceItem('did:a', 2, 2), deviceItem('did:a', 3, 3)];
+    expect(names(splitRefused(same, 1))).toEqual([['did:a#1'], ['did:a#2'], ['did:a#3']]);
+    const mixed = [deviceItem('did:b', 1, 1), deviceItem('did:a', 2, 2), deviceItem('did:c', 3, 3)];
+    expect(names(splitRefused(mixed, 1))).toEqual([['did:a#2'], ['did:b#1', 'did:c#3']]);
+    expect(names(splitRefused(same, undefined))).toEqual([['did:a#1', 'did:a#2'], ['did:a#3']]);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type SubmitResult,
 } from '../ledger/ledger.port';
 import { MetricsService } from '../metrics/metrics.service';
+import { KeyOrder } from './key-order';
 import { OutboxStore, type ClaimedItem, type Outcome } from './outbox.store';
 import { planRecovery } from './tx-recovery';
 
@@ -21,6 +22,8 @@ export interface GroupHooks {
   /** Carries one item alone through its own function; `prior` are tx IDs recorded for it and looked up already. */
   readonly single: (item: ClaimedItem, prior: readonly string[]) => Promise<Outcome>;
   readonly settle: (outcome: Outcome) => Promise<void>;
+  /** Whether an item must not be sent now (an earlier item of its ordering key did not commit: {@link KeyOrder}). */
+  readonly held?: (item: ClaimedItem) => boolean;
 }
 
 type Resent = SubmitResult | 'wait' | 'invalidated';
@@ -155,7 +158,7 @@ export class BatchCarrier {
       call = codec.encode(items.map((i) => i.args));
     } catch (e) {
       this.#logger.warn(`batch not encodable, carrying ${items.length} items alone: ${String(e)}`);
-      await Promise.all(items.map(async (i) => hooks.settle(await hooks.single(i, sent.get(i.trackingId) ?? []))));
+      await this.#oneByOne(items, sent, hooks);
       return;
     }
     const started = process.hrtime.bigint();
@@ -218,20 +221,32 @@ export class BatchCarrier {
       return;
     }
     if (rest.length === 0) return;
-    const blamed = codec.blame(e.reason, rest.length);
-    const at = blamed ?? Math.ceil(rest.length / 2);
-    const parts =
-      blamed === undefined
-        ? [rest.slice(0, at), rest.slice(at)]
-        : [rest.slice(at, at + 1), rest.filter((_, i) => i !== at)];
+    const parts = splitRefused(rest, codec.blame(e.reason, rest.length));
     this.#logger.log(
       `batch of ${rest.length} refused (${e.code}): carrying parts of ${parts.map((p) => p.length).join(' and ')}`,
     );
-    for (const part of parts) {
+    for (const whole of parts) {
+      const part = await this.#holdBack(whole, hooks);
       if (part.length === 1 && part[0] !== undefined)
         await hooks.settle(await hooks.single(part[0], sent.get(part[0].trackingId) ?? []));
       else if (part.length > 1) await this.#send(part, sent, hooks);
     }
+  }
+
+  /** Each item alone, one after the other: items of one ordering key keep their order. */
+  async #oneByOne(items: readonly ClaimedItem[], sent: Map<string, string[]>, hooks: GroupHooks): Promise<void> {
+    for (const i of await this.#holdBack(items, hooks))
+      await hooks.settle(await hooks.single(i, sent.get(i.trackingId) ?? []));
+  }
+
+  /** Settles the items that must not be sent now back to the queue (unsent); returns the others. */
+  async #holdBack(items: readonly ClaimedItem[], hooks: GroupHooks): Promise<ClaimedItem[]> {
+    const go: ClaimedItem[] = [];
+    for (const i of items) {
+      if (hooks.held?.(i) === true) await hooks.settle(KeyOrder.heldBack(i, this.config.backoffMs));
+      else go.push(i);
+    }
+    return go;
   }
 
   /** Settles the items whose recorded transaction is VALID on the ledger; returns the others. */
@@ -264,6 +279,22 @@ export class BatchCarrier {
   get config(): AppConfig['batcher'] {
     return this.appConfig.batcher;
   }
+}
+
+/**
+ * The parts a refused batch is carried again in: halves when no entry is named; the named entry first and the rest in
+ * one call, unless an item before it shares its ordering key (then before, it, after: one key's order holds).
+ */
+export function splitRefused(rest: readonly ClaimedItem[], blamed: number | undefined): ClaimedItem[][] {
+  if (blamed === undefined) {
+    const half = Math.ceil(rest.length / 2);
+    return [rest.slice(0, half), rest.slice(half)];
+  }
+  const key = rest[blamed]?.orderingKey ?? null;
+  const before = rest.slice(0, blamed);
+  if (key !== null && before.some((i) => i.orderingKey === key))
+    return [before, rest.slice(blamed, blamed + 1), rest.slice(blamed + 1)];
+  return [rest.slice(blamed, blamed + 1), rest.filter((_, i) => i !== blamed)];
 }
 
 function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {

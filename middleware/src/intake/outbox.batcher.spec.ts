@@ -30,6 +30,7 @@ function item(sent: RecordedTx = NOTHING_SENT): ClaimedItem {
     args: ['{"id":"n1","text":"x"}'],
     attempts: 0,
     createdAt: new Date(),
+    orderingKey: null,
     sent,
   };
 }

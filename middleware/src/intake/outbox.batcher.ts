@@ -14,6 +14,7 @@ import {
 import { MetricsService } from '../metrics/metrics.service';
 import { BatchCarrier } from './batch-carrier';
 import { Coalescer } from './coalescer';
+import { KeyOrder, lanes } from './key-order';
 import { LeaseKeeper } from './lease-keeper';
 import {
   OutboxStore,
@@ -172,7 +173,13 @@ export class OutboxBatcher {
   /** Claims up to `max` rows under a new token and starts submitting each at once; `done` when all are settled. */
   async #claimAndStart(max: number): Promise<{ waitMs: number; done: Promise<void> }> {
     const token = randomUUID();
-    const { items, waitMs } = await this.store.claim(max, this.config.waitMs, this.config.leaseMs, token);
+    const { items, waitMs } = await this.store.claim(
+      max,
+      this.config.waitMs,
+      this.config.leaseMs,
+      token,
+      this.config.keyRunMax,
+    );
     if (items.length === 0) return { waitMs, done: Promise.resolve() };
     const lease = new LeaseKeeper(
       this.store,
@@ -184,27 +191,55 @@ export class OutboxBatcher {
     // is in flight (a claim never takes more items than there are free slots, so calls stay within the limit).
     const units = this.carrier.units(items);
     this.#inflight += units.length;
-    const done = Promise.all(units.map((unit) => this.#carryAndSettle(unit, lease))).then(() => lease.stop());
+    // Units that share an ordering key go one after the other (a lane); the others at once.
+    const order = new KeyOrder();
+    const carryLane = async (lane: readonly ClaimedItem[][]): Promise<void> => {
+      for (const unit of lane) await this.#carryAndSettle(unit, lease, order);
+    };
+    const done = Promise.all(lanes(units).map(carryLane)).then(() => lease.stop());
     this.#claims.add(done);
     void done.finally(() => this.#claims.delete(done));
     return { waitMs: 0, done };
   }
 
   /** One item alone, or a unit the carrier takes as one batch call (or as one recorded transaction). */
-  async #carryAndSettle(unit: readonly ClaimedItem[], lease: LeaseKeeper): Promise<void> {
+  async #carryAndSettle(unit: readonly ClaimedItem[], lease: LeaseKeeper, order: KeyOrder): Promise<void> {
+    const settle = (outcome: Outcome): Promise<void> => {
+      order.observe(outcome);
+      return this.#settle(outcome, lease);
+    };
     try {
-      const [only] = unit;
-      if (unit.length === 1 && only !== undefined) await this.#settle(await this.#submitOne(only), lease);
-      else
-        await this.carrier.carry(unit, {
+      const { go, recorded } = await this.#holdBack(unit, order, settle);
+      const [only] = go;
+      if (go.length === 1 && only !== undefined && !recorded) await settle(await this.#submitOne(only));
+      else if (go.length > 0)
+        await this.carrier.carry(go, {
           single: (item, prior) => this.#submitOne(item, prior),
-          settle: (outcome) => this.#settle(outcome, lease),
+          settle,
+          held: (item) => order.held(item),
         });
     } finally {
       this.#inflight--;
       // Woken only once enough slots are free for a worthwhile claim (not one claim per finished item).
       if (this.#awaitingSlots && this.config.concurrency - this.#inflight >= this.#slotThreshold) this.#wake?.();
     }
+  }
+
+  /**
+   * Settles back to the queue, unsent, the items of a key whose earlier item did not commit in this claim; items sent
+   * before as one transaction stay together (held back whole, looked up again next round). Returns the others.
+   */
+  async #holdBack(
+    unit: readonly ClaimedItem[],
+    order: KeyOrder,
+    settle: (o: Outcome) => Promise<void>,
+  ): Promise<{ go: ClaimedItem[]; recorded: boolean }> {
+    const recorded = unit.length > 1 && unit[0]?.sent.txId != null;
+    const holdAll = recorded && unit.some((i) => order.held(i));
+    const go = unit.filter((i) => !holdAll && !order.held(i));
+    const held = unit.filter((i) => !go.includes(i));
+    await Promise.all(held.map((i) => settle(KeyOrder.heldBack(i, this.config.backoffMs))));
+    return { go, recorded };
   }
 
   /** Settled as soon as known (head-of-line: one slow item does not hold the others of its batch). */

@@ -4,27 +4,42 @@
 // TypeORM answers a bare UPDATE with [rows, count] instead of the rows.
 
 /**
- * Ready rows, oldest first. A row with an ordering key waits while an earlier row of its key is in the outbox or an
- * earlier item of its key is dead (`queue_seq`: requeued items keep their place); a row with a dependency waits until
- * that item (by kind and natural key, perhaps not arrived yet) has committed.
+ * Ready rows, oldest first. A row with an ordering key is ready when every earlier row of its key still in the outbox
+ * is ready too (the run of its key from the head, at most `$2` rows before it) and no earlier item of its key is dead
+ * (`queue_seq`: requeued items keep their place): a claim takes a key's consecutive items together, in order, or none
+ * of them while one before is claimed, backing off or waiting on its dependency. A row with a dependency waits until
+ * that item (by kind and natural key, perhaps not arrived yet) has committed. Claims are serialised (CLAIM_LOCK):
+ * rows another claim has selected but not yet marked look unclaimed here.
  */
 export const SELECT_READY = `
   SELECT o.id, extract(epoch from (now() - o.available_at)) * 1000 AS age_ms FROM outbox o
   WHERE o.available_at <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
     AND (o.ordering_key IS NULL OR (
-      NOT EXISTS (SELECT 1 FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.id < o.id)
+      -- The head first (one row of outbox_ordering, hence its ORDER BY): a key whose head is in flight costs one probe.
+      CASE WHEN (SELECT h.claimed_until IS NOT NULL AND h.claimed_until >= now() OR h.available_at > now()
+                 FROM outbox h WHERE h.ordering_key = o.ordering_key ORDER BY h.ordering_key, h.id LIMIT 1) THEN false
+      ELSE (SELECT count(*) < $2 AND bool_and(e.ready) IS NOT FALSE FROM (
+         SELECT p.available_at <= now() AND (p.claimed_until IS NULL OR p.claimed_until < now())
+                AND (p.after_key IS NULL OR EXISTS (
+                  SELECT 1 FROM intake_items a
+                  WHERE a.kind = p.after_kind AND a.natural_key = p.after_key AND a.status = 'committed')) AS ready
+         FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.id < o.id
+         ORDER BY p.ordering_key, p.id LIMIT $2) e) END
       AND NOT EXISTS (SELECT 1 FROM intake_items d
                       WHERE d.status = 'dead' AND d.ordering_key = o.ordering_key AND d.queue_seq < o.id)))
     AND (o.after_key IS NULL OR EXISTS (
       SELECT 1 FROM intake_items a WHERE a.kind = o.after_kind AND a.natural_key = o.after_key AND a.status = 'committed'))
   ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`;
 
+/** Taken first in every claim transaction, held to its commit: two claims never interleave (see SELECT_READY). */
+export const CLAIM_LOCK = `SELECT pg_advisory_xact_lock(hashtext('mallchain.outbox.claim'))`;
+
 export const CLAIM = `
   WITH c AS (UPDATE outbox SET claimed_until = now() + make_interval(secs => $2::double precision / 1000),
                claimed_by = $3::uuid
-             WHERE id = ANY($1::bigint[]) RETURNING id, tracking_id)
+             WHERE id = ANY($1::bigint[]) RETURNING id, tracking_id, ordering_key)
   SELECT c.id AS outbox_id, i.tracking_id, i.kind, i.natural_key, i.fn, i.args, i.attempts, i.created_at,
-         i.tx_id, i.tx_envelope, i.tx_sent_at
+         i.tx_id, i.tx_envelope, i.tx_sent_at, c.ordering_key
   FROM c JOIN intake_items i ON i.tracking_id = c.tracking_id ORDER BY c.id`;
 
 /** Extends the lease of rows still held under `$2`; answers the ones that are. */

@@ -17,6 +17,8 @@ export interface ClaimedItem {
   readonly args: string[];
   readonly attempts: number;
   readonly createdAt: Date;
+  /** Items of one key are carried in queue order, each sent only once those before it committed. */
+  readonly orderingKey: string | null;
   /** The transaction this item was last sent as, if any (a previous round or process may have sent it). */
   readonly sent: RecordedTx;
 }
@@ -71,16 +73,19 @@ export class OutboxStore {
 
   /**
    * Claims up to `size` ready rows under `token` when a full batch is there or the oldest has waited `waitMs`;
-   * otherwise claims nothing and returns how long to wait.
+   * otherwise claims nothing and returns how long to wait. Of one ordering key, up to `keyRunMax` consecutive rows
+   * from the head of its queue are claimed together (1: one at a time); claims of all batchers are serialised.
    */
   async claim(
     size: number,
     waitMs: number,
     leaseMs: number,
     token: string,
+    keyRunMax = 1,
   ): Promise<{ items: ClaimedItem[]; waitMs: number }> {
     return inTransaction(this.ds, async (qr) => {
-      const ready = (await qr.query(SQL.SELECT_READY, [size])) as { id: string; age_ms: string }[];
+      await qr.query(SQL.CLAIM_LOCK);
+      const ready = (await qr.query(SQL.SELECT_READY, [size, keyRunMax])) as { id: string; age_ms: string }[];
       if (ready.length === 0) return { items: [], waitMs };
       const oldest = Math.max(...ready.map((r) => Number(r.age_ms)));
       if (ready.length < size && oldest < waitMs) return { items: [], waitMs: Math.max(1, Math.ceil(waitMs - oldest)) };
@@ -325,6 +330,7 @@ interface ClaimRow {
   tx_id: string | null;
   tx_envelope: Buffer | null;
   tx_sent_at: Date | null;
+  ordering_key: string | null;
 }
 
 function toClaimed(r: ClaimRow, token: string): ClaimedItem {
@@ -338,6 +344,7 @@ function toClaimed(r: ClaimRow, token: string): ClaimedItem {
     args: r.args,
     attempts: r.attempts,
     createdAt: r.created_at,
+    orderingKey: r.ordering_key,
     sent: { txId: r.tx_id, envelope: r.tx_envelope, sentAt: r.tx_sent_at },
   };
 }

@@ -6,10 +6,13 @@
  * malls, an expiry run, and rebuild equal. Settlement periods are channel-wide: see the note at the close step.
  */
 import { createHash, generateKeyPairSync, sign as signBytes, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import canonicalize from 'canonicalize';
 import { randomBytes } from 'node:crypto';
 import { pushSales, receiptOf } from '../../src/adapters/haide/simulator/pos-simulator';
+import { PrinterIdentity, printReceipt } from '../../src/devices/simulators/printer';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { PartnerCredentialsService } from '../../src/partners/partner-credentials.service';
 import type { LedgerPort } from '../../src/ledger/ledger.port';
@@ -68,7 +71,14 @@ function createDidRequest(channel: string, m: ReturnType<typeof newMember>): str
   return canonicalize({ role: 'member', document, proof: { kid: m.kid, signature: m.sign(op) } }) ?? '';
 }
 
-const SCOPES = ['points:read', 'points:write', 'consortium:admin', 'intake:read', 'ops:admin'] as const;
+const SCOPES = [
+  'points:read',
+  'points:write',
+  'consortium:admin',
+  'intake:read',
+  'ops:admin',
+  'devices:write',
+] as const;
 
 describe('/v1/points on the real network, two malls', () => {
   let a: RealApp;
@@ -341,6 +351,66 @@ describe('/v1/points on the real network, two malls', () => {
       ).toString(),
     ) as { amount: number };
     expect(onB.amount).toBe(50);
+  });
+
+  it('an e-receipt-backed accrual at Mall A verifies at Mall B through B’s own peer; a tampered receipt does not', async () => {
+    // The till, earn rule and card of the Haide test above (Mall A's Postgres keeps them).
+    const short = s.slice(-12);
+    const posNo = `P-${short}`;
+    const printer = new PrinterIdentity(path.join(mkdtempSync(path.join(tmpdir(), 'mc-erc-')), 'printer.pem'));
+    const reg = await call<{ trackingId: string }>(
+      a.base,
+      keyA,
+      'POST',
+      '/v1/devices',
+      printer.registration(channel, 'mallchain', 'MallAMSP', 'Mall A'),
+    );
+    expect(reg.status).toBe(202);
+    expect((await committedItem(a.base, keyA, reg.body.trackingId, 180_000)).status).toBe('committed');
+
+    // The printer's key is valid from its registration's transaction time; Haide times have whole seconds.
+    await new Promise((r) => setTimeout(r, 1100));
+    const p = await a.app.get(PartnerCredentialsService).create('haide', 'MALL-A', 'e2e-printer');
+    const pos = { url: a.base, appId: p.appId, secret: p.secret, orgCode: 'MALL-A' };
+    const flowNo = `E1-${short}`;
+    const printed = printReceipt(
+      printer,
+      receiptOf({ posNo, flowNo, fen: 12_000, cardNo: `C-${short}`, at: new Date() }),
+      channel,
+    );
+    const pushed = await pushSales(pos, printed);
+    expect(pushed.status).toBe(202);
+    expect(pushed.body.data).toMatchObject({ status: 'accepted', points: 120 });
+    const sourceRef = `haide:MALL-A/${posNo}/${flowNo}`;
+    // Committed on the ledger: B's peer has the accrual naming the printer's attestation.
+    const onB = await poll('the e-receipt accrual on Mall B’s peer', async () => {
+      try {
+        const raw = await peerB.evaluate('points:GetAccrual', [canonicalize({ programId: programA, sourceRef }) ?? '']);
+        return JSON.parse(Buffer.from(raw).toString()) as { amount: number; attestation?: { deviceDid: string } };
+      } catch {
+        return undefined;
+      }
+    });
+    expect(onB).toMatchObject({ amount: 120, attestation: { deviceDid: printer.key.did } });
+
+    const evidence = { kind: 'e-receipt', mallMspId: 'MallAMSP', programId: programA, orgCode: 'MALL-A' };
+    type Verdict = { verified: boolean; checks: Record<string, boolean>; problems: string[] };
+    const verified = await poll('Mall B verifies the e-receipt through its own peer', async () => {
+      const v = await call<Verdict>(b.base, keyB, 'POST', '/v1/proofs/e-receipt/verify', {
+        ...evidence,
+        receipt: printed,
+      });
+      expect(v.status).toBe(200);
+      return v.body.verified ? v.body : undefined;
+    });
+    expect(verified).toMatchObject({ verified: true, problems: [] });
+    expect(Object.values(verified.checks).every((ok) => ok)).toBe(true);
+    const tampered = await call<Verdict>(b.base, keyB, 'POST', '/v1/proofs/e-receipt/verify', {
+      ...evidence,
+      receipt: { ...printed, realAmt: '1200.00' },
+    });
+    expect(tampered.status).toBe(200);
+    expect(tampered.body).toMatchObject({ verified: false, checks: { digest: false } });
   });
 
   it('runs an expiry sweep of Mall A’s program on request (nothing is due: lots expire in 12 months)', async () => {

@@ -31,7 +31,7 @@ describe('POST /haide/v1/sales with eReceipt: anchored as an attestation, named 
 
   beforeAll(async () => {
     h = await startHaide(new FakeLedger({ contracts: [devices] }));
-    devices.register(printer.key.did, printer.key.publicKeyJwk);
+    devices.register(printer.key.did, printer.key.publicKeyJwk, undefined, 'receipt_printer');
   });
   afterAll(() => h.t.close());
 
@@ -126,6 +126,19 @@ describe('POST /haide/v1/sales with eReceipt: anchored as an attestation, named 
     await nothingStored(printed.flowNo as string, before);
   });
 
+  it('refuses an e-receipt signed by a device registered as a people counter (PROOF_DEVICE_TYPE), nothing stored', async () => {
+    const before = await h.count(`intake_items WHERE kind = 'device-attestation'`);
+    const counter = new PrinterIdentity(path.join(dir, 'counter-as-printer.pem'));
+    devices.register(counter.key.did, counter.key.publicKeyJwk); // a people_counter
+    const printed = printReceipt(counter, sale(), 'mallchannel');
+    const { status, body } = await push(printed);
+    expect(status).toBe(400);
+    expect(body.data.message).toMatch(
+      /^PROOF_DEVICE_TYPE: .* is registered as a people_counter, not a receipt_printer/,
+    );
+    await nothingStored(printed.flowNo as string, before);
+  });
+
   it('refuses a reused printer seq over another receipt (PROOF_CONFLICT 409), nothing stored', async () => {
     const first = printReceipt(printer, sale(), 'mallchannel');
     expect((await push(first)).status).toBe(202);
@@ -161,7 +174,7 @@ describe('POST /haide/v1/sales with eReceipt: anchored as an attestation, named 
   it('in a batch, stores the receipts with good e-receipts and names the one whose printer is revoked', async () => {
     const good = printReceipt(printer, sale(), 'mallchannel');
     const revokedPrinter = new PrinterIdentity(path.join(dir, 'revoked.pem'));
-    devices.register(revokedPrinter.key.did, revokedPrinter.key.publicKeyJwk);
+    devices.register(revokedPrinter.key.did, revokedPrinter.key.publicKeyJwk, undefined, 'receipt_printer');
     const bad = printReceipt(revokedPrinter, sale(), 'mallchannel');
     const device = devices.devices.get(revokedPrinter.key.did);
     if (device) device.status = 'revoked';

@@ -186,7 +186,7 @@ describe('proving figures to another mall: GET /v1/proofs/traffic at A, POST /v1
     const sourceRef = (): string => `haide:MALL-A/P001/${printed.flowNo as string}`;
 
     beforeAll(() => {
-      a.devices.register(printer.key.did, printer.key.publicKeyJwk);
+      a.devices.register(printer.key.did, printer.key.publicKeyJwk, undefined, 'receipt_printer');
       printed = printReceipt(printer, { ...sale(), ocrTime: '2026.11.30 18:05:09' }, 'mallchannel', 5);
       const e = printed.eReceipt as { seq: number; signature: string };
       const statement = receiptStatement(printed, { deviceDid: printer.key.did, seq: e.seq }, 'mallchannel');

@@ -35,11 +35,11 @@ export class FakeDevices implements FakeContract {
 
   constructor(readonly channel = 'mallchannel') {}
 
-  register(did: string, publicKeyJwk: PublicJwk, validFrom = '2020-01-01T00:00:00Z'): void {
+  register(did: string, publicKeyJwk: PublicJwk, validFrom = '2020-01-01T00:00:00Z', type = 'people_counter'): void {
     this.devices.set(did, {
       did,
       ownerMsp: 'MallAMSP',
-      type: 'people_counter',
+      type,
       status: 'active',
       keys: [{ kid: `${did}#key-1`, publicKeyJwk, alg: 'ES256', validFrom }],
       lastSeq: 0,
@@ -56,7 +56,7 @@ export class FakeDevices implements FakeContract {
     const did = req.did as string;
     if (fn === 'devices:RegisterDevice') {
       if (this.devices.has(did)) reject('DEVICE_EXISTS', `${did} is already registered`);
-      this.register(did, req.publicKeyJwk as PublicJwk);
+      this.register(did, req.publicKeyJwk as PublicJwk, undefined, req.type as string);
       const d = this.devices.get(did) as Device;
       d.type = req.type as string;
       return this.#changed(d);
@@ -82,7 +82,13 @@ export class FakeDevices implements FakeContract {
   }
 
   #attest(attestations: Entry[]): { result: string; changes: unknown[] } {
-    const anchored = attestations.map((e) => this.#check(e));
+    // As the chaincode: each entry's seq must pass the device's last one including the entries before it here.
+    const last = new Map<string, number>();
+    const anchored = attestations.map((e) => {
+      const r = this.#check(e, last.get(e.statement.deviceDid));
+      last.set(r.deviceDid, r.seq);
+      return r;
+    });
     for (const e of attestations) {
       this.attestations.set(`${e.statement.deviceDid}#${e.statement.seq}`, e);
       (this.devices.get(e.statement.deviceDid) as Device).lastSeq = e.statement.seq;
@@ -96,7 +102,7 @@ export class FakeDevices implements FakeContract {
     return { result: JSON.stringify({ anchored }), changes };
   }
 
-  #check(e: Entry): { deviceDid: string; seq: number; statementHash: string } {
+  #check(e: Entry, batchLast?: number): { deviceDid: string; seq: number; statementHash: string } {
     const s = e.statement;
     if (s.channel !== this.channel) reject('DEVICE_CHANNEL', `statement is for ${s.channel}`);
     const d = this.devices.get(s.deviceDid) ?? reject('NOT_FOUND', `device ${s.deviceDid} does not exist`);
@@ -104,15 +110,16 @@ export class FakeDevices implements FakeContract {
     const k = d.keys.find((x) => x.kid === e.kid) ?? reject('DEVICE_KEY', `${e.kid} is not a key of the device`);
     const bytes = Buffer.from(canonicalize(s) ?? '');
     if (!verifyStatement(k.publicKeyJwk, bytes, e.signature)) reject('AUTH_SIGNATURE', 'signature does not verify');
-    if (s.seq <= d.lastSeq) reject('DEVICE_SEQ', `seq ${s.seq} is not above ${d.lastSeq}`);
+    const lastSeq = batchLast ?? d.lastSeq;
+    if (s.seq <= lastSeq) reject('DEVICE_SEQ', `seq ${s.seq} is not above ${lastSeq}`);
     return { deviceDid: s.deviceDid, seq: s.seq, statementHash: createHash('sha256').update(bytes).digest('hex') };
   }
 
   evaluate(fn: string, args: readonly string[]): string {
     const req = JSON.parse(args[0] ?? '{}') as { did?: string; deviceDid?: string; seq?: number; digest?: string };
-    if (fn === 'devices:GetDeviceKeys') {
+    if (fn === 'devices:GetDevice') {
       const d = this.devices.get(req.did ?? '') ?? reject('NOT_FOUND', `device ${req.did ?? ''} does not exist`);
-      const view: DeviceKeysView = { did: req.did ?? '', status: d.status, keys: d.keys };
+      const view: DeviceKeysView = { did: req.did ?? '', type: d.type, status: d.status, keys: d.keys };
       return JSON.stringify(view);
     }
     if (fn === 'devices:VerifyDigest') {

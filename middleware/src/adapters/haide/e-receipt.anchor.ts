@@ -32,8 +32,9 @@ export class EReceiptAnchor {
   ) {}
 
   /**
-   * @throws DeviceProofError `PROOF_DIGEST` (digest is not that of the receipt), `PROOF_DEVICE`, `PROOF_INACTIVE`
-   * (printer suspended or revoked), `PROOF_KEY`, `PROOF_SIGNATURE`
+   * @throws DeviceProofError `PROOF_DIGEST` (digest is not that of the receipt), `PROOF_DEVICE`, `PROOF_DEVICE_TYPE`
+   * (the device is not a receipt printer), `PROOF_INACTIVE` (printer suspended or revoked), `PROOF_KEY`,
+   * `PROOF_SIGNATURE`
    */
   async verify(raw: Readonly<Record<string, unknown>>, e: EReceipt): Promise<VerifiedEReceipt> {
     const digest = receiptDigest(raw);
@@ -43,7 +44,13 @@ export class EReceiptAnchor {
         `eReceipt.digest is not base64url SHA-256 of JCS(receipt without eReceipt) (${digest})`,
       );
     const statement = receiptStatement(raw, e, this.config.ledger.channel);
-    const kid = checkProof(statement, e.signature, await this.devices.deviceKeys(e.deviceDid));
+    const device = await this.devices.deviceKeys(e.deviceDid);
+    if (device !== undefined && device.type !== 'receipt_printer')
+      throw new DeviceProofError(
+        'PROOF_DEVICE_TYPE',
+        `eReceipt.deviceDid ${e.deviceDid} is registered as a ${device.type}, not a receipt_printer`,
+      );
+    const kid = checkProof(statement, e.signature, device);
     return { ref: { deviceDid: e.deviceDid, seq: e.seq }, entry: { statement, kid, signature: e.signature } };
   }
 

@@ -42,9 +42,11 @@ export interface DeviceKeyView {
   readonly compromisedAt?: string;
 }
 
-/** `devices:GetDeviceKeys`: the key history and the status. */
+/** The key history, the status and the registered type of a device (from `devices:GetDevice`). */
 export interface DeviceKeysView {
   readonly did: string;
+  /** `people_counter`, `receipt_printer`, `rfid_reader`, `gateway`. */
+  readonly type: string;
   readonly status: 'active' | 'suspended' | 'revoked';
   readonly compromisedAt?: string;
   readonly keys: readonly DeviceKeyView[];
@@ -73,7 +75,7 @@ const FN = {
   reactivate: 'devices:ReactivateDevice',
   revoke: 'devices:RevokeDevice',
   submitAttestations: 'devices:SubmitAttestations',
-  getDeviceKeys: 'devices:GetDeviceKeys',
+  getDevice: 'devices:GetDevice',
   verifyDigest: 'devices:VerifyDigest',
 } as const;
 
@@ -149,11 +151,12 @@ export class DeviceLedger {
     return { fn: FN.submitAttestations, args: [request({ attestations: [entry] })] };
   }
 
-  /** The device's keys and status, or undefined when the ledger does not know the device. */
+  /** The device's keys, status and type, or undefined when the ledger does not know the device. */
   async deviceKeys(did: string): Promise<DeviceKeysView | undefined> {
     try {
-      const raw = await this.ledger.evaluate(FN.getDeviceKeys, [request({ did })]);
-      return JSON.parse(Buffer.from(raw).toString('utf8')) as DeviceKeysView;
+      const raw = await this.ledger.evaluate(FN.getDevice, [request({ did })]);
+      const d = JSON.parse(Buffer.from(raw).toString('utf8')) as DeviceKeysView;
+      return { did: d.did, type: d.type, status: d.status, compromisedAt: d.compromisedAt, keys: d.keys };
     } catch (e) {
       if (e instanceof ChaincodeRejectedError && e.code === 'NOT_FOUND') return undefined;
       throw e;
