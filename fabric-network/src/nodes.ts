@@ -88,6 +88,9 @@ export function peerEnv(tools: FabricTools, paths: NetworkPaths, m: MallOrg): No
     CORE_PEER_FILESYSTEMPATH: data,
     CORE_LEDGER_SNAPSHOTS_ROOTDIR: join(data, 'snapshots'),
     CORE_PEER_GATEWAY_ENABLED: 'true',
+    // Clients (the middleware's gateway connections) ping every 10 s to notice a dead peer on an idle stream; the
+    // peer's default floor of 60 s answers such pings with GOAWAY "too many pings" and resets the connection.
+    CORE_PEER_KEEPALIVE_MININTERVAL: '5s',
     CORE_OPERATIONS_LISTENADDRESS: `127.0.0.1:${m.peer.operationsPort}`,
     CORE_METRICS_PROVIDER: 'prometheus',
     // No Docker: chaincode runs as a service, reached through the ccaas external builder.
