@@ -121,7 +121,14 @@ export class HaideController {
   @ApiQuery({ name: 'nonce', example: 'a1b2c3d4e5f6' })
   @ApiQuery({ name: 'orgCode', example: 'MALL-A' })
   @ApiQuery({ name: 'businessDate', example: '2026-03-01' })
-  @ApiQuery({ name: 'sign', description: 'over data = { businessDate, orgCode }' })
+  @ApiQuery({
+    name: 'verify',
+    required: false,
+    enum: ['ledger'],
+    description:
+      "ledger: recompute the committed figures from this mall's peer (≤ 5,000 committed items a day, else 413)",
+  })
+  @ApiQuery({ name: 'sign', description: 'over data = { businessDate, orgCode, verify? }' })
   @ApiOkResponse({ type: HaideReconciliationAnswerDto })
   reconciliation(@Req() req: HaideRequest): Promise<HaideAnswer<Reconciliation>> {
     return this.haide.reconciliation(req);

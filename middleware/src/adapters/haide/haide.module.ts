@@ -11,6 +11,7 @@ import { HaideController } from './haide.controller';
 import { HaideService } from './haide.service';
 import { ReceiptStore } from './receipt.store';
 import { ReconciliationStore } from './reconciliation.store';
+import { ReconciliationVerifier } from './reconciliation-verifier';
 import { SalesService } from './sales.service';
 import { SpendLedger } from '../../ledger/domain/spend.ledger';
 import { PointsSpendService } from './points-spend.service';
@@ -26,6 +27,7 @@ import { SpendStore } from './spend.store';
     SalesService,
     ReceiptStore,
     ReconciliationStore,
+    ReconciliationVerifier,
     SpendLedger,
     SpendStore,
     PointsSpendService,

@@ -9,6 +9,7 @@ import type { HaideRequest } from './haide-envelope.guard';
 import { readJsonLines } from './json-lines.reader';
 import { RECEIPTS_PER_REQUEST_MAX, receiptsOf } from './receipt.validator';
 import { type AdjustmentsDay, ReconciliationStore, type TillDay } from './reconciliation.store';
+import { type LedgerTillDay, type Mismatch, ReconciliationVerifier } from './reconciliation-verifier';
 import type { HaideEnvelope } from './haide-envelope';
 import { shanghaiDayRange } from '../../points/shanghai-time';
 import { type ReceiptOutcome, type ReceiptResult, SalesService } from './sales.service';
@@ -16,10 +17,15 @@ import { type ReceiptOutcome, type ReceiptResult, SalesService } from './sales.s
 export interface Reconciliation {
   readonly orgCode: string;
   readonly businessDate: string;
-  readonly tills: TillDay[];
+  readonly tills: VerifiedTillDay[];
   /** The mall's manual corrections stored that day (they name no till). */
   readonly adjustments: AdjustmentsDay;
+  /** With `verify=ledger`: `"ledger"`, each till's `ledger` figures, and the items whose figures differ. */
+  readonly verify?: 'ledger';
+  readonly mismatches?: Mismatch[];
 }
+
+export type VerifiedTillDay = TillDay & { readonly ledger?: LedgerTillDay };
 
 /** A day-end upload: at most 64 KiB a line, 100,000 receipts (and BODY_LIMIT_BYTES for the whole body). */
 const JSON_LINES_LIMITS = { maxLineBytes: 65_536, maxLines: 100_000 };
@@ -44,6 +50,7 @@ export class HaideService {
     private readonly members: MembersService,
     private readonly registry: PointsRegistryService,
     private readonly ledger: PointsLedger,
+    private readonly verifier: ReconciliationVerifier,
   ) {}
 
   /**
@@ -75,13 +82,28 @@ export class HaideService {
   async reconciliation(req: HaideRequest): Promise<HaideAnswer<Reconciliation>> {
     const env = envelopeOf(req);
     const data = env.data as Record<string, unknown>;
-    const extra = Object.keys(data).filter((k) => k !== 'orgCode' && k !== 'businessDate');
+    const extra = Object.keys(data).filter((k) => k !== 'orgCode' && k !== 'businessDate' && k !== 'verify');
     if (extra.length > 0) throw new BadInputError(`${extra[0] ?? ''}: property should not exist`);
     const day = typeof data.businessDate === 'string' ? data.businessDate : '';
     if (!shanghaiDayRange(day)) throw new BadInputError('businessDate must be an existing day yyyy-MM-dd');
+    if (data.verify !== undefined && data.verify !== 'ledger') throw new BadInputError('verify must be "ledger"');
     const tills = await this.reconciliationStore.day(env.orgCode, day);
     const adjustments = await this.reconciliationStore.adjustments(env.orgCode, day);
-    return ok({ orgCode: env.orgCode, businessDate: day, tills, adjustments });
+    if (data.verify !== 'ledger') return ok({ orgCode: env.orgCode, businessDate: day, tills, adjustments });
+    const v = await this.verifier.verify(env.orgCode, day, tills);
+    const verified = tills.map((t) => ({ ...t, ledger: v.tills.get(t.posNo) as LedgerTillDay }));
+    const message = v.mismatches.length === 0 ? 'equal to the ledger' : `${v.mismatches.length} mismatches`;
+    return ok(
+      {
+        orgCode: env.orgCode,
+        businessDate: day,
+        tills: verified,
+        adjustments,
+        verify: 'ledger',
+        mismatches: v.mismatches,
+      },
+      message,
+    );
   }
 
   /**

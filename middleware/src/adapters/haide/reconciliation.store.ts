@@ -40,6 +40,22 @@ export interface AdjustmentsDay {
   readonly pointsDebited: number;
 }
 
+/** A committed ledger effect of a day, as the cache has it (`verify=ledger` looks each up on the peer). */
+export interface CommittedItem {
+  readonly posNo: string;
+  readonly flowNo: string;
+  readonly kind: 'sale' | 'return' | 'redeem';
+  readonly programId: string;
+  /** The accrual's sourceRef (a return: its sale's), or the redemption's ref. */
+  readonly ref: string;
+  /** The redemption's merchant ('' for receipts). */
+  readonly merchant: string;
+  /** Points credited, reversed or redeemed by this item. */
+  readonly points: number;
+  /** A return: points of all committed returns of its sale, any day (the ledger's accrual keeps that total). */
+  readonly saleReversed: number;
+}
+
 // Redemptions and adjustments carry no time of their own: their business day is when the middleware stored them.
 const SPENT_ON_DAY = `kind = $3 AND left(natural_key, length($1) + 1) = $1 || '/'
   AND (created_at AT TIME ZONE 'Asia/Shanghai')::date = $2::date`;
@@ -88,6 +104,27 @@ SELECT count(*)::int AS accepted,
     AS "pointsDebited"
 FROM intake_items WHERE ${SPENT_ON_DAY}`;
 
+const COMMITTED_RECEIPTS = `
+FROM haide_receipts r JOIN intake_items i ON i.tracking_id = r.tracking_id AND i.status = 'committed'
+WHERE r.org_code = $1 AND r.business_date = $2::date`;
+
+const COMMITTED_SPENT = `FROM intake_items WHERE ${SPENT_ON_DAY} AND status = 'committed'`;
+
+const COMMITTED_ITEMS_SQL = `
+SELECT r.pos_no AS "posNo", r.flow_no AS "flowNo", lower(r.tx_type) AS kind, r.program_id AS "programId",
+  'haide:' || r.org_code || '/' || r.pos_no || '/' || coalesce(r.back_flow_no, r.flow_no) AS ref, '' AS merchant,
+  r.points,
+  CASE WHEN r.tx_type = 'RETURN' THEN (
+    SELECT coalesce(sum(o.points), 0)::int FROM haide_receipts o
+      JOIN intake_items oi ON oi.tracking_id = o.tracking_id AND oi.status = 'committed'
+    WHERE o.org_code = r.org_code AND o.pos_no = r.pos_no AND o.back_flow_no = r.back_flow_no AND o.tx_type = 'RETURN'
+  ) ELSE 0 END AS "saleReversed"
+${COMMITTED_RECEIPTS}
+UNION ALL
+SELECT payload->>'posNo', payload->>'flowNo', 'redeem', (args->>0)::jsonb->>'programId', (args->>0)::jsonb->>'ref',
+  (args->>0)::jsonb->>'merchant', ((args->>0)::jsonb->>'amount')::int, 0
+${COMMITTED_SPENT}`;
+
 /** SQL of the day-end figures: stored receipts with their intake status, plus the counted ones. */
 @Injectable()
 export class ReconciliationStore {
@@ -111,6 +148,20 @@ export class ReconciliationStore {
   async day(orgCode: string, businessDate: string): Promise<TillDay[]> {
     const rows = await this.ds.query<Omit<TillDay, 'received'>[]>(DAY_SQL, [orgCode, businessDate, REDEEM_KIND]);
     return rows.map((r) => ({ ...r, received: r.accepted + r.duplicates + r.rejected }));
+  }
+
+  /** How many committed receipts and redemptions the day has (the bound of `verify=ledger`). */
+  async committedCount(orgCode: string, businessDate: string): Promise<number> {
+    const rows = await this.ds.query<{ n: number }[]>(
+      `SELECT (SELECT count(*) ${COMMITTED_RECEIPTS})::int + (SELECT count(*) ${COMMITTED_SPENT})::int AS n`,
+      [orgCode, businessDate, REDEEM_KIND],
+    );
+    return rows[0]?.n ?? 0;
+  }
+
+  /** The day's committed receipts and redemptions, each with the ledger reference it is recorded under. */
+  async committedItems(orgCode: string, businessDate: string): Promise<CommittedItem[]> {
+    return this.ds.query<CommittedItem[]>(COMMITTED_ITEMS_SQL, [orgCode, businessDate, REDEEM_KIND]);
   }
 
   async adjustments(orgCode: string, businessDate: string): Promise<AdjustmentsDay> {

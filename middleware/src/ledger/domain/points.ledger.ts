@@ -35,6 +35,18 @@ export interface LedgerAccrual {
   readonly amount: number;
   readonly attestation?: { readonly deviceDid: string; readonly seq: number };
   readonly txId: string;
+  /** Points reversed so far by the returns that name this accrual. */
+  readonly reversed: number;
+}
+
+/** A redemption as the ledger has it (`points:GetRedemption`). */
+export interface LedgerRedemption {
+  readonly merchant: string;
+  readonly ref: string;
+  readonly programId: string;
+  readonly member: string;
+  readonly amount: number;
+  readonly txId: string;
 }
 
 export interface ReversalItem {
@@ -315,6 +327,17 @@ export class PointsLedger {
     try {
       const raw = await this.ledger.evaluate('points:GetAccrual', oneJsonArg({ programId, sourceRef }));
       return JSON.parse(Buffer.from(raw).toString('utf8')) as LedgerAccrual;
+    } catch (e) {
+      if (e instanceof ChaincodeRejectedError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  /** `points:GetRedemption { merchant, ref }` on this mall's peer; undefined when the ledger has none. */
+  async redemption(merchant: string, ref: string): Promise<LedgerRedemption | undefined> {
+    try {
+      const raw = await this.ledger.evaluate('points:GetRedemption', oneJsonArg({ merchant, ref }));
+      return JSON.parse(Buffer.from(raw).toString('utf8')) as LedgerRedemption;
     } catch (e) {
       if (e instanceof ChaincodeRejectedError && e.code === 'NOT_FOUND') return undefined;
       throw e;

@@ -121,11 +121,39 @@ class AdjustmentsDayDto implements AdjustmentsDay {
   @ApiProperty({ description: 'points of committed debits (points:Adjust), positive' }) pointsDebited!: number;
 }
 
+class LedgerTillDayDto {
+  @ApiProperty({ description: 'items of the day the ledger has (receipts with points; a return: its sale)' })
+  committed!: number;
+  @ApiProperty({ description: 'sum of the amounts of those sales’ accruals' }) pointsCredited!: number;
+  @ApiProperty({ description: 'reversals of those returns, from their sales’ accruals' }) pointsReversed!: number;
+  @ApiProperty() redemptionsCommitted!: number;
+  @ApiProperty() pointsRedeemed!: number;
+}
+
+class VerifiedTillDayDto extends TillDayDto {
+  @ApiProperty({ type: LedgerTillDayDto, required: false, description: 'with verify=ledger: from this mall’s peer' })
+  ledger?: LedgerTillDayDto;
+}
+
+class MismatchDto {
+  @ApiProperty({ example: 'P001' }) posNo!: string;
+  @ApiProperty({ example: 'F000123' }) flowNo!: string;
+  @ApiProperty({ enum: ['sale', 'return', 'redeem'] }) kind!: string;
+  @ApiProperty({ enum: ['points', 'reversed'], description: 'reversed: all committed returns of the sale, any day' })
+  field!: string;
+  @ApiProperty({ example: 200 }) cache!: number;
+  @ApiProperty({ type: Number, nullable: true, example: null, description: 'null: the ledger has no such record' })
+  ledger!: number | null;
+}
+
 class ReconciliationDto {
   @ApiProperty({ example: 'MALL-A' }) orgCode!: string;
   @ApiProperty({ example: '2026-03-01' }) businessDate!: string;
-  @ApiProperty({ type: TillDayDto, isArray: true }) tills!: TillDayDto[];
+  @ApiProperty({ type: VerifiedTillDayDto, isArray: true }) tills!: VerifiedTillDayDto[];
   @ApiProperty({ type: AdjustmentsDayDto }) adjustments!: AdjustmentsDayDto;
+  @ApiProperty({ enum: ['ledger'], required: false }) verify?: string;
+  @ApiProperty({ type: MismatchDto, isArray: true, required: false, description: 'with verify=ledger' })
+  mismatches?: MismatchDto[];
 }
 
 export class HaideReconciliationAnswerDto {
