@@ -71,7 +71,7 @@ async function countThroughPeer(
   return out;
 }
 
-describe('Haide day end on the real network: JSON Lines upload, reconciliation equal to Mall B’s count', () => {
+describe('Haide day end on the real network: JSON Lines upload, reconciliation equal to Mall B’s count and to verify=ledger', () => {
   let a: RealApp;
   let key: string;
   let peerB: LedgerPort;
@@ -208,6 +208,29 @@ describe('Haide day end on the real network: JSON Lines upload, reconciliation e
         committed: mine?.committed,
         credited: mine?.pointsCredited,
         reversed: mine?.pointsReversed,
+      });
+    }
+
+    // verify=ledger: the same figures recomputed by Mall A's middleware from its own peer, item by item.
+    const res = await fetch(
+      `${a.base}/haide/v1/reconciliation?${signedQuery({ businessDate, verify: 'ledger' }).toString()}`,
+    );
+    expect(res.status).toBe(200);
+    const verified = (await res.json()) as {
+      message: string;
+      data: { verify: string; mismatches: unknown[]; tills: (TillDay & { ledger: Record<string, number> })[] };
+    };
+    expect(verified.data.verify).toBe('ledger');
+    expect(verified.data.mismatches).toEqual([]);
+    expect(verified.message).toBe('equal to the ledger');
+    for (const t of verified.data.tills.filter((x) => tills.includes(x.posNo) || x.posNo === `NOPE-${s}`)) {
+      const cache = byTill.get(t.posNo);
+      expect(t.ledger).toEqual({
+        committed: cache?.committed,
+        pointsCredited: cache?.pointsCredited,
+        pointsReversed: cache?.pointsReversed,
+        redemptionsCommitted: 0,
+        pointsRedeemed: 0,
       });
     }
   });
