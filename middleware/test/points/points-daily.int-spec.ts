@@ -1,5 +1,10 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { FakeLedger } from '../support/fake-ledger';
 import { startTestApp, type TestApp } from '../support/test-app';
+
+interface Answer {
+  days: { day: string; accrued: number }[];
+}
 
 const zero = { accrued: 0, accruals: 0, reversed: 0, reversals: 0, redeemed: 0, redemptions: 0 };
 
@@ -7,7 +12,7 @@ const zero = { accrued: 0, accruals: 0, reversed: 0, reversals: 0, redeemed: 0, 
 describe('points accrued, reversed and redeemed per Asia/Shanghai day (real Postgres)', () => {
   let t: TestApp;
   let read: string;
-  const get = (query: string, key = read) =>
+  const get = (query: string, key = read): Promise<LightMyRequestResponse> =>
     t.app.inject({ url: `/v1/points/daily?${query}`, headers: { 'x-api-key': key } });
 
   beforeAll(async () => {
@@ -76,9 +81,9 @@ describe('points accrued, reversed and redeemed per Asia/Shanghai day (real Post
 
   it('answers one day, and a known program without any flow as zeros', async () => {
     const one = await get('programId=day-a&from=2026-11-05&to=2026-11-05');
-    expect(one.json().days).toEqual([{ ...zero, day: '2026-11-05', accrued: 1000, accruals: 1 }]);
+    expect(one.json<Answer>().days).toEqual([{ ...zero, day: '2026-11-05', accrued: 1000, accruals: 1 }]);
     const none = await get('programId=day-b&from=2026-12-01&to=2026-12-02');
-    expect(none.json().days).toEqual([
+    expect(none.json<Answer>().days).toEqual([
       { ...zero, day: '2026-12-01' },
       { ...zero, day: '2026-12-02' },
     ]);
@@ -87,7 +92,7 @@ describe('points accrued, reversed and redeemed per Asia/Shanghai day (real Post
   it('accepts 92 days and lists each', async () => {
     const r = await get('programId=day-a&from=2026-10-01&to=2026-12-31');
     expect(r.statusCode).toBe(200);
-    const days = r.json().days as { day: string; accrued: number }[];
+    const days = r.json<Answer>().days;
     expect(days).toHaveLength(92);
     expect(days[0]?.day).toBe('2026-10-01');
     expect(days[91]?.day).toBe('2026-12-31');
