@@ -16,8 +16,13 @@ import {
 } from './dto/points-api.dto';
 import { LEDGER_ID } from './dto/registry.dto';
 import { PointsReadService } from './points-read.service';
-import type { LiabilityView } from './read-model/points-read.store';
+import type { DailyPointsView, LiabilityView } from './read-model/points-read.store';
 import { LiabilityDto } from './dto/liability.dto';
+import { DailyPointsDto, DailyQueryDto } from './dto/daily.dto';
+import { shanghaiDayRange } from './shanghai-time';
+
+/** The most days `GET /v1/points/daily` answers in one call (a quarter). */
+export const MAX_DAILY_DAYS = 92;
 
 const FROM_CACHE = 'From the projected cache; `consistency=ledger` evaluates the chaincode query on this mall’s peer.';
 const id = (name: string, v: string): string => {
@@ -61,6 +66,23 @@ export class PointsReadController {
   @ApiOkResponse({ type: LiabilityDto, isArray: true })
   liabilities(): Promise<LiabilityView[]> {
     return this.reads.liabilities();
+  }
+
+  @Get('daily')
+  @RequireScopes('points:read')
+  @ApiOperation({
+    summary: 'Points accrued, reversed and redeemed per Asia/Shanghai day of one program (at most 92 days)',
+    description:
+      'From the projected cache (accrual, reversal and redemption tables). Days are Asia/Shanghai calendar days ' +
+      '(UTC+8), `from` and `to` both included; every day of the range is listed, days without any at 0. ' +
+      'An unknown program is 404.',
+  })
+  @ApiOkResponse({ type: DailyPointsDto })
+  @ApiInputErrors()
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'no such program' })
+  daily(@Query() q: DailyQueryDto): Promise<DailyPointsView> {
+    const { from, to } = dailyRange(q.from, q.to);
+    return this.reads.daily(q.programId, q.from, q.to, from, to);
   }
 
   @Get('merchants')
@@ -196,4 +218,16 @@ export function periodOf(periodId: string): string {
   if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)))
     throw new BadInputError('periodId must be <from ISO time>..<to ISO time>');
   return periodId;
+}
+
+/** The instants `[from 00:00, to+1 00:00)` Asia/Shanghai of a daily query; 400 naming the parameter otherwise. */
+export function dailyRange(fromDay: string, toDay: string): { from: Date; to: Date } {
+  const from = shanghaiDayRange(fromDay)?.from;
+  if (!from) throw new BadInputError('from must be a real day yyyy-MM-dd');
+  const to = shanghaiDayRange(toDay)?.to;
+  if (!to) throw new BadInputError('to must be a real day yyyy-MM-dd');
+  if (to <= from) throw new BadInputError('from must not be after to');
+  const days = Math.round((to.getTime() - from.getTime()) / 86_400_000);
+  if (days > MAX_DAILY_DAYS) throw new BadInputError(`from..to spans ${days} days; at most ${MAX_DAILY_DAYS}`);
+  return { from, to };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PointsLedger, type PointsQuery } from '../ledger/domain/points.ledger';
 import type { Rec } from './read-model/points-tables';
-import { type LiabilityView, PointsReadStore } from './read-model/points-read.store';
+import { type DailyPointsView, type LiabilityView, PointsReadStore } from './read-model/points-read.store';
 
 type Consistency = 'cache' | 'ledger' | undefined;
 
@@ -28,6 +28,10 @@ export class PointsReadService {
 
   liabilities(): Promise<LiabilityView[]> {
     return this.store.liabilities(Date.now());
+  }
+
+  daily(programId: string, fromDay: string, toDay: string, from: Date, to: Date): Promise<DailyPointsView> {
+    return this.store.daily(programId, fromDay, toDay, from, to);
   }
 
   merchants(programId?: string): Promise<Rec[]> {

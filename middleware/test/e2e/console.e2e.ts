@@ -26,6 +26,7 @@ import {
   siteTree,
 } from '../../src/devices/simulators/counter';
 import { formatShanghai } from '../../src/huina/shanghai-time';
+import { pushSales, receiptOf } from '../../src/adapters/haide/simulator/pos-simulator';
 import { requireNetwork } from '../ledger/network';
 import { call, committedItem, poll } from './support/http';
 import { startRealApp, type RealApp } from './support/real-app';
@@ -90,6 +91,7 @@ describe('operator console in a browser, on the real network', () => {
         LEDGER_USER: 'admin',
         POINTS_EXPIRY_INTERVAL_MS: '0',
         PARTNER_SECRET_KEY: randomBytes(32).toString('base64'),
+        MEMBER_DATA_KEY: randomBytes(32).toString('base64'),
       },
     });
     const created = await a.app.get(ApiKeysService).create('MallAMSP', 'console', [...SCOPES]);
@@ -166,6 +168,51 @@ describe('operator console in a browser, on the real network', () => {
     await poll('the program in the cache', async () =>
       (await call(a.base, key, 'GET', `/v1/points/programs/${programId}`)).status === 200 ? true : undefined,
     );
+    // Points earned and returned today through the Haide endpoint, for the per-day table: 50 + 88 accrued, 44 reversed.
+    const merchantId = `${programId}-food`;
+    const merchant = await call<{ trackingId: string }>(a.base, key, 'POST', '/v1/points/merchants', {
+      merchantId,
+      name: 'Food court',
+      category: 'food',
+      programId,
+    });
+    expect(merchant.status).toBe(202);
+    expect((await committedItem(a.base, key, merchant.body.trackingId, 120_000)).status).toBe('committed');
+    const member = await call<{ did: string; trackingId: string }>(a.base, key, 'POST', '/v1/custodial-dids', {});
+    expect(member.status).toBe(201);
+    expect((await committedItem(a.base, key, member.body.trackingId, 120_000)).status).toBe('committed');
+    const posNo = `P-${prefix}`;
+    const card = `C-${prefix}`;
+    const till = { merchantId, tenant: 'Food court', programId, category: 'food' };
+    expect((await call(a.base, key, 'PUT', `/v1/points/tills/MALL-A/${posNo}`, till)).status).toBe(200);
+    const rule = { pointsPerYuan: '1', rounding: 'floor', categoryMultipliers: {}, excludedPayCls: ['points'] };
+    expect((await call(a.base, key, 'PUT', `/v1/points/earn-rules/${programId}`, rule)).status).toBe(200);
+    const enrol = await call(a.base, key, 'POST', '/v1/points/members', { did: member.body.did, cardNos: [card] });
+    expect(enrol.status).toBe(201);
+    const haide = await call<{ appId: string; secret: string }>(a.base, key, 'POST', '/v1/admin/partners', {
+      kind: 'haide',
+      orgCode: 'MALL-A',
+      name: 'console tills',
+    });
+    expect(haide.status).toBe(201);
+    const pos = { url: a.base, appId: haide.body.appId, secret: haide.body.secret, orgCode: 'MALL-A' };
+    const at = new Date();
+    for (const sale of [
+      receiptOf({ posNo, flowNo: `F1-${prefix}`, fen: 10_000, cardNo: card, score: 50, at }),
+      receiptOf({ posNo, flowNo: `F2-${prefix}`, fen: 8_850, cardNo: card, at }),
+      receiptOf({ posNo, flowNo: `R2-${prefix}`, fen: 4_425, backFlowNo: `F2-${prefix}`, at }),
+    ])
+      expect((await pushSales(pos, sale)).status).toBe(202);
+    await poll('the points of the receipts in the cache', async () => {
+      const b = await call<{ balances: { available: number; pending: number }[] }>(
+        a.base,
+        key,
+        'GET',
+        `/v1/points/balances?member=${member.body.did}&programId=${programId}`,
+      );
+      const one = b.body.balances[0];
+      return one !== undefined && one.available + one.pending === 94 ? true : undefined;
+    });
     // A dead item: the chaincode refuses to suspend a device nobody registered.
     const unknown = `did:mallchain:${randomBytes(32).toString('base64url').slice(0, 43)}`;
     const dead = await call<{ trackingId: string }>(a.base, key, 'POST', `/v1/devices/${unknown}/suspend`, {});
@@ -334,7 +381,7 @@ describe('operator console in a browser, on the real network', () => {
     const liabilities =
       await api<{ programId: string; liabilityFen: number; outstanding: number }[]>('/v1/points/liabilities');
     await page.getByRole('heading', { name: 'Liability per program' }).waitFor();
-    expect(liabilities.find((l) => l.programId === programId)).toMatchObject({ outstanding: 0, liabilityFen: 0 });
+    expect(liabilities.find((l) => l.programId === programId)).toMatchObject({ outstanding: 94, liabilityFen: 658 });
     await page.getByTestId(`program-${programId}`).waitFor();
     expect(
       await page.getByTestId(`program-${programId}`).locator('td[data-col="unit value (fen)"]').textContent(),
@@ -345,6 +392,41 @@ describe('operator console in a browser, on the real network', () => {
       const yuan = (l.liabilityFen / 100).toLocaleString('en-US', { minimumFractionDigits: 2 });
       expect(await r.locator('td[data-col="liability (¥)"]').textContent()).toBe(yuan);
     }
+    // Points per Asia/Shanghai day (the last 30 days by default): every row, and the total, as the route answers.
+    type Day = { day: string; accrued: number; accruals: number; reversed: number; reversals: number } & {
+      redeemed: number;
+      redemptions: number;
+    };
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const first = new Date(Date.parse(`${today}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+    const programs = await api<{ programId: string }[]>('/v1/points/programs');
+    const shownPrograms = [programId, ...programs.map((p) => p.programId).filter((p) => p !== programId)].slice(0, 3);
+    for (const pid of shownPrograms) {
+      await page.getByLabel('Program', { exact: true }).selectOption(pid);
+      const daily = await api<{ days: Day[] }>(`/v1/points/daily?programId=${pid}&from=${first}&to=${today}`);
+      expect(daily.days).toHaveLength(30);
+      if (pid === programId)
+        expect(daily.days.find((d) => d.day === today)).toMatchObject({
+          accrued: 138,
+          accruals: 2,
+          reversed: 44,
+          reversals: 1,
+          redeemed: 0,
+        });
+      const total = { accrued: 0, accruals: 0, reversed: 0, reversals: 0, redeemed: 0, redemptions: 0 };
+      for (const d of daily.days) for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += d[k];
+      for (const d of [...daily.days, { ...total, day: 'total' }]) {
+        // The row's cells read together (day, accrued, reversed, redeemed, net): waits out the previous program's table.
+        const cells = `${d.day}${d.accrued} (${d.accruals})${d.reversed} (${d.reversals})${d.redeemed} (${d.redemptions})`;
+        await page
+          .getByTestId(`daily-${d.day}`)
+          .filter({ hasText: `${cells}${d.accrued - d.reversed - d.redeemed}` })
+          .waitFor();
+      }
+    }
+    // Back to this test's program (the screenshot shows its bars).
+    await page.getByLabel('Program', { exact: true }).selectOption(programId);
+    await page.getByTestId(`daily-${today}`).filter({ hasText: '138 (2)44 (1)0 (0)94' }).waitFor();
     const now = new Date();
     const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString();
     const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString();

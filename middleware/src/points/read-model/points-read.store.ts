@@ -229,6 +229,42 @@ export class PointsReadStore {
     return rows.map((r) => recordFromRow(CLEARING.columns, r, true));
   }
 
+  /**
+   * Points accrued (by `earnedAt`), reversed and redeemed per Asia/Shanghai day of one program, every day of
+   * `[fromDay, toDay]` (zeros included): three grouped sums over the accrual, reversal and redemption tables,
+   * bounded by the instants of the range. Not found when the program is not in the read model.
+   */
+  async daily(programId: string, fromDay: string, toDay: string, from: Date, to: Date): Promise<DailyPointsView> {
+    await this.program(programId);
+    const day = (column: string): string => `to_char(${column} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')`;
+    const rows = await this.#rows(
+      `SELECT 'a' AS kind, ${day('earned_at')} AS day, sum(amount)::float8 AS points, count(*)::int AS n
+         FROM points_accruals WHERE program_id = $1 AND earned_at >= $2 AND earned_at < $3 GROUP BY 2
+       UNION ALL
+       SELECT 'v', ${day('at')}, sum(amount)::float8, count(*)::int
+         FROM points_reversals WHERE program_id = $1 AND at >= $2 AND at < $3 GROUP BY 2
+       UNION ALL
+       SELECT 'r', ${day('at')}, sum(amount)::float8, count(*)::int
+         FROM points_redemptions WHERE program_id = $1 AND at >= $2 AND at < $3 GROUP BY 2`,
+      [programId, from, to],
+    );
+    const days = new Map<string, { -readonly [K in keyof DailyPointsDay]: DailyPointsDay[K] }>();
+    for (let t = from.getTime(); t < to.getTime(); t += DAY_MS) {
+      const d = new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
+      days.set(d, { day: d, accrued: 0, accruals: 0, reversed: 0, reversals: 0, redeemed: 0, redemptions: 0 });
+    }
+    for (const r of rows) {
+      const d = days.get(String(r.day));
+      if (!d) continue;
+      const points = Number(r.points);
+      const n = Number(r.n);
+      if (r.kind === 'a') [d.accrued, d.accruals] = [points, n];
+      else if (r.kind === 'v') [d.reversed, d.reversals] = [points, n];
+      else [d.redeemed, d.redemptions] = [points, n];
+    }
+    return { programId, timeZone: 'Asia/Shanghai', from: fromDay, to: toDay, days: [...days.values()] };
+  }
+
   async statements(): Promise<Rec[]> {
     const rows = await this.#rows(`SELECT * FROM points_statements ORDER BY period_from DESC`, []);
     return rows.map((r) => recordFromRow(STATEMENTS.columns, r, true));
@@ -251,4 +287,24 @@ export interface LiabilityView {
   readonly liabilityFen: number;
   readonly expiringSoon: number;
   readonly expiringWithinDays: number;
+}
+
+/** One Asia/Shanghai day of a program's points flow (`GET /v1/points/daily`). */
+export interface DailyPointsDay {
+  readonly day: string;
+  readonly accrued: number;
+  readonly accruals: number;
+  readonly reversed: number;
+  readonly reversals: number;
+  readonly redeemed: number;
+  readonly redemptions: number;
+}
+
+/** `GET /v1/points/daily`: every day of the range, in order. */
+export interface DailyPointsView {
+  readonly programId: string;
+  readonly timeZone: 'Asia/Shanghai';
+  readonly from: string;
+  readonly to: string;
+  readonly days: readonly DailyPointsDay[];
 }

@@ -3,6 +3,8 @@ import {
   byHour,
   byKind,
   currentKey,
+  dailyFlow,
+  lastDays,
   monthWindow,
   netting,
   shanghaiDay,
@@ -103,5 +105,35 @@ describe('console traffic helpers', () => {
     });
     const order = treeOrder([s('A-F2', 'A'), s('A-F1-N', 'A-F1'), s('A', null), s('A-F1', 'A'), s('X-1', 'X')]);
     expect(order.map((o) => `${o.depth}:${o.siteKey}`)).toEqual(['0:A', '1:A-F1', '2:A-F1-N', '1:A-F2', '0:X-1']);
+  });
+
+  it('nets each day (accrued − reversed − redeemed) and sums the range', () => {
+    const z = { accruals: 0, reversals: 0, redemptions: 0 };
+    const { rows, totals } = dailyFlow([
+      { ...z, day: '2026-11-02', accrued: 150, accruals: 2, reversed: 20, reversals: 1, redeemed: 0 },
+      { ...z, day: '2026-11-03', accrued: 7, accruals: 1, reversed: 0, redeemed: 0 },
+      { ...z, day: '2026-11-04', accrued: 0, reversed: 0, redeemed: 42, redemptions: 2 },
+    ]);
+    expect(rows.map((r) => [r.day, r.net])).toEqual([
+      ['2026-11-02', 130],
+      ['2026-11-03', 7],
+      ['2026-11-04', -42],
+    ]);
+    expect(totals).toEqual({
+      accrued: 157,
+      accruals: 3,
+      reversed: 20,
+      reversals: 1,
+      redeemed: 42,
+      redemptions: 2,
+      net: 95,
+    });
+    expect(dailyFlow([]).totals.net).toBe(0);
+  });
+
+  it('takes the last days up to today in Asia/Shanghai', () => {
+    // 16:30 UTC on 30 Nov is already 1 Dec in Shanghai.
+    expect(lastDays(new Date('2026-11-30T16:30:00Z'), 30)).toEqual({ from: '2026-11-02', to: '2026-12-01' });
+    expect(lastDays(new Date('2026-03-01T03:00:00Z'), 1)).toEqual({ from: '2026-03-01', to: '2026-03-01' });
   });
 });

@@ -148,3 +148,40 @@ export function treeOrder<S extends SiteNode>(sites: readonly S[]): (S & { depth
   visit(null, 0);
   return out;
 }
+
+/** One Asia/Shanghai day of a program's points flow, as `GET /v1/points/daily` answers it. */
+export interface PointsDay {
+  readonly day: string;
+  readonly accrued: number;
+  readonly accruals: number;
+  readonly reversed: number;
+  readonly reversals: number;
+  readonly redeemed: number;
+  readonly redemptions: number;
+}
+
+/** Each day with its net change (accrued − reversed − redeemed), and the sums over the range. */
+export function dailyFlow(days: readonly PointsDay[]): {
+  rows: (PointsDay & { net: number })[];
+  totals: Omit<PointsDay, 'day'> & { net: number };
+} {
+  const totals = { accrued: 0, accruals: 0, reversed: 0, reversals: 0, redeemed: 0, redemptions: 0, net: 0 };
+  const rows = days.map((d) => {
+    const net = d.accrued - d.reversed - d.redeemed;
+    totals.accrued += d.accrued;
+    totals.accruals += d.accruals;
+    totals.reversed += d.reversed;
+    totals.reversals += d.reversals;
+    totals.redeemed += d.redeemed;
+    totals.redemptions += d.redemptions;
+    totals.net += net;
+    return { ...d, net };
+  });
+  return { rows, totals };
+}
+
+/** The last `days` Asia/Shanghai days up to and including today's: the daily route's default range. */
+export function lastDays(now: Date, days: number): { from: string; to: string } {
+  const to = shanghaiDay(now);
+  return { from: addDays(to, -(days - 1)), to };
+}

@@ -1,7 +1,7 @@
 import { type ReactNode, useState } from 'react';
-import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api';
-import { monthWindow, netting, yuan } from '../lib/figures';
+import { dailyFlow, lastDays, monthWindow, netting, type PointsDay, yuan } from '../lib/figures';
 import type { ClearingEntry, Liability, Statement } from '../types';
 import { Loaded, Table, useLoad } from '../ui';
 
@@ -44,6 +44,98 @@ function Liabilities(): ReactNode {
           </>
         )}
       </Loaded>
+    </section>
+  );
+}
+
+/** Points accrued, reversed and redeemed per Asia/Shanghai day of one program (default: the last 30 days). */
+function Daily(): ReactNode {
+  const programs = useLoad(() => api.get<{ programId: string }[]>('/v1/points/programs'), []);
+  const [chosen, setChosen] = useState<string | undefined>(undefined);
+  const [span, setSpan] = useState(() => lastDays(new Date(), 30));
+  const programId = chosen ?? programs.data?.[0]?.programId;
+  const load = useLoad(
+    () =>
+      programId === undefined
+        ? Promise.resolve(undefined)
+        : api.get<{ days: PointsDay[] }>(
+            `/v1/points/daily?programId=${encodeURIComponent(programId)}&from=${span.from}&to=${span.to}`,
+          ),
+    [programId, span.from, span.to],
+  );
+  const field = (name: 'from' | 'to', label: string): ReactNode => (
+    <>
+      <label htmlFor={`daily-${name}`}>{label}</label>
+      <input
+        id={`daily-${name}`}
+        type="date"
+        value={span[name]}
+        onChange={(e) => {
+          if (e.target.value !== '') setSpan({ ...span, [name]: e.target.value });
+        }}
+      />
+    </>
+  );
+  return (
+    <section aria-labelledby="daily-h">
+      <h3 id="daily-h">Accruals and redemptions per day</h3>
+      <label htmlFor="daily-program">Program</label>
+      <select
+        id="daily-program"
+        value={programId ?? ''}
+        onChange={(e) => {
+          setChosen(e.target.value);
+        }}
+      >
+        {(programs.data ?? []).map((p) => (
+          <option key={p.programId} value={p.programId}>
+            {p.programId}
+          </option>
+        ))}
+      </select>
+      {field('from', 'From (Asia/Shanghai day)')}
+      {field('to', 'To (included, ≤ 92 days)')}
+      {programs.data !== undefined && programId === undefined && <p className="empty">No programs.</p>}
+      {programId !== undefined && (
+        <Loaded load={load}>
+          {(answer) => {
+            if (answer === undefined) return null;
+            const { rows, totals } = dailyFlow(answer.days);
+            return (
+              <>
+                <figure className="chart" aria-label="Points accrued and redeemed per day">
+                  <figcaption>Points accrued vs redeemed per Asia/Shanghai day</figcaption>
+                  <ResponsiveContainer width="100%" height={220}>
+                    <BarChart
+                      data={rows.map((r) => ({ day: r.day.slice(5), accrued: r.accrued, redeemed: r.redeemed }))}
+                    >
+                      <CartesianGrid strokeDasharray="3 3" />
+                      <XAxis dataKey="day" />
+                      <YAxis />
+                      <Tooltip />
+                      <Legend />
+                      <Bar dataKey="accrued" fill="#3b7dd8" isAnimationActive={false} />
+                      <Bar dataKey="redeemed" fill="#d8833b" isAnimationActive={false} />
+                    </BarChart>
+                  </ResponsiveContainer>
+                </figure>
+                <Table
+                  caption="Points per Asia/Shanghai day (count of transactions in brackets), and the range's total"
+                  rows={[...rows, { ...totals, day: 'total' }]}
+                  rowId={(r) => `daily-${r.day}`}
+                  columns={[
+                    { title: 'day', cell: (r) => r.day },
+                    { title: 'accrued', cell: (r) => `${r.accrued} (${r.accruals})`, numeric: true },
+                    { title: 'reversed', cell: (r) => `${r.reversed} (${r.reversals})`, numeric: true },
+                    { title: 'redeemed', cell: (r) => `${r.redeemed} (${r.redemptions})`, numeric: true },
+                    { title: 'net', cell: (r) => r.net, numeric: true },
+                  ]}
+                />
+              </>
+            );
+          }}
+        </Loaded>
+      )}
     </section>
   );
 }
@@ -144,11 +236,12 @@ function Statements(): ReactNode {
   );
 }
 
-/** Points: liability per program, the clearing span netted, the statements of closed periods. */
+/** Points: liability per program, points per day, the clearing span netted, the statements of closed periods. */
 export function PointsScreen(): ReactNode {
   return (
     <>
       <Liabilities />
+      <Daily />
       <Clearing />
       <Statements />
     </>
