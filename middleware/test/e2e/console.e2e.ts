@@ -110,6 +110,11 @@ describe('operator console in a browser, on the real network', () => {
     await poll('the device in the cache', async () =>
       (await call(a.base, key, 'GET', `/v1/devices/${counter.key.did}`)).status === 200 ? true : undefined,
     );
+    // The key is valid from the registration's transaction time (ms); a proof covers records up to their
+    // modifyTime, which Huina gives in whole seconds. Pushing within the second of the registration would prove
+    // records "modified" before the key existed (PROOF_KEY), so wait for the next second.
+    const registeredBy = Date.now();
+    await new Promise((r) => setTimeout(r, 1000 - (registeredBy % 1000) + 50));
     // Counting for the traffic screen: the open 15-minute bucket of two gates proven by the counter, a third unproven.
     const partner = await call<{ appId: string; secret: string }>(a.base, key, 'POST', '/v1/admin/partners', {
       kind: 'huina',
