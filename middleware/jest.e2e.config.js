@@ -12,4 +12,7 @@ module.exports = {
   testMatch: ['**/*.e2e-spec.ts', '**/*.e2e.ts', '**/*.int-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 180000,
+  // Tests close what they open; a handle a client library keeps (a gRPC channel's timer) must not hold the run
+  // after the last test: CI would wait for it until its own limit. scripts/test-all.sh reaps leftover processes.
+  forceExit: true,
 };

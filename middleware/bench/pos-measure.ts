@@ -2,7 +2,7 @@
 // from chaincode events read through Mall B's peer, and CPU per process from /proc.
 import type { Client } from 'pg';
 import type { LedgerPort } from '../src/ledger/ledger.port';
-import { eventsSince } from '../test/e2e/support/ledger-check';
+import { changesOf, eventsSince } from '../test/e2e/support/ledger-check';
 import { postgresCpu, postgresCpuDelta, processCpuMs } from './bench-support';
 
 export interface Stages {
@@ -81,11 +81,9 @@ export async function ledgerCount(peer: LedgerPort, fromBlock: bigint, tag: stri
   const credits = new Map<string, number>();
   const txs = new Set<string>();
   const blocks = new Set<bigint>();
-  const decoder = new TextDecoder();
   for (const e of events) {
     if (e.eventName !== 'mallchain.changes') continue;
-    const { changes } = JSON.parse(decoder.decode(e.payload)) as { changes: Change[] };
-    for (const c of changes) {
+    for (const c of changesOf<Change>(e.payload)) {
       const ref = newAccrualRef(c, marker);
       if (ref === undefined) continue;
       credits.set(ref, (credits.get(ref) ?? 0) + 1);
@@ -112,7 +110,7 @@ export async function cpuSnapshot(pids: ReadonlyMap<string, number>, pg: Client)
   const procs = new Map<string, number>();
   for (const [name, pid] of pids) procs.set(name, processCpuMs(pid));
   const self = process.cpuUsage();
-  procs.set('bench client (tills)', (self.user + self.system) / 1000);
+  procs.set(process.env.BENCH_SELF_NAME ?? 'bench client (tills)', (self.user + self.system) / 1000);
   return { at: Date.now(), procs, postgres: await postgresCpu(pg) };
 }
 

@@ -53,7 +53,7 @@ export async function devNetwork(log: (m: string) => void): Promise<{ file: stri
   };
 }
 
-function nodePids(networkFile: string): Map<string, number> {
+export function nodePids(networkFile: string): Map<string, number> {
   const run = path.join(path.dirname(networkFile), 'run');
   const out = new Map<string, number>();
   for (const f of existsSync(run) ? readdirSync(run) : [])
@@ -99,6 +99,12 @@ export async function posMall(opts: { tills: number; members: number; log: (m: s
       MEMBER_DATA_KEY: randomBytes(32).toString('base64'),
       LOG_LEVEL: 'warn',
       BATCH_WAIT_MS: '200',
+      // BENCH_MW_<NAME>=v sets <NAME>=v in the middleware's environment (e.g. BENCH_MW_BATCH_SIZE=500).
+      ...Object.fromEntries(
+        Object.entries(process.env).flatMap(([k, v]) =>
+          k.startsWith('BENCH_MW_') && v !== undefined ? [[k.slice('BENCH_MW_'.length), v]] : [],
+        ),
+      ),
     },
   });
   const app = await startRealChild(env, 120_000);

@@ -7,6 +7,8 @@
 //   BENCH_DURATION_S  seconds of pushing per batch size (default 300)
 //   BENCH_TILLS       tills pushing at once, one request in flight each (default 8); BENCH_MEMBERS (default 20)
 //   BENCH_BATCHES     batch sizes (default "20,100"); BENCH_NO_DOC=1 prints only
+//   BENCH_RATE        receipts/s offered in all (paced tills: the ack at a given load, not at saturation); unset:
+//                     each till sends its next request as soon as the last is answered
 //   MALLCHAIN_HOME / MALLCHAIN_PORT_BASE  the dev network, reused when up, else started and stopped afterwards
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? '300') * 1000;
 const TILLS = Number(process.env.BENCH_TILLS ?? '8');
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? '20');
 const BATCHES = (process.env.BENCH_BATCHES ?? '20,100').split(',').map(Number);
+const RATE = process.env.BENCH_RATE === undefined ? undefined : Number(process.env.BENCH_RATE);
 const DRAIN_MS = 20 * 60_000;
 
 interface Pushed {
@@ -31,13 +34,39 @@ interface Pushed {
   rejected: number;
   failedRequests: number;
   acks: number[];
+  /** Paced: requests sent more than one interval after their time (the middleware did not keep up). */
+  late: number;
 }
 
-async function push(mall: PosMall, batch: number, tag: string, until: number): Promise<Pushed> {
-  const out: Pushed = { accepted: 0, duplicates: 0, rejected: 0, failedRequests: 0, acks: [] };
+/** Waits for a paced request's time `at`; one more than an `interval` late is counted (and sent: tills catch up). */
+async function paced(at: number, interval: number, out: Pushed): Promise<void> {
+  const wait = at - Date.now();
+  if (wait > 0) await sleep(wait);
+  else if (wait < -interval) out.late += 1;
+}
+
+/** Counts one answer of `/haide/v1/sales`. */
+function tally(out: Pushed, answer: { status: number; body: { data?: unknown } }): void {
+  if (answer.status >= 300) {
+    out.failedRequests += 1;
+    return;
+  }
+  for (const r of (answer.body.data as { receipts: { status: string }[] }).receipts) {
+    if (r.status === 'accepted') out.accepted += 1;
+    else if (r.status === 'duplicate') out.duplicates += 1;
+    else out.rejected += 1;
+  }
+}
+
+async function push(mall: PosMall, batch: number, tag: string, start: number, until: number): Promise<Pushed> {
+  const out: Pushed = { accepted: 0, duplicates: 0, rejected: 0, failedRequests: 0, acks: [], late: 0 };
+  // Paced: each till sends a request every `interval` ms, the tills spread evenly over it.
+  const interval = RATE === undefined ? 0 : (batch * mall.tills.length * 1000) / RATE;
   const till = async (w: number): Promise<void> => {
     const posNo = mall.tills[w] ?? 'BT000';
     for (let n = 0; Date.now() < until; n++) {
+      if (interval > 0) await paced(start + n * interval + (w * interval) / mall.tills.length, interval, out);
+      if (Date.now() >= until) break;
       const receipts = Array.from({ length: batch }, (_, i) => {
         const k = n * batch + i;
         return receiptOf({
@@ -51,27 +80,28 @@ async function push(mall: PosMall, batch: number, tag: string, until: number): P
       const t0 = performance.now();
       const answer = await pushSales(mall.pos, { receipts });
       out.acks.push(performance.now() - t0);
-      if (answer.status >= 300) {
-        out.failedRequests += 1;
-        continue;
-      }
-      for (const r of (answer.body.data as { receipts: { status: string }[] }).receipts) {
-        if (r.status === 'accepted') out.accepted += 1;
-        else if (r.status === 'duplicate') out.duplicates += 1;
-        else out.rejected += 1;
-      }
+      tally(out, answer);
     }
   };
   await Promise.all(mall.tills.map((_, w) => till(w)));
   return out;
 }
 
+/**
+ * Until every receipt of the phase is committed and projected. The stage figures scan the phase's items, which
+ * cost the mall's Postgres a third of a core when polled every second during a long drain (measured with
+ * pg_stat_statements): first the outbox is polled (an index probe), then the figures, every 5 s.
+ */
 async function drained(mall: PosMall, tag: string): Promise<void> {
   const until = Date.now() + DRAIN_MS;
   for (;;) {
-    const s = await stages(mall.pg, mall.programId, tag);
-    if ((s.pending === 0 && s.projected === s.committed) || Date.now() > until) return;
-    await sleep(1000);
+    const queued = await mall.pg.query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM outbox) AS any');
+    if (queued.rows[0]?.any !== true) {
+      const s = await stages(mall.pg, mall.programId, tag);
+      if (s.pending === 0 && s.projected === s.committed) return;
+    }
+    if (Date.now() > until) return;
+    await sleep(queued.rows[0]?.any === true ? 1000 : 5000);
   }
 }
 
@@ -80,7 +110,7 @@ async function phase(mall: PosMall, peerB: LedgerPort, batch: number): Promise<P
   const fence = await putNote(peerB, `bench-pos-start-${tag}`, 'start');
   const before = await cpuSnapshot(mall.nodes, mall.pg);
   const start = Date.now();
-  const pushed = await push(mall, batch, tag, start + DURATION_MS);
+  const pushed = await push(mall, batch, tag, start, start + DURATION_MS);
   const pushSeconds = (Date.now() - start) / 1000;
   const atPushEnd = await cpuSnapshot(mall.nodes, mall.pg);
   await drained(mall, tag);
@@ -90,6 +120,7 @@ async function phase(mall: PosMall, peerB: LedgerPort, batch: number): Promise<P
   const acks = [...pushed.acks].sort((a, b) => a - b);
   const result: PhaseResult = {
     batch,
+    ...(RATE === undefined ? {} : { paced: { offered: RATE, late: pushed.late } }),
     tag,
     pushSeconds,
     drainSeconds: (after.at - atPushEnd.at) / 1000,

@@ -1,12 +1,15 @@
 // Huina traffic benchmark on the dev Fabric network and real Postgres: `npm run bench:traffic -w middleware`.
 //   1. records accepted per second: signed pushes of 1,000 records (no proof) from BENCH_WORKERS clients;
 //   2. attestations anchored per second: proven pushes from BENCH_DEVICES counters (one push in flight per
-//      counter), each relayed through the intake to devices:SubmitAttestations, until every one is settled; run
-//      twice in one process: BATCH_KEY_RUN_MAX=1 (before: one attestation of a device per claim, so per call) for
-//      BENCH_OLD_DURATION_S, then the default (a device's queued attestations share one call) for BENCH_DURATION_S.
+//      counter, as a counter sends its seq in order), each relayed through the intake to devices:SubmitAttestations, until every one is settled; run
+//      twice in one process on the same network and database: "before" = every proof checked on the peer
+//      (DEVICE_KEYS_SOURCE=ledger) for BENCH_OLD_DURATION_S, then "after" = proofs checked against the device cache
+//      (DEVICE_KEYS_SOURCE=cache) for BENCH_DURATION_S. Each phase reports where the time went: outbox
+//      claims, SubmitAttestations endorsement and commit, calls in flight, CPU per process.
 // Afterwards: buckets stored = records accepted, attestations committed = accepted (none lost), or it says so.
-//   BENCH_DURATION_S   seconds per phase (default 60; the issue's figure is 300); BENCH_OLD_DURATION_S (default: same)
-//   BENCH_WORKERS      concurrent clients in phase 1 (default 4); BENCH_DEVICES counters in phase 2 (default 8)
+//   BENCH_DURATION_S   seconds per attestation phase (default 60; the issue's figure is 300); BENCH_OLD_DURATION_S
+//   (default: same); BENCH_RECORDS_S the records phase (default: BENCH_DURATION_S)
+//   BENCH_WORKERS      concurrent clients in phase 1 (default 4); BENCH_DEVICES counters in phase 2 (default 48)
 //   LEDGER_NETWORK_FILE  the dev network (default ../.mallchain/dev/network.json); BENCH_NO_DOC=1 print only
 import 'reflect-metadata';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -15,6 +18,7 @@ import * as path from 'node:path';
 import { createApp } from '../src/app/create-app';
 import { realLedgerProvider } from '../src/app/ledger.provider';
 import { ApiKeysService } from '../src/auth/api-keys.service';
+import type { INestApplication } from '@nestjs/common';
 import { AppConfig } from '../src/config/app-config';
 import { loadConfig } from '../src/config/load-config';
 import { CounterIdentity, caHeaders, provenPush } from '../src/devices/simulators/counter';
@@ -22,11 +26,15 @@ import { formatShanghai } from '../src/huina/shanghai-time';
 import { PartnerCredentialsService } from '../src/partners/partner-credentials.service';
 import { realEnv } from '../test/e2e/support/real-env';
 import { benchDatabase, currentLoad, machine, sleep } from './bench-support';
+import { cpuSnapshot, cpuSplit } from './pos-measure';
+import { nodePids } from './pos-setup';
+import { PathProbe, type PathFigures } from './traffic-measure';
 
 const DURATION_MS = Number(process.env.BENCH_DURATION_S ?? '60') * 1000;
 const OLD_DURATION_MS = Number(process.env.BENCH_OLD_DURATION_S ?? String(DURATION_MS / 1000)) * 1000;
+const RECORDS_MS = Number(process.env.BENCH_RECORDS_S ?? String(DURATION_MS / 1000)) * 1000;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? '4');
-const DEVICES = Number(process.env.BENCH_DEVICES ?? '8');
+const DEVICES = Number(process.env.BENCH_DEVICES ?? '48');
 const NETWORK =
   process.env.LEDGER_NETWORK_FILE ?? path.join(__dirname, '..', '..', '.mallchain', 'dev', 'network.json');
 const STEP = 900_000;
@@ -55,7 +63,7 @@ async function post(
 
 /** 50 sites × 20 buckets a push, each worker marching back in time: every record is a new bucket. */
 async function recordsPhase(ctx: Ctx): Promise<{ records: number; seconds: number; failed: number }> {
-  const until = Date.now() + DURATION_MS;
+  const until = Date.now() + RECORDS_MS;
   const start = Date.now();
   const top = Math.floor(Date.now() / STEP) * STEP - 2 * STEP;
   let records = 0;
@@ -181,7 +189,58 @@ async function attestationTxs(db: Db): Promise<number> {
 
 type Db = Awaited<ReturnType<typeof benchDatabase>>;
 
+/** The two configurations compared: proofs checked on the peer, and against the device cache. */
+interface Mode {
+  readonly mode: 'before' | 'after';
+  readonly what: string;
+  readonly ms: number;
+  apply(): void;
+}
+
+/**
+ * One configuration: where the intake checks a counter's proof (`DEVICE_KEYS_SOURCE`). The outbox is the same in
+ * both: the packing by device measured against it once was reverted (docs/bench-traffic.md), so there is no other
+ * outbox to emulate.
+ */
+function mode(
+  app: INestApplication,
+  name: Mode['mode'],
+  keys: AppConfig['deviceKeysSource'],
+  what: string,
+  ms: number,
+): Mode {
+  const config = app.get(AppConfig);
+  return {
+    mode: name,
+    what: `${what} (\`DEVICE_KEYS_SOURCE=${keys}\`)`,
+    ms,
+    apply: () => {
+      config.deviceKeysSource = keys;
+    },
+  };
+}
+
+function modes(app: INestApplication): Mode[] {
+  return [
+    mode(app, 'before', 'ledger', 'proofs checked on the peer', OLD_DURATION_MS),
+    mode(app, 'after', 'cache', 'proofs checked against the device cache', DURATION_MS),
+  ];
+}
+
+/** Every counter's registration projected into the device cache (the "after" mode reads it). */
+async function projected(db: Db, n: number, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await db.pg.query<{ n: string }>('SELECT count(*) AS n FROM devices');
+    if (Number(r.rows[0]?.n) >= n) return;
+    if (Date.now() > until) throw new Error(`only ${r.rows[0]?.n} of ${n} devices projected`);
+    await sleep(500);
+  }
+}
+
 async function main(): Promise<void> {
+  // The middleware runs in this process, beside the counters' HTTP clients.
+  process.env.BENCH_SELF_NAME = 'bench process (middleware + counters)';
   const m = machine();
   const db = await benchDatabase();
   const env = realEnv(NETWORK, db.url, {
@@ -190,6 +249,9 @@ async function main(): Promise<void> {
   });
   const config = loadConfig(env);
   const app = await createApp(config, realLedgerProvider);
+  const probe = new PathProbe(app);
+  const compared = modes(app);
+  const pids = nodePids(NETWORK);
   try {
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as { port: number }).port;
@@ -216,28 +278,35 @@ async function main(): Promise<void> {
     const regs = await Promise.all(ids.map((id) => register(ctx, id, config.ledger.channel, config.ledger.chaincode)));
     const regCounts = await settled(ctx, regs, 5 * 60_000);
     if (regCounts.get('committed') !== DEVICES) throw new Error(`registrations: ${JSON.stringify([...regCounts])}`);
-    const batcher = app.get(AppConfig).batcher;
-    const keyRunMax = batcher.keyRunMax;
+    await projected(db, DEVICES, 2 * 60_000);
     const runs: AttRun[] = [];
-    for (const [mode, runMax, ms] of [
-      ['before', 1, OLD_DURATION_MS],
-      ['after', keyRunMax, DURATION_MS],
-    ] as const) {
-      batcher.keyRunMax = runMax; // the batcher reads it at every claim
-      const p = await attestationPhase(ctx, db, ids, config.ledger.channel, ms);
+    for (const mode of compared) {
+      mode.apply(); // read at every push and every claim
+      probe.reset();
+      const cpuBefore = await cpuSnapshot(pids, db.pg);
+      const p = await attestationPhase(ctx, db, ids, config.ledger.channel, mode.ms);
+      const cpu = cpuSplit(cpuBefore, await cpuSnapshot(pids, db.pg));
       const committed = p.counts.get('committed') ?? 0;
-      const run: AttRun = { ...p, mode, keyRunMax: runMax, committed, attRate: committed / p.anchorSeconds };
+      const run: AttRun = {
+        ...p,
+        ...mode,
+        committed,
+        attRate: committed / p.anchorSeconds,
+        path: probe.figures(),
+        cpu,
+      };
       runs.push(run);
       console.log(
         JSON.stringify({
-          phase: `attestations ${mode}`,
-          keyRunMax: runMax,
+          phase: `attestations ${mode.mode}`,
           accepted: p.accepted.length,
           counts: Object.fromEntries(p.counts),
           calls: p.calls,
           acceptSeconds: p.acceptSeconds,
           anchorSeconds: p.anchorSeconds,
           perSecond: Number(run.attRate.toFixed(1)),
+          path: run.path,
+          cpu: cpu.map((c) => `${c.name} ${c.cores.toFixed(2)}`),
           load: currentLoad(),
         }),
       );
@@ -265,18 +334,24 @@ function report(
   const lost1 = r.phase1.records - r.stored;
   const attRow = (a: AttRun): string => {
     const lost = a.accepted.length - a.committed;
-    const what =
-      a.mode === 'before'
-        ? `before: \`BATCH_KEY_RUN_MAX=1\` (one attestation of a device per claim), ${a.anchorSeconds.toFixed(0)} s`
-        : `after: \`BATCH_KEY_RUN_MAX=${a.keyRunMax}\` (a device's queued attestations share one call)`;
-    return `| attestations, ${what} | proven pushes (1 record), ${DEVICES} counters, one push in flight each, until every attestation is settled | ${a.accepted.length} accepted in ${a.acceptSeconds.toFixed(1)} s, ${a.committed} committed by ${a.anchorSeconds.toFixed(1)} s in ${a.calls} transactions = **${a.attRate.toFixed(1)} anchored/s**; intake states ${JSON.stringify(Object.fromEntries(a.counts))} (${lost === 0 ? 'none lost' : `${lost} not committed`}) | ≥ 500/s |`;
+    return `| attestations, ${a.mode}: ${a.what} | proven pushes (1 record), ${DEVICES} counters, one push in flight each, ${(a.ms / 1000).toFixed(0)} s, then until every attestation is settled | ${a.accepted.length} accepted in ${a.acceptSeconds.toFixed(1)} s (**${(a.accepted.length / a.acceptSeconds).toFixed(1)} accepted/s**), ${a.committed} committed by ${a.anchorSeconds.toFixed(1)} s in ${a.calls} transactions = **${a.attRate.toFixed(1)} anchored/s**; intake states ${JSON.stringify(Object.fromEntries(a.counts))} (${lost === 0 ? 'none lost' : `${lost} not committed`}) | ≥ 500/s |`;
   };
+  const pathRow = (a: AttRun): string => {
+    const f = a.path;
+    return `| ${a.mode} | ${f.claims} claims, p50 ${f.claimP50Ms} ms / p95 ${f.claimP95Ms} ms, busy ${(f.claimBusy * 100).toFixed(0)} % | ${f.calls} calls (${f.failedCalls} failed), ${f.entriesPerCall} entries a call | ${f.endorseP50Ms} ms | ${f.commitP50Ms} ms | ${f.meanInFlight} (max ${f.maxInFlight}) |`;
+  };
+  const cpuRow = (a: AttRun): string =>
+    `| ${a.mode} | ${a.cpu
+      .filter((c) => c.cores >= 0.005)
+      .map((c) => `${c.name} ${c.cores.toFixed(2)}`)
+      .join('; ')} |`;
   return `# Benchmark: Huina traffic (\`npm run bench:traffic -w middleware\`)
 
-Written by \`middleware/bench/traffic.bench.ts\`; one run, ${DURATION_MS / 1000} s per phase (\`BENCH_DURATION_S\`; the issue's
-figure is 300 s). ${m.date}, ${m.cores} cores (${m.cpu}), Node ${m.node}, load at start ${m.loadAtStart} — a machine shared
-with other engineers' work, so figures are a floor, not a capacity. The middleware runs in the benchmark's process
-with the real ledger driver against the dev network (\`LEDGER_USER=admin\`) and a fresh Postgres database.
+Written by \`middleware/bench/traffic.bench.ts\`; one run: records ${RECORDS_MS / 1000} s, attestations
+${OLD_DURATION_MS / 1000} s before and ${DURATION_MS / 1000} s after (\`BENCH_DURATION_S\`; the issue's figure is 300 s).
+${m.date}, ${m.cores} cores (${m.cpu}), Node ${m.node}, load at start ${m.loadAtStart} — a machine shared with other
+engineers' work, so figures are a floor, not a capacity. The middleware runs in the benchmark's process with the
+real ledger driver against the dev network (\`LEDGER_USER=admin\`) and a fresh Postgres database.
 
 | phase | what | result | target |
 | --- | --- | --- | --- |
@@ -285,19 +360,28 @@ ${r.runs.map(attRow).join('\n')}
 
 Both attestation runs are in this one process, on the same network and database, one after the other. Every
 proven push becomes one \`devices:SubmitAttestations\` entry queued in the outbox under the counter's DID as
-ordering key. Before, a claim took only the head of each key (one attestation per device per claim), so one call
-carried at most one entry per counter. After, a claim takes a device's consecutive queued attestations (up to
-\`BATCH_KEY_RUN_MAX\`), and they share one call in seq order (\`BatchCarrier\`, ≤ 200 entries, the chaincode checks
-the seq order inside the call). The anchored rate cannot pass the accepted rate: each proven push reads the device's
-keys from the peer (\`devices:GetDevice\`) before it is answered, and every counter has one push in flight.
+ordering key; a claim takes a device's consecutive queued attestations (\`BATCH_KEY_RUN_MAX\`) and queued entries
+of many devices share one call (\`BatchCarrier\`, ≤ 200 entries, the chaincode checks the seq order inside it).
+
+Where the time goes (measured in the middleware: \`OutboxStore.claim\` and the ledger port's submit wrapped):
+
+| mode | outbox claims (serialised) | SubmitAttestations calls | endorse p50 | order + commit p50 | calls in flight (mean) |
+| --- | --- | --- | --- | --- | --- |
+${r.runs.map(pathRow).join('\n')}
+
+CPU per process over each attestation phase (cores; from /proc, Postgres = the backends of the bench database):
+
+| mode | cores |
+| --- | --- |
+${r.runs.map(cpuRow).join('\n')}
 `;
 }
 
-interface AttRun extends AttPhase {
-  mode: 'before' | 'after';
-  keyRunMax: number;
+interface AttRun extends AttPhase, Mode {
   committed: number;
   attRate: number;
+  path: PathFigures;
+  cpu: { name: string; cores: number }[];
 }
 
 main().then(

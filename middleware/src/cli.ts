@@ -8,6 +8,7 @@ import { SCOPES, isScope } from './auth/scopes';
 import { AuthModule } from './auth/auth.module';
 import { type AppConfig, ConfigError } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { type CliOut, flag } from './common/cli-runner';
 import { DatabaseModule } from './database/database.module';
 import { loadConfig } from './config/load-config';
 import { QUARANTINE_STATUSES, type QuarantineStatus } from './projection/quarantine.entity';
@@ -79,11 +80,6 @@ ${PROOFS_USAGE}
 ${JOINTSTATS_USAGE}
 scopes: ${SCOPES.join(', ')}`;
 
-export function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 type Command = (
   app: INestApplicationContext,
   command: string | undefined,
@@ -91,43 +87,32 @@ type Command = (
   argv: readonly string[],
 ) => Promise<number>;
 
+const out: CliOut = (t) => void process.stdout.write(t);
+const err: CliOut = (t) => void process.stderr.write(t);
+
 /** What each command group runs, once the application context it needs is up. */
 const COMMANDS: Readonly<Record<string, Command>> = {
   apikey: (app, command, rest) => apikey(app.get(ApiKeysService), command, rest),
   partner: async (app, command, rest) => {
-    const code = await partner(app.get(PartnerCredentialsService), command, rest, (t) => process.stdout.write(t));
-    if (code === 2) process.stderr.write(`${USAGE}\n`);
+    const code = await partner(app.get(PartnerCredentialsService), command, rest, out);
+    if (code === 2) err(`${USAGE}\n`);
     return code;
   },
   intake: (app, command, rest) => intake(app.get(IntakeAdminService), command, rest),
   program: (app, command, rest) => registry(app, 'program', [command ?? '', ...rest]),
   merchant: (app, command, rest) => registry(app, 'merchant', [command ?? '', ...rest]),
-  device: (app, command, rest) => {
-    const out = (t: string): void => void process.stdout.write(t);
-    const err = (t: string): void => void process.stderr.write(t);
-    return deviceCommand(app.get(DevicesService), [command ?? '', ...rest], out, err);
-  },
-  did: (app, command, rest) => {
-    const out = (t: string): void => void process.stdout.write(t);
-    const err = (t: string): void => void process.stderr.write(t);
-    return didCommand(app.get(DidsService), [command ?? '', ...rest], out, err);
-  },
-  credential: (app, command, rest) => {
-    const out = (t: string): void => void process.stdout.write(t);
-    const err = (t: string): void => void process.stderr.write(t);
-    return credentialCommand(app.get(CredentialsService), [command ?? '', ...rest], out, err);
-  },
+  device: (app, command, rest) => deviceCommand(app.get(DevicesService), [command ?? '', ...rest], out, err),
+  did: (app, command, rest) => didCommand(app.get(DidsService), [command ?? '', ...rest], out, err),
+  credential: (app, command, rest) =>
+    credentialCommand(app.get(CredentialsService), [command ?? '', ...rest], out, err),
   proofs: async (app, command, rest) => {
     const services = { reads: app.get(TrafficReadService), evidence: app.get(EvidenceService) };
-    const code = await proofsCommand(services, command, rest, (t) => process.stdout.write(t));
-    if (code === 2) process.stderr.write(`${USAGE}\n`);
+    const code = await proofsCommand(services, command, rest, out);
+    if (code === 2) err(`${USAGE}\n`);
     return code;
   },
-  jointstats: (app, command, rest) => {
-    const out = (t: string): void => void process.stdout.write(t);
-    const err = (t: string): void => void process.stderr.write(t);
-    return jointStatsCommand(app.get(JointStatsService), app.get(JointStatsJob), [command ?? '', ...rest], out, err);
-  },
+  jointstats: (app, command, rest) =>
+    jointStatsCommand(app.get(JointStatsService), app.get(JointStatsJob), [command ?? '', ...rest], out, err),
   rebuild: async (app, _command, _rest, argv) => {
     const mode = argv.includes('--swap') ? 'swap' : 'compare';
     const report = await app.get(RebuildService).rebuild({ keep: argv.includes('--keep'), mode });
@@ -139,8 +124,6 @@ const COMMANDS: Readonly<Record<string, Command>> = {
 
 function registry(app: INestApplicationContext, group: 'program' | 'merchant', argv: string[]): Promise<number> {
   const services = { actions: app.get(PointsActionsService), reads: app.get(PointsReadService) };
-  const out = (t: string): void => void process.stdout.write(t);
-  const err = (t: string): void => void process.stderr.write(t);
   return pointsRegistryCommand(services, group, argv, out, err);
 }
 

@@ -1,24 +1,11 @@
 import { ProjectionService } from '../src/projection/projection.service';
 import { FakeLedger } from './support/fake-ledger';
 import { eventually, startTestApp, type TestApp } from './support/test-app';
+import type { VerifyCounts as Counts, VerifyReport as Report } from '../src/projection/verify.service';
 
 const put = (ledger: FakeLedger, id: string, text: string): Promise<unknown> =>
   ledger.submit('info:PutNote', [JSON.stringify({ id, text })]);
 
-interface Counts {
-  table: string;
-  equal: number;
-  differing: number;
-  missing: number;
-}
-interface Report {
-  equal: boolean;
-  keysChecked: number;
-  tables: Counts[];
-  unverifiable: Record<string, number>;
-  examples: { table: string; id: string; problem: string; readModel: unknown; ledger: unknown }[];
-  truncated: boolean;
-}
 interface Rebuild {
   equal: boolean;
   swapped: boolean;

@@ -1,20 +1,4 @@
-// Runs the benchmark's TypeScript directly with `node -r ./bench/ts-register.js` (no tsx or
-// ts-node in this repository): each .ts file is transpiled on require, without type checks
+// Runs the benchmark's TypeScript directly with `node -r ./bench/ts-register.js` (no tsx or ts-node in this
+// repository): the middleware's register hook, each .ts file transpiled on require without type checks
 // (`npx tsc -p test` does those).
-const fs = require('node:fs');
-const ts = require('typescript');
-
-const compilerOptions = {
-  module: ts.ModuleKind.CommonJS,
-  target: ts.ScriptTarget.ES2022,
-  experimentalDecorators: true,
-  emitDecoratorMetadata: true,
-  esModuleInterop: true,
-  sourceMap: false,
-};
-
-require.extensions['.ts'] = function register(module, filename) {
-  const source = fs.readFileSync(filename, 'utf8');
-  const { outputText } = ts.transpileModule(source, { compilerOptions, fileName: filename });
-  module._compile(outputText, filename);
-};
+require('../../middleware/test/support/ts-register.js');

@@ -245,6 +245,7 @@ describe('consortium governance: parameters, identities, removing a mall, new ch
     expect(listed[0]).toEqual({
       channel: 'district2',
       heights: { [PEER_A]: 1, [PEER_B]: 1 },
+      unreachable: {},
       members: [A, B],
       orderers: [orderer],
     });

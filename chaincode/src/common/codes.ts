@@ -197,6 +197,12 @@ export const ERROR_CODES = {
     meaning:
       "a deal of an attested round whose bucket cites no anchored traffic attestation of the dealer's own devices over that bucket",
   },
+  JOINTSTATS_SHARE_HASH: {
+    http: 422,
+    domain: 'jointstats',
+    meaning:
+      "private delivery: a blob that is not the one its SHA-256 on the ledger names (deal, complaint), or no blob in the caller's implicit collection",
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,6 +3,7 @@ import type { Iterators } from 'fabric-shim';
 import type { WriteBuffer } from './batch';
 import { toBytes } from './canonical';
 import { limitError } from './errors';
+import { CHANGES_EVENT_VERSION, CompactAccruals } from '../wire/change-event';
 
 /** One state change, as carried in the transaction's `mallchain` event. */
 export interface Change {
@@ -24,7 +25,8 @@ export const CHANGES_EVENT = 'mallchain.changes';
  * its own copy.
  */
 export class MallContext extends Context {
-  readonly changes: Change[] = [];
+  /** Full changes, and compact runs of accruals (wire/change-event.ts) that stand for four changes an item. */
+  readonly changes: (Change | CompactAccruals)[] = [];
   /** The transaction's held writes (common/batch.ts), set by MallContract.beforeTransaction. */
   writes?: WriteBuffer;
 }
@@ -151,9 +153,17 @@ async function collect<T>(
   return out;
 }
 
-/** Emits the journal as the transaction's single event (called from `afterTransaction`). */
+/**
+ * Writes `value` as canonical JSON without journalling it: only for writes that a compact journal entry
+ * (wire/change-event.ts) describes.
+ */
+export async function putUnjournalled(ctx: MallContext, stateKey: string, value: unknown): Promise<void> {
+  await ctx.stub.putState(stateKey, toBytes(value));
+}
+
+/** Emits the journal as the transaction's single event, version 2 (wire/change-event.ts), from `afterTransaction`. */
 export function emitChanges(ctx: MallContext, fn: string): void {
   if (ctx.changes.length === 0) return;
-  const payload = { changes: ctx.changes, fn, txId: ctx.stub.getTxID() };
+  const payload = { changes: ctx.changes, fn, txId: ctx.stub.getTxID(), v: CHANGES_EVENT_VERSION };
   ctx.stub.setEvent(CHANGES_EVENT, toBytes(payload));
 }

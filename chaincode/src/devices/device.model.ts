@@ -145,6 +145,11 @@ export function requireStatus(device: DeviceRecord, allowed: DeviceStatus[], act
   }
 }
 
+/** `ms` truncated to its whole second. */
+export function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1000) * 1000;
+}
+
 /** The key of `device` with id `kid`, if it has one. */
 export function findKey(device: DeviceRecord, kid: string): DeviceKey | undefined {
   return device.keys.find((k) => k.kid === kid);
@@ -152,10 +157,15 @@ export function findKey(device: DeviceRecord, kid: string): DeviceKey | undefine
 
 /**
  * Whether `k` may sign for a measurement at `atMs`: inside its validity interval and
- * before any compromise time.
+ * before any compromise time. The interval starts at the whole second of `validFrom`:
+ * devices such as Huina counters time their records in whole seconds, so a record made in
+ * the second a key was registered must count as signed by it (docs/huina.md, "Key validity
+ * at second resolution"). Only the start is widened, by under one second: an end
+ * (`validTo`, `compromisedAt`) stays exact, so a rotated-out or compromised key gains
+ * nothing.
  */
 export function keyValidAt(k: DeviceKey, atMs: number): boolean {
-  if (Date.parse(k.validFrom) > atMs) return false;
+  if (wholeSecond(Date.parse(k.validFrom)) > atMs) return false;
   if (k.validTo !== undefined && atMs >= Date.parse(k.validTo)) return false;
   return k.compromisedAt === undefined || atMs < Date.parse(k.compromisedAt);
 }

@@ -5,7 +5,7 @@ import { parseRequest } from '../common/validate';
 import { finalizeRound, submitPartial } from './round.aggregate';
 import { submitComplaint } from './round.complaint';
 import { joinRound, proposeRound, submitDeal } from './round.lifecycle';
-import { getDeal, getRound, listRounds } from './round.query';
+import { getDeal, getDealShare, getRound, listRounds } from './round.query';
 
 /**
  * Joint district statistics by verifiable secret-shared aggregation (docs/joint-stats.md): malls
@@ -31,7 +31,11 @@ export class JointStatsContract extends MallContract {
     return JSON.stringify(await joinRound(ctx, parseRequest(arg)));
   }
 
-  /** `{ roundId, commitments: [bucket][degree], shares: { <msp>: blob }, absent? }`; answers without the blobs. */
+  /**
+   * `{ roundId, commitments: [bucket][degree], shares: { <msp>: blob }, absent? }`; answers without the blobs. In a
+   * round with `shareDelivery: "private"`: `shareHashes: { <msp>: sha256 hex }` instead of `shares`, and the blobs as
+   * transient `shares` (JSON), written to each recipient's implicit collection.
+   */
   @Transaction()
   @Returns('string')
   async SubmitDeal(ctx: MallContext, arg: string): Promise<string> {
@@ -75,6 +79,13 @@ export class JointStatsContract extends MallContract {
   @Returns('string')
   async GetDeal(ctx: MallContext, arg: string): Promise<string> {
     return JSON.stringify(await getDeal(ctx, parseRequest(arg)));
+  }
+
+  /** Private delivery: `{ roundId, dealer }` → the blob for the caller's mall, from its implicit collection. */
+  @Transaction(false)
+  @Returns('string')
+  async GetDealShare(ctx: MallContext, arg: string): Promise<string> {
+    return JSON.stringify(await getDealShare(ctx, parseRequest(arg)));
   }
 
   @Transaction(false)

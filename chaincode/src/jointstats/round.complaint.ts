@@ -8,7 +8,7 @@ import { inputError } from '../common/errors';
 import { MallContext, exists, key, put } from '../common/state';
 import { Fields, ID_RULE, onlyMembers, str } from '../common/validate';
 import { jointStatsError } from './jointstats.errors';
-import { participantCaller } from './round.lifecycle';
+import { blobHash, participantCaller } from './round.lifecycle';
 import {
   COMPLAINT,
   ComplaintRecord,
@@ -27,7 +27,7 @@ import {
 import { encodingError } from './round.parse';
 import { ComplaintFinding, ComplaintProofError, decodeCommitments, judgeComplaint } from './vss';
 
-const MEMBERS = new Set(['roundId', 'dealer', 'sharedPoint', 'c', 's']);
+const MEMBERS = new Set(['roundId', 'dealer', 'sharedPoint', 'c', 's', 'blob']);
 
 interface ComplaintRequest {
   roundId: string;
@@ -35,6 +35,8 @@ interface ComplaintRequest {
   sharedPoint: string;
   c: string;
   s: string;
+  /** Private delivery: the blob complained about, which must be the one the deal's hash names. */
+  blob?: string;
 }
 
 function parseComplaint(f: Fields): ComplaintRequest {
@@ -45,6 +47,7 @@ function parseComplaint(f: Fields): ComplaintRequest {
     sharedPoint: str(f, 'sharedPoint', { max: 66 }),
     c: str(f, 'c', { max: 64 }),
     s: str(f, 's', { max: 64 }),
+    ...(f.blob === undefined ? {} : { blob: str(f, 'blob', { max: 16_000 }) }),
   };
 }
 
@@ -71,6 +74,31 @@ function judge(
   }
 }
 
+/**
+ * The blob under judgement. Ledger delivery: the one in the deal record. Private delivery: the complainant publishes
+ * it with the complaint, and it counts only if its SHA-256 is the deal's, so every peer can still redo the check.
+ */
+function complainedBlob(
+  round: RoundRecord,
+  deal: DealRecord,
+  complainant: string,
+  given: string | undefined,
+): string | undefined {
+  if (deal.shareHashes === undefined) {
+    if (given !== undefined)
+      throw inputError('blob', `round ${round.roundId} keeps its blobs on the ledger: send none`);
+    return deal.shares[complainant];
+  }
+  if (given === undefined) throw inputError('blob', `is required: round ${round.roundId} delivers blobs privately`);
+  if (blobHash(given) !== deal.shareHashes[complainant]) {
+    throw jointStatsError(
+      'JOINTSTATS_SHARE_HASH',
+      `blob is not the one ${deal.dealer}'s deal names for ${complainant} (SHA-256 differs)`,
+    );
+  }
+  return given;
+}
+
 /** Files a complaint of the caller's mall against `dealer`; upheld → the dealer no longer counts in the round. */
 export async function submitComplaint(ctx: MallContext, f: Fields): Promise<ComplaintRecord> {
   const req = parseComplaint(f);
@@ -94,7 +122,7 @@ export async function submitComplaint(ctx: MallContext, f: Fields): Promise<Comp
   const deal = deals.find((d) => d.dealer === req.dealer);
   if (!deal) throw jointStatsError('JOINTSTATS_PHASE', `${req.dealer} has not dealt in round ${round.roundId}`);
   const join = joins.find((j) => j.participant === who.mspId);
-  const blob = deal.shares[who.mspId];
+  const blob = complainedBlob(round, deal, who.mspId, req.blob);
   if (!join || blob === undefined) throw new Error(`round ${round.roundId}: no join or blob of ${who.mspId}`);
   const finding = judge(round, deal, who.mspId, join.publicKey, blob, req);
   if (!finding.upheld) {

@@ -3,6 +3,7 @@
  * a deal has the round's shape (buckets × t canonical commitments, one well-formed blob for every
  * other participant), and it is the bulletin board the malls read the blobs addressed to them from.
  */
+import { createHash } from 'node:crypto';
 import { txTimeIso, txTimeMs } from '../common/clock';
 import { inputError } from '../common/errors';
 import { Caller, caller, requireAdminOf, requireOrgUser } from '../common/identity';
@@ -17,13 +18,16 @@ import {
   JoinRecord,
   ROUND,
   RoundRecord,
+  SHARE,
   getResult,
+  implicitCollection,
   listOf,
   phaseOf,
   requireParticipant,
   requireRound,
 } from './round.model';
 import {
+  type DealRequest,
   type EvidenceRef,
   checkDeadline,
   encodingError,
@@ -42,10 +46,11 @@ export async function proposeRound(ctx: MallContext, f: Fields): Promise<RoundRe
   checkDeadline(p.deadlineMs, txTimeMs(ctx));
   const stateKey = key(ctx, ROUND, p.roundId);
   if (await exists(ctx, stateKey)) throw jointStatsError('JOINTSTATS_DUPLICATE', `round ${p.roundId} already exists`);
-  const { deadlineMs, attested, ...rest } = p;
+  const { deadlineMs, attested, shareDelivery, ...rest } = p;
   const round: RoundRecord = {
     ...rest,
     ...(attested ? { attested: true } : {}),
+    ...(shareDelivery === 'private' ? { shareDelivery: 'private' as const } : {}),
     deadline: new Date(deadlineMs).toISOString(),
     proposer: who.mspId,
     proposedAt: txTimeIso(ctx),
@@ -90,19 +95,19 @@ export function participantCaller(ctx: MallContext, round: RoundRecord): Caller 
   return who;
 }
 
-function checkShares(round: RoundRecord, dealer: string, shares: Fields): Record<string, string> {
+function checkShares(round: RoundRecord, dealer: string, shares: Fields, name = 'shares'): Record<string, string> {
   const expected = round.participants.filter((p) => p !== dealer);
   const given = Object.keys(shares).sort();
   if (given.join(',') !== expected.join(',')) {
     throw jointStatsError(
       'JOINTSTATS_SHAPE',
-      `shares must hold one blob for each other participant (${expected.join(', ')}); got ${given.join(', ') || 'none'}`,
+      `${name} must hold one blob for each other participant (${expected.join(', ')}); got ${given.join(', ') || 'none'}`,
     );
   }
   const out: Record<string, string> = {};
   for (const recipient of expected) {
     try {
-      decodeBlob(shares[recipient], plaintextLength(round.buckets), `shares.${recipient}`);
+      decodeBlob(shares[recipient], plaintextLength(round.buckets), `${name}.${recipient}`);
     } catch (e) {
       throw encodingError(e);
     }
@@ -223,18 +228,106 @@ export async function submitDeal(ctx: MallContext, f: Fields): Promise<DealRecor
     );
   }
   const commitments = checkCommitments(round, req.commitments);
-  const shares = checkShares(round, who.mspId, req.shares);
+  const delivered = round.shareDelivery === 'private' ? privateShares(ctx, round, who.mspId, req) : undefined;
+  const shares = delivered ? {} : checkShares(round, who.mspId, ledgerShares(round, req));
   const evidence = await checkEvidence(ctx, round, who.mspId, req.absent, req.evidence);
   const record: DealRecord = {
     roundId: round.roundId,
     dealer: who.mspId,
     commitments,
     shares,
+    ...(delivered ? { shareHashes: delivered.hashes } : {}),
     absent: req.absent,
     ...(evidence === undefined ? {} : { evidence }),
     dealtAt: txTimeIso(ctx),
     txId: ctx.stub.getTxID(),
   };
+  if (delivered) {
+    for (const [recipient, blob] of Object.entries(delivered.blobs)) {
+      const at = key(ctx, SHARE, round.roundId, who.mspId);
+      await ctx.stub.putPrivateData(implicitCollection(recipient), at, Buffer.from(blob, 'utf8'));
+    }
+  }
   await put(ctx, 'jointstatsDeal', key(ctx, DEAL, round.roundId, who.mspId), record);
   return record;
+}
+
+/** The SHA-256 (hex) a private-delivery deal and a complaint name a blob by. */
+export function blobHash(blob: string): string {
+  return createHash('sha256').update(blob, 'utf8').digest('hex');
+}
+
+/** Transient key of a private-delivery deal: JSON `{ <recipient msp>: blob }`. */
+export const TRANSIENT_SHARES = 'shares';
+
+function ledgerShares(round: RoundRecord, req: DealRequest): Fields {
+  if (req.shareHashes !== undefined) {
+    throw inputError('shareHashes', `round ${round.roundId} keeps its blobs on the ledger: send shares, not hashes`);
+  }
+  if (req.shares === undefined) throw inputError('shares', 'is required');
+  return req.shares;
+}
+
+/** The transient `shares` of a private-delivery deal as a JSON object (its members are checked by the caller). */
+function transientShares(ctx: MallContext, round: RoundRecord): Fields {
+  const raw = ctx.stub.getTransient().get(TRANSIENT_SHARES);
+  if (raw === undefined || raw.length === 0) {
+    throw jointStatsError(
+      'JOINTSTATS_SHAPE',
+      `round ${round.roundId}: no transient "${TRANSIENT_SHARES}" with the blobs`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(raw).toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw inputError(`transient ${TRANSIENT_SHARES}`, 'must be a JSON object of blobs');
+  }
+  return parsed as Fields;
+}
+
+/**
+ * Private delivery: the blobs come as transient data (never in the arguments, the write set or the event), each
+ * checked like a ledger blob and against the SHA-256 the request names for it; the deal record keeps the hashes.
+ * Every peer of the recipient's org is a member of its implicit collection, and a write to it is valid only with an
+ * endorsement satisfying the recipient org's Endorsement policy: the deal commits only if a peer of every recipient
+ * endorsed it, i.e. held the blob (docs/joint-stats.md, "Private delivery").
+ */
+function privateShares(
+  ctx: MallContext,
+  round: RoundRecord,
+  dealer: string,
+  req: DealRequest,
+): { blobs: Record<string, string>; hashes: Record<string, string> } {
+  if (req.shares !== undefined) {
+    throw inputError(
+      'shares',
+      `round ${round.roundId} delivers shares through private data: send the blobs as transient "${TRANSIENT_SHARES}" and their SHA-256 as shareHashes`,
+    );
+  }
+  if (req.shareHashes === undefined) throw inputError('shareHashes', 'is required in a private-delivery round');
+  const blobs = checkShares(round, dealer, transientShares(ctx, round), `transient ${TRANSIENT_SHARES}`);
+  const named = Object.keys(req.shareHashes).sort();
+  const recipients = Object.keys(blobs).sort();
+  if (named.join(',') !== recipients.join(',')) {
+    throw jointStatsError(
+      'JOINTSTATS_SHAPE',
+      `shareHashes must name exactly the recipients of the blobs (${recipients.join(', ')}); got ${named.join(', ') || 'none'}`,
+    );
+  }
+  const hashes: Record<string, string> = {};
+  for (const recipient of recipients) {
+    const hash = blobHash(blobs[recipient] ?? '');
+    if (req.shareHashes[recipient] !== hash) {
+      throw jointStatsError(
+        'JOINTSTATS_SHARE_HASH',
+        `shareHashes.${recipient} is not the SHA-256 of the transient blob for ${recipient}`,
+      );
+    }
+    hashes[recipient] = hash;
+  }
+  return { blobs, hashes };
 }

@@ -15,6 +15,13 @@ export const DEAL = 'jsdeal';
 export const PARTIAL = 'jspartial';
 export const RESULT = 'jsresult';
 export const COMPLAINT = 'jscomplaint';
+/** Private delivery: `jsshare/[roundId, dealer]` in the recipient's implicit collection holds the blob. */
+export const SHARE = 'jsshare';
+
+/** The implicit private data collection of a mall: only its peers hold the values, every peer their hashes. */
+export function implicitCollection(mspId: string): string {
+  return `_implicit_org_${mspId}`;
+}
 
 export interface RoundRecord {
   roundId: string;
@@ -30,6 +37,8 @@ export interface RoundRecord {
   minContributors: number;
   /** Deals must cite the dealer's device attestations per bucket (absent in rounds proposed before it existed). */
   attested?: boolean;
+  /** `private`: blobs in the recipients' implicit collections (absent: on the channel, in the deal record). */
+  shareDelivery?: 'private';
   deadline: string;
   proposer: string;
   proposedAt: string;
@@ -48,7 +57,10 @@ export interface DealRecord {
   roundId: string;
   dealer: string;
   commitments: string[][];
+  /** Ledger delivery: the blob of every other participant; {} under private delivery. */
   shares: Record<string, string>;
+  /** Private delivery: SHA-256 (hex) of each recipient's blob, which sits in the recipient's implicit collection. */
+  shareHashes?: Record<string, string>;
   /** Buckets the dealer has no figure for (not counted there: neither value nor contributor). */
   absent: number[];
   /**

@@ -29,8 +29,15 @@ export interface Proposal {
   minContributors: number;
   /** Every deal must cite, per bucket it contributes to, the dealer's anchored device attestations. */
   attested: boolean;
+  /**
+   * Where the deals' blobs go: `ledger` (default) into the deal record on the channel, the bulletin board; `private`
+   * as transient data into each recipient's implicit collection, with only their SHA-256 on the channel.
+   */
+  shareDelivery: ShareDelivery;
   deadlineMs: number;
 }
+
+export type ShareDelivery = 'ledger' | 'private';
 
 const PROPOSAL_MEMBERS = new Set([
   'roundId',
@@ -43,6 +50,7 @@ const PROPOSAL_MEMBERS = new Set([
   'threshold',
   'minContributors',
   'attested',
+  'shareDelivery',
   'deadline',
 ]);
 
@@ -80,8 +88,16 @@ export function parseProposal(f: Fields): Proposal {
     threshold: int(f, 'threshold', { min: 2, max: participants.length }),
     minContributors,
     attested: f.attested === undefined ? false : bool(f, 'attested'),
+    shareDelivery: shareDeliveryOf(f),
     deadlineMs: instant(f, 'deadline'),
   };
+}
+
+function shareDeliveryOf(f: Fields): ShareDelivery {
+  if (f.shareDelivery === undefined) return 'ledger';
+  const v = str(f, 'shareDelivery', { max: 16 });
+  if (v !== 'ledger' && v !== 'private') throw inputError('shareDelivery', 'must be "ledger" or "private"');
+  return v;
 }
 
 export function parseJoin(f: Fields): { roundId: string; publicKey: string } {
@@ -114,7 +130,10 @@ export interface EvidenceRef {
 export interface DealRequest {
   roundId: string;
   commitments: unknown;
-  shares: Fields;
+  /** Ledger delivery: the blobs themselves. */
+  shares?: Fields;
+  /** Private delivery: per recipient the SHA-256 (hex) of the blob sent as transient data. */
+  shareHashes?: Fields;
   absent: number[];
   /** Per bucket the attestations the input of that bucket comes from; only in attested rounds. */
   evidence?: EvidenceRef[][];
@@ -146,7 +165,7 @@ function parseEvidence(raw: unknown, buckets: number): EvidenceRef[][] {
 
 /** A SubmitDeal request; `buckets` of the round bounds the `absent` indexes. */
 export function parseDeal(f: Fields, buckets: number): DealRequest {
-  onlyMembers(f, new Set(['roundId', 'commitments', 'shares', 'absent', 'evidence']), 'request');
+  onlyMembers(f, new Set(['roundId', 'commitments', 'shares', 'shareHashes', 'absent', 'evidence']), 'request');
   const roundId = str(f, 'roundId', ID_RULE);
   const raw = f.absent === undefined ? [] : asArray(f.absent, 'absent', { max: buckets });
   const absent = raw.map((b, i) => int({ [`absent[${i}]`]: b }, `absent[${i}]`, { max: buckets - 1 }));
@@ -156,7 +175,8 @@ export function parseDeal(f: Fields, buckets: number): DealRequest {
   return {
     roundId,
     commitments: f.commitments,
-    shares: asObject(f.shares, 'shares'),
+    ...(f.shares === undefined ? {} : { shares: asObject(f.shares, 'shares') }),
+    ...(f.shareHashes === undefined ? {} : { shareHashes: asObject(f.shareHashes, 'shareHashes') }),
     absent,
     ...(f.evidence === undefined ? {} : { evidence: parseEvidence(f.evidence, buckets) }),
   };

@@ -17,7 +17,9 @@ import {
   ROUND,
   ResultRecord,
   RoundRecord,
+  SHARE,
   countedDealers,
+  implicitCollection,
   getResult,
   isCurrent,
   listOf,
@@ -27,6 +29,7 @@ import {
   requireRound,
 } from './round.model';
 import { roundIdOf } from './round.parse';
+import { blobHash } from './round.lifecycle';
 import { str } from '../common/validate';
 
 export interface RoundView {
@@ -89,6 +92,37 @@ export async function getDeal(ctx: Context, f: Fields): Promise<DealRecord> {
   const deal = await getJson<DealRecord>(ctx, key(ctx, DEAL, round.roundId, dealer));
   if (!deal) throw jointStatsError('JOINTSTATS_PHASE', `${dealer} has not dealt in round ${round.roundId}`);
   return deal;
+}
+
+/**
+ * Private delivery: the blob `dealer` addressed to the caller's mall, read from the caller's implicit collection on
+ * the peer that evaluates (one of the caller's own: no other peer holds it) and checked against the hash on the
+ * channel. A peer that does not hold it (another org's, or one still reconciling) answers JOINTSTATS_SHARE_HASH.
+ */
+export async function getDealShare(
+  ctx: Context,
+  f: Fields,
+): Promise<{ roundId: string; dealer: string; blob: string }> {
+  const who = requireOrgUser(ctx);
+  const deal = await getDeal(ctx, f);
+  const round = await requireRound(ctx, deal.roundId);
+  requireParticipant(round, who.mspId);
+  const hash = deal.shareHashes?.[who.mspId];
+  if (hash === undefined) {
+    throw jointStatsError(
+      'JOINTSTATS_PHASE',
+      `${deal.dealer}'s deal in round ${round.roundId} holds no private blob for ${who.mspId}`,
+    );
+  }
+  const raw = await ctx.stub.getPrivateData(implicitCollection(who.mspId), key(ctx, SHARE, round.roundId, deal.dealer));
+  const blob = Buffer.from(raw).toString('utf8');
+  if (blob.length === 0 || blobHash(blob) !== hash) {
+    throw jointStatsError(
+      'JOINTSTATS_SHARE_HASH',
+      `this peer holds no blob from ${deal.dealer} for ${who.mspId} in round ${round.roundId} matching the deal's hash`,
+    );
+  }
+  return { roundId: round.roundId, dealer: deal.dealer, blob };
 }
 
 /** Every round, optionally only those a mall takes part in. */

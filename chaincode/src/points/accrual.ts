@@ -6,13 +6,25 @@ import { txTimeIso, txTimeMs } from '../common/clock';
 import { ChaincodeError, inputError, notFound } from '../common/errors';
 import { requireMemberOf } from '../common/identity';
 import { StateReader, getStateMultiple } from '../common/batch';
-import { MallContext, getJson, put } from '../common/state';
+import { MallContext, getJson, put, putUnjournalled } from '../common/state';
+import { CompactAccrualItem } from '../wire/change-event';
 import { DidRecord, didKey } from '../dids/did.store';
-import { Fields, ID_RULE, asArray, asObject, int, onlyMembers, optStr, str } from '../common/validate';
+import { Fields, ID_RULE, asArray, asObject, instant, int, onlyMembers, optStr, str } from '../common/validate';
 import { MAX_SEQ } from '../devices/device.model';
-import { addHistory } from './history';
+import { addHistory, historyKey } from './history';
 import { newLot } from './lots';
-import { AccrualRecord, Program, ReversalRecord, accrualKey, pointsError, reversalKey } from './model';
+import {
+  AccrualRecord,
+  HistoryLine,
+  Lot,
+  Program,
+  ReversalRecord,
+  accrualKey,
+  expiryIndexKey,
+  lotKey,
+  pointsError,
+  reversalKey,
+} from './model';
 import {
   AMOUNT_RULE,
   DID_RULE,
@@ -42,6 +54,12 @@ interface AccrualItem {
   sourceRef: string;
   merchant?: string;
   attestation?: AttestationRef;
+  /**
+   * Campaign points: a fixed expiry (epoch ms) instead of the program's `expiryMonths`. It must lie after the
+   * transaction time and after the lot's return window, and no later than the program's own expiry of a lot
+   * earned now: a campaign shortens validity, it never extends it (checked in {@link credit}).
+   */
+  expiresAtMs?: number;
 }
 
 const ATTESTATION_MEMBERS = new Set(['deviceDid', 'seq']);
@@ -67,7 +85,7 @@ export interface AccrualResult {
   txId: string;
 }
 
-/** `{ programId, items: [{ member, amount, sourceRef, merchant?, attestation? }] }` → one result per item. */
+/** `{ programId, items: [{ member, amount, sourceRef, merchant?, attestation?, expiresAt? }] }` → one result per item. */
 export function accrualBatchOf(f: Fields): { programId: string; items: AccrualItem[] } {
   const programId = programIdOf(f);
   const raw = asArray(f.items, 'items', { min: 1, max: MAX_BATCH });
@@ -83,6 +101,7 @@ export function accrualItemOf(f: Fields, prefix = ''): AccrualItem {
       sourceRef: str(f, 'sourceRef', REF_RULE),
       merchant: optStr(f, 'merchant', ID_RULE),
       attestation: attestationOf(f),
+      ...(f.expiresAt === undefined ? {} : { expiresAtMs: instant(f, 'expiresAt') }),
     };
   } catch (e) {
     // Name the batch item, so that a caller can tell which receipt is wrong.
@@ -91,8 +110,16 @@ export function accrualItemOf(f: Fields, prefix = ''): AccrualItem {
   }
 }
 
-/** Credits each item once; only the issuing mall (admin or client) may accrue. */
-export async function accrue(ctx: MallContext, programId: string, items: AccrualItem[]): Promise<AccrualResult[]> {
+/**
+ * Credits each item once; only the issuing mall (admin or client) may accrue. `batch` (AccrueBatch) makes a
+ * refusal name the item (`items[i].expiresAt`); a single Accrue names the field alone.
+ */
+export async function accrue(
+  ctx: MallContext,
+  programId: string,
+  items: AccrualItem[],
+  batch = true,
+): Promise<AccrualResult[]> {
   const program = await getProgram(ctx, programId);
   requireMemberOf(ctx, program.issuer);
   const committed = await committedAccruals(ctx, programId, items);
@@ -115,7 +142,7 @@ export async function accrue(ctx: MallContext, programId: string, items: Accrual
       const merchantId = item.merchant;
       await checkOnce(checkedMerchants, merchantId, () => requireMerchantOf(ctx, merchantId, program));
     }
-    const result = await credit(ctx, program, item, index);
+    const result = await credit(ctx, program, item, index, batch ? `items[${index}].` : '');
     seen.set(item.sourceRef, result);
     out.push(result);
   }
@@ -186,11 +213,38 @@ async function requireMerchantOf(ctx: MallContext, merchantId: string, program: 
   }
 }
 
-async function credit(ctx: MallContext, program: Program, item: AccrualItem, index: number): Promise<AccrualResult> {
+/**
+ * A campaign lot's fixed expiry, checked against the transaction: after the transaction time and after the lot
+ * becomes available (points that could never be spent are refused), no later than the program's own expiry.
+ */
+function campaignExpiry(lot: Lot, expiresAtMs: number, nowMs: number, field: string): Lot {
+  if (expiresAtMs <= nowMs)
+    throw inputError(field, `must be after the transaction time ${new Date(nowMs).toISOString()}`);
+  if (expiresAtMs <= Date.parse(lot.availableAt)) {
+    throw inputError(field, `must be after the end of the return window, ${lot.availableAt}`);
+  }
+  if (expiresAtMs > Date.parse(lot.expiresAt)) {
+    throw inputError(field, `must not be later than the program's expiry of points earned now, ${lot.expiresAt}`);
+  }
+  return { ...lot, expiresAt: new Date(expiresAtMs).toISOString() };
+}
+
+async function credit(
+  ctx: MallContext,
+  program: Program,
+  item: AccrualItem,
+  index: number,
+  fieldPrefix: string,
+): Promise<AccrualResult> {
   const txId = ctx.stub.getTxID();
   const lotId = `${txId}.${index}`;
   const at = txTimeIso(ctx);
-  const lot = newLot({ ...item, lotId, program, origin: 'accrual', earnedAtMs: txTimeMs(ctx) });
+  const nowMs = txTimeMs(ctx);
+  const regular = newLot({ ...item, lotId, program, origin: 'accrual', earnedAtMs: nowMs });
+  const lot =
+    item.expiresAtMs === undefined
+      ? regular
+      : campaignExpiry(regular, item.expiresAtMs, nowMs, `${fieldPrefix}expiresAt`);
   const record: AccrualRecord = {
     programId: program.programId,
     sourceRef: item.sourceRef,
@@ -203,18 +257,60 @@ async function credit(ctx: MallContext, program: Program, item: AccrualItem, ind
     earnedAt: at,
     reversed: 0,
   };
-  await putLot(ctx, lot, true);
-  await put(ctx, 'accrual', accrualKey(ctx, program.programId, item.sourceRef), record);
-  const line = {
+  const line: HistoryLine = {
     member: item.member,
+    type: 'accrue',
     programId: program.programId,
     points: item.amount,
     ref: item.sourceRef,
     txId,
     at,
   };
-  await addHistory(ctx, { ...line, type: 'accrue' }, index);
+  // The same four writes as putLot + put + addHistory; the event carries them as one compact item.
+  await putUnjournalled(ctx, lotKey(ctx, lot.member, lot.programId, lotId), lot);
+  await putUnjournalled(ctx, expiryIndexKey(ctx, lot), { lotId, member: lot.member });
+  await putUnjournalled(ctx, accrualKey(ctx, program.programId, item.sourceRef), record);
+  await putUnjournalled(ctx, historyKey(ctx, line, index), line);
+  journalAccrual(ctx, lot, item, index);
   return { sourceRef: item.sourceRef, status: 'accepted', member: item.member, amount: item.amount, lotId, txId };
+}
+
+/** Adds the item to the journal's compact run of accruals (a new run when the last entry is not one of this lot's kind). */
+function journalAccrual(ctx: MallContext, lot: Lot, item: AccrualItem, index: number): void {
+  const last = ctx.changes.at(-1);
+  const entry: CompactAccrualItem =
+    item.attestation !== undefined
+      ? [
+          index,
+          item.member,
+          item.amount,
+          item.sourceRef,
+          item.merchant ?? null,
+          item.attestation.deviceDid,
+          item.attestation.seq,
+        ]
+      : item.merchant !== undefined
+        ? [index, item.member, item.amount, item.sourceRef, item.merchant]
+        : [index, item.member, item.amount, item.sourceRef];
+  if (
+    last !== undefined &&
+    'k' in last &&
+    last.p === lot.programId &&
+    last.at === lot.earnedAt &&
+    last.av === lot.availableAt &&
+    last.ex === lot.expiresAt
+  ) {
+    (last.i as CompactAccrualItem[]).push(entry);
+    return;
+  }
+  ctx.changes.push({
+    k: 'accrue',
+    p: lot.programId,
+    at: lot.earnedAt,
+    av: lot.availableAt,
+    ex: lot.expiresAt,
+    i: [entry],
+  });
 }
 
 export interface ReversalRequest {

@@ -5,26 +5,18 @@
  */
 import { MallContext, firstByPrefix, key, put } from '../common/state';
 import { HistoryLine, K } from './model';
+import { historySeq, newestFirst } from '../wire/change-event';
 
-/** Milliseconds until 2286: sorting this padded value ascending lists the newest line first. */
-const TIME_CEILING = 9_999_999_999_999;
-
-/** The descending time part of a history key. */
-export function newestFirst(atIso: string): string {
-  return String(TIME_CEILING - Date.parse(atIso)).padStart(13, '0');
-}
+// The key's time part (descending) and seq part are shared with the event's expansion (wire/change-event.ts).
 
 /** Writes one history line; `seq` (0..9999) keeps several lines of one transaction apart, counting down too. */
 export async function addHistory(ctx: MallContext, line: HistoryLine, seq: number): Promise<void> {
-  const stateKey = key(
-    ctx,
-    K.history,
-    line.member,
-    newestFirst(line.at),
-    line.txId,
-    String(9999 - seq).padStart(4, '0'),
-  );
-  await put(ctx, 'history', stateKey, line);
+  await put(ctx, 'history', historyKey(ctx, line, seq), line);
+}
+
+/** Key of a history line: under its member, newest first, then the transaction and `seq` counting down. */
+export function historyKey(ctx: MallContext, line: HistoryLine, seq: number): string {
+  return key(ctx, K.history, line.member, newestFirst(line.at), line.txId, historySeq(seq));
 }
 
 /** The member's newest `limit` lines, newest first (lines of one transaction last-written first). */

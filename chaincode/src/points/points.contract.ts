@@ -82,13 +82,13 @@ export class PointsContract extends MallContract {
     return json(await updateMerchant(ctx, parseRequest(request)));
   }
 
-  /** One receipt: `{ programId, member, amount, sourceRef, merchant? }`. */
+  /** One receipt: `{ programId, member, amount, sourceRef, merchant?, attestation?, expiresAt? }`. */
   @Transaction()
   @Returns('string')
   async Accrue(ctx: MallContext, request: string): Promise<string> {
     const f = parseRequest(request);
     const programId = programIdOf(f);
-    const [result] = await accrue(ctx, programId, [accrualItemOf(f)]);
+    const [result] = await accrue(ctx, programId, [accrualItemOf(f)], false);
     return json(result);
   }
 
@@ -225,6 +225,12 @@ export class PointsContract extends MallContract {
   @Returns('string')
   async GetAccrual(ctx: MallContext, request: string): Promise<string> {
     return json(await q.accrualView(ctx, query(ctx, request)));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async GetAdjustment(ctx: MallContext, request: string): Promise<string> {
+    return json(await q.adjustmentView(ctx, query(ctx, request)));
   }
 
   @Transaction(false)

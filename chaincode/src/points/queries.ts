@@ -7,8 +7,10 @@ import { clearingBetween } from './clearing';
 import { closeOf } from './settlement';
 import { memberHistory } from './history';
 import { Balance, balances, emptyBalance, lotState, memberLots, spentLots } from './lots';
+import { adjustmentKey } from './adjustment';
 import {
   AccrualRecord,
+  AdjustmentRecord,
   ClearingEntry,
   HistoryLine,
   K,
@@ -78,6 +80,13 @@ export async function redemptionView(ctx: MallContext, f: Fields): Promise<Redem
   const merchant = str(f, 'merchant', ID_RULE);
   const ref = str(f, 'ref', REF_RULE);
   return found(ctx, redemptionKey(ctx, merchant, ref), 'redemption', `${merchant}/${ref}`);
+}
+
+/** GetAdjustment: one debit correction of a program by its ref (`Adjust`, idempotent on programId + ref). */
+export async function adjustmentView(ctx: MallContext, f: Fields): Promise<AdjustmentRecord> {
+  const programId = programIdOf(f);
+  const ref = str(f, 'ref', REF_RULE);
+  return found(ctx, adjustmentKey(ctx, programId, ref), 'adjustment', `${programId}/${ref}`);
 }
 
 /** GetRate: the proposed or approved rate between two programs. */

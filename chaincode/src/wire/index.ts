@@ -1,2 +1,3 @@
 export * from './signed-payloads';
 export * from './compact-consent';
+export * from './change-event';

@@ -173,6 +173,28 @@ describe('devices attestations', () => {
     await refused(batch(entry(k2, counter.did, 3, { kid: `${counter.did}#key-9` })), 'is not a key of');
   });
 
+  it('starts key validity at the whole second of its registration (records carry whole seconds)', async () => {
+    // Registered at 02:30:00.700; a counter's record of that same second says 02:30:00.
+    ledger.now = Date.parse('2026-03-01T02:30:00.700Z');
+    const fresh = newKey();
+    await ledger.invoke(contract, 'RegisterDevice', [registerRequest(fresh, 'MallAMSP')], IDS.mallAAdmin);
+    const sameSecond = { periodStart: '2026-03-01T02:15:00Z', periodEnd: '2026-03-01T02:30:00Z' };
+    const secondBefore = { periodStart: '2026-03-01T02:15:00Z', periodEnd: '2026-03-01T02:29:59Z' };
+    await refused(batch(entry(fresh, fresh.did, 1, secondBefore)), `DEVICE_KEY: ${fresh.did}#key-1 was not valid at`);
+    expect(await anchored(batch(entry(fresh, fresh.did, 1, sameSecond)))).toEqual([[fresh.did, 1]]);
+    // A rotation at 03:00:00.400: the new key signs for 03:00:00, not 02:59:59; the old key keeps its exact end.
+    ledger.now = Date.parse('2026-03-01T03:00:00.400Z');
+    const k2 = newKey();
+    await ledger.invoke(contract, 'RotateDeviceKey', [rotateRequest(fresh.did, k2, 2, 'MallAMSP')], IDS.mallAAdmin);
+    const k2Opts = { kid: `${fresh.did}#key-2`, periodStart: '2026-03-01T02:45:00Z' };
+    await refused(batch(entry(k2, fresh.did, 2, { ...k2Opts, periodEnd: '2026-03-01T02:59:59Z' })), 'DEVICE_KEY');
+    expect(await anchored(batch(entry(k2, fresh.did, 2, { ...k2Opts, periodEnd: '2026-03-01T03:00:00Z' })))).toEqual([
+      [fresh.did, 2],
+    ]);
+    const afterEnd = { periodStart: '2026-03-01T02:45:00Z', periodEnd: '2026-03-01T03:00:00.400Z' };
+    await refused(batch(entry(fresh, fresh.did, 3, afterEnd)), `DEVICE_KEY: ${fresh.did}#key-1 was not valid at`);
+  });
+
   it('refuses statements signed with a key after its reported compromise', async () => {
     ledger.advance(3_600_000); // 03:00
     const extra = { compromisedAt: '2026-03-01T01:50:00Z' };

@@ -121,6 +121,15 @@ const specs: Record<string, Spec> = {
     world: () => dealtBy(['MallCMSP']),
     request: () => Promise.resolve({ roundId: ROUND_ID, dealer: 'MallCMSP' }),
   },
+  GetDealShare: {
+    fn: 'GetDealShare',
+    world: async () => {
+      const w = await joinedWorld({ ...OPTS, shareDelivery: 'private' });
+      await w.deal('MallCMSP', [3]);
+      return w;
+    },
+    request: () => Promise.resolve({ roundId: ROUND_ID, dealer: 'MallCMSP' }),
+  },
   ListRounds: { fn: 'ListRounds', world: proposed, request: () => Promise.resolve({}) },
 };
 
@@ -147,6 +156,8 @@ const matrix: Record<string, Row> = {
   SubmitComplaint: PARTICIPANT_USER,
   GetRound: ORG_USER,
   GetDeal: ORG_USER,
+  // Only a participant's peer holds a blob for it (read from the caller's own implicit collection).
+  GetDealShare: PARTICIPANT_USER,
   ListRounds: ORG_USER,
 };
 

@@ -51,6 +51,23 @@ describe('points: debit adjustment', () => {
     const again = await w.call<{ status: string }>('Adjust', req({ amount: 99 }), IDS.mallAClient);
     expect(again.result.status).toBe('duplicate');
     expect(w.ledger.dump()).toEqual(before);
+    // GetAdjustment reads the record back by (programId, ref), for any mall (reconciliation verify=ledger).
+    const { result: rec } = await w.call<Record<string, unknown>>(
+      'GetAdjustment',
+      { programId: A, ref: 'haide:MALL-A/adj-1' },
+      IDS.mallBClient,
+    );
+    expect(rec).toMatchObject({ amount: 30, reasonCode: 'WRONG_RECEIPT', member: w.alice.did, txId: first.txId });
+  });
+
+  it('GetAdjustment: NOT_FOUND for an unknown ref, INPUT_INVALID naming a bad field', async () => {
+    await expect(w.call('GetAdjustment', { programId: A, ref: 'nope' }, IDS.mallAClient)).rejects.toThrow(
+      `NOT_FOUND: adjustment ${A}/nope`,
+    );
+    await expect(w.call('GetAdjustment', { programId: A, ref: ' bad' }, IDS.mallAClient)).rejects.toThrow(
+      'INPUT_INVALID: ref:',
+    );
+    await expect(w.call('GetAdjustment', { ref: 'x' }, IDS.mallAClient)).rejects.toThrow('INPUT_INVALID: programId:');
   });
 
   it.each([

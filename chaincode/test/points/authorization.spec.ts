@@ -120,6 +120,15 @@ const specs: Record<string, Spec> = {
   GetHistory: { request: (w) => ({ member: w.alice.did }) },
   GetAccrual: { setup: aliceHasPoints, request: () => ({ programId: A, sourceRef: 'r1' }) },
   GetRedemption: { setup: closed, request: () => ({ merchant: 'b-food', ref: 'x' }) },
+  GetAdjustment: {
+    setup: async (w) => {
+      await aliceHasPoints(w);
+      w.ledger.advance(AFTER_RETURN_WINDOW);
+      const adj = { programId: A, member: w.alice.did, amount: 1, reasonCode: 'FIX', ref: 'adj-1' };
+      await w.call('Adjust', adj, IDS.mallAClient);
+    },
+    request: () => ({ programId: A, ref: 'adj-1' }),
+  },
   GetRate: {
     setup: (w) =>
       w.call('ProposeRate', { fromProgram: A, toProgram: B, numerator: 1, denominator: 2 }).then(() => undefined),
@@ -168,6 +177,7 @@ const matrix: Record<string, Row> = {
   GetHistory: QUERY,
   GetAccrual: QUERY,
   GetRedemption: QUERY,
+  GetAdjustment: QUERY,
   GetRate: QUERY,
   GetClearing: QUERY,
   GetStatement: QUERY,

@@ -1,4 +1,5 @@
 import { DAY_MS } from '../../src/common/clock';
+import { expandChanges } from '../../src/wire/change-event';
 import { net, payments } from '../../src/points/settlement';
 import { ClearingEntry } from '../../src/points/model';
 import { IDS } from '../support/fake-stub';
@@ -77,7 +78,7 @@ describe('points: idempotency, reversal and contention', () => {
       IDS.mallAClient,
     );
     const ids = (e: typeof one.event): string[] =>
-      (e?.payload as { changes: { id: string }[] }).changes.map((c) => c.id);
+      (expandChanges(e?.payload as { changes: unknown[] }) as { id: string }[]).map((c) => c.id);
     const first = ids(one.event);
     expect(first.length).toBeGreaterThanOrEqual(3);
     expect(ids(two.event).filter((k) => first.includes(k))).toEqual([]);

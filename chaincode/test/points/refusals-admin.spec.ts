@@ -300,6 +300,14 @@ const cases: Case[] = [
     IDS.mallAClient,
     'NOT_FOUND: redemption b-food/nope',
   ],
+  [
+    'GetAdjustment',
+    'an unknown adjustment',
+    { programId: A, ref: 'nope' },
+    IDS.mallAClient,
+    `NOT_FOUND: adjustment ${A}/nope`,
+  ],
+  ['GetAdjustment', 'a bad ref', { programId: A, ref: ' x' }, IDS.mallAClient, 'INPUT_INVALID: ref:'],
   ['GetRate', 'an unknown rate', { fromProgram: 'X', toProgram: 'Y' }, IDS.mallAClient, 'NOT_FOUND: rate X->Y'],
   [
     'GetClearing',

@@ -6,6 +6,8 @@
  */
 import { TEST_CERTS } from './fake-certs';
 import type { Contract } from 'fabric-contract-api';
+import { canonicalize } from '../../src/common/canonical';
+import { expandChanges } from '../../src/wire/change-event';
 
 const SEP = '\u0000';
 
@@ -79,14 +81,25 @@ export class Ledger {
   now = Date.parse('2026-03-01T02:00:00Z');
   private txCounter = 0;
   channelId = 'mallchannel';
+  /**
+   * Private data by collection (implicit collections `_implicit_org_<msp>`), committed with the transaction. Like a
+   * peer, a read answers only on a peer of the collection's org ({@link InvokeOptions.peerMsp}); others hold hashes.
+   */
+  readonly privateData = new Map<string, Map<string, Uint8Array>>();
 
   advance(ms: number): void {
     this.now += ms;
   }
 
   /** Runs `fn` of `contract` as `who` with string arguments, like a peer would (endorse, then commit). */
-  async invoke<T = unknown>(contract: Contract, fn: string, args: string[], who: Identity): Promise<TxResult<T>> {
-    const endorsed = await this.endorse<T>(contract, fn, args, who);
+  async invoke<T = unknown>(
+    contract: Contract,
+    fn: string,
+    args: string[],
+    who: Identity,
+    opts: InvokeOptions = {},
+  ): Promise<TxResult<T>> {
+    const endorsed = await this.endorse<T>(contract, fn, args, who, opts);
     const code = endorsed.commit();
     if (code !== 'VALID') throw new Error(`${endorsed.txId} did not validate: ${code}`);
     return { txId: endorsed.txId, result: endorsed.result, event: endorsed.event };
@@ -101,9 +114,10 @@ export class Ledger {
     fn: string,
     args: string[],
     who: Identity,
+    opts: InvokeOptions = {},
   ): Promise<Endorsed<T> & { event?: TxEvent }> {
     const txId = `tx${String(++this.txCounter).padStart(6, '0')}`;
-    const tx = new FakeTx(this, txId, fn, args);
+    const tx = new FakeTx(this, txId, fn, args, { peerMsp: who.mspId, ...opts });
     const ctx = contract.createContext() as unknown as {
       setChaincodeStub(s: unknown): void;
       setClientIdentity(c: unknown): void;
@@ -152,6 +166,14 @@ export class Ledger {
   }
 }
 
+/** Per-invocation inputs a real proposal carries besides the arguments. */
+export interface InvokeOptions {
+  /** Transient data (never in the write set). */
+  transient?: Record<string, Uint8Array>;
+  /** MSP of the endorsing peer (default: the caller's): decides which implicit collection it can read. */
+  peerMsp?: string;
+}
+
 function fakeIdentity(who: Identity): unknown {
   const cn = who.name ?? `${who.role}@${who.mspId}`;
   const ou = who.role === 'member' ? '' : `/OU=${who.role}`;
@@ -178,6 +200,7 @@ class FakeTx {
   readonly readSet = new Map<string, number>();
   private readonly ranges: RangeRead[] = [];
   private readonly validation = new Map<string, Uint8Array>();
+  private readonly privateWrites = new Map<string, Map<string, Uint8Array>>();
   event?: TxEvent;
 
   constructor(
@@ -185,7 +208,25 @@ class FakeTx {
     private readonly txId: string,
     private readonly fn: string,
     private readonly args: string[],
+    private readonly opts: InvokeOptions = {},
   ) {}
+
+  getTransient(): Map<string, Uint8Array> {
+    return new Map(Object.entries(this.opts.transient ?? {}));
+  }
+  putPrivateData(collection: string, key: string, value: Uint8Array): Promise<void> {
+    if (!collection.startsWith('_implicit_org_')) throw new Error(`collection ${collection} is not defined`);
+    if (!key) throw new Error('key must not be empty');
+    const writes = this.privateWrites.get(collection) ?? new Map<string, Uint8Array>();
+    writes.set(key, value);
+    this.privateWrites.set(collection, writes);
+    return Promise.resolve();
+  }
+  getPrivateData(collection: string, key: string): Promise<Uint8Array> {
+    const peer = this.opts.peerMsp;
+    if (peer === undefined || collection !== `_implicit_org_${peer}`) return Promise.resolve(new Uint8Array(0));
+    return Promise.resolve(this.ledger.privateData.get(collection)?.get(key) ?? new Uint8Array(0));
+  }
 
   getTxID(): string {
     return this.txId;
@@ -264,13 +305,47 @@ class FakeTx {
   }
 
   commit(): void {
+    this.checkEventDescribesWrites();
     for (const [k, v] of this.writes) {
       if (v === null) this.ledger.state.delete(k);
       else this.ledger.state.set(k, v);
       this.ledger.bump(k);
     }
     for (const [k, v] of this.validation) this.ledger.validationParameters.set(k, v);
+    for (const [collection, writes] of this.privateWrites) {
+      const stored = this.ledger.privateData.get(collection) ?? new Map<string, Uint8Array>();
+      for (const [k, v] of writes) stored.set(k, v);
+      this.ledger.privateData.set(collection, stored);
+    }
     if (this.event) this.ledger.events.push(this.event);
+  }
+
+  /**
+   * The transaction's event, expanded (wire/change-event.ts: compact accruals stand for four writes each), names
+   * every key the transaction writes with the value it writes, and nothing else: what the middleware projects
+   * is what the ledger holds. Every committed transaction of every unit test passes this check.
+   */
+  private checkEventDescribesWrites(): void {
+    const written = new Map<string, string | null>();
+    for (const [k, v] of this.writes) {
+      const id = k.startsWith(SEP) ? k.split(SEP).slice(1, -1).join('/') : k;
+      written.set(id, v === null ? null : Buffer.from(v).toString('utf8'));
+    }
+    if (this.writes.size === 0 && this.event === undefined) return;
+    const payload = (this.event?.payload ?? { changes: [] }) as { v?: unknown; txId?: unknown; changes?: unknown };
+    const described = new Map<string, string | null>();
+    for (const c of expandChanges(payload) as { id: string; op: string; data?: unknown }[]) {
+      described.set(c.id, c.op === 'delete' ? null : canonicalize(c.data));
+    }
+    const wrong = [...new Set([...written.keys(), ...described.keys()])].filter(
+      (id) => written.get(id) !== described.get(id),
+    );
+    if (wrong.length > 0) {
+      const show = wrong
+        .slice(0, 3)
+        .map((id) => `${id}: wrote ${String(written.get(id))}, event ${String(described.get(id))}`);
+      throw new Error(`${this.txId} (${this.fn}): the event does not describe its writes: ${show.join('; ')}`);
+    }
   }
 
   private matching(match: (key: string) => boolean): string[] {

@@ -18,7 +18,8 @@ import {
   openDealShares,
   sumShares,
 } from '../../src/jointstats/vss';
-import { Identity, Ledger, TxResult } from './fake-stub';
+import { createHash } from 'node:crypto';
+import { Identity, InvokeOptions, Ledger, TxResult } from './fake-stub';
 import { TEST_CERTS } from './fake-certs';
 
 export const MALLS = ['MallAMSP', 'MallBMSP', 'MallCMSP', 'MallDMSP', 'MallEMSP'] as const;
@@ -36,6 +37,26 @@ export interface RoundOptions {
   t: number;
   buckets: number;
   minContributors?: number;
+  /** Where the blobs go (default: on the ledger). */
+  shareDelivery?: 'ledger' | 'private';
+}
+
+/** SHA-256 (hex) of a blob, as a private-delivery deal names it. */
+export function blobSha256(blob: string): string {
+  return createHash('sha256').update(blob, 'utf8').digest('hex');
+}
+
+/** A ledger-delivery deal request turned into a private one: hashes in the request, blobs as transient `shares`. */
+export function asPrivateDeal(req: Record<string, unknown>): {
+  request: Record<string, unknown>;
+  transient: Record<string, Uint8Array>;
+} {
+  const { shares, ...rest } = req as { shares: Record<string, string> };
+  const shareHashes = Object.fromEntries(Object.entries(shares).map(([m, b]) => [m, blobSha256(b)]));
+  return {
+    request: { ...rest, shareHashes },
+    transient: { shares: Buffer.from(JSON.stringify(shares), 'utf8') },
+  };
 }
 
 export class JointWorld {
@@ -45,10 +66,21 @@ export class JointWorld {
   readonly secrets = new Map<string, DealSecrets>();
   participants: string[] = [];
   shape!: RoundShape;
+  delivery: 'ledger' | 'private' = 'ledger';
 
-  call<T = unknown>(fn: string, request: unknown, who: Identity): Promise<TxResult<T>> {
+  call<T = unknown>(fn: string, request: unknown, who: Identity, opts?: InvokeOptions): Promise<TxResult<T>> {
     const arg = typeof request === 'string' ? request : JSON.stringify(request);
-    return this.ledger.invoke<T>(this.contract, fn, [arg], who);
+    return this.ledger.invoke<T>(this.contract, fn, [arg], who, opts);
+  }
+
+  /** The blob `dealer` addressed to `mall`: from the deal record, or (private) from `mall`'s peer. */
+  async blobFor(mall: string, dealer: string): Promise<string> {
+    if (this.delivery === 'private') {
+      const r = await this.call<{ blob: string }>('GetDealShare', { roundId: ROUND_ID, dealer }, client(mall));
+      return r.result.blob;
+    }
+    const deal = (await this.call<DealRecord>('GetDeal', { roundId: ROUND_ID, dealer }, client(mall))).result;
+    return deal.shares[mall]!;
   }
 
   proposal(opts: RoundOptions, overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -62,6 +94,7 @@ export class JointWorld {
       participants: MALLS.slice(0, opts.n),
       threshold: opts.t,
       minContributors: opts.minContributors,
+      ...(opts.shareDelivery ? { shareDelivery: opts.shareDelivery } : {}),
       deadline: new Date(this.ledger.now + HOUR).toISOString(),
       ...overrides,
     };
@@ -69,6 +102,7 @@ export class JointWorld {
 
   async propose(opts: RoundOptions): Promise<void> {
     await this.call('ProposeRound', this.proposal(opts), admin('MallAMSP'));
+    this.delivery = opts.shareDelivery ?? 'ledger';
     this.participants = [...MALLS.slice(0, opts.n)].sort();
     this.shape = { roundId: ROUND_ID, participants: this.participants, threshold: opts.t, buckets: opts.buckets };
   }
@@ -93,7 +127,13 @@ export class JointWorld {
   }
 
   async deal(mall: string, values: number[], absent?: number[]): Promise<void> {
-    await this.call('SubmitDeal', await this.dealRequest(mall, values, absent), client(mall));
+    const req = await this.dealRequest(mall, values, absent);
+    if (this.delivery === 'private') {
+      const { request, transient } = asPrivateDeal(req);
+      await this.call('SubmitDeal', request, client(mall), { transient });
+    } else {
+      await this.call('SubmitDeal', req, client(mall));
+    }
   }
 
   /** What `mall` computes from the ledger: its blobs opened, checked and summed per counted bucket. */
@@ -112,7 +152,7 @@ export class JointWorld {
               dealer,
               mall,
               decodeCommitments(deal.commitments, this.shape.buckets, this.shape.threshold),
-              deal.shares[mall]!,
+              await this.blobFor(mall, dealer),
               this.keys.get(mall)!.secretKey,
             );
       vectors.push({ dealer, absent: deal.absent, shares });

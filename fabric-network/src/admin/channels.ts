@@ -120,28 +120,58 @@ export async function showChannel(ctx: AdminContext, channel: string): Promise<C
 
 export interface ChannelListing {
   readonly channel: string;
-  /** Block height per peer that joined the channel. */
+  /** Block height per peer that joined the channel (of the peers this admin reached). */
   readonly heights: Record<string, number>;
+  /**
+   * Peers of the topology this admin could not ask (host → why): their channels or height are unknown, not zero.
+   * A mall's middleware that cannot reach another mall's peer lists it here instead of failing the whole listing.
+   */
+  readonly unreachable: Record<string, string>;
   readonly members: readonly string[];
   readonly orderers: readonly string[];
 }
 
-/** Every channel any orderer of the network serves, with peers' heights and the member orgs. */
+/** The first line of a failure, bounded: why a peer could not be asked. */
+function why(e: unknown): string {
+  return ((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '').slice(0, 200);
+}
+
+/** Each mall's joined channels, or why its peer could not be asked. */
+async function joinedChannels(ctx: AdminContext): Promise<Map<string, string[] | { unreachable: string }>> {
+  const joined = new Map<string, string[] | { unreachable: string }>();
+  for (const m of ctx.topology.malls) {
+    try {
+      joined.set(m.mspId, await peerChannels(ctx, m));
+    } catch (e) {
+      joined.set(m.mspId, { unreachable: why(e) });
+    }
+  }
+  return joined;
+}
+
+/** Every channel any orderer of the network serves, with peers' heights (where reached) and the member orgs. */
 export async function listChannels(ctx: AdminContext): Promise<ChannelListing[]> {
   const names = new Set<string>();
   for (const o of ctx.topology.orderers) for (const c of await ordererChannels(ctx, o)) names.add(c);
-  const joined = new Map<string, string[]>();
-  for (const m of ctx.topology.malls) joined.set(m.mspId, await peerChannels(ctx, m));
+  const joined = await joinedChannels(ctx);
   const out: ChannelListing[] = [];
   for (const channel of [...names].sort()) {
     const heights: Record<string, number> = {};
+    const unreachable: Record<string, string> = {};
     for (const m of ctx.topology.malls) {
-      if (joined.get(m.mspId)?.includes(channel)) heights[m.peer.host] = await peerHeight(onChannel(ctx, channel), m);
+      const j = joined.get(m.mspId) ?? [];
+      if (!Array.isArray(j)) unreachable[m.peer.host] = j.unreachable;
+      else if (j.includes(channel))
+        await peerHeight(onChannel(ctx, channel), m).then(
+          (h) => (heights[m.peer.host] = h),
+          (e: unknown) => (unreachable[m.peer.host] = why(e)),
+        );
     }
     const summary = await showChannel(ctx, channel);
     out.push({
       channel,
       heights,
+      unreachable,
       members: summary.orgs.filter((o) => o.section === 'Application').map((o) => o.mspId),
       orderers: summary.consensus.consenters,
     });

@@ -280,6 +280,16 @@ export class AppConfig {
   @Min(0)
   pointsCloseContinueMs = 2_000;
 
+  /**
+   * Where a device proof (Huina `deviceProof`) is checked before it is queued: `cache` reads the projected device
+   * record and asks the peer only when the cache has no row or refuses the proof; `ledger` asks the peer every time
+   * (`devices:GetDevice`). Either way the chaincode checks the proof again when it anchors it, and a proof it refuses
+   * for its key or the device's status (a key rotated out, or a device revoked, not projected yet) ends dead without
+   * holding the device's seq or queue — see docs/huina.md, "Device keys from the cache".
+   */
+  @IsIn(['cache', 'ledger'])
+  deviceKeysSource: 'cache' | 'ledger' = 'cache';
+
   /** Starts the projection listener, the batcher and the webhook dispatcher (off for one-shot tools). */
   @IsBoolean()
   workersEnabled = true;

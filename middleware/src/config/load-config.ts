@@ -31,6 +31,7 @@ export const SETTINGS: readonly Setting[] = [
   { env: 'PROJECTION_MAX_LAG_BLOCKS', path: 'projectionMaxLagBlocks', kind: 'int' },
   { env: 'PROJECTION_MAX_EVENT_BYTES', path: 'projectionMaxEventBytes', kind: 'int' },
   { env: 'WORKERS_ENABLED', path: 'workersEnabled', kind: 'bool' },
+  { env: 'DEVICE_KEYS_SOURCE', path: 'deviceKeysSource', kind: 'string' },
   { env: 'PARTNER_SECRET_KEY', path: 'partnerSecretKey', kind: 'string' },
   { env: 'MEMBER_DATA_KEY', path: 'memberDataKey', kind: 'string' },
   { env: 'JOINT_STATS_KEY', path: 'jointStatsKey', kind: 'string' },

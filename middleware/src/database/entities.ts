@@ -13,7 +13,7 @@ import {
   TrafficReportEntity,
   TrafficReportRecordEntity,
 } from '../huina/traffic.entities';
-import { IntakeItemEntity } from '../intake/intake-item.entity';
+import { IntakeItemEntity, IntakeTxEnvelopeEntity } from '../intake/intake-item.entity';
 import { OutboxEntity } from '../intake/outbox.entity';
 import { ParticipationEntity } from '../jointstats/participation.entity';
 import { NoteEntity } from '../notes/note.entity';
@@ -34,6 +34,7 @@ import { SubscriptionEntity } from '../webhooks/subscription.entity';
 export const ENTITIES = [
   ApiKeyEntity,
   IntakeItemEntity,
+  IntakeTxEnvelopeEntity,
   OutboxEntity,
   LedgerStateEntity,
   QuarantineEntity,

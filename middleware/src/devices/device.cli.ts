@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { StrictValidationPipe } from '../common/validation.pipe';
+import { type CliOut, fileBody, flag, runCli, validated as body } from '../common/cli-runner';
 import type { DevicesService } from './devices.service';
 import { DEVICE_DID, RegisterDeviceDto, RotateKeyDto, StatusChangeDto } from './dto/device.dto';
 
@@ -9,23 +8,6 @@ export const DEVICE_USAGE = `  cli device register --file <registration.json>   
   cli device list [--status <s>] [--type <t>]
   cli device get <did>
   cli device attestations <did> --from <ISO> --to <ISO>`;
-
-type Out = (text: string) => void;
-
-function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-async function body<T extends object>(type: new () => T, value: unknown): Promise<T> {
-  return (await new StrictValidationPipe().transform(value, { type: 'body', metatype: type })) as T;
-}
-
-function fileBody(args: readonly string[]): unknown {
-  const file = flag(args, 'file');
-  if (file === undefined) throw new Error('--file is required');
-  return JSON.parse(readFileSync(file, 'utf8')) as unknown;
-}
 
 function didArg(args: readonly string[]): string {
   const did = args[0] ?? '';
@@ -74,25 +56,12 @@ function read(
 }
 
 /** `cli device …`: 0 with the JSON answer on `out`, 1 with the reason on `err`, 2 for usage. */
-export async function deviceCommand(
+export function deviceCommand(
   devices: DevicesService,
   argv: readonly string[],
-  out: Out,
-  err: Out,
+  out: CliOut,
+  err: CliOut,
 ): Promise<number> {
   const [command, ...args] = argv;
-  try {
-    const result = await run(devices, command, args);
-    if (result === undefined) {
-      err(`usage:\n${DEVICE_USAGE}\n`);
-      return 2;
-    }
-    out(`${JSON.stringify(result, null, 2)}\n`);
-    return 0;
-  } catch (e) {
-    const r = (e as { getResponse?: () => { message?: unknown } }).getResponse?.();
-    const m = r?.message ?? (e as Error).message;
-    err(`${Array.isArray(m) ? m.join('; ') : typeof m === 'string' ? m : JSON.stringify(m)}\n`);
-    return 1;
-  }
+  return runCli(() => run(devices, command, args), DEVICE_USAGE, out, err);
 }

@@ -3,9 +3,10 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import type { DataSource } from 'typeorm';
+import type { AttestationView } from '../console/api-types';
 import { AppConfig } from '../config/app-config';
 import { BadInputError, NotFoundError } from '../common/errors';
-import { verifyStatement } from '../huina/device-proof';
+import { verifyRawSignature } from '../common/raw-signature';
 import { IntakeService } from '../intake/intake.service';
 import type { IntakeAck } from '../intake/intake.types';
 import { DeviceLedger, type LedgerCall, type PublicJwk } from '../ledger/domain/device.ledger';
@@ -16,18 +17,8 @@ import type { DeviceDto, RegisterDeviceDto, RotateKeyDto, StatusChangeDto } from
 
 const SPAN_MAX_MS = 31 * 86_400_000;
 
-/** A device's cached attestation. */
-export interface AttestationView {
-  readonly deviceDid: string;
-  readonly seq: number;
-  readonly periodStart: string;
-  readonly periodEnd: string;
-  readonly kind: string;
-  readonly digest: string;
-  readonly record: object;
-  readonly txId: string;
-  readonly blockNumber: string;
-}
+/** A device's cached attestation: the console's type (console/api-types.ts). */
+export type { AttestationView } from '../console/api-types';
 
 function plainJwk(j: PublicJwk): PublicJwk {
   return j.y === undefined ? { kty: j.kty, crv: j.crv, x: j.x } : { kty: j.kty, crv: j.crv, x: j.x, y: j.y };
@@ -69,7 +60,7 @@ export class DevicesService implements OnModuleInit {
       kid: `${did}#key-${n}`,
       ownerMsp: this.config.mallMspId,
     });
-    if (!verifyStatement(jwk, Buffer.from(canonicalize(payload) ?? ''), signature))
+    if (!verifyRawSignature(jwk, Buffer.from(canonicalize(payload) ?? ''), signature))
       throw new BadInputError(`proof.signature does not verify with publicKeyJwk for ${did}#key-${n}`);
   }
 

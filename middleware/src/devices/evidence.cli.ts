@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { receiptProblems } from '../adapters/haide/receipt.validator';
-import { StrictValidationPipe } from '../common/validation.pipe';
+import { type CliOut, flag, validated } from '../common/cli-runner';
 import type { TrafficReadService } from '../huina/traffic-read.service';
 import { validateBucketQuery } from '../huina/traffic-query';
 import { EReceiptEvidenceDto, TrafficEvidenceDto } from './dto/evidence.dto';
@@ -10,17 +10,10 @@ import type { EvidenceService } from './evidence.service';
 export const PROOFS_USAGE = `  cli proofs traffic --site <siteKey> --data-time 'yyyy-MM-dd HH:mm:ss' --interval <5|15|60|H|D>   (evidence this mall publishes)
   cli proofs verify --file <evidence.json>   (another mall's traffic or e-receipt evidence, checked on this mall's peer; exit 3 if not verified)`;
 
-type Out = (text: string) => void;
-
-function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 /** The route's validation; its refusal becomes an error naming the fields. */
 async function dto<T extends object>(type: new () => T, value: unknown): Promise<T> {
   try {
-    return (await new StrictValidationPipe().transform(value, { type: 'body', metatype: type })) as T;
+    return await validated(type, value);
   } catch (e) {
     if (e instanceof BadRequestException) throw new Error(`evidence refused: ${JSON.stringify(e.getResponse())}`);
     throw e;
@@ -43,7 +36,7 @@ export async function proofsCommand(
   services: { reads: TrafficReadService; evidence: EvidenceService },
   command: string | undefined,
   args: readonly string[],
-  out: Out,
+  out: CliOut,
 ): Promise<number> {
   if (command === 'traffic') {
     const q = validateBucketQuery({

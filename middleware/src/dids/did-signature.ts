@@ -1,6 +1,7 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { DidOperationError } from '../common/errors';
+import { verifyRawSignature } from '../common/raw-signature';
 import type { DidDocument, DidProof, DidPublicJwk, DidVerificationMethod } from '../ledger/domain/did.ledger';
 
 /** RFC 7638 thumbprint (SHA-256, base64url) of a public JWK: the method-specific id of a did:mallchain DID. */
@@ -14,16 +15,13 @@ export function didOfJwk(jwk: DidPublicJwk): string {
 
 /** ES256 (raw r‖s) or EdDSA over JCS(value), as the chaincode verifies it; false for anything malformed. */
 export function verifyJcs(jwk: DidPublicJwk, value: unknown, signature: string): boolean {
+  let data: Buffer;
   try {
-    const data = Buffer.from(canonicalize(value) ?? '');
-    const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
-    const sig = Buffer.from(signature, 'base64url');
-    if (jwk.crv === 'P-256')
-      return sig.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig);
-    return verify(null, data, key, sig);
+    data = Buffer.from(canonicalize(value) ?? '');
   } catch {
-    return false;
+    return false; // not JSON-serialisable: nothing was signed
   }
+  return verifyRawSignature(jwk, data, signature);
 }
 
 /** The verification method `kid` of a document that came from a client (any shape) or from the ledger. */

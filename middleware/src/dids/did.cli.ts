@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { StrictValidationPipe } from '../common/validation.pipe';
+import { type CliOut, fileBody, flag, runCli, validated as valid } from '../common/cli-runner';
 import type { CredentialsService } from './credentials.service';
 import { type DidsService, selectorOf } from './dids.service';
 import { IssueCredentialDto, VerifyCredentialDto } from './dto/credential.dto';
@@ -26,24 +25,6 @@ export const DID_USAGE = `  cli did create --file <create.json>              (bo
   cli credential issue --subject <did> --program <programId>
   cli credential revoke <credentialId>
   cli credential verify --jwt <jwt>`;
-
-type Out = (text: string) => void;
-
-function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-/** The same validation as the HTTP body (or query) of the route. */
-async function valid<T extends object>(type: new () => T, value: unknown, kind: 'body' | 'query' = 'body'): Promise<T> {
-  return (await new StrictValidationPipe().transform(value, { type: kind, metatype: type })) as T;
-}
-
-function fileBody(args: readonly string[]): unknown {
-  const file = flag(args, 'file');
-  if (file === undefined) throw new Error('--file is required');
-  return JSON.parse(readFileSync(file, 'utf8')) as unknown;
-}
 
 function didArg(value: string | undefined): string {
   if (value === undefined || !MALLCHAIN_DID.test(value)) throw new Error(`not a did:mallchain DID: ${value ?? ''}`);
@@ -116,30 +97,18 @@ async function credential(
 }
 
 /** `cli credential …`: like {@link didCommand}. */
-export function credentialCommand(c: CredentialsService, argv: readonly string[], out: Out, err: Out): Promise<number> {
+export function credentialCommand(
+  c: CredentialsService,
+  argv: readonly string[],
+  out: CliOut,
+  err: CliOut,
+): Promise<number> {
   const [command, ...args] = argv;
-  return answer(() => credential(c, command, args), out, err);
+  return runCli(() => credential(c, command, args), DID_USAGE, out, err);
 }
 
 /** `cli did …`: 0 with the JSON answer on `out`, 1 with the reason on `err`, 2 for usage. */
-export async function didCommand(dids: DidsService, argv: readonly string[], out: Out, err: Out): Promise<number> {
+export function didCommand(dids: DidsService, argv: readonly string[], out: CliOut, err: CliOut): Promise<number> {
   const [command, ...args] = argv;
-  return answer(() => run(dids, command, args), out, err);
-}
-
-async function answer(work: () => Promise<unknown>, out: Out, err: Out): Promise<number> {
-  try {
-    const result = await work();
-    if (result === undefined) {
-      err(`usage:\n${DID_USAGE}\n`);
-      return 2;
-    }
-    out(`${JSON.stringify(result, null, 2)}\n`);
-    return 0;
-  } catch (e) {
-    const r = (e as { getResponse?: () => { message?: unknown } }).getResponse?.();
-    const m = r?.message ?? (e as Error).message;
-    err(`${Array.isArray(m) ? m.join('; ') : typeof m === 'string' ? m : JSON.stringify(m)}\n`);
-    return 1;
-  }
+  return runCli(() => run(dids, command, args), DID_USAGE, out, err);
 }

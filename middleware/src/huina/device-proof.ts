@@ -1,6 +1,7 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { DeviceProofError } from '../common/errors';
+import { verifyRawSignature } from '../common/raw-signature';
 import type { DeviceKeysView, DeviceStatement } from '../ledger/domain/device.ledger';
 import type { DeviceProof, TrafficRecord } from './traffic.validator';
 
@@ -53,27 +54,14 @@ export function trafficStatement(
   };
 }
 
+/**
+ * The chaincode's rule (`keyValidAt`): a key signs from the whole second of its `validFrom` (Huina records carry
+ * whole seconds) up to its exact `validTo` / `compromisedAt`.
+ */
 function validAt(k: DeviceKeysView['keys'][number], atMs: number): boolean {
-  if (Date.parse(k.validFrom) > atMs) return false;
+  if (Math.floor(Date.parse(k.validFrom) / 1000) * 1000 > atMs) return false;
   if (k.validTo !== undefined && atMs >= Date.parse(k.validTo)) return false;
   return k.compromisedAt === undefined || atMs < Date.parse(k.compromisedAt);
-}
-
-/** Signature check with the chaincode's rules (ES256 raw r‖s over SHA-256, EdDSA over the bytes). */
-export function verifyStatement(
-  jwk: DeviceKeysView['keys'][number]['publicKeyJwk'],
-  data: Buffer,
-  signature: string,
-): boolean {
-  try {
-    const key = createPublicKey({ key: { ...jwk }, format: 'jwk' });
-    const sig = Buffer.from(signature, 'base64url');
-    if (jwk.crv === 'P-256')
-      return sig.length === 64 && verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, sig);
-    return verify(null, data, key, sig);
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -86,11 +74,16 @@ export function checkProof(statement: DeviceStatement, signature: string, device
   if (device.status !== 'active')
     throw new DeviceProofError('PROOF_INACTIVE', `device ${statement.deviceDid} is ${device.status}`);
   const at = Date.parse(statement.periodEnd);
-  const key = device.keys.find((k) => validAt(k, at));
-  if (!key)
+  // In the second of a rotation both the old and the new key are valid: the one whose signature verifies signed it.
+  const keys = device.keys.filter((k) => validAt(k, at));
+  if (keys.length === 0)
     throw new DeviceProofError('PROOF_KEY', `no key of ${statement.deviceDid} was valid at ${statement.periodEnd}`);
   const data = Buffer.from(canonicalize(statement) ?? '');
-  if (!verifyStatement(key.publicKeyJwk, data, signature))
-    throw new DeviceProofError('PROOF_SIGNATURE', `deviceProof.signature does not verify with ${key.kid}`);
+  const key = keys.find((k) => verifyRawSignature(k.publicKeyJwk, data, signature));
+  if (!key)
+    throw new DeviceProofError(
+      'PROOF_SIGNATURE',
+      `deviceProof.signature does not verify with ${keys.map((k) => k.kid).join(' or ')}`,
+    );
   return key.kid;
 }

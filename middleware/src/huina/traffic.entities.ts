@@ -71,7 +71,7 @@ export class TrafficBucketEntity {
 
 /** A push that carried a `deviceProof`: the statement relayed to the ledger as a device attestation. */
 @Entity('huina_traffic_reports')
-@Index('huina_traffic_reports_device_seq', ['deviceDid', 'seq'], { unique: true })
+@Index('huina_traffic_reports_device_seq', ['deviceDid', 'seq'], { unique: true, where: '"superseded_at" IS NULL' })
 export class TrafficReportEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -101,6 +101,16 @@ export class TrafficReportEntity {
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt!: Date;
+
+  /**
+   * Set when the ledger refused this report's attestation for its proof and a new proof took the seq: the report
+   * stays (what was received), no longer the seq's report (`superseded_by` is the one that is).
+   */
+  @Column({ name: 'superseded_at', type: 'timestamptz', nullable: true })
+  supersededAt!: Date | null;
+
+  @Column({ name: 'superseded_by', type: 'uuid', nullable: true })
+  supersededBy!: string | null;
 }
 
 /** Every record of a proven report as received (stale ones too): what the anchored digest covers. */

@@ -3,8 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConflictError, DeviceProofError, ForbiddenError } from '../common/errors';
+import { DeviceCacheStore } from '../devices/device-cache.store';
 import { IntakeService } from '../intake/intake.service';
-import type { IntakeAck } from '../intake/intake.types';
+import type { IntakeAck, IntakeRequest } from '../intake/intake.types';
 import { DeviceLedger, type DeviceStatement } from '../ledger/domain/device.ledger';
 import { checkProof, recordsDigest, trafficStatement } from './device-proof';
 import { HuinaRefusal } from './huina-envelope';
@@ -75,6 +76,7 @@ export function newestPerBucket(
 @Injectable()
 export class TrafficService {
   readonly store: TrafficStore;
+  readonly #cache: DeviceCacheStore;
 
   constructor(
     @InjectDataSource() ds: DataSource,
@@ -83,6 +85,7 @@ export class TrafficService {
     private readonly config: AppConfig,
   ) {
     this.store = new TrafficStore(ds);
+    this.#cache = new DeviceCacheStore(ds);
   }
 
   async push(push: TrafficPush, partner: PartnerCredential): Promise<PushResult> {
@@ -132,29 +135,71 @@ export class TrafficService {
         `deviceProof.digest is not base64url SHA-256 of JCS(records) (${digest})`,
       );
     const statement = trafficStatement(push.records, proof, this.config.ledger.channel);
-    const kid = checkProof(statement, proof.signature, await this.devices.deviceKeys(proof.deviceDid));
+    const kid = await this.#verifiedKid(statement, proof.signature);
     const entry = { statement, kid, signature: proof.signature };
     const call = this.devices.submitAttestation(entry);
+    const req: IntakeRequest = {
+      kind: 'device-attestation',
+      naturalKey: `${proof.deviceDid}#${proof.seq}`,
+      orderingKey: proof.deviceDid,
+      // The statement decides duplicate vs conflict: the same statement signed again (ECDSA signatures differ
+      // every time) is the same attestation, and the first signature is the one relayed.
+      payload: { statement, kid },
+      fn: call.fn,
+      args: call.args,
+    };
     try {
-      const ack = await this.intake.accept({
-        kind: 'device-attestation',
-        naturalKey: `${proof.deviceDid}#${proof.seq}`,
-        orderingKey: proof.deviceDid,
-        // The statement decides duplicate vs conflict: the same statement signed again (ECDSA signatures differ
-        // every time) is the same attestation, and the first signature is the one relayed.
-        payload: { statement, kid },
-        fn: call.fn,
-        args: call.args,
-      });
-      return { ack, statement, kid, proof };
+      return { ack: await this.#accept(req), statement, kid, proof };
     } catch (e) {
       if (e instanceof ConflictError)
         throw new DeviceProofError(
           'PROOF_CONFLICT',
-          `seq ${proof.seq} of ${proof.deviceDid} was already used for other records`,
+          `seq ${proof.seq} of ${proof.deviceDid} was already used for other records (an attestation still pending or ` +
+            `anchored holds it; one the ledger refused for its key or the device's status gives it back once dead, unless a ` +
+            `later seq of the device is pending or anchored: the ledger would refuse this one as out of order)`,
         );
       throw e;
     }
+  }
+
+  /**
+   * The attestation into the intake. A seq held by an item the ledger refused for its proof (dead and released: see
+   * `PROOF_REFUSALS`) is given back on the ledger, so it is given back here too: that item is renamed aside and the
+   * new proof takes the seq — whether it names other records or key (a conflict) or the same statement and key (a
+   * "duplicate" by content, but the refused one may have carried a forged signature under that key ID, and this one
+   * has passed the check). A seq held by anything else stays a conflict, or a duplicate of a live item.
+   */
+  async #accept(req: IntakeRequest): Promise<IntakeAck> {
+    let ack: IntakeAck;
+    try {
+      ack = await this.intake.accept(req);
+    } catch (e) {
+      if (!(e instanceof ConflictError) || !(await this.intake.store.freeReleased(req.kind, req.naturalKey))) throw e;
+      return this.intake.accept(req);
+    }
+    if (ack.outcome !== 'duplicate' || ack.status !== 'dead') return ack;
+    return (await this.intake.store.freeReleased(req.kind, req.naturalKey)) ? this.intake.accept(req) : ack;
+  }
+
+  /**
+   * The proof checked against the device cache when it has the device and accepts the proof, else against the peer
+   * (`devices:GetDevice`). The cache may lag the ledger: a proof it accepts although the key was meanwhile rotated out
+   * or the device revoked is refused again by `SubmitAttestations`, and the item dies with that code (nothing is
+   * anchored), giving its seq and the device's queue back (`#accept`, `PROOF_REFUSALS`); a proof it refuses (a key rotated in, a device not projected yet) is decided by the peer, so a stale
+   * cache never refuses a good proof. With `DEVICE_KEYS_SOURCE=ledger` every proof is checked on the peer.
+   */
+  async #verifiedKid(statement: DeviceStatement, signature: string): Promise<string> {
+    if (this.config.deviceKeysSource === 'cache') {
+      const cached = await this.#cache.keys(statement.deviceDid);
+      if (cached !== undefined) {
+        try {
+          return checkProof(statement, signature, cached);
+        } catch (e) {
+          if (!(e instanceof DeviceProofError)) throw e;
+        }
+      }
+    }
+    return checkProof(statement, signature, await this.devices.deviceKeys(statement.deviceDid));
   }
 
   async #write(
@@ -169,13 +214,19 @@ export class TrafficService {
       tree = await this.#checkTree(push.records, em);
       await this.store.upsertSites(em, tree.upserts);
     }
-    const reportId = relayed ? await this.#report(em, push, partner, relayed) : null;
+    const report = relayed ? await this.#report(em, push, partner, relayed) : undefined;
     const newest = newestPerBucket(push.records, tree.rejected);
     const writes: BucketWrite[] = [...newest.values()].map((i) => ({
       record: push.records[i] as TrafficRecord,
       position: i,
     }));
-    const written = await this.store.upsertBuckets(em, writes, partner.appId, reportId);
+    const written = await this.store.upsertBuckets(
+      em,
+      writes,
+      partner.appId,
+      report?.id ?? null,
+      report?.replaced ?? null,
+    );
     return push.records.map((r, i) => {
       const why = tree.rejected.get(i);
       if (why !== undefined) return result(r, i, 'rejected', why);
@@ -188,7 +239,12 @@ export class TrafficService {
     });
   }
 
-  #report(em: EntityManager, push: TrafficPush, partner: PartnerCredential, relayed: Relayed): Promise<string> {
+  #report(
+    em: EntityManager,
+    push: TrafficPush,
+    partner: PartnerCredential,
+    relayed: Relayed,
+  ): Promise<{ id: string; replaced?: string }> {
     return this.store.insertReport(em, {
       deviceDid: relayed.proof.deviceDid,
       seq: relayed.proof.seq,

@@ -81,10 +81,19 @@ const UPSERT_BUCKETS_SQL = `INSERT INTO huina_traffic_buckets (site_key, data_ti
     app_id = excluded.app_id, report_id = excluded.report_id, report_position = excluded.report_position,
     updated_at = now()
   WHERE huina_traffic_buckets.modify_time < excluded.modify_time
+    OR (huina_traffic_buckets.modify_time = excluded.modify_time AND huina_traffic_buckets.report_id = $14::uuid)
   RETURNING site_key, data_time, interval_min, (xmax = 0) AS inserted`;
 
 const INSERT_REPORT_SQL = `INSERT INTO huina_traffic_reports (device_did, seq, digest, statement, kid, tracking_id, app_id)
-  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (device_did, seq) DO NOTHING RETURNING id`;
+  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (device_did, seq) WHERE superseded_at IS NULL DO NOTHING RETURNING id`;
+
+/**
+ * The seq's report whose intake item is no longer the seq's item: the ledger refused it for its proof and a new
+ * statement took the seq (the item `$3` now holds `<did>#<seq>`). It is set aside, to be superseded by the new one.
+ */
+const SET_ASIDE_REPORT_SQL = `WITH r AS (UPDATE huina_traffic_reports SET superseded_at = now()
+    WHERE device_did = $1 AND seq = $2 AND superseded_at IS NULL AND tracking_id <> $3 RETURNING id)
+  SELECT id FROM r`;
 
 const ROLLUP_SQL = `WITH src AS (
     SELECT site_key, min(interval_min) AS iv FROM huina_traffic_buckets
@@ -130,8 +139,20 @@ export class TrafficStore {
     ]);
   }
 
-  /** The report's ID: a new one, or the existing one of the same device and sequence (a re-sent push). */
-  async insertReport(em: EntityManager, r: ReportWrite): Promise<string> {
+  /**
+   * The report's ID: a new one, or the existing one of the same device and sequence (a re-sent push). `replaced` is
+   * the seq's earlier report whose attestation the ledger refused (its item gave the seq up): superseded by this one.
+   */
+  async insertReport(em: EntityManager, r: ReportWrite): Promise<{ id: string; replaced?: string }> {
+    const aside = await em.query<{ id: string }[]>(SET_ASIDE_REPORT_SQL, [r.deviceDid, r.seq, r.trackingId]);
+    const id = await this.#insertReport(em, r);
+    const replaced = aside[0]?.id;
+    if (replaced === undefined) return { id };
+    await em.query(`UPDATE huina_traffic_reports SET superseded_by = $2 WHERE id = $1`, [replaced, id]);
+    return { id, replaced };
+  }
+
+  async #insertReport(em: EntityManager, r: ReportWrite): Promise<string> {
     const inserted = await em.query<{ id: string }[]>(INSERT_REPORT_SQL, [
       r.deviceDid,
       r.seq,
@@ -150,18 +171,22 @@ export class TrafficStore {
       return inserted[0].id;
     }
     const existing = await em.query<{ id: string }[]>(
-      `SELECT id FROM huina_traffic_reports WHERE device_did = $1 AND seq = $2`,
+      `SELECT id FROM huina_traffic_reports WHERE device_did = $1 AND seq = $2 AND superseded_at IS NULL`,
       [r.deviceDid, r.seq],
     );
     return (existing[0] as { id: string }).id;
   }
 
-  /** Upserts the buckets; the keys that were inserted (true) or replaced (false). Absent keys were stale. */
+  /**
+   * Upserts the buckets; the keys that were inserted (true) or replaced (false). Absent keys were stale. A bucket
+   * carrying `adopt` (a report the ledger refused, superseded by `reportId`) takes the same revision with the new report.
+   */
   async upsertBuckets(
     em: EntityManager,
     writes: readonly BucketWrite[],
     appId: string,
     reportId: string | null,
+    adopt: string | null = null,
   ): Promise<Map<string, boolean>> {
     if (writes.length === 0) return new Map();
     const r = writes.map((w) => w.record);
@@ -181,6 +206,7 @@ export class TrafficStore {
         r.map(() => appId),
         r.map(() => reportId),
         writes.map((w) => (reportId === null ? null : w.position)),
+        adopt,
       ],
     );
     return new Map(rows.map((x) => [bucketKey(x.site_key, x.data_time.getTime(), x.interval_min), x.inserted]));

@@ -112,7 +112,7 @@ function localTime(v: unknown): number | string {
   return parseShanghai(v) ?? 'must be an existing Asia/Shanghai time in the form yyyy-MM-dd HH:mm:ss';
 }
 
-const SITE_KEY_HINT = 'may contain only letters, digits and . _ : @ -';
+const SITE_KEY_HINT = 'may contain only letters, digits and . : @ - (starting with a letter or digit)';
 
 function optional(v: unknown, check: (x: unknown) => string | undefined): string | undefined {
   return v === undefined || v === null ? undefined : check(v);

@@ -4,9 +4,9 @@ import type { AuthedRequest } from '../auth/api-key.guard';
 import { RequireScopes } from '../auth/scopes';
 import { ApiInputErrors, ApiKeyAuth, ErrorDto } from '../common/api-docs';
 import { UUID_PARAM } from '../common/uuid.pipe';
-import { IntakeAdminDto, IntakeListQueryDto, IntakeSummaryDto } from './dto/intake-admin.dto';
-import { IntakeAdminService } from './intake-admin.service';
-import type { IntakeAdminView, IntakeCount, IntakeHourCount } from './intake-admin.store';
+import { IntakeAdminDto, IntakeListQueryDto, IntakeSummaryDto, IntakeSummaryQueryDto } from './dto/intake-admin.dto';
+import { IntakeAdminService, type IntakeSummary } from './intake-admin.service';
+import type { IntakeAdminView } from './intake-admin.store';
 
 @ApiTags('intake')
 @ApiKeyAuth()
@@ -27,11 +27,13 @@ export class IntakeAdminController {
 
   @Get('summary')
   @ApiOperation({
-    summary: 'Items per kind and state (pending, stalled, committed, dead), and per hour of the last day',
+    summary:
+      'Items per kind and state (pending, stalled, committed, dead), and accepted per bucket of a window: per hour of the last 24 h, per Asia/Shanghai day of the last 7 or 30 days',
   })
   @ApiOkResponse({ type: IntakeSummaryDto })
-  summary(): Promise<{ counts: IntakeCount[]; hourly: IntakeHourCount[] }> {
-    return this.admin.summary();
+  @ApiInputErrors()
+  summary(@Query() q: IntakeSummaryQueryDto): Promise<IntakeSummary> {
+    return this.admin.summary(q.window);
   }
 
   @Post(':trackingId/requeue')
@@ -42,7 +44,10 @@ export class IntakeAdminController {
   @ApiOkResponse({ type: IntakeAdminDto, description: 'now pending' })
   @ApiInputErrors()
   @ApiNotFoundResponse({ type: ErrorDto, description: 'no item with that tracking ID' })
-  @ApiConflictResponse({ type: ErrorDto, description: 'the item is not dead' })
+  @ApiConflictResponse({
+    type: ErrorDto,
+    description: 'the item is not dead, or it gave its place in its order back when the ledger refused it (`released`)',
+  })
   requeue(@Param('trackingId', UUID_PARAM) trackingId: string, @Req() req: AuthedRequest): Promise<IntakeAdminView> {
     return this.admin.requeue(trackingId, req.principal?.keyId ?? 'unknown');
   }

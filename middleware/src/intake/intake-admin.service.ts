@@ -1,7 +1,10 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/errors';
+import type { IntakeSummary } from '../console/api-types';
 import { OutboxBatcher } from './outbox.batcher';
-import { IntakeAdminStore, type IntakeAdminView, type IntakeCount, type IntakeHourCount } from './intake-admin.store';
+import { IntakeAdminStore, type IntakeAdminView, INTAKE_WINDOWS, type IntakeWindow } from './intake-admin.store';
+
+export type { IntakeSummary } from '../console/api-types';
 
 /** What an operator may do with intake items: see the dead (or pending) ones, requeue a dead one after a fix. */
 @Injectable()
@@ -16,20 +19,27 @@ export class IntakeAdminService {
     return this.store.list(status, limit);
   }
 
-  /** Counts per kind and state, and per hour of the last day: what the console draws as the intake flow. */
-  async summary(): Promise<{ counts: IntakeCount[]; hourly: IntakeHourCount[] }> {
-    const [counts, hourly] = await Promise.all([this.store.counts(), this.store.hourly()]);
-    return { counts, hourly };
+  /** Counts per kind and state, and per bucket of the window: what the console draws as the intake flow. */
+  async summary(window: IntakeWindow = '24h'): Promise<IntakeSummary> {
+    const [counts, series] = await Promise.all([this.store.counts(), this.store.series(window)]);
+    return { counts, window, bucket: INTAKE_WINDOWS[window].bucket, series };
   }
 
   /**
    * A dead item goes back to the outbox under its tracking ID; `by` (API key ID, `cli`) is kept in its history.
-   * @throws NotFoundError for an unknown tracking ID, ConflictError for an item that is not dead
+   * @throws NotFoundError for an unknown tracking ID, ConflictError for an item that is not dead or that released
+   *   its ordering key (`released`)
    */
   async requeue(trackingId: string, by: string): Promise<IntakeAdminView> {
     if (!(await this.store.requeue(trackingId, by))) {
       const item = await this.store.find(trackingId);
       if (!item) throw new NotFoundError('intake item', trackingId);
+      if (item.released)
+        throw new ConflictError(
+          `intake item ${trackingId} was refused by the ledger for good (${item.errorCode ?? 'dead'}) and gave its ` +
+            `place in its order (${[...item.history].reverse().find((h) => h.released)?.released ?? '?'}) back: it cannot be ` +
+            'requeued; the source sends it again (a device signs a new statement)',
+        );
       throw new ConflictError(`intake item ${trackingId} is ${item.status}; only a dead item can be requeued`);
     }
     this.batcher?.notify();

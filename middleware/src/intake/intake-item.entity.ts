@@ -6,6 +6,7 @@ export type IntakeStatus = 'pending' | 'committed' | 'dead';
 @Entity('intake_items')
 @Unique('intake_items_natural_key', ['kind', 'naturalKey'])
 @Index('intake_items_dead', ['updatedAt'], { where: `"status" = 'dead'` })
+@Index('intake_items_created_at', ['createdAt'])
 @Index('intake_dead_ordering', ['orderingKey', 'queueSeq'], {
   where: `"status" = 'dead' AND "ordering_key" IS NOT NULL`,
 })
@@ -51,7 +52,10 @@ export class IntakeItemEntity {
   @Column({ name: 'tx_id', type: 'text', nullable: true })
   txId!: string | null;
 
-  /** Signed envelope of `txId` while pending, so a restarted batcher can send the very same transaction again. */
+  /**
+   * Signed envelope of `txId` as items recorded it before intake_tx_envelopes (read as a fallback, cleared when the
+   * item settles); new records keep the envelope once per transaction there.
+   */
   @Column({ name: 'tx_envelope', type: 'bytea', nullable: true })
   txEnvelope!: Buffer | null;
 
@@ -107,4 +111,24 @@ export interface IntakeHistoryEntry {
   readonly reason?: string;
   readonly txId?: string;
   readonly by?: string;
+  /** On a dead entry: the ordering key the item left (its refusal released the key's later items). */
+  readonly released?: string;
+}
+
+/**
+ * The signed envelope of a transaction the batcher is about to send, once per transaction (a batch call carries up
+ * to hundreds of items): while an item with that `tx_id` is pending, a restarted batcher sends the very same
+ * transaction again. Deleted once no pending item names it.
+ */
+@Entity('intake_tx_envelopes')
+@Index('intake_tx_envelopes_recorded_at', ['recordedAt'])
+export class IntakeTxEnvelopeEntity {
+  @PrimaryColumn({ name: 'tx_id', type: 'text' })
+  txId!: string;
+
+  @Column({ type: 'bytea' })
+  envelope!: Buffer;
+
+  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz' })
+  recordedAt!: Date;
 }

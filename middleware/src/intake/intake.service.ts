@@ -75,13 +75,17 @@ export class IntakeService implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * Items written inside the caller's open transaction (`q`, its manager): they commit with the caller's other
    * writes or not at all. One outcome per item, in order; a conflict is that item's outcome, a database error
-   * throws. Call `notify()` after the caller's transaction committed.
+   * throws. Call `notify()` after the caller's transaction committed, and `counted()` with the outcomes of the
+   * attempt that committed: nothing is counted here, as the caller's transaction may still roll back (and retry).
    */
   async acceptIn(q: Pick<EntityManager, 'query'>, reqs: readonly IntakeRequest[]): Promise<WriteOutcome[]> {
     for (const r of reqs) this.#refuseUncarriable(r);
-    const outcomes = await this.writer.writeIn(q, reqs);
+    return this.writer.writeIn(q, reqs);
+  }
+
+  /** Counts `acceptIn` outcomes in the intake metrics: call it once the caller's transaction committed. */
+  counted(reqs: readonly IntakeRequest[], outcomes: readonly WriteOutcome[]): void {
     this.#count(reqs, outcomes);
-    return outcomes;
   }
 
   /** Wakes the batcher (items written by `acceptIn` are found by its next poll anyway). */

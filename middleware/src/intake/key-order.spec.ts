@@ -31,6 +31,21 @@ describe('lanes', () => {
     expect(rows(lanes(units))).toEqual([[['1', '2'], ['3', '4'], ['5']], [['6']]]);
   });
 
+  it("carries a key's recorded items before its fresh ones, even when the fresh batch starts at a lower outbox row", () => {
+    // Rows 5 (key a) and 7 (key k) were sent as one transaction; row 3 (key b) and row 9 (key k) are a new batch
+    // call. By first row the new call (3) would go first and send k's row 9 before its row 7.
+    const units = [
+      [item(3, 'b'), item(9, 'k')],
+      [item(5, 'a', 'tx'), item(7, 'k', 'tx')],
+    ];
+    expect(rows(lanes(units))).toEqual([
+      [
+        ['5', '7'],
+        ['3', '9'],
+      ],
+    ]);
+  });
+
   it('joins lanes transitively (a unit with keys a and b links a lane of a and a lane of b)', () => {
     const units = [[item(1, 'a')], [item(2, 'b')], [item(3, 'c')], [item(4, 'a'), item(5, 'b')]];
     expect(rows(lanes(units))).toEqual([[['1'], ['2'], ['4', '5']], [['3']]]);
@@ -48,5 +63,13 @@ describe('KeyOrder', () => {
     expect(order.held(item(5, 'b'))).toBe(false);
     expect(order.held(item(6, null))).toBe(false);
     expect(KeyOrder.heldBack(item(4, 'a'), 7)).toMatchObject({ kind: 'retry', wait: true, delayMs: 7 });
+  });
+
+  it('does not hold a key behind a dead item that released it (a proof refusal that consumed nothing)', () => {
+    const order = new KeyOrder();
+    order.observe({ kind: 'dead', item: item(1, 'a'), code: 'DEVICE_KEY', reason: 'x', release: true });
+    expect(order.held(item(2, 'a'))).toBe(false);
+    order.observe({ kind: 'dead', item: item(2, 'a'), code: 'DEVICE_SEQ', reason: 'x' });
+    expect(order.held(item(3, 'a'))).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import type { ClaimedItem, Outcome } from './outbox.store';
 
 /**
  * Units of one claim in lanes: units that share an ordering key form one lane, carried one after the other in queue
- * order (by their first outbox row); every other unit is a lane alone. A claim holds up to `BATCH_KEY_RUN_MAX`
+ * order (units sent before first, then by their first outbox row); every other unit is a lane alone. A claim holds up to `BATCH_KEY_RUN_MAX`
  * consecutive items of a key, and they may fall into several units (a recovered transaction and a new batch call,
  * or a function without a batch codec): lanes keep their order.
  */
@@ -29,7 +29,18 @@ export function lanes(units: readonly (readonly ClaimedItem[])[]): ClaimedItem[]
     lane.push([...unit]);
     byRoot.set(r, lane);
   });
-  return [...byRoot.values()].map((lane) => lane.sort((a, b) => compareIds(firstRow(a), firstRow(b))));
+  return [...byRoot.values()].map((lane) =>
+    lane.sort((a, b) => Number(fresh(a)) - Number(fresh(b)) || compareIds(firstRow(a), firstRow(b))),
+  );
+}
+
+/**
+ * A unit never sent (no recorded transaction). Within a lane, units sent before go first: an item is sent only when
+ * every earlier item of its key was, so a key's recorded items are ahead of its fresh ones in its order, whatever the
+ * outbox rows of the units' other items say (a fresh batch call can start at a lower row than a recovered one).
+ */
+function fresh(unit: readonly ClaimedItem[]): boolean {
+  return unit.every((i) => i.sent.txId === null);
 }
 
 function firstRow(unit: readonly ClaimedItem[]): bigint {
@@ -50,7 +61,10 @@ export class KeyOrder {
 
   /** Called with every outcome of the claim, as soon as it is known. */
   observe(outcome: Outcome): void {
-    if (outcome.kind !== 'committed' && outcome.item.orderingKey !== null) this.#broken.add(outcome.item.orderingKey);
+    if (outcome.kind === 'committed' || outcome.item.orderingKey === null) return;
+    // A released dead item gave up its place: nothing after it waits for it (`LedgerFunctionMeta.releasesOn`).
+    if (outcome.kind === 'dead' && outcome.release === true) return;
+    this.#broken.add(outcome.item.orderingKey);
   }
 
   /** Whether `item` must not be sent now. */

@@ -87,6 +87,7 @@ function setup(
   claimed: ClaimedItem,
   ledger: ScriptedLedger,
   recordOk = true,
+  register: (f: LedgerFunctions) => void = () => undefined,
 ): { run: () => Promise<Settled>; recorded: SentTx[] } {
   const recorded: SentTx[] = [];
   const settled: Settled = { committed: [], failed: [], retries: [] };
@@ -117,6 +118,7 @@ function setup(
   const appConfig = Object.assign(new AppConfig(), { batcher: config, ledger: { driver: 'gateway' } });
   const metrics = new MetricsService();
   const functions = new LedgerFunctions();
+  register(functions);
   const carrier = new BatchCarrier(store, ledger, appConfig, metrics, functions);
   const batcher = new OutboxBatcher(store, ledger, appConfig, metrics, functions, carrier);
   return {
@@ -222,6 +224,19 @@ describe('OutboxBatcher', () => {
     ledger.submitError = new ChaincodeRejectedError('INPUT_INVALID', 'id: must not be empty');
     const s = await setup(item(), ledger).run();
     expect(s.failed.map((f) => [f.code, f.reason])).toEqual([['INPUT_INVALID', 'id: must not be empty']]);
+  });
+
+  it('marks a rejection its function declares final (releasesOn) as releasing the ordering key; other codes do not', async () => {
+    const releasing = (f: LedgerFunctions): void => {
+      f.register('info:PutNote', { idempotent: true, releasesOn: ['DEVICE_KEY'] });
+    };
+    const ledger = new ScriptedLedger();
+    ledger.submitError = new ChaincodeRejectedError('DEVICE_KEY', 'key-1 was not valid');
+    const s = await setup(item(), ledger, true, releasing).run();
+    expect(s.failed.map((f) => [f.code, f.release])).toEqual([['DEVICE_KEY', true]]);
+    ledger.submitError = new ChaincodeRejectedError('DEVICE_SEQ', 'seq 1 is not above 1');
+    const other = await setup(item(), ledger, true, releasing).run();
+    expect(other.failed.map((f) => [f.code, f.release])).toEqual([['DEVICE_SEQ', undefined]]);
   });
 
   it('looks up the recorded transaction before a rejection is made terminal: found VALID, the item is committed', async () => {

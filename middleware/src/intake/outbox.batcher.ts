@@ -45,6 +45,8 @@ export class OutboxBatcher {
   #nextRecheck = 0;
   /** Ledger calls (an item alone, or a batch call) being submitted or settled, across claims. */
   #inflight = 0;
+  /** Items per ledger call in the last claim (see #claimSize). */
+  #itemsPerUnit = 1;
   readonly #claims = new Set<Promise<void>>();
   #awaitingSlots = false;
   /** Transaction IDs about to be sent, written to Postgres together (one UPDATE per group of concurrent sends). */
@@ -143,13 +145,23 @@ export class OutboxBatcher {
         const free = this.config.concurrency - this.#inflight;
         this.#awaitingSlots = free < this.#slotThreshold;
         if (this.#awaitingSlots) delay = this.config.maxBackoffMs;
-        else delay = (await this.#claimAndStart(Math.min(this.config.size, free))).waitMs;
+        else delay = (await this.#claimAndStart(this.#claimSize(free))).waitMs;
       } catch (e) {
         this.#logger.error(`outbox round failed: ${String(e)}`);
         delay = this.config.backoffMs;
       }
       if (delay > 0) await this.#sleep(delay);
     }
+  }
+
+  /**
+   * Items to claim for `free` slots: a slot carries one ledger call, and a batch call carries many items, so a claim
+   * asks for as many items as the last claim put in a call on average (`#itemsPerUnit`, 1 to start and for items
+   * that do not batch), at most `BATCH_SIZE`. Claiming one item per slot left batch calls at half their size and
+   * made the claims the bottleneck (bench:pos).
+   */
+  #claimSize(free: number): number {
+    return Math.max(1, Math.min(this.config.size, Math.round(free * this.#itemsPerUnit)));
   }
 
   /** Free submit slots worth a claim: half a batch (or of the concurrency, if smaller), at least one. */
@@ -181,22 +193,31 @@ export class OutboxBatcher {
       this.config.keyRunMax,
     );
     if (items.length === 0) return { waitMs, done: Promise.resolve() };
+    // A slot per ledger call, not per item: a batch call of 100 accruals holds one slot, so claims go on while it
+    // is in flight. Units that share an ordering key go one after the other (a lane); the others at once. A claim
+    // sized for full calls can give more calls than there are free slots (items that do not batch): whole lanes
+    // beyond the free slots go back unsent, before anything is started or kept alive (if the give-back fails, the
+    // claim is dropped and its rows come back when their lease runs out), so calls stay within the limit.
+    const units = this.carrier.units(items);
+    this.#itemsPerUnit = Math.min(this.config.callMaxItems, Math.max(1, items.length / units.length));
+    const { start, back } = fitLanes(lanes(units), this.config.concurrency - this.#inflight);
+    if (back.length > 0)
+      await this.store.unclaim(
+        back.flat(2).map((i) => i.trackingId),
+        token,
+      );
     const lease = new LeaseKeeper(
       this.store,
-      items.map((i) => i.trackingId),
+      start.flat(2).map((i) => i.trackingId),
       token,
       this.config.leaseMs,
     );
-    // A slot per ledger call, not per item: a batch call of 100 accruals holds one slot, so claims go on while it
-    // is in flight (a claim never takes more items than there are free slots, so calls stay within the limit).
-    const units = this.carrier.units(items);
-    this.#inflight += units.length;
-    // Units that share an ordering key go one after the other (a lane); the others at once.
+    this.#inflight += start.reduce((n, lane) => n + lane.length, 0);
     const order = new KeyOrder();
     const carryLane = async (lane: readonly ClaimedItem[][]): Promise<void> => {
       for (const unit of lane) await this.#carryAndSettle(unit, lease, order);
     };
-    const done = Promise.all(lanes(units).map(carryLane)).then(() => lease.stop());
+    const done = Promise.all(start.map(carryLane)).then(() => lease.stop());
     this.#claims.add(done);
     void done.finally(() => this.#claims.delete(done));
     return { waitMs: 0, done };
@@ -361,7 +382,8 @@ export class OutboxBatcher {
       if (status.found && status.validationCode === 'VALID' && status.blockNumber !== undefined)
         return committed(item, txId, status.blockNumber);
     }
-    return { kind: 'dead', item, code: e.code, reason: e.reason };
+    const release = this.functions.releases(item.fn, e.code);
+    return { kind: 'dead', item, code: e.code, reason: e.reason, ...(release ? { release } : {}) };
   }
 }
 
@@ -371,4 +393,25 @@ function committed(item: ClaimedItem, txId: string, blockNumber: bigint): Outcom
 
 function retry(item: ClaimedItem, reason: string, delayMs: number): Outcome {
   return { kind: 'retry', item, reason, delayMs };
+}
+
+/**
+ * What a claim starts with `free` submit slots (a unit counts one, as before): whole lanes in claim order while they
+ * fit, and always the first; the others go back. Never part of a lane: a lane's units share ordering keys, and a
+ * given-back tail could be claimed elsewhere while an earlier unit of its lane is in flight.
+ */
+export function fitLanes(
+  all: readonly ClaimedItem[][][],
+  free: number,
+): { start: ClaimedItem[][][]; back: ClaimedItem[][][] } {
+  const start: ClaimedItem[][][] = [];
+  const back: ClaimedItem[][][] = [];
+  let used = 0;
+  for (const lane of all) {
+    if (start.length === 0 || used + lane.length <= free) {
+      start.push(lane);
+      used += lane.length;
+    } else back.push(lane);
+  }
+  return { start, back };
 }

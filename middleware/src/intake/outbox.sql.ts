@@ -5,31 +5,60 @@
 
 /**
  * Ready rows, oldest first. A row with an ordering key is ready when every earlier row of its key still in the outbox
- * is ready too (the run of its key from the head, at most `$2` rows before it) and no earlier item of its key is dead
- * (`queue_seq`: requeued items keep their place): a claim takes a key's consecutive items together, in order, or none
- * of them while one before is claimed, backing off or waiting on its dependency. A row with a dependency waits until
- * that item (by kind and natural key, perhaps not arrived yet) has committed. Claims are serialised (CLAIM_LOCK):
- * rows another claim has selected but not yet marked look unclaimed here.
+ * is ready too (the run of its key from the head, at most `$2` rows long including it) and no earlier item of its key
+ * is dead (`queue_seq`: requeued items keep their place): a claim takes a key's consecutive items together, in order,
+ * or none of them while one before is claimed, backing off or waiting on its dependency. A row with a dependency
+ * waits until that item (by kind and natural key, perhaps not arrived yet) has committed. Claims are serialised
+ * (CLAIM_LOCK): rows another claim has selected but not yet marked look unclaimed here.
+ *
+ * One pass over a prefix of the outbox (`scope`: its first `$3` rows by ID; the store widens it until the claim is
+ * full or the prefix is the whole outbox, see `selectReady`). Whether a row may be taken depends only on rows before
+ * it, so the answer on a prefix is the answer on the whole outbox for the rows in it. The keyed rows of the scope are
+ * ranked in their key (`place`) and count the rows of their key up to and including them that are not ready
+ * (`blocked`: in flight, backing off, or waiting on a dependency), so a key whose head is in flight gives nothing and
+ * a run ends before its first row that is not ready; only rows within the first `$2` of their key with nothing
+ * blocked are checked against the dead items (`runs`). A dependency is one probe of the (kind, natural key) index per
+ * row that has one (LATERAL ... LIMIT 1, never a scan of all committed items). Window functions and FOR UPDATE cannot
+ * share a level, so the outer scan walks the outbox in ID order, takes unkeyed rows and the rows in `runs`, re-checks
+ * a row's own state and dependency on the version it locks (FOR UPDATE OF o SKIP LOCKED), and stops at `$1`. Its
+ * equality with the per-row form it replaced is a property test (test/intake/select-ready-equivalence.int-spec.ts).
  */
 export const SELECT_READY = `
-  SELECT o.id, extract(epoch from (now() - o.available_at)) * 1000 AS age_ms FROM outbox o
-  WHERE o.available_at <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
-    AND (o.ordering_key IS NULL OR (
-      -- The head first (one row of outbox_ordering, hence its ORDER BY): a key whose head is in flight costs one probe.
-      CASE WHEN (SELECT h.claimed_until IS NOT NULL AND h.claimed_until >= now() OR h.available_at > now()
-                 FROM outbox h WHERE h.ordering_key = o.ordering_key ORDER BY h.ordering_key, h.id LIMIT 1) THEN false
-      ELSE (SELECT count(*) < $2 AND bool_and(e.ready) IS NOT FALSE FROM (
-         SELECT p.available_at <= now() AND (p.claimed_until IS NULL OR p.claimed_until < now())
-                AND (p.after_key IS NULL OR EXISTS (
-                  SELECT 1 FROM intake_items a
-                  WHERE a.kind = p.after_kind AND a.natural_key = p.after_key AND a.status = 'committed')) AS ready
-         FROM outbox p WHERE p.ordering_key = o.ordering_key AND p.id < o.id
-         ORDER BY p.ordering_key, p.id LIMIT $2) e) END
+  WITH scope AS (
+    SELECT s.id, s.ordering_key, s.available_at, s.claimed_until, s.after_kind, s.after_key FROM outbox s
+    ORDER BY s.id LIMIT $3),
+  keyed AS (
+    SELECT s.id, s.ordering_key,
+           row_number() OVER w AS place,
+           count(*) FILTER (WHERE s.available_at > now() OR s.claimed_until >= now()
+                                  OR s.after_key IS NOT NULL AND dep.ok IS NULL) OVER w AS blocked
+    FROM scope s
+    LEFT JOIN LATERAL (SELECT true AS ok FROM intake_items a WHERE a.kind = s.after_kind AND a.natural_key = s.after_key
+                         AND a.status = 'committed' LIMIT 1) dep ON s.after_key IS NOT NULL
+    WHERE s.ordering_key IS NOT NULL
+    WINDOW w AS (PARTITION BY s.ordering_key ORDER BY s.id)),
+  runs AS (
+    SELECT k.id FROM keyed k
+    WHERE k.place <= $2 AND k.blocked = 0
       AND NOT EXISTS (SELECT 1 FROM intake_items d
-                      WHERE d.status = 'dead' AND d.ordering_key = o.ordering_key AND d.queue_seq < o.id)))
-    AND (o.after_key IS NULL OR EXISTS (
-      SELECT 1 FROM intake_items a WHERE a.kind = o.after_kind AND a.natural_key = o.after_key AND a.status = 'committed'))
+                      WHERE d.status = 'dead' AND d.ordering_key = k.ordering_key AND d.queue_seq < k.id))
+  SELECT o.id, extract(epoch from (now() - o.available_at)) * 1000 AS age_ms FROM outbox o
+  LEFT JOIN LATERAL (SELECT true AS ok FROM intake_items a WHERE a.kind = o.after_kind AND a.natural_key = o.after_key
+                       AND a.status = 'committed' LIMIT 1) dep ON o.after_key IS NOT NULL
+  WHERE o.id IN (SELECT s.id FROM scope s)
+    AND o.available_at <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
+    AND (o.ordering_key IS NULL OR o.id IN (SELECT r.id FROM runs r))
+    AND (o.after_key IS NULL OR dep.ok IS NOT NULL)
   ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`;
+
+/** Whether the outbox has at least `$1` rows (a SELECT_READY scope of `$1` rows may have left some out). */
+export const HAS_ROWS = `SELECT count(*) = $1::bigint AS more FROM (SELECT 1 FROM outbox ORDER BY id LIMIT $1::bigint) s`;
+
+/**
+ * A claim's statements are short index walks whose estimated cost can pass `jit_above_cost` on a long outbox: JIT
+ * compilation then costs more than the query (hundreds of ms measured, docs/bench-intake.md). Off for the claim only.
+ */
+export const NO_JIT = `SET LOCAL jit = off`;
 
 /** Taken first in every claim transaction, held to its commit: two claims never interleave (see SELECT_READY). */
 export const CLAIM_LOCK = `SELECT pg_advisory_xact_lock(hashtext('mallchain.outbox.claim'))`;
@@ -39,8 +68,15 @@ export const CLAIM = `
                claimed_by = $3::uuid
              WHERE id = ANY($1::bigint[]) RETURNING id, tracking_id, ordering_key)
   SELECT c.id AS outbox_id, i.tracking_id, i.kind, i.natural_key, i.fn, i.args, i.attempts, i.created_at,
-         i.tx_id, i.tx_envelope, i.tx_sent_at, c.ordering_key
-  FROM c JOIN intake_items i ON i.tracking_id = c.tracking_id ORDER BY c.id`;
+         i.tx_id, coalesce(e.envelope, i.tx_envelope) AS tx_envelope, i.tx_sent_at, c.ordering_key
+  FROM c JOIN intake_items i ON i.tracking_id = c.tracking_id
+  LEFT JOIN intake_tx_envelopes e ON e.tx_id = i.tx_id
+  ORDER BY c.id`;
+
+/** Gives rows held under `$2` back unsent, as if never claimed (no attempt, no error, no delay). */
+export const UNCLAIM = `
+  UPDATE outbox SET claimed_until = NULL, claimed_by = NULL
+   WHERE tracking_id = ANY($1::uuid[]) AND claimed_by = $2::uuid`;
 
 /** Extends the lease of rows still held under `$2`; answers the ones that are. */
 export const RENEW = `
@@ -50,16 +86,39 @@ export const RENEW = `
 
 /**
  * The transaction an item is about to be sent as, only while the sender holds a live lease on it. `FOR UPDATE` on
- * the outbox row waits for a concurrent claim and re-reads the row after it: a take-over always wins.
+ * the outbox row waits for a concurrent claim and re-reads the row after it: a take-over always wins. The envelope
+ * is kept once per transaction (`intake_tx_envelopes`), given on any one of its items (the others may pass NULL),
+ * and only when one of its items was recorded.
  */
 export const RECORD_SENT = `
   WITH u AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::bytea[], $4::uuid[]) AS u(id, tx_id, envelope, token)),
   own AS (SELECT o.tracking_id FROM outbox o JOIN u ON o.tracking_id = u.id AND o.claimed_by = u.token
           WHERE o.claimed_until > now() FOR UPDATE OF o),
-  r AS (UPDATE intake_items i SET tx_id = u.tx_id, tx_envelope = u.envelope, tx_sent_at = now(), updated_at = now()
+  r AS (UPDATE intake_items i SET tx_id = u.tx_id, tx_envelope = NULL, tx_sent_at = now(), updated_at = now()
         FROM u WHERE i.tracking_id = u.id AND i.status = 'pending' AND i.tracking_id IN (SELECT tracking_id FROM own)
-        RETURNING i.tracking_id)
+        RETURNING i.tracking_id, i.tx_id),
+  env AS (INSERT INTO intake_tx_envelopes (tx_id, envelope)
+          SELECT DISTINCT ON (u.tx_id) u.tx_id, u.envelope FROM u
+          WHERE u.envelope IS NOT NULL AND u.tx_id IN (SELECT tx_id FROM r)
+          ORDER BY u.tx_id
+          ON CONFLICT (tx_id) DO NOTHING)
   SELECT tracking_id FROM r`;
+
+/**
+ * Envelopes no pending item names any more: those of the transactions of the items `$1` just settled, and any
+ * left behind for ten minutes (an item committed under another transaction ID than the one recorded, or two
+ * settles of one transaction's items that each saw the other still pending). Run after the settle has committed, in
+ * a statement of its own: it never holds the event-log lock the settle takes, and a failure only leaves orphans.
+ */
+export const SWEEP_ENVELOPES = `
+  DELETE FROM intake_tx_envelopes e
+   WHERE e.tx_id IN (SELECT i.tx_id FROM intake_items i WHERE i.tracking_id = ANY($1::uuid[]) AND i.tx_id IS NOT NULL
+                     UNION ALL
+                     (SELECT o.tx_id FROM intake_tx_envelopes o
+                       WHERE o.recorded_at < now() - interval '10 minutes'
+                         AND NOT EXISTS (SELECT 1 FROM intake_items p WHERE p.tx_id = o.tx_id AND p.status = 'pending')
+                       ORDER BY o.recorded_at LIMIT 100))
+     AND NOT EXISTS (SELECT 1 FROM intake_items p WHERE p.tx_id = e.tx_id AND p.status = 'pending')`;
 
 /**
  * Settling an item under its holder's token. The outbox row is locked (`own`, waiting for a concurrent claim as in
@@ -77,18 +136,40 @@ export const SETTLE_COMMITTED = `
   gone AS (DELETE FROM outbox o USING r WHERE o.tracking_id = r.tracking_id RETURNING o.tracking_id)
   SELECT r.* FROM r JOIN gone USING (tracking_id)`;
 
-/** Dead keeps `tx_id` (a later commit of it corrects the item) and records the reason in the history. */
+/**
+ * Dead keeps `tx_id` (a later commit of it corrects the item) and records the reason in the history. A released
+ * item (`$5`) also leaves its ordering key (`ordering_key` cleared, `released` in its history): it no longer holds
+ * the key's later items (SELECT_READY).
+ */
 export const SETTLE_DEAD = `
-  WITH u AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS u(id, token, code, reason)),
+  WITH u AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[])
+             AS u(id, token, code, reason, release)),
   own AS (SELECT o.tracking_id FROM outbox o JOIN u ON o.tracking_id = u.id AND o.claimed_by = u.token FOR UPDATE OF o),
   r AS (UPDATE intake_items i SET status = 'dead', error_code = u.code, last_error = u.reason,
           attempts = i.attempts + 1, updated_at = now(), tx_envelope = NULL,
+          ordering_key = CASE WHEN u.release THEN NULL ELSE i.ordering_key END,
           history = i.history || jsonb_build_array(jsonb_strip_nulls(jsonb_build_object(
-            'status', 'dead', 'at', now(), 'code', u.code, 'reason', u.reason, 'txId', i.tx_id)))
+            'status', 'dead', 'at', now(), 'code', u.code, 'reason', u.reason, 'txId', i.tx_id,
+            'released', CASE WHEN u.release THEN i.ordering_key END)))
         FROM u WHERE i.tracking_id = u.id AND i.status = 'pending' AND i.tracking_id IN (SELECT tracking_id FROM own)
-        RETURNING i.tracking_id, i.kind, i.natural_key, i.error_code, i.last_error),
+        RETURNING i.tracking_id, i.kind, i.natural_key, i.error_code, i.last_error, u.release AS released),
   gone AS (DELETE FROM outbox o USING r WHERE o.tracking_id = r.tracking_id RETURNING o.tracking_id)
   SELECT r.* FROM r JOIN gone USING (tracking_id)`;
+
+/** A dead, released item gives its natural key up (see OutboxStore.freeReleased). */
+export const FREE_RELEASED = `
+  WITH r AS (UPDATE intake_items SET natural_key = natural_key || '!refused:' || tracking_id, updated_at = now(),
+               history = history || jsonb_build_array(jsonb_build_object('status', 'dead', 'at', now(),
+                 'reason', 'natural key ' || natural_key || ' given to a new item (the ledger refused this one)'))
+             WHERE kind = $1 AND natural_key = $2 AND status = 'dead' AND history -> -1 ->> 'released' IS NOT NULL
+               -- The ledger refuses a seq that is not above the device's last one: given back after a later seq of
+               -- the device is pending or anchored, it would die DEVICE_SEQ and hold the device's queue. It stays taken.
+               AND NOT EXISTS (
+                 SELECT 1 FROM intake_items l
+                 WHERE l.kind = $1 AND l.status <> 'dead' AND l.ordering_key = intake_items.history -> -1 ->> 'released'
+                   AND substring(l.natural_key from '#([0-9]+)$')::numeric > substring($2 from '#([0-9]+)$')::numeric)
+             RETURNING tracking_id)
+  SELECT tracking_id FROM r`;
 
 /**
  * Back to the queue after `delay`; the lease is released only by its holder. The first retry after the item has

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { lockEventLog } from '../database/event-log';
@@ -34,7 +34,14 @@ export interface SentTx {
 /** What one ledger attempt for an item came to. */
 export type Outcome =
   | { readonly kind: 'committed'; readonly item: ClaimedItem; readonly txId: string; readonly blockNumber: bigint }
-  | { readonly kind: 'dead'; readonly item: ClaimedItem; readonly code: string; readonly reason: string }
+  | {
+      readonly kind: 'dead';
+      readonly item: ClaimedItem;
+      readonly code: string;
+      readonly reason: string;
+      /** The item leaves its ordering key: later items of the key are not held behind it (`releasesOn`). */
+      readonly release?: boolean;
+    }
   | {
       readonly kind: 'retry';
       readonly item: ClaimedItem;
@@ -57,6 +64,37 @@ export interface DeadWithTx extends DeadCursor {
 /** Thrown inside `recordSentAll` to roll a partial record back. */
 class PartialRecord extends Error {}
 
+/** The first scope of a claim's SELECT_READY: this many rows per row wanted, at least {@link MIN_SCOPE}. */
+const SCOPE_PER_ROW = 4;
+const MIN_SCOPE = 1024;
+/** How much a scope grows when it did not fill the claim. */
+const SCOPE_GROWTH = 4;
+
+type Query = (sql: string, params: unknown[]) => Promise<unknown>;
+
+/**
+ * The rows a claim takes (SELECT_READY, in the claim's transaction): the first prefix of the outbox is a few times the
+ * claim's size; while the answer is short of `size` and the prefix did not hold the whole outbox, the prefix grows
+ * and the query runs again. The rows an earlier round locked are in the later round's answer (they are ready on a
+ * prefix, so ready on a longer one; a lock of the claim's own never skips them). Each round reads the outbox as it is
+ * then (READ COMMITTED): the last round's answer is what the query gives on that state, and a row an earlier round
+ * locked that is no longer ready is not in it (so not claimed; its lock goes at the claim's commit). `firstScope` is
+ * for tests.
+ */
+export async function selectReady(
+  query: Query,
+  size: number,
+  keyRunMax: number,
+  firstScope = Math.max(MIN_SCOPE, size * SCOPE_PER_ROW),
+): Promise<{ id: string; age_ms: string }[]> {
+  for (let scope = Math.max(1, firstScope); ; scope *= SCOPE_GROWTH) {
+    const ready = (await query(SQL.SELECT_READY, [size, keyRunMax, scope])) as { id: string; age_ms: string }[];
+    if (ready.length >= size) return ready;
+    const [more] = (await query(SQL.HAS_ROWS, [scope])) as { more: boolean }[];
+    if (more?.more !== true) return ready;
+  }
+}
+
 interface ItemRef {
   tracking_id: string;
   kind: string;
@@ -69,6 +107,8 @@ interface ItemRef {
  */
 @Injectable()
 export class OutboxStore {
+  readonly #logger = new Logger(OutboxStore.name);
+
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /**
@@ -85,13 +125,19 @@ export class OutboxStore {
   ): Promise<{ items: ClaimedItem[]; waitMs: number }> {
     return inTransaction(this.ds, async (qr) => {
       await qr.query(SQL.CLAIM_LOCK);
-      const ready = (await qr.query(SQL.SELECT_READY, [size, keyRunMax])) as { id: string; age_ms: string }[];
+      await qr.query(SQL.NO_JIT);
+      const ready = await selectReady((sql, params) => qr.query(sql, params), size, keyRunMax);
       if (ready.length === 0) return { items: [], waitMs };
       const oldest = Math.max(...ready.map((r) => Number(r.age_ms)));
       if (ready.length < size && oldest < waitMs) return { items: [], waitMs: Math.max(1, Math.ceil(waitMs - oldest)) };
       const rows = (await qr.query(SQL.CLAIM, [ready.map((r) => r.id), leaseMs, token])) as ClaimRow[];
       return { items: rows.map((r) => toClaimed(r, token)), waitMs: 0 };
     });
+  }
+
+  /** Claimed rows given back unsent (no free submit slot for them this round): claimable again at once. */
+  async unclaim(trackingIds: readonly string[], token: string): Promise<void> {
+    if (trackingIds.length > 0) await this.ds.query(SQL.UNCLAIM, [trackingIds, token]);
   }
 
   /** Extends the lease of `trackingIds` held under `token`; answers those still held (the others were taken over). */
@@ -121,12 +167,15 @@ export class OutboxStore {
    * sent. A partial record would let a later recovery re-send an envelope that carries items another holder owns.
    */
   async recordSentAll(list: readonly SentTx[]): Promise<boolean> {
+    if (new Set(list.map((t) => t.txId)).size > 1)
+      throw new Error('recordSentAll: the items must carry one transaction');
     try {
       return await inTransaction(this.ds, async (qr) => {
+        // One transaction: its envelope crosses once (RECORD_SENT keeps it once per transaction ID).
         const rows = (await qr.query(SQL.RECORD_SENT, [
           list.map((t) => t.trackingId),
           list.map((t) => t.txId),
-          list.map((t) => (t.envelope === null ? null : Buffer.from(t.envelope))),
+          list.map((t, k) => (t.envelope === null || k > 0 ? null : Buffer.from(t.envelope))),
           list.map((t) => t.token),
         ])) as { tracking_id: string }[];
         if (rows.length !== list.length) throw new PartialRecord();
@@ -144,6 +193,17 @@ export class OutboxStore {
    * is appended once. Returns per outcome whether it was applied.
    */
   async settle(outcomes: readonly Outcome[], stalledAfterMs: number): Promise<boolean[]> {
+    const applied = await this.#settle(outcomes, stalledAfterMs);
+    const settled = outcomes.filter((o) => o.kind !== 'retry' && applied.has(o.item.trackingId));
+    if (settled.length > 0)
+      await this.ds.query(SQL.SWEEP_ENVELOPES, [settled.map((o) => o.item.trackingId)]).catch((e: unknown) => {
+        // Only orphans are left: the sweep of a later settle takes them after ten minutes.
+        this.#logger.warn(`envelopes not swept: ${String(e)}`);
+      });
+    return outcomes.map((o) => applied.has(o.item.trackingId));
+  }
+
+  async #settle(outcomes: readonly Outcome[], stalledAfterMs: number): Promise<Set<string>> {
     return inTransaction(this.ds, async (qr) => {
       const applied = new Set<string>();
       const committed = outcomes.filter((o) => o.kind === 'committed');
@@ -152,7 +212,7 @@ export class OutboxStore {
       if (committed.length > 0) await this.#committed(qr, committed, applied);
       if (dead.length > 0) await this.#dead(qr, dead, applied);
       if (retries.length > 0) await this.#retry(qr, retries, stalledAfterMs, applied);
-      return outcomes.map((o) => applied.has(o.item.trackingId));
+      return applied;
     });
   }
 
@@ -165,6 +225,16 @@ export class OutboxStore {
   async stalled(afterMs: number): Promise<{ count: number; oldestMs: number }> {
     const rows = await this.ds.query<{ n: number; oldest_ms: number }[]>(SQL.STALLED, [afterMs]);
     return { count: rows[0]?.n ?? 0, oldestMs: Math.round(rows[0]?.oldest_ms ?? 0) };
+  }
+
+  /**
+   * Frees the natural key of a dead item whose refusal released it (`LedgerFunctionMeta.releasesOn`): the item is
+   * renamed `<key>!refused:<trackingId>` (its tracking ID, history and answer stay), so a new item may take the key.
+   * False when the key's item is not such an item (pending, committed, or dead for another reason).
+   */
+  async freeReleased(kind: string, naturalKey: string): Promise<boolean> {
+    const rows = await this.ds.query<{ tracking_id: string }[]>(SQL.FREE_RELEASED, [kind, naturalKey]);
+    return rows.length > 0;
   }
 
   /** One page of dead items with a recorded transaction, after `cursor` (in the order they died). */
@@ -269,12 +339,18 @@ export class OutboxStore {
       list.map((f) => f.item.token),
       list.map((f) => f.code),
       list.map((f) => f.reason),
-    ])) as (ItemRef & { error_code: string; last_error: string })[];
+      list.map((f) => f.release === true),
+    ])) as (ItemRef & { error_code: string; last_error: string; released: boolean })[];
     for (const r of rows) applied.add(r.tracking_id);
     await appendEvents(
       qr,
       'intake.dead',
-      rows.map((r) => ({ ...ref(r), code: r.error_code, reason: r.last_error })),
+      rows.map((r) => ({
+        ...ref(r),
+        code: r.error_code,
+        reason: r.last_error,
+        ...(r.released ? { released: true } : {}),
+      })),
       rows.map(() => null),
     );
   }

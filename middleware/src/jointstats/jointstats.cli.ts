@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { StrictValidationPipe } from '../common/validation.pipe';
+import { type CliOut, fileBody, runCli, validated } from '../common/cli-runner';
 import { ProposeRoundDto } from './dto/round.dto';
 import type { JointStatsJob } from './jointstats.job';
 import type { JointStatsService } from './jointstats.service';
@@ -11,21 +10,12 @@ export const JOINTSTATS_USAGE = `  cli jointstats propose --file <round.json>   
   cli jointstats get <roundId>
   cli jointstats step   (advance every approved round by one step now; needs JOINT_STATS_KEY)`;
 
-type Out = (text: string) => void;
-
 function roundId(args: readonly string[]): string {
   return new RoundIdPipe().transform(args[0] ?? '');
 }
 
-async function proposal(args: readonly string[]): Promise<ProposeRoundDto> {
-  const i = args.indexOf('--file');
-  const file = i >= 0 ? args[i + 1] : undefined;
-  if (file === undefined) throw new Error('--file is required');
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-  return (await new StrictValidationPipe().transform(raw, {
-    type: 'body',
-    metatype: ProposeRoundDto,
-  })) as ProposeRoundDto;
+function proposal(args: readonly string[]): Promise<ProposeRoundDto> {
+  return validated(ProposeRoundDto, fileBody(args));
 }
 
 async function run(
@@ -52,26 +42,13 @@ async function run(
 }
 
 /** `cli jointstats …`: 0 with the JSON answer on `out`, 1 with the reason on `err`, 2 for usage. */
-export async function jointStatsCommand(
+export function jointStatsCommand(
   stats: JointStatsService,
   job: JointStatsJob,
   argv: readonly string[],
-  out: Out,
-  err: Out,
+  out: CliOut,
+  err: CliOut,
 ): Promise<number> {
   const [command, ...args] = argv;
-  try {
-    const result = await run(stats, job, command, args);
-    if (result === undefined) {
-      err(`usage:\n${JOINTSTATS_USAGE}\n`);
-      return 2;
-    }
-    out(`${JSON.stringify(result, null, 2)}\n`);
-    return 0;
-  } catch (e) {
-    const r = (e as { getResponse?: () => { message?: unknown } }).getResponse?.();
-    const m = r?.message ?? (e as Error).message;
-    err(`${Array.isArray(m) ? m.join('; ') : typeof m === 'string' ? m : JSON.stringify(m)}\n`);
-    return 1;
-  }
+  return runCli(() => run(stats, job, command, args), JOINTSTATS_USAGE, out, err);
 }

@@ -51,6 +51,7 @@ function proposalOf(body: ProposeRoundDto): RoundProposal {
     threshold: body.threshold,
     ...(body.minContributors === undefined ? {} : { minContributors: body.minContributors }),
     ...(body.attested === true ? { attested: true } : {}),
+    ...(body.shareDelivery === 'private' ? { shareDelivery: 'private' as const } : {}),
     deadline: new Date(body.deadline).toISOString(),
   };
 }

@@ -122,7 +122,11 @@ export class RoundParticipant {
     if (view.phase === 'dealing') {
       if (view.dealt.includes(this.me)) return 'waiting for the others to deal';
       const kept = await this.#keptDeal(p, view);
-      await once(() => this.ledger.deal(kept.request));
+      if (view.round.shareDelivery === 'private') {
+        await once(() => this.ledger.dealPrivately(kept.request, view.round.participants));
+      } else {
+        await once(() => this.ledger.deal(kept.request));
+      }
       return 'dealt';
     }
     return this.#aggregate(p, view);
@@ -210,7 +214,8 @@ export class RoundParticipant {
         continue;
       }
       const deal = await this.ledger.getDeal(p.roundId, dealer);
-      const blob = deal.shares[this.me] ?? '';
+      const privately = deal.shareHashes !== undefined;
+      const blob = privately ? await this.ledger.dealShare(p.roundId, dealer) : (deal.shares[this.me] ?? '');
       try {
         const commitments = decodeCommitments(deal.commitments, round.buckets, round.threshold);
         vectors.push({
@@ -220,7 +225,8 @@ export class RoundParticipant {
       } catch (e) {
         if (!(e instanceof ShareError)) throw e;
         const ctx = { roundId: p.roundId, dealer, recipient: this.me };
-        return { complaint: { roundId: p.roundId, dealer, ...proveComplaint(ctx, blob, round.buckets, secretKey) } };
+        const proof = proveComplaint(ctx, blob, round.buckets, secretKey);
+        return { complaint: { roundId: p.roundId, dealer, ...proof, ...(privately ? { blob } : {}) } };
       }
     }
     const perBucket = Array.from({ length: round.buckets }, (_, b) =>

@@ -12,6 +12,12 @@ export interface LedgerFunctionMeta {
   readonly idempotent: boolean;
   /** How items of this function share one call of the chaincode's batch form; absent: one call per item. */
   readonly batch?: BatchCodec;
+  /**
+   * Chaincode codes that refuse an item for good without anything of it reaching the ledger and without any later
+   * item of its ordering key depending on it (a device statement signed by a key the ledger no longer accepts): the
+   * item ends dead and gives up its place in its ordering key, so the key's later items are not held behind it.
+   */
+  readonly releasesOn?: readonly string[];
 }
 
 /**
@@ -33,6 +39,11 @@ export class LedgerFunctions {
   /** The batch codec of `fn`, if its domain declared one. */
   codec(fn: string): BatchCodec | undefined {
     return this.#meta.get(fn)?.batch;
+  }
+
+  /** Whether a chaincode refusal of `fn` with `code` releases the item's ordering key (see `releasesOn`). */
+  releases(fn: string, code: string): boolean {
+    return this.#meta.get(fn)?.releasesOn?.includes(code) === true;
   }
 
   /** Why `driver` must not carry `fn` through the intake, or `undefined` when it may. */

@@ -1,10 +1,6 @@
+import { flag } from '../common/cli-runner';
 import { PARTNER_KINDS, type PartnerKind } from './partner.entity';
 import type { PartnerCredentialsService } from './partner-credentials.service';
-
-function flag(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 function isKind(v: string | undefined): v is PartnerKind {
   return (PARTNER_KINDS as readonly (string | undefined)[]).includes(v);

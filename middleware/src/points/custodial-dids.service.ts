@@ -31,6 +31,13 @@ export interface CustodialDidView {
   readonly trackingId: string;
 }
 
+/** A custodial DID written in a caller's open transaction, not yet committed. */
+export interface CustodialCreation {
+  readonly view: CustodialDidView;
+  /** Counts the CreateDid intake item and wakes the batcher: call it once the caller's transaction committed. */
+  committed(): void;
+}
+
 const keyContext = (did: string): string => `custodial-did:${did}`;
 
 /**
@@ -53,24 +60,24 @@ export class CustodialDidsService {
 
   /** A new custodial DID: the key is sealed and the signed CreateDid is in the intake when this returns. */
   async create(): Promise<CustodialDidView> {
-    const view = await this.ds.transaction((m) => this.createIn(m));
-    this.intake.notify();
-    return view;
+    const created = await this.ds.transaction((m) => this.createIn(m));
+    created.committed();
+    return created.view;
   }
 
   /**
    * {@link create} inside the caller's open transaction (`m`): the sealed key and the CreateDid intake item commit
    * with the caller's other writes or not at all (an enrolment refused as a conflict leaves no DID behind). The
-   * caller calls `IntakeService.notify()` after its commit.
+   * caller calls `committed()` of the answer after its commit, so that a rolled-back attempt is not counted.
    */
-  async createIn(m: EntityManager): Promise<CustodialDidView> {
+  async createIn(m: EntityManager): Promise<CustodialCreation> {
     const box = this.#requireBox();
     const key = generateKey('ES256', 'custodial');
     const did = didOf(key.publicJwk);
     const call = this.ledger.createDid(createDid(this.config.ledger.channel, key));
-    const [outcome] = await this.intake.acceptIn(m, [
-      { kind: CUSTODIAL_CREATE_KIND, naturalKey: did, payload: { did }, ...call },
-    ]);
+    const reqs = [{ kind: CUSTODIAL_CREATE_KIND, naturalKey: did, payload: { did }, ...call }];
+    const outcomes = await this.intake.acceptIn(m, reqs);
+    const [outcome] = outcomes;
     if (!outcome?.ok) throw outcome?.error ?? new Error('custodial DID: no intake outcome');
     await m.getRepository(CustodialDidEntity).insert({
       did,
@@ -79,7 +86,13 @@ export class CustodialDidsService {
       status: 'held',
       createTrackingId: outcome.ack.trackingId,
     });
-    return { did, status: 'held', trackingId: outcome.ack.trackingId };
+    return {
+      view: { did, status: 'held', trackingId: outcome.ack.trackingId },
+      committed: () => {
+        this.intake.counted(reqs, outcomes);
+        this.intake.notify();
+      },
+    };
   }
 
   async get(did: string): Promise<CustodialDidView> {

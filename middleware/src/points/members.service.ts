@@ -4,7 +4,6 @@ import { type DataSource, In, type Repository } from 'typeorm';
 import { ConflictError, NotFoundError, UnavailableError } from '../common/errors';
 import { SecretBox } from '../common/secret-box';
 import { AppConfig } from '../config/app-config';
-import { IntakeService } from '../intake/intake.service';
 import { type CustodialDidView, CustodialDidsService } from './custodial-dids.service';
 import { MemberCardEntity, MemberEntity } from './member.entity';
 
@@ -46,7 +45,6 @@ export class MembersService {
     @InjectRepository(MemberEntity) private readonly members: Repository<MemberEntity>,
     @InjectRepository(MemberCardEntity) private readonly cards: Repository<MemberCardEntity>,
     private readonly custodial: CustodialDidsService,
-    private readonly intake: IntakeService,
     config: AppConfig,
   ) {
     this.#box = config.memberDataKey === undefined ? undefined : new SecretBox(config.memberDataKey);
@@ -60,11 +58,11 @@ export class MembersService {
   async enroll(input: EnrollInput): Promise<EnrolledView> {
     const box = this.#requireBox();
     try {
-      const { id, custodialDid } = await this.ds.transaction(async (m) => {
+      const { id, created } = await this.ds.transaction(async (m) => {
         const created = input.did === undefined ? await this.custodial.createIn(m) : undefined;
         const member = await m.save(
           m.create(MemberEntity, {
-            did: created?.did ?? input.did,
+            did: created?.view.did ?? input.did,
             levelName: input.levelName ?? null,
             nameSealed: input.name === undefined ? null : box.seal(input.name, 'member:name'),
             mobileSealed: input.mobile === undefined ? null : box.seal(input.mobile, 'member:mobile'),
@@ -79,11 +77,11 @@ export class MembersService {
             memberId: member.id,
           })),
         );
-        return { id: member.id, custodialDid: created };
+        return { id: member.id, created };
       });
-      if (custodialDid) this.intake.notify();
+      created?.committed();
       const view = await this.get(id);
-      return custodialDid ? { ...view, custodialDid } : view;
+      return created ? { ...view, custodialDid: created.view } : view;
     } catch (e) {
       if ((e as { code?: string }).code === UNIQUE_VIOLATION) {
         throw new ConflictError('did, mobile or one of cardNos is already enrolled');
@@ -138,6 +136,26 @@ export class MembersService {
       [box.index('card', cardNo)],
     );
     return rows[0];
+  }
+
+  /** The members holding `cardNos` (active cards only), by card number: one query for a whole POS batch. */
+  async cardMembers(cardNos: readonly string[]): Promise<Map<string, { did: string; custodial: boolean }>> {
+    const out = new Map<string, { did: string; custodial: boolean }>();
+    if (cardNos.length === 0) return out;
+    const box = this.#requireBox();
+    const byIndex = new Map([...new Set(cardNos)].map((c) => [box.index('card', c), c]));
+    const rows = await this.ds.query<{ idx: string; did: string; custodial: boolean }[]>(
+      `SELECT c.card_index AS idx, m.did, (d.did IS NOT NULL) AS custodial
+       FROM member_cards c JOIN members m ON m.id = c.member_id
+       LEFT JOIN custodial_dids d ON d.did = m.did AND d.status = 'held'
+       WHERE c.card_index = ANY($1::text[]) AND c.status = 'active'`,
+      [[...byIndex.keys()]],
+    );
+    for (const r of rows) {
+      const card = byIndex.get(r.idx);
+      if (card !== undefined) out.set(card, { did: r.did, custodial: r.custodial });
+    }
+    return out;
   }
 
   async #view(m: MemberEntity): Promise<MemberView> {

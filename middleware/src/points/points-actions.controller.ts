@@ -2,6 +2,8 @@ import { Body, Controller, HttpCode, Param, Post, Req, Res } from '@nestjs/commo
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiServiceUnavailableResponse,
@@ -160,6 +162,8 @@ export class PointsActionsController {
   @Post('programs/:programId/expire')
   @RequireScopes('points:write')
   @Intake('Run one expiry sweep of a program now (the scheduled job does the same)')
+  @ApiNotFoundResponse({ type: ErrorDto, description: 'a program the read model does not know; nothing stored' })
+  @ApiForbiddenResponse({ type: ErrorDto, description: 'another mall’s program (names its issuer); nothing stored' })
   expire(
     @Param('programId') programId: string,
     @Body() dto: ExpireDto,
@@ -167,7 +171,7 @@ export class PointsActionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IntakeAck> {
     if (!LEDGER_ID.test(programId)) throw new BadInputError('programId must be a ledger ID');
-    return answer(this.actions.expire(programId, dto.limit ?? 500, undefined, req.principal?.keyId), reply);
+    return answer(this.actions.expireNow(programId, dto.limit ?? 500, req.principal?.keyId), reply);
   }
 
   @Post('members/:did/lots/consolidate')

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { BadInputError, UnavailableError } from '../common/errors';
+import { BadInputError, ForbiddenError, UnavailableError } from '../common/errors';
 import { IntakeService } from '../intake/intake.service';
 import type { IntakeAck } from '../intake/intake.types';
 import { ADMIN_FUNCTIONS, type LedgerCall, PointsLedger } from '../ledger/domain/points.ledger';
@@ -16,6 +16,7 @@ import type {
   RedeemDto,
   TransferDto,
 } from './dto/points-api.dto';
+import { PointsReadStore } from './read-model/points-read.store';
 
 /** `YYYY-MM-DD` names a real day (not 2026-02-30). */
 function isCalendarDay(day: string): boolean {
@@ -34,6 +35,7 @@ export class PointsActionsService {
     private readonly intake: IntakeService,
     private readonly ledger: PointsLedger,
     private readonly config: AppConfig,
+    private readonly reads: PointsReadStore,
   ) {}
 
   #accept(kind: string, naturalKey: string, payload: object, call: LedgerCall, apiKeyId?: string): Promise<IntakeAck> {
@@ -117,6 +119,20 @@ export class PointsActionsService {
     const r = { fromProgram, toProgram, numerator, denominator, unitValueFen };
     const key = `${op}|${fromProgram}|${toProgram}|${numerator}/${denominator}|${unitValueFen ?? ''}`;
     return this.#accept(`points.rate.${op}`, key, r, this.ledger.rate(op, r), apiKeyId);
+  }
+
+  /**
+   * The manual expiry run (`POST /v1/points/programs/{programId}/expire`): only for a program of this mall's, as the
+   * read model has it (404 for a program it does not know, 403 naming the issuer of another mall's), so a sweep
+   * that could only die at the chaincode is refused before anything is stored. Then {@link expire}.
+   */
+  async expireNow(programId: string, limit: number, apiKeyId?: string): Promise<IntakeAck> {
+    const program = await this.reads.program(programId);
+    if (program.issuer !== this.config.mallMspId)
+      throw new ForbiddenError(
+        `program ${programId} is issued by ${String(program.issuer)}: only its issuer runs its expiry`,
+      );
+    return this.expire(programId, limit, undefined, apiKeyId);
   }
 
   /** One sweep of a program's lots past their date; every run is its own item (`run` names it). */

@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScopes } from '../auth/scopes';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { type Principal, RequireScopes } from '../auth/scopes';
 import { ApiInputErrors, ApiKeyAuth, ErrorDto } from '../common/api-docs';
 import { BadInputError } from '../common/errors';
 import {
@@ -20,6 +21,9 @@ import type { DailyPointsView, LiabilityView } from './read-model/points-read.st
 import { LiabilityDto } from './dto/liability.dto';
 import { DailyPointsDto, DailyQueryDto } from './dto/daily.dto';
 import { shanghaiDayRange } from './shanghai-time';
+import type { ClearingNet } from './clearing-net';
+import { AwaitingStatementsDto, ClearingNetDto, ClearingNetQueryDto } from './dto/clearing-net.dto';
+import type { Rec } from './read-model/points-tables';
 
 /** The most days `GET /v1/points/daily` answers in one call (a quarter). */
 export const MAX_DAILY_DAYS = 92;
@@ -191,12 +195,36 @@ export class PointsReadController {
     return this.reads.clearing(q.from, q.to, q.mall, q.consistency);
   }
 
+  @Get('clearing/net')
+  @RequireScopes('points:read')
+  @ApiOperation({
+    summary: 'The clearing window netted: who owes whom once entries both ways are set off, and each mall’s net',
+    description: `${FROM_CACHE} The same entries as GET /v1/points/clearing (every mall), netted by the middleware.`,
+  })
+  @ApiOkResponse({ type: ClearingNetDto })
+  @ApiInputErrors()
+  clearingNet(@Query() q: ClearingNetQueryDto): Promise<ClearingNet> {
+    return this.reads.clearingNet(q.from, q.to, q.consistency);
+  }
+
   @Get('statements')
   @RequireScopes('points:read')
   @ApiOperation({ summary: 'Settlement statements, newest period first', description: 'From the projected cache.' })
   @ApiOkResponse(LIST)
   statements(): Promise<unknown> {
     return this.reads.statements();
+  }
+
+  @Get('statements/awaiting')
+  @RequireScopes('points:read')
+  @ApiOperation({
+    summary: 'Statements waiting for this mall’s confirmation: it has a position and has not confirmed (as projected)',
+    description:
+      'From the projected cache; `mall` is the API key’s mall. Confirm with POST /v1/points/statements/{periodId}/confirm.',
+  })
+  @ApiOkResponse({ type: AwaitingStatementsDto })
+  awaiting(@CurrentPrincipal() p: Principal): Promise<{ mall: string; statements: Rec[] }> {
+    return this.reads.awaiting(p.mallMspId);
   }
 
   @Get('statements/:periodId')

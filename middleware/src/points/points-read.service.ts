@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PointsLedger, type PointsQuery } from '../ledger/domain/points.ledger';
+import { type ClearingAmount, type ClearingNet, clearingNet } from './clearing-net';
 import type { Rec } from './read-model/points-tables';
 import { type DailyPointsView, type LiabilityView, PointsReadStore } from './read-model/points-read.store';
 
@@ -74,6 +75,17 @@ export class PointsReadService {
   clearing(from: string, to: string, mall: string | undefined, c: Consistency): Promise<unknown> {
     const req = { from, to, ...(mall === undefined ? {} : { mall }) };
     return this.#either(c, 'GetClearing', req, () => this.store.clearing(from, to, mall));
+  }
+
+  /** The window's entries (cache, or the peer with `consistency=ledger`) netted per pair and per mall. */
+  async clearingNet(from: string, to: string, c: Consistency): Promise<ClearingNet> {
+    const entries = (await this.clearing(from, to, undefined, c)) as ClearingAmount[];
+    return clearingNet(from, to, entries);
+  }
+
+  /** Statements with a position of `mall` it has not confirmed yet (from the projected cache). */
+  async awaiting(mall: string): Promise<{ mall: string; statements: Rec[] }> {
+    return { mall, statements: await this.store.awaiting(mall) };
   }
 
   statements(): Promise<Rec[]> {

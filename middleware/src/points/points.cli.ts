@@ -1,4 +1,4 @@
-import { StrictValidationPipe } from '../common/validation.pipe';
+import { type CliOut, runCli, validated as valid } from '../common/cli-runner';
 import { ConsistencyDto, CreateMerchantDto, CreateProgramDto, MerchantListQueryDto } from './dto/points-api.dto';
 import { LEDGER_ID } from './dto/registry.dto';
 import type { PointsActionsService } from './points-actions.service';
@@ -12,8 +12,6 @@ export const POINTS_REGISTRY_USAGE = `  cli program create --id <programId> --na
                                                (POST /v1/points/merchants: points:RegisterMerchant through the intake)
   cli merchant list [--program <programId>]
   cli merchant get <merchantId> [--consistency cache|ledger]`;
-
-type Out = (text: string) => void;
 
 export interface PointsRegistryServices {
   readonly actions: PointsActionsService;
@@ -47,10 +45,6 @@ function bodyOf(args: readonly string[], names: Readonly<Record<string, string>>
   return out;
 }
 
-async function valid<T extends object>(type: new () => T, value: unknown): Promise<T> {
-  return (await new StrictValidationPipe().transform(value, { type: 'body', metatype: type })) as T;
-}
-
 function ledgerId(name: string, v: string | undefined): string {
   if (v === undefined || !LEDGER_ID.test(v)) throw new Error(`${name} must be a ledger ID`);
   return v;
@@ -77,35 +71,23 @@ async function merchant(s: PointsRegistryServices, command: string | undefined, 
   return undefined;
 }
 
-function messageOf(e: unknown): string {
-  const r = (e as { getResponse?: () => { message?: unknown } }).getResponse?.();
-  const m = r?.message ?? (e instanceof Error ? e.message : String(e));
-  return Array.isArray(m) ? m.join('; ') : typeof m === 'string' ? m : JSON.stringify(m);
-}
-
 /**
  * `cli program …` / `cli merchant …`: the same validation and the same service calls as the REST routes (writes go
  * to the durable intake; the running middleware's batcher carries them to the ledger). 0 with the JSON answer on
  * `out`, 1 with the reason on `err` (nothing stored), 2 for usage.
  */
-export async function pointsRegistryCommand(
+export function pointsRegistryCommand(
   services: PointsRegistryServices,
   group: 'program' | 'merchant',
   argv: readonly string[],
-  out: Out,
-  err: Out,
+  out: CliOut,
+  err: CliOut,
 ): Promise<number> {
   const [command, ...args] = argv;
-  try {
-    const result = await (group === 'program' ? program : merchant)(services, command, args);
-    if (result === undefined) {
-      err(`usage:\n${POINTS_REGISTRY_USAGE}\n`);
-      return 2;
-    }
-    out(`${JSON.stringify(result, null, 2)}\n`);
-    return 0;
-  } catch (e) {
-    err(`${messageOf(e)}\n`);
-    return 1;
-  }
+  return runCli(
+    () => (group === 'program' ? program : merchant)(services, command, args),
+    POINTS_REGISTRY_USAGE,
+    out,
+    err,
+  );
 }

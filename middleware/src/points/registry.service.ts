@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { NotFoundError } from '../common/errors';
 import { EarnRuleEntity } from './earn-rule.entity';
 import { TillEntity } from './till.entity';
@@ -65,6 +65,15 @@ export class PointsRegistryService {
     return t ? tillView(t) : undefined;
   }
 
+  /** The tills of `posNos` that exist, by posNo (one query for a whole POS batch). */
+  async tillsOf(orgCode: string, posNos: readonly string[]): Promise<Map<string, TillView>> {
+    const out = new Map<string, TillView>();
+    if (posNos.length === 0) return out;
+    for (const t of await this.tills.findBy({ orgCode, posNo: In([...new Set(posNos)]) }))
+      out.set(t.posNo, tillView(t));
+    return out;
+  }
+
   async deleteTill(orgCode: string, posNo: string): Promise<void> {
     const res = await this.tills.delete({ orgCode, posNo });
     if (res.affected !== 1) throw new NotFoundError('till', `${orgCode}/${posNo}`);
@@ -78,6 +87,15 @@ export class PointsRegistryService {
   async earnRule(programId: string): Promise<EarnRuleView | undefined> {
     const r = await this.rules.findOneBy({ programId });
     return r ? ruleView(r) : undefined;
+  }
+
+  /** The earn rules of `programIds` that have one, by programId (one query for a whole POS batch). */
+  async earnRulesOf(programIds: readonly string[]): Promise<Map<string, EarnRuleView>> {
+    const out = new Map<string, EarnRuleView>();
+    if (programIds.length === 0) return out;
+    for (const r of await this.rules.findBy({ programId: In([...new Set(programIds)]) }))
+      out.set(r.programId, ruleView(r));
+    return out;
   }
 
   async requireEarnRule(programId: string): Promise<EarnRuleView> {

@@ -1,3 +1,4 @@
+import { ChangeEventError, expandChanges } from '@mallchain/wire';
 import type { ChangesPayload, LedgerChange } from './projection.types';
 
 /** An event the projection refuses to apply as it is: parked in quarantine with this message. */
@@ -10,8 +11,10 @@ const MAX_KEY_CHARS = 1024;
 
 /**
  * Parses and checks a `mallchain.changes` payload: JSON, `fn` a string, `changes` an array of
- * `{entity, id, op: put|delete, data?}` with non-empty string entity and id. Anything else is a
- * {@link PoisonEventError} naming what is wrong (the first offending change by index).
+ * `{entity, id, op: put|delete, data?}` with non-empty string entity and id. A version-2 payload
+ * (`v: 2`, chaincode/src/wire/change-event.ts) has its compact accrual entries expanded into the
+ * changes they stand for, so the result is the same whichever version the chaincode wrote. Anything
+ * else is a {@link PoisonEventError} naming what is wrong (the first offending change by index).
  */
 export function parseChanges(payload: Uint8Array, maxBytes = Number.MAX_SAFE_INTEGER): ChangesPayload {
   if (payload.byteLength > maxBytes) {
@@ -29,8 +32,19 @@ export function parseChanges(payload: Uint8Array, maxBytes = Number.MAX_SAFE_INT
   const p = parsed as Record<string, unknown>;
   if (typeof p.fn !== 'string') throw new PoisonEventError('fn: must be a string');
   if (!Array.isArray(p.changes)) throw new PoisonEventError('changes: must be an array');
-  (p.changes as unknown[]).forEach(checkChange);
-  return parsed as ChangesPayload;
+  const changes = expanded(p);
+  changes.forEach(checkChange);
+  return { txId: p.txId, fn: p.fn, changes } as ChangesPayload;
+}
+
+/** The payload's changes, compact entries expanded; an unreadable version or entry is poison. */
+function expanded(p: Record<string, unknown>): unknown[] {
+  try {
+    return expandChanges(p);
+  } catch (e) {
+    if (e instanceof ChangeEventError) throw new PoisonEventError(e.message);
+    throw e;
+  }
 }
 
 function checkChange(c: unknown, i: number): asserts c is LedgerChange {

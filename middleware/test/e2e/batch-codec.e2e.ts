@@ -17,7 +17,7 @@ import { createLedger } from '../../src/ledger/ledger.factory';
 import type { LedgerPort } from '../../src/ledger/ledger.port';
 import { requireNetwork, uniqueId } from '../ledger/network';
 import { poll } from './support/http';
-import { eventsSince, putNote } from './support/ledger-check';
+import { changesOf, eventsSince, putNote } from './support/ledger-check';
 import { startRealApp, type RealApp } from './support/real-app';
 
 const ACCRUALS = 40;
@@ -140,8 +140,7 @@ describe('batch codecs on the dev network: accruals and attestations, one refuse
     const attestationPuts = new Map<string, string[]>();
     for (const e of events) {
       if (e.eventName !== 'mallchain.changes') continue;
-      const { changes } = JSON.parse(new TextDecoder().decode(e.payload)) as { changes: Change[] };
-      for (const c of changes) {
+      for (const c of changesOf<Change>(e.payload)) {
         if (c.op !== 'put') continue;
         if (c.entity === 'accrual' && c.data?.sourceRef?.startsWith(run) === true)
           accrualPuts.set(c.data.sourceRef, [...(accrualPuts.get(c.data.sourceRef) ?? []), e.txId]);

@@ -6,8 +6,7 @@
  */
 import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -17,10 +16,10 @@ import { Resolver } from 'did-resolver';
 import { getResolver } from '../../../packages/did-resolver-mallchain/src';
 import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { LEDGER, type LedgerPort } from '../../src/ledger/ledger.port';
-import { requireNetwork } from '../ledger/network';
 import { call, committedItem, poll } from './support/http';
-import { startRealApp, type RealApp } from './support/real-app';
+import type { RealApp } from './support/real-app';
 import { realEnv } from './support/real-env';
+import { type TwoMallWorld, twoMallWorld } from './support/two-mall-world';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);
@@ -117,23 +116,18 @@ describe('did:mallchain on the dev network, through both malls', () => {
       return metaOf(r.body).versionId === versionId ? r.body : undefined;
     });
 
+  let world: TwoMallWorld | undefined;
+
   beforeAll(async () => {
-    const networkFile = requireNetwork();
-    // Mall A issues membership credentials with its own issuer key; mall B only verifies.
-    const issuerKeyFile = path.join(mkdtempSync(path.join(tmpdir(), 'issuer-')), 'issuer.pem');
-    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' });
-    writeFileSync(issuerKeyFile, pem, { mode: 0o600 });
-    a = await startRealApp(networkFile, { mspId: 'MallAMSP', extra: { CREDENTIAL_ISSUER_KEY_FILE: issuerKeyFile } });
-    b = await startRealApp(networkFile, { mspId: 'MallBMSP' });
-    keyA = (await a.app.get(ApiKeysService).create('MallAMSP', 'dids', ['dids:write', 'dids:read', 'intake:read'])).key;
-    keyB = (await b.app.get(ApiKeysService).create('MallBMSP', 'dids', ['dids:read'])).key;
-    channel = (JSON.parse(readFileSync(networkFile, 'utf8')) as { channel: string }).channel;
-    netFile = networkFile;
+    const w = (world = await twoMallWorld({
+      scopes: { a: ['dids:write', 'dids:read', 'intake:read'], b: ['dids:read'] },
+      keyName: 'dids',
+      issuerAtA: true,
+    }));
+    ({ channel, networkFile: netFile } = w);
+    [a, keyA, b, keyB] = [w.a.app, w.a.key, w.b.app, w.b.key];
   }, 300_000);
-  afterAll(async () => {
-    await a.close();
-    await b.close();
-  });
+  afterAll(() => world?.close());
 
   it('creates a member DID through mall A and resolves it from both malls', async () => {
     const document = documentOf(did, [{ fragment: 'key-1', key: k1 }]);

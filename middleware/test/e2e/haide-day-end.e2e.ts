@@ -13,7 +13,7 @@ import type { LedgerPort } from '../../src/ledger/ledger.port';
 import { PartnerCredentialsService } from '../../src/partners/partner-credentials.service';
 import { requireNetwork, uniqueId } from '../ledger/network';
 import { call, committedItem, poll } from './support/http';
-import { eventsSince, openChecker, putNote } from './support/ledger-check';
+import { changesOf, eventsSince, openChecker, putNote } from './support/ledger-check';
 import { startRealApp, type RealApp } from './support/real-app';
 
 interface TillDay {
@@ -52,8 +52,7 @@ async function countThroughPeer(
   const prefix = `haide:${orgCode}/`;
   for (const e of await eventsSince(peer, fromBlock, uniqueId('day-end-fence'))) {
     if (e.eventName !== 'mallchain.changes') continue;
-    const { changes } = JSON.parse(new TextDecoder().decode(e.payload)) as { changes: Change[] };
-    for (const c of changes) {
+    for (const c of changesOf<Change>(e.payload)) {
       const d = c.data ?? {};
       if (c.op !== 'put') continue;
       if (c.entity === 'accrual' && d.reversed === 0 && d.sourceRef?.startsWith(prefix) === true) {

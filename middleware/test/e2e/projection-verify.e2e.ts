@@ -11,19 +11,7 @@ import { requireNetwork, uniqueId } from '../ledger/network';
 import { call, committedItem, poll } from './support/http';
 import { startRealApp, type RealApp } from './support/real-app';
 import { realEnv } from './support/real-env';
-
-interface Counts {
-  table: string;
-  equal: number;
-  differing: number;
-  missing: number;
-}
-interface Report {
-  equal: boolean;
-  keysChecked: number;
-  tables: Counts[];
-  examples: { table: string; id: string; problem: string; readModel: { text?: string }; ledger: { text?: string } }[];
-}
+import type { VerifyCounts as Counts, VerifyReport as Report } from '../../src/projection/verify.service';
 
 const CLI = path.join(__dirname, '..', '..', 'dist', 'cli.js');
 const run = promisify(execFile);

@@ -277,6 +277,14 @@ describe('devices, Huina traffic and proofs across two malls on the real network
     });
     expect(r.status).toBe(202);
     expect((await committedItem(a.base, a.key, r.body.trackingId, 180_000)).status).toBe('committed');
+    // Proofs are checked against the device cache first: until the revocation is projected, a proof would be
+    // accepted and then refused by the chaincode (docs/huina.md, "Device keys from the cache"). Once it is, 409.
+    for (let i = 0; ; i++) {
+      const [d] = await db.query<{ status: string }[]>('SELECT status FROM devices WHERE did = $1', [counter.key.did]);
+      if (d?.status === 'revoked') break;
+      if (i > 600) throw new Error(`the revocation of ${counter.key.did} was not projected in 60 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const late = open().map((x) => ({
       ...x,
       siteKey: `${prefix}-F1-X`,

@@ -12,10 +12,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
-import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
 import {
   MallClient,
   MallError,
@@ -35,14 +31,13 @@ import { getResolver } from '../../../packages/did-resolver-mallchain/src';
 import { decodeCompactConsent, encodeCompactConsent } from '@mallchain/wire';
 import { DataSource } from 'typeorm';
 import { haideSign } from '../../src/adapters/haide/haide-envelope';
-import { ApiKeysService } from '../../src/auth/api-keys.service';
 import { SecretBox } from '../../src/common/secret-box';
 import { LEDGER, type LedgerPort, ChaincodeRejectedError } from '../../src/ledger/ledger.port';
-import type { NetworkFile } from '../../src/ledger/network-description';
 import { CustodialDidsService } from '../../src/points/custodial-dids.service';
-import { requireNetwork, uniqueId } from '../ledger/network';
+import { uniqueId } from '../ledger/network';
 import { committedItem, poll } from './support/http';
-import { type RealApp, startRealApp } from './support/real-app';
+import type { RealApp } from './support/real-app';
+import { type TwoMallWorld, type WorldMall, twoMallWorld } from './support/two-mall-world';
 
 interface Mall {
   readonly app: RealApp;
@@ -61,7 +56,6 @@ interface Answer {
   data: Record<string, unknown> | null;
 }
 
-const MEMBER_DATA_KEY = randomBytes(32).toString('base64');
 const u = uniqueId('w')
   .replace(/[^A-Za-z0-9]/g, '')
   .slice(-10);
@@ -123,8 +117,8 @@ async function available(m: Mall, member: string, programId: string): Promise<nu
 }
 
 describe('wallet: DID, consent and cross-mall redemption through Haide on the dev network', () => {
-  let networkFile: string;
   let channel: string;
+  let memberDataKey: string;
   let a: Mall;
   let b: Mall;
   const wallet = new Wallet(emptyWallet());
@@ -132,34 +126,17 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
   const cardA = `CA${u}`;
   const cardB = `CB${u}`;
 
-  async function mall(msp: 'MallAMSP' | 'MallBMSP', orgCode: string, issuerKeyFile?: string): Promise<Mall> {
-    const app = await startRealApp(networkFile, {
-      mspId: msp,
-      extra: {
-        ...(issuerKeyFile === undefined ? {} : { CREDENTIAL_ISSUER_KEY_FILE: issuerKeyFile }),
-        MEMBER_DATA_KEY,
-        PARTNER_SECRET_KEY: randomBytes(32).toString('base64'),
-        // Programs and merchants are registered by a mall admin; the same identity then carries the Haide calls.
-        LEDGER_USER: 'admin',
-      },
-    });
-    const { key } = await app.app
-      .get(ApiKeysService)
-      .create(msp, 'e2e-wallet', [
-        'points:write',
-        'points:read',
-        'keys:admin',
-        'intake:read',
-        'dids:write',
-        'dids:read',
-      ]);
-    const db = new DataSource({ type: 'postgres', url: app.databaseUrl });
+  let world: TwoMallWorld | undefined;
+
+  /** A mall of the world, with its database open to the test, the wallet's client and a Haide partner. */
+  async function mall(w: WorldMall, orgCode: string): Promise<Mall> {
+    const db = new DataSource({ type: 'postgres', url: w.app.databaseUrl });
     await db.initialize();
     const m = {
-      app,
-      key,
-      dids: new MallClient({ url: app.base, apiKey: key }),
-      ledger: app.app.get<LedgerPort>(LEDGER),
+      app: w.app,
+      key: w.key,
+      dids: new MallClient({ url: w.app.base, apiKey: w.key }),
+      ledger: w.app.app.get<LedgerPort>(LEDGER),
       db,
       partner: { appId: '', secret: '', orgCode },
     };
@@ -189,14 +166,16 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
   }
 
   beforeAll(async () => {
-    networkFile = requireNetwork();
-    channel = (JSON.parse(readFileSync(networkFile, 'utf8')) as NetworkFile).channel;
-    // Mall A issues membership credentials with its own issuer key; mall B only verifies.
-    const issuerKeyFile = path.join(mkdtempSync(path.join(tmpdir(), 'issuer-')), 'issuer.pem');
-    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' });
-    writeFileSync(issuerKeyFile, pem, { mode: 0o600 });
-    a = await mall('MallAMSP', 'MALL-A', issuerKeyFile);
-    b = await mall('MallBMSP', 'MALL-B');
+    const w = (world = await twoMallWorld({
+      scopes: ['points:write', 'points:read', 'keys:admin', 'intake:read', 'dids:write', 'dids:read'],
+      keyName: 'e2e-wallet',
+      issuerAtA: true,
+      points: true,
+    }));
+    channel = w.channel;
+    memberDataKey = w.memberDataKey;
+    a = await mall(w.a, 'MALL-A');
+    b = await mall(w.b, 'MALL-B');
     const program = { name: 'points', unitValueFen: 1, expiryMonths: 12, returnWindowDays: 0 };
     await submit(a, 'points:RegisterProgram', { ...program, programId: PROGRAM_A });
     await submit(b, 'points:RegisterProgram', { ...program, programId: PROGRAM_B });
@@ -227,11 +206,8 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
   }, 600_000);
 
   afterAll(async () => {
-    for (const m of [a as Mall | undefined, b as Mall | undefined]) {
-      if (!m) continue;
-      await m.db.destroy();
-      await m.app.close();
-    }
+    for (const m of [a as Mall | undefined, b as Mall | undefined]) await m?.db.destroy();
+    await world?.close();
   });
 
   const consent = (amount: number, w = wallet, member = did): string =>
@@ -500,7 +476,7 @@ describe('wallet: DID, consent and cross-mall redemption through Haide on the de
       alg: 'ES256',
       publicJwk: row.public_jwk,
       privateJwk: JSON.parse(
-        new SecretBox(MEMBER_DATA_KEY).openText(row.key_sealed, `custodial-did:${cdid}`),
+        new SecretBox(memberDataKey).openText(row.key_sealed, `custodial-did:${cdid}`),
       ) as JsonWebKey,
       createdAt: '',
     };

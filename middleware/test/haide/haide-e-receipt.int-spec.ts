@@ -6,14 +6,7 @@ import { generateDeviceKey, signJcs } from '../../src/devices/device-key';
 import { PrinterIdentity, printReceipt } from '../../src/devices/simulators/printer';
 import { FakeDevices } from '../support/fake-devices';
 import { FakeLedger } from '../support/fake-ledger';
-import { type HaideHarness, MEMBER_DID, sale, startHaide } from './haide-support';
-
-interface Answer {
-  success: boolean;
-  statusCode: string;
-  message: string;
-  data: { status: string; points: number; message: string; trackingId: string | null };
-}
+import { type Answer, type HaideHarness, MEMBER_DID, type Result, sale, startHaide } from './haide-support';
 
 interface Item {
   kind: string;
@@ -35,9 +28,9 @@ describe('POST /haide/v1/sales with eReceipt: anchored as an attestation, named 
   });
   afterAll(() => h.t.close());
 
-  const push = async (data: unknown): Promise<{ status: number; body: Answer }> => {
+  const push = async (data: unknown): Promise<{ status: number; body: Answer<Result> }> => {
     const res = await h.post('sales', h.envelope(data));
-    return { status: res.statusCode, body: res.json<Answer>() };
+    return { status: res.statusCode, body: res.json<Answer<Result>>() };
   };
   const items = async (like: string): Promise<Item[]> =>
     h.t.db.query<Item[]>(

@@ -1,12 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type HaideHarness, sale, startHaide } from './haide-support';
-
-interface Answer {
-  success: boolean;
-  statusCode: string;
-  message: string;
-  data: unknown;
-}
+import { type Answer, type HaideHarness, sale, startHaide } from './haide-support';
 
 describe('Haide envelope: HMAC sign over JCS(data), ±5 min, nonce once, appId active (real Postgres, HTTP)', () => {
   let h: HaideHarness;

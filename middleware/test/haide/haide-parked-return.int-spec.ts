@@ -3,21 +3,10 @@
  * intake); the sale's arrival (single push, batch, day-end upload) decides the parked returns in arrival order and
  * queues their reversals after the sale's accrual, in the sale's own Postgres transaction.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { haideSign } from '../../src/adapters/haide/haide-envelope';
 import { IntakeService } from '../../src/intake/intake.service';
 import { ChaincodeRejectedError } from '../../src/ledger/ledger.port';
 import { FakeLedger, type FakeContract } from '../support/fake-ledger';
-import { type HaideHarness, sale, startHaide } from './haide-support';
-
-interface Result {
-  posNo: string;
-  flowNo: string;
-  status: string;
-  trackingId: string | null;
-  points: number;
-  message: string;
-}
+import { type HaideHarness, type Result, returnOf, sale, startHaide, wechat } from './haide-support';
 
 /** Accrue and Reverse as the chaincode orders them: a reversal of an accrual not on the ledger is refused. */
 class PointsFake implements FakeContract {
@@ -37,11 +26,6 @@ class PointsFake implements FakeContract {
   }
 }
 
-const wechat = (yuan: string): Record<string, unknown> => ({
-  realAmt: yuan,
-  payments: [{ line: 1, payment: 'WX', payCls: 'wechat', total: yuan }],
-});
-
 describe('Haide return before its sale: parked, then decided by the sale (real Postgres, intake on the fake ledger)', () => {
   let h: HaideHarness;
   beforeAll(async () => {
@@ -53,12 +37,6 @@ describe('Haide return before its sale: parked, then decided by the sale (real P
     const res = await h.post('sales', h.envelope(data));
     return { status: res.statusCode, data: res.json<{ data: Result & { receipts?: Result[] } }>().data };
   };
-  const returnOf = (
-    s: Record<string, unknown>,
-    yuan: string,
-    over: Record<string, unknown> = {},
-  ): Record<string, unknown> =>
-    sale({ txType: 'RETURN', backFlowNo: s.flowNo, backTime: s.ocrTime, realAmt: yuan, payments: [], ...over });
   const items = (
     flowNos: unknown[],
   ): Promise<{ natural_key: string; fn: string; args: string[]; after_key: string }[]> =>
@@ -82,12 +60,7 @@ describe('Haide return before its sale: parked, then decided by the sale (real P
     }
   };
   const reconciliation = async (businessDate: string): Promise<Record<string, number>[]> => {
-    const timestamp = String(Date.now());
-    const nonce = randomBytes(8).toString('hex');
-    const { appId, secret, orgCode } = h.partner;
-    const sign = haideSign(Buffer.from(secret), appId, timestamp, nonce, { businessDate, orgCode });
-    const qs = new URLSearchParams({ appId, timestamp, nonce, orgCode, sign, businessDate });
-    const res = await h.t.app.inject({ method: 'GET', url: `/haide/v1/reconciliation?${qs.toString()}` });
+    const res = await h.get('reconciliation', { businessDate });
     expect(res.statusCode).toBe(200);
     return res.json<{ data: { tills: Record<string, number>[] } }>().data.tills;
   };
@@ -173,19 +146,7 @@ describe('Haide return before its sale: parked, then decided by the sale (real P
     const s = sale(wechat('10.00')); // 20 points
     const r = returnOf(s, '10.00');
     expect((await push(r)).status).toBe(202);
-    const text = `${JSON.stringify(s)}\n`;
-    const timestamp = String(Date.now());
-    const nonce = randomBytes(8).toString('hex');
-    const { appId, secret, orgCode } = h.partner;
-    const sha256 = createHash('sha256').update(text).digest('hex');
-    const sign = haideSign(Buffer.from(secret), appId, timestamp, nonce, { orgCode, sha256 });
-    const qs = new URLSearchParams({ appId, timestamp, nonce, orgCode, sha256, sign });
-    const res = await h.t.app.inject({
-      method: 'POST',
-      url: `/haide/v1/sales/batch?${qs.toString()}`,
-      headers: { 'content-type': 'application/x-ndjson' },
-      payload: text,
-    });
+    const res = await h.upload(`${JSON.stringify(s)}\n`);
     expect(res.statusCode).toBe(200);
     expect((await items([s.flowNo, r.flowNo])).map((i) => i.fn)).toEqual(['points:Accrue', 'points:Reverse']);
     expect((await row(r.flowNo)).points).toBe(20);

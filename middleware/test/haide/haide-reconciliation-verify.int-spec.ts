@@ -1,11 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { haideSign } from '../../src/adapters/haide/haide-envelope';
 import { VERIFY_LEDGER_MAX_ITEMS } from '../../src/adapters/haide/reconciliation-verifier';
-import { REDEEM_KIND } from '../../src/adapters/haide/spend-kinds';
+import { ADJUST_KIND, REDEEM_KIND } from '../../src/adapters/haide/spend-kinds';
 import { IntakeService } from '../../src/intake/intake.service';
 import { ChaincodeRejectedError } from '../../src/ledger/ledger.port';
 import { FakeLedger } from '../support/fake-ledger';
-import { type HaideHarness, MEMBER_DID, sale, startHaide } from './haide-support';
+import { type Answer, type HaideHarness, MEMBER_DID, sale, startHaide } from './haide-support';
 
 interface Figures {
   committed: number;
@@ -23,11 +21,13 @@ interface Mismatch {
   cache: number;
   ledger: number | null;
 }
-interface Answer {
-  success: boolean;
-  message: string;
-  data: { verify?: string; tills: Till[]; mismatches?: Mismatch[] };
+interface AdjustmentsDay {
+  committed: number;
+  pointsCredited: number;
+  pointsDebited: number;
+  ledger?: { committed: number; pointsCredited: number; pointsDebited: number };
 }
+type Verified = Answer<{ verify?: string; tills: Till[]; adjustments: AdjustmentsDay; mismatches?: Mismatch[] }>;
 
 const cacheFigures = (t: Till): Figures => ({
   committed: t.committed,
@@ -41,6 +41,7 @@ describe('GET /haide/v1/reconciliation?verify=ledger: committed figures recomput
   // What the peer answers: accruals by sourceRef, redemptions by merchant/ref (GetAccrual / GetRedemption).
   const accruals = new Map<string, { amount: number; reversed: number }>();
   const redemptions = new Map<string, number>();
+  const adjustments = new Map<string, number>();
   const lookups: string[] = [];
   let h: HaideHarness;
   beforeAll(async () => {
@@ -59,18 +60,46 @@ describe('GET /haide/v1/reconciliation?verify=ledger: committed figures recomput
       if (amount === undefined) throw new ChaincodeRejectedError('NOT_FOUND', `redemption ${ref}`);
       return { merchant, ref, programId: 'mallA-points', member: MEMBER_DID, amount, txId: 'tx' };
     });
+    ledger.queries.set('points:GetAdjustment', (args) => {
+      const { programId, ref } = JSON.parse(args[0] ?? '{}') as { programId: string; ref: string };
+      lookups.push(`adjustment ${ref}`);
+      const amount = adjustments.get(ref);
+      if (amount === undefined || programId !== 'mallA-points')
+        throw new ChaincodeRejectedError('NOT_FOUND', `adjustment ${ref}`);
+      return { programId, ref, member: MEMBER_DID, amount, reasonCode: 'FIX', takes: [], txId: 'tx', at: 'x' };
+    });
     h = await startHaide(ledger);
   });
+
+  /** A committed manual correction stored on `date` (as /points/adjust makes it: a credit accrues, a debit adjusts). */
+  const adjustment = async (date: string, adjustNo: string, points: number): Promise<string> => {
+    const ref = `haide-adjust:MALL-A/${adjustNo}`;
+    const call =
+      points > 0
+        ? {
+            fn: 'points:Accrue',
+            args: { programId: 'mallA-points', member: MEMBER_DID, amount: points, sourceRef: `${ref}/FIX` },
+          }
+        : {
+            fn: 'points:Adjust',
+            args: { programId: 'mallA-points', member: MEMBER_DID, amount: -points, reasonCode: 'FIX', ref },
+          };
+    const ack = await h.t.app.get(IntakeService).accept({
+      kind: ADJUST_KIND,
+      naturalKey: `MALL-A/${adjustNo}`,
+      payload: { adjustNo, points, reasonCode: 'FIX' },
+      fn: call.fn,
+      args: [JSON.stringify(call.args)],
+    });
+    await h.t.db.query(`UPDATE intake_items SET status = 'committed', created_at = $2 WHERE tracking_id = $1`, [
+      ack.trackingId,
+      `${date}T04:00:00Z`,
+    ]);
+    return points > 0 ? `${ref}/FIX` : ref;
+  };
   afterAll(() => h.t.close());
 
-  const get = (query: Record<string, string>): ReturnType<HaideHarness['post']> => {
-    const timestamp = String(Date.now());
-    const nonce = randomBytes(8).toString('hex');
-    const { appId, secret, orgCode } = h.partner;
-    const sign = haideSign(Buffer.from(secret), appId, timestamp, nonce, { ...query, orgCode });
-    const qs = new URLSearchParams({ appId, timestamp, nonce, orgCode, sign, ...query });
-    return h.t.app.inject({ method: 'GET', url: `/haide/v1/reconciliation?${qs.toString()}` });
-  };
+  const get = (query: Record<string, string>): ReturnType<HaideHarness['get']> => h.get('reconciliation', query);
 
   /** A day on till P001: sale s1 (100 points) half returned (50), sale s2 (50), a redemption of 30; all committed. */
   const day = async (
@@ -121,7 +150,7 @@ describe('GET /haide/v1/reconciliation?verify=ledger: committed figures recomput
 
     const res = await get({ businessDate: '2026-05-01', verify: 'ledger' });
     expect(res.statusCode).toBe(200);
-    const body = res.json<Answer>();
+    const body = res.json<Verified>();
     expect(body.message).toBe('equal to the ledger');
     expect(body.data.verify).toBe('ledger');
     expect(body.data.mismatches).toEqual([]);
@@ -144,7 +173,7 @@ describe('GET /haide/v1/reconciliation?verify=ledger: committed figures recomput
         `redemption store-0101/haide:MALL-A/P001/${d.redeem}`,
       ].sort(),
     );
-    const plain = (await get({ businessDate: '2026-05-01' })).json<Answer>();
+    const plain = (await get({ businessDate: '2026-05-01' })).json<Verified>();
     expect(plain.data.tills[0]?.ledger).toBeUndefined();
     expect(plain.data.mismatches).toBeUndefined();
   });
@@ -158,7 +187,7 @@ describe('GET /haide/v1/reconciliation?verify=ledger: committed figures recomput
 
     const res = await get({ businessDate: '2026-05-02', verify: 'ledger' });
     expect(res.statusCode).toBe(200);
-    const body = res.json<Answer>();
+    const body = res.json<Verified>();
     expect(body.message).toBe('4 mismatches');
     expect(body.data.mismatches).toEqual(
       [
@@ -183,6 +212,35 @@ describe('GET /haide/v1/reconciliation?verify=ledger: committed figures recomput
       redemptionsCommitted: 0,
       pointsRedeemed: 0,
     });
+  });
+
+  it('checks the day’s adjustments: a credit by its accrual, a debit by GetAdjustment; names what differs', async () => {
+    const credit = await adjustment('2026-05-04', 'ADJ-1', 25);
+    const debit = await adjustment('2026-05-04', 'ADJ-2', -10);
+    accruals.set(credit, { amount: 25, reversed: 0 });
+    adjustments.set(debit, 10);
+    lookups.length = 0;
+    const res = await get({ businessDate: '2026-05-04', verify: 'ledger' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<Verified>();
+    expect(body.message).toBe('equal to the ledger');
+    expect(body.data.adjustments).toMatchObject({ committed: 2, pointsCredited: 25, pointsDebited: 10 });
+    expect(body.data.adjustments.ledger).toEqual({ committed: 2, pointsCredited: 25, pointsDebited: 10 });
+    expect(lookups.sort()).toEqual([`accrual ${credit}`, `adjustment ${debit}`]);
+    const plain = (await get({ businessDate: '2026-05-04' })).json<Verified>();
+    expect(plain.data.adjustments.ledger).toBeUndefined();
+
+    // The ledger holds another amount for the credit, and no record of a second debit.
+    accruals.set(credit, { amount: 20, reversed: 0 });
+    const missing = await adjustment('2026-05-04', 'ADJ-3', -5);
+    const off = (await get({ businessDate: '2026-05-04', verify: 'ledger' })).json<Verified>();
+    expect(off.message).toBe('2 mismatches');
+    expect(off.data.mismatches).toEqual([
+      { posNo: '', flowNo: 'ADJ-1', kind: 'adjust', field: 'points', cache: 25, ledger: 20 },
+      { posNo: '', flowNo: 'ADJ-3', kind: 'adjust', field: 'points', cache: 5, ledger: null },
+    ]);
+    expect(off.data.adjustments.ledger).toEqual({ committed: 2, pointsCredited: 20, pointsDebited: 10 });
+    expect(missing).toBe('haide-adjust:MALL-A/ADJ-3');
   });
 
   it('refuses a bad verify value with 400 naming it', async () => {
@@ -211,7 +269,7 @@ describe('GET /haide/v1/reconciliation?verify=ledger: committed figures recomput
     expect(lookups).toEqual([]);
     // Without verify the day's figures are still answered from the cache.
     const plain = await get({ businessDate: '2026-05-03' });
-    expect(plain.json<Answer>().data.tills[0]).toMatchObject({
+    expect(plain.json<Verified>().data.tills[0]).toMatchObject({
       posNo: 'P009',
       redemptionsCommitted: VERIFY_LEDGER_MAX_ITEMS + 1,
     });

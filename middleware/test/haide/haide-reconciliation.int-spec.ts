@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { haideSign } from '../../src/adapters/haide/haide-envelope';
 import { ADJUST_KIND, REDEEM_KIND } from '../../src/adapters/haide/spend-kinds';
 import { IntakeService } from '../../src/intake/intake.service';
 import { type HaideHarness, sale, startHaide } from './haide-support';
@@ -31,14 +29,8 @@ describe('GET /haide/v1/reconciliation: per till and Asia/Shanghai business day 
   });
   afterAll(() => h.t.close());
 
-  const get = (query: Record<string, string>, over: Record<string, string> = {}): ReturnType<HaideHarness['post']> => {
-    const timestamp = String(Date.now());
-    const nonce = randomBytes(8).toString('hex');
-    const { appId, secret, orgCode } = h.partner;
-    const sign = haideSign(Buffer.from(secret), appId, timestamp, nonce, { ...query, orgCode });
-    const qs = new URLSearchParams({ appId, timestamp, nonce, orgCode, sign, ...query, ...over });
-    return h.t.app.inject({ method: 'GET', url: `/haide/v1/reconciliation?${qs.toString()}` });
-  };
+  const get = (query: Record<string, string>, over?: Record<string, string>): ReturnType<HaideHarness['get']> =>
+    h.get('reconciliation', query, over);
 
   it('counts received, accepted, duplicates, rejected, committed and points of one day', async () => {
     const day = '2026.03.02';

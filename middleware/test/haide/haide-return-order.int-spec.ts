@@ -6,7 +6,7 @@
 import { IntakeService } from '../../src/intake/intake.service';
 import { ChaincodeRejectedError, LedgerTimeoutError } from '../../src/ledger/ledger.port';
 import { FakeLedger, type FakeContract } from '../support/fake-ledger';
-import { type HaideHarness, sale, startHaide } from './haide-support';
+import { type HaideHarness, returnOf, sale, startHaide, wechat } from './haide-support';
 
 /** Accrue and Reverse as the chaincode orders them: a reversal of an accrual not on the ledger is refused. */
 class PointsFake implements FakeContract {
@@ -42,8 +42,8 @@ describe('Haide return after its sale (real Postgres, intake batcher on the fake
 
   it('the reversal is not submitted while the sale retries (it would be refused and dead), and is once the sale committed', async () => {
     const intake = h.t.app.get(IntakeService);
-    const s = sale({ realAmt: '100.00', payments: [{ line: 1, payment: 'WX', payCls: 'wechat', total: '100.00' }] });
-    const r = sale({ txType: 'RETURN', backFlowNo: s.flowNo, backTime: s.ocrTime, realAmt: '50.00', payments: [] });
+    const s = sale(wechat('100.00'));
+    const r = returnOf(s, '50.00');
     expect((await h.post('sales', h.envelope(s))).statusCode).toBe(202);
     const ret = await h.post('sales', h.envelope(r));
     expect(ret.statusCode).toBe(202);

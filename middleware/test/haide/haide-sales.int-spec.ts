@@ -1,19 +1,4 @@
-import { type HaideHarness, MEMBER_DID, sale, startHaide } from './haide-support';
-
-interface Result {
-  posNo: string;
-  flowNo: string;
-  status: string;
-  trackingId: string | null;
-  points: number;
-  message: string;
-}
-interface Answer<T = Result> {
-  success: boolean;
-  statusCode: string;
-  message: string;
-  data: T;
-}
+import { type Answer, type HaideHarness, MEMBER_DID, type Result, sale, startHaide } from './haide-support';
 
 describe('POST /haide/v1/sales: receipts → points through the durable intake (real Postgres, HTTP)', () => {
   let h: HaideHarness;
@@ -22,9 +7,9 @@ describe('POST /haide/v1/sales: receipts → points through the durable intake (
   });
   afterAll(() => h.t.close());
 
-  const push = async (data: unknown): Promise<{ status: number; body: Answer }> => {
+  const push = async (data: unknown): Promise<{ status: number; body: Answer<Result> }> => {
     const res = await h.post('sales', h.envelope(data));
-    return { status: res.statusCode, body: res.json<Answer>() };
+    return { status: res.statusCode, body: res.json<Answer<Result>>() };
   };
   const item = async (key: string): Promise<{ fn: string; args: string[] } | undefined> =>
     (

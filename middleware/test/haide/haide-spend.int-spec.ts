@@ -6,14 +6,7 @@
 import { Wallet, emptyWallet } from '@mallchain/wallet';
 import { encodeCompactConsent } from '@mallchain/wire';
 import { AppConfig } from '../../src/config/app-config';
-import { type HaideHarness, startHaide } from './haide-support';
-
-interface Answer {
-  success: boolean;
-  statusCode: string;
-  message: string;
-  data: unknown;
-}
+import { type Answer, type HaideHarness, startHaide } from './haide-support';
 
 describe('Haide points/redeem and points/adjust: bad input refused, nothing stored', () => {
   let h: HaideHarness;

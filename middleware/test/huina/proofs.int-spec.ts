@@ -190,9 +190,12 @@ describe('proving figures to another mall: GET /v1/proofs/traffic at A, POST /v1
       printed = printReceipt(printer, { ...sale(), ocrTime: '2026.11.30 18:05:09' }, 'mallchannel', 5);
       const e = printed.eReceipt as { seq: number; signature: string };
       const statement = receiptStatement(printed, { deviceDid: printer.key.did, seq: e.seq }, 'mallchannel');
-      a.devices.submit('devices:SubmitAttestations', [
+      // Endorsed and committed, as the fake ledger does for a submitted transaction.
+      const args = [
         JSON.stringify({ attestations: [{ statement, kid: `${printer.key.did}#key-1`, signature: e.signature }] }),
-      ]);
+      ];
+      a.devices.submit('devices:SubmitAttestations', args);
+      a.devices.commit('devices:SubmitAttestations', args);
       b.ledger.queries.set('points:GetAccrual', (args) => {
         const req = JSON.parse(args[0] ?? '{}') as { programId: string; sourceRef: string };
         if (req.programId !== 'mallA-points' || req.sourceRef !== sourceRef())

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { SERIES_SQL } from '../../src/intake/intake-admin.store';
 import { ChaincodeRejectedError } from '../../src/ledger/ledger.port';
 import { FakeLedger } from '../support/fake-ledger';
 import { eventually, startTestApp, testEnv, type TestApp } from '../support/test-app';
@@ -48,7 +49,9 @@ describe('intake administration', () => {
     const list = await t.app.inject({ url: '/v1/admin/intake?status=dead', headers: { 'x-api-key': ops } });
     expect(list.statusCode).toBe(200);
     expect(list.json<{ trackingId: string; errorCode: string }[]>()).toEqual(
-      expect.arrayContaining([expect.objectContaining({ trackingId, errorCode: 'NOTE_REFUSED', fn: 'info:PutNote' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ trackingId, errorCode: 'NOTE_REFUSED', fn: 'info:PutNote', released: false }),
+      ]),
     );
     // A re-push of a dead item answers dead (nothing new is stored) until an admin requeues it.
     expect((await post('rq-1')).body).toMatchObject({ trackingId, outcome: 'duplicate', status: 'dead' });
@@ -125,16 +128,19 @@ describe('intake administration', () => {
   it('summarises items per kind and state, and per hour accepted; a stalled item counts as stalled, not pending', async () => {
     type Summary = {
       counts: { kind: string; status: string; count: number }[];
-      hourly: { hour: string; status: string; count: number }[];
+      window: string;
+      bucket: string;
+      series: { start: string; status: string; count: number }[];
     };
-    const summary = async (): Promise<Summary> => {
-      const r = await t.app.inject({ url: '/v1/admin/intake/summary', headers: { 'x-api-key': ops } });
+    const summary = async (window?: string): Promise<Summary> => {
+      const url = `/v1/admin/intake/summary${window === undefined ? '' : `?window=${window}`}`;
+      const r = await t.app.inject({ url, headers: { 'x-api-key': ops } });
       expect(r.statusCode).toBe(200);
       return r.json<Summary>();
     };
     const count = (s: Summary, status: string): number =>
       s.counts.filter((c) => c.kind === 'note' && c.status === status).reduce((n, c) => n + c.count, 0);
-    const hour = (s: Summary): number => s.hourly.reduce((n, h) => n + h.count, 0);
+    const hour = (s: Summary): number => s.series.reduce((n, h) => n + h.count, 0);
     const before = await summary();
     // One held at the ledger (pending, then marked stalled as the batcher would), one committed, one dead.
     let release = (): void => undefined;
@@ -153,7 +159,8 @@ describe('intake administration', () => {
       0, 1, 1, 1,
     ]);
     expect(hour(after) - hour(before)).toBe(3);
-    expect(after.hourly.every((h) => /^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/.test(h.hour))).toBe(true);
+    expect([after.window, after.bucket]).toEqual(['24h', 'hour']);
+    expect(after.series.every((h) => /^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/.test(h.start))).toBe(true);
     release();
     t.ledger.beforeSubmit = previous;
     await until(heldId, 'committed');
@@ -161,5 +168,65 @@ describe('intake administration', () => {
     expect([count(settled, 'stalled'), count(settled, 'committed') - count(after, 'committed')]).toEqual([0, 1]);
     const denied = await t.app.inject({ url: '/v1/admin/intake/summary', headers: { 'x-api-key': writer } });
     expect(denied.statusCode).toBe(403);
+  });
+
+  it('gives 7 and 30 days per Asia/Shanghai day: items 3 and 20 days old fall in their day, older ones outside', async () => {
+    type Summary = { window: string; bucket: string; series: { start: string; status: string; count: number }[] };
+    const get = async (window: string): Promise<Summary> => {
+      const r = await t.app.inject({ url: `/v1/admin/intake/summary?window=${window}`, headers: { 'x-api-key': ops } });
+      expect([window, r.statusCode]).toEqual([window, 200]);
+      return r.json<Summary>();
+    };
+    const ids: string[] = [];
+    for (const id of ['hist-3d', 'hist-20d', 'hist-40d']) {
+      const trackingId = (await post(id)).body.trackingId ?? '';
+      await until(trackingId, 'committed');
+      ids.push(trackingId);
+    }
+    // Accepted at 12:00 Asia/Shanghai 3, 20 and 40 days ago (04:00Z): inside the day of that date whatever the hour now.
+    const shanghaiDay = (daysAgo: number): string =>
+      new Date(Date.now() + 8 * 3_600_000 - daysAgo * 86_400_000).toISOString().slice(0, 10);
+    const at = (daysAgo: number): string => `${shanghaiDay(daysAgo)}T04:00:00Z`;
+    for (const [i, d] of [3, 20, 40].entries())
+      await t.db.query(`UPDATE intake_items SET created_at = $2 WHERE tracking_id = $1`, [ids[i], at(d)]);
+    const dayStart = (daysAgo: number): string =>
+      new Date(Date.parse(`${shanghaiDay(daysAgo)}T00:00:00+08:00`)).toISOString();
+    const inDay = (s: Summary, daysAgo: number): number =>
+      s.series
+        .filter((b) => b.start === dayStart(daysAgo) && b.status === 'committed')
+        .reduce((n, b) => n + b.count, 0);
+    const week = await get('7d');
+    const month = await get('30d');
+    expect([week.bucket, month.bucket]).toEqual(['day', 'day']);
+    expect(week.series.every((b) => b.start.endsWith('T16:00:00.000Z'))).toBe(true);
+    expect([inDay(week, 3), inDay(week, 20), inDay(month, 3), inDay(month, 20)]).toEqual([1, 0, 1, 1]);
+    expect(month.series.some((b) => b.start === dayStart(40))).toBe(false);
+    // No bucket starts before the window (the first day may be partial).
+    expect(Math.min(...month.series.map((b) => Date.parse(b.start)))).toBeGreaterThan(Date.now() - 31 * 86_400_000);
+  });
+
+  it('refuses a window it does not offer with 400 naming the parameter', async () => {
+    for (const bad of ['1y', '365d', '24', '', '7d;DROP', '0h'].map(encodeURIComponent).concat(['7d&window=30d'])) {
+      const r = await t.app.inject({ url: `/v1/admin/intake/summary?window=${bad}`, headers: { 'x-api-key': ops } });
+      expect([bad, r.statusCode]).toEqual([bad, 400]);
+      expect([bad, JSON.stringify(r.json())]).toEqual([bad, expect.stringContaining('window')]);
+    }
+  });
+
+  it('reads the window through the created_at index, not a scan of the whole intake table', async () => {
+    // The planner may prefer a sequential scan on a table this small; with it disabled, a plan must still exist
+    // that reads intake_items only through intake_items_created_at (no "Seq Scan on intake_items").
+    for (const start of [
+      `date_trunc('hour', created_at)`,
+      `date_trunc('day', created_at AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'`,
+    ]) {
+      const plan = await t.db.transaction(async (m) => {
+        await m.query('SET LOCAL enable_seqscan = off');
+        const rows = await m.query<{ 'QUERY PLAN': string }[]>(`EXPLAIN ${SERIES_SQL(start)}`, [720]);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      });
+      expect(plan).toContain('intake_items_created_at');
+      expect(plan).not.toMatch(/Seq Scan on intake_items/);
+    }
   });
 });

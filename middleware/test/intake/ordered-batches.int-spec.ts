@@ -6,7 +6,7 @@
  * attestation committed exactly once.
  */
 import { randomUUID } from 'node:crypto';
-import { generateDeviceKey, signJcs, type DeviceKey } from '../../src/devices/device-key';
+import { generateDeviceKey, type DeviceKey } from '../../src/devices/device-key';
 import { IntakeAdminService } from '../../src/intake/intake-admin.service';
 import { IntakeService } from '../../src/intake/intake.service';
 import type { IntakeRequest } from '../../src/intake/intake.types';
@@ -14,35 +14,10 @@ import { ATTESTATION_CODEC, type DeviceStatement } from '../../src/ledger/domain
 import { ChaincodeRejectedError } from '../../src/ledger/ledger.port';
 import { FakeDevices } from '../support/fake-devices';
 import { FakeLedger } from '../support/fake-ledger';
+import { attestation, FN } from './attestation-request';
 import { eventually, startTestApp, type TestApp } from '../support/test-app';
 
 jest.setTimeout(120_000);
-
-const FN = 'devices:SubmitAttestations';
-
-function attestation(key: DeviceKey, seq: number): IntakeRequest {
-  const end = new Date(Date.now() - 60_000 + seq);
-  const statement: DeviceStatement = {
-    deviceDid: key.did,
-    seq,
-    periodStart: new Date(end.getTime() - 900_000).toISOString(),
-    periodEnd: end.toISOString(),
-    kind: 'traffic',
-    digest: seq.toString(16).padStart(64, '0'),
-    count: seq,
-    summary: {},
-    channel: 'mallchannel',
-  };
-  const entry = { statement, kid: `${key.did}#key-1`, signature: signJcs(key.privateKey, statement) };
-  return {
-    kind: 'device-attestation',
-    naturalKey: `${key.did}#${seq}`,
-    orderingKey: key.did,
-    payload: { statement },
-    fn: FN,
-    args: [JSON.stringify({ attestations: [entry] })],
-  };
-}
 
 describe('one ordering key, many items in one claim', () => {
   let t: TestApp;

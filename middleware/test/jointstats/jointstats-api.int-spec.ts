@@ -60,6 +60,11 @@ describe('jointstats routes', () => {
       'attested rounds cover traffic metrics only, not receipts',
     ],
     ['a non-boolean attested flag', { attested: 'yes' }, 'attested must be a boolean value'],
+    [
+      'an unknown share delivery',
+      { shareDelivery: 'gossip' },
+      'shareDelivery must be one of the following values: ledger, private',
+    ],
     ['an unknown level', { siteLevel: 'planet' }, 'siteLevel must be one of the following values'],
     ['two participants', { participants: ['MallAMSP', 'MallBMSP'] }, 'participants must contain at least 3 elements'],
     [

@@ -13,6 +13,7 @@ import {
   LedgerTimeoutError,
   MvccConflictError,
   type LedgerPort,
+  type SubmitOptions,
   parseChaincodeMessage,
 } from '../../src/ledger/ledger.port';
 import { type InputSource, type InputVector, UnattestedInputError } from '../../src/jointstats/input-vector';
@@ -30,13 +31,20 @@ const admin = (mspId: string): Identity => ({ mspId, role: 'admin', cert: TEST_C
 type Hook = (fn: string, args: string[]) => string[] | 'lose-answer' | undefined;
 
 /** A LedgerPort over the stub: chaincode refusals become ChaincodeRejectedError as the real drivers make them. */
-function stubPort(ledger: Ledger, contract: JointStatsContract, who: Identity, hook?: { fn?: Hook }): LedgerPort {
-  const call = async (fn: string, args: readonly string[]): Promise<Uint8Array> => {
+function stubPort(
+  ledger: Ledger,
+  contract: JointStatsContract,
+  who: Identity,
+  hook?: { fn?: Hook },
+  seen?: SubmitOptions[],
+): LedgerPort {
+  const call = async (fn: string, args: readonly string[], opts?: SubmitOptions): Promise<Uint8Array> => {
     let a = [...args];
     const h = hook?.fn?.(fn, a);
     if (Array.isArray(h)) a = h;
     try {
-      const r = await ledger.invoke(contract, fn.replace(/^jointstats:/, ''), a, who);
+      const transient = opts?.transient ? { ...opts.transient } : undefined;
+      const r = await ledger.invoke(contract, fn.replace(/^jointstats:/, ''), a, who, transient ? { transient } : {});
       if (h === 'lose-answer') throw new LedgerTimeoutError('commitStatus', 'answer lost (test)');
       return Buffer.from(JSON.stringify(r.result));
     } catch (e) {
@@ -50,7 +58,10 @@ function stubPort(ledger: Ledger, contract: JointStatsContract, who: Identity, h
     throw new Error('not used by the job');
   };
   return {
-    submit: async (fn, args) => ({ txId: 'tx', blockNumber: 0n, result: await call(fn, args) }),
+    submit: async (fn, args, opts) => {
+      if (opts) seen?.push(opts);
+      return { txId: 'tx', blockNumber: 0n, result: await call(fn, args, opts) };
+    },
     evaluate: (fn, args) => call(fn, args),
     chaincodeEvents: unused,
     txStatus: unused,
@@ -85,10 +96,13 @@ class District {
   readonly ledger = new Ledger();
   readonly contract = new JointStatsContract();
   readonly malls: Mall[];
+  /** Options of every submit (transient data, endorsing organisations). */
+  readonly submits: SubmitOptions[] = [];
 
   constructor(
     n: number,
     readonly buckets: number,
+    readonly shareDelivery?: 'private',
   ) {
     this.malls = MALLS.slice(0, n).map((msp, i) => {
       const store = new MemoryParticipationStore();
@@ -104,7 +118,7 @@ class District {
     input: InputSource,
     hook: { fn?: Hook },
   ): RoundParticipant {
-    const port = stubPort(this.ledger, this.contract, admin(msp), hook);
+    const port = stubPort(this.ledger, this.contract, admin(msp), hook, this.submits);
     return new RoundParticipant(msp, new JointStatsLedger(port), store, input, KEY);
   }
 
@@ -118,6 +132,7 @@ class District {
       buckets: this.buckets,
       participants: this.malls.map((m) => m.msp),
       threshold: t,
+      ...(this.shareDelivery ? { shareDelivery: this.shareDelivery } : {}),
       deadline: new Date(this.ledger.now + 3_600_000).toISOString(),
     };
   }
@@ -220,6 +235,22 @@ describe('jointstats participation job', () => {
     // The round key is deleted once the round is final; the sealed deal (the auditor's opening) is kept.
     for (const m of d.malls)
       expect(await m.store.get(ROUND)).toMatchObject({ sealedKey: null, sealedDeal: expect.any(Buffer) as unknown });
+  });
+
+  it('private delivery, four malls, t = 3: exact sums; blobs only in the recipients’ collections; every participant endorses each deal', async () => {
+    const d = new District(4, 24, 'private');
+    await d.approveAll(3);
+    await d.run();
+    expect(await d.result()).toMatchObject({ totals: d.plainSums(), dealers: MALLS.slice(0, 4), invalidPartials: [] });
+    for (const m of d.malls) {
+      const deal = d.ledger.dump()[`jsdeal/${ROUND}/${m.msp}`] as { shares: object; shareHashes: object };
+      expect(deal.shares).toEqual({});
+      expect(Object.keys(deal.shareHashes)).toHaveLength(3);
+      expect(d.ledger.privateData.get(`_implicit_org_${m.msp}`)?.size).toBe(3);
+    }
+    const deals = d.submits.filter((o) => o.transient?.shares !== undefined);
+    expect(deals).toHaveLength(4);
+    for (const o of deals) expect(o.endorsingOrganizations).toEqual(MALLS.slice(0, 4));
   });
 
   it('a mall that stops after dealing does not stop the round (t = 2 of 3)', async () => {

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { CUSTODIAL_CREATE_KIND } from '../../src/points/custodial-dids.service';
 import { type HaideHarness, sale, startHaide } from '../haide/haide-support';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -46,11 +47,18 @@ describe('enrolment creates the custodial DID when the member has no wallet DID'
     );
     return row ?? {};
   };
+  /** CreateDid intake items in `mallchain_intake_items_total`, whatever their outcome. */
+  const counted = async (): Promise<number> => {
+    const m = await t.app.get(MetricsService).intakeItems.get();
+    return m.values.filter((v) => v.labels.kind === CUSTODIAL_CREATE_KIND).reduce((n, v) => n + v.value, 0);
+  };
 
   it('answers 201 with the new custodial DID, held by this mall, whose CreateDid is in the intake', async () => {
     const before = await counts();
+    const metric = await counted();
     const res = await enroll({ name: '李四', mobile: '13900139000', cardNos: ['K0001'] });
     expect(res.statusCode).toBe(201);
+    expect(await counted()).toBe(metric + 1);
     const body = res.json<Enrolled>();
     expect(body.did).toMatch(CUSTODIAL);
     expect(body.custodialDid).toEqual({ did: body.did, status: 'held', trackingId: expect.any(String) as string });
@@ -96,12 +104,15 @@ describe('enrolment creates the custodial DID when the member has no wallet DID'
     expect(after).toEqual({ ...before, members: (before.members ?? 0) + 1, cards: (before.cards ?? 0) + 1 });
   });
 
-  it('a card already enrolled is 409 and leaves no custodial DID or CreateDid behind', async () => {
+  it('a card already enrolled is 409 and leaves no custodial DID or CreateDid behind, nor counts one', async () => {
     const before = await counts();
+    const metric = await counted();
     const res = await enroll({ cardNos: ['K0001'] });
     expect(res.statusCode).toBe(409);
     expect(res.json<{ message: string }>().message).toContain('already enrolled');
     expect(await counts()).toEqual(before);
+    // The CreateDid was written in the enrolment's transaction, then rolled back with it: not in the metrics.
+    expect(await counted()).toBe(metric);
   });
 
   it.each([

@@ -1,21 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { FakeLedger, type FakeContract } from '../support/fake-ledger';
+import { FakeLedger } from '../support/fake-ledger';
+import { RecordingPoints } from './recording-points';
 import { eventually, startTestApp, type TestApp } from '../support/test-app';
-
-/** Records every points:* submit as the chaincode would receive it (and accepts it, changing nothing). */
-class RecordingPoints implements FakeContract {
-  readonly submits: { fn: string; request: unknown }[] = [];
-  handles(fn: string): boolean {
-    return fn.startsWith('points:');
-  }
-  submit(fn: string, args: readonly string[]): { result: string; changes: readonly unknown[] } {
-    this.submits.push({ fn, request: JSON.parse(args[0] ?? 'null') as unknown });
-    return { result: '{}', changes: [] };
-  }
-  evaluate(fn: string, args: readonly string[]): string {
-    return JSON.stringify({ evaluated: fn, request: JSON.parse(args[0] ?? 'null') as unknown });
-  }
-}
 
 const DID = 'did:mallchain:zMemberA1';
 const consent = { kid: `${DID}#key-1`, signature: 'A'.repeat(86) };
@@ -226,6 +212,29 @@ describe('/v1/points integrator API (real Postgres, recording ledger)', () => {
     expect(r.statusCode).toBe(400);
     expect(JSON.stringify(r.json())).toMatch(message);
     expect(await items()).toBe(before);
+  });
+
+  it('refuses a manual expiry run of an unknown program (404) or of another mall’s (403 naming it), nothing stored', async () => {
+    const seed = (programId: string, issuer: string): Promise<unknown> =>
+      t.db.query(
+        `INSERT INTO points_programs (program_id, issuer, name, unit_value_fen, next_unit_value, expiry_months,
+           return_window_days, created_at, updated_at, ledger_key, tx_id, block_number)
+         VALUES ($1, $2, 'x', 1, 'null', 12, 0, now(), now(), 'pprog/' || $1, 'tx', 1)`,
+        [programId, issuer],
+      );
+    await seed('exp-b-points', 'MallBMSP');
+    const before = await items();
+    const unknown = await post('/v1/points/programs/nope-points/expire', write, {});
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json<{ message: string }>().message).toContain('program nope-points does not exist');
+    const foreign = await post('/v1/points/programs/exp-b-points/expire', write, { limit: 10 });
+    expect(foreign.statusCode).toBe(403);
+    expect(JSON.stringify(foreign.json())).toContain('issued by MallBMSP');
+    expect(await items()).toBe(before);
+    await seed('exp-a-points', 'MallAMSP');
+    const own = await post('/v1/points/programs/exp-a-points/expire', write, { limit: 10 });
+    expect(own.statusCode).toBe(202);
+    expect(await items()).toBe(before + 1);
   });
 
   it('refuses admin-only actions on a middleware that signs as client: 503 naming LEDGER_USER, nothing stored', async () => {

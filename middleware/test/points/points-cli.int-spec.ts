@@ -7,22 +7,9 @@
 import { PointsActionsService } from '../../src/points/points-actions.service';
 import { PointsReadService } from '../../src/points/points-read.service';
 import { pointsRegistryCommand } from '../../src/points/points.cli';
-import { FakeLedger, type FakeContract } from '../support/fake-ledger';
+import { FakeLedger } from '../support/fake-ledger';
+import { RecordingPoints } from './recording-points';
 import { eventually, startTestApp, type TestApp } from '../support/test-app';
-
-class RecordingPoints implements FakeContract {
-  readonly submits: { fn: string; request: unknown }[] = [];
-  handles(fn: string): boolean {
-    return fn.startsWith('points:');
-  }
-  submit(fn: string, args: readonly string[]): { result: string; changes: readonly unknown[] } {
-    this.submits.push({ fn, request: JSON.parse(args[0] ?? 'null') as unknown });
-    return { result: '{}', changes: [] };
-  }
-  evaluate(fn: string, args: readonly string[]): string {
-    return JSON.stringify({ evaluated: fn, request: JSON.parse(args[0] ?? 'null') as unknown });
-  }
-}
 
 const PROGRAM = [
   '--id',

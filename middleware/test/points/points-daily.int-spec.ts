@@ -1,6 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { FakeLedger } from '../support/fake-ledger';
-import { startTestApp, type TestApp } from '../support/test-app';
+import { type ReadModelHarness, startReadModel } from './read-model-support';
 
 interface Answer {
   days: { day: string; accrued: number }[];
@@ -10,23 +9,14 @@ const zero = { accrued: 0, accruals: 0, reversed: 0, reversals: 0, redeemed: 0, 
 
 /** `GET /v1/points/daily` on the projected tables of a real Postgres (rows as the projection writes them). */
 describe('points accrued, reversed and redeemed per Asia/Shanghai day (real Postgres)', () => {
-  let t: TestApp;
-  let read: string;
-  const get = (query: string, key = read): Promise<LightMyRequestResponse> =>
-    t.app.inject({ url: `/v1/points/daily?${query}`, headers: { 'x-api-key': key } });
+  let h: ReadModelHarness;
+  const get = (query: string, key?: string): Promise<LightMyRequestResponse> => h.get(`/v1/points/daily?${query}`, key);
 
   beforeAll(async () => {
-    t = await startTestApp({}, new FakeLedger());
-    read = await t.key(['points:read']);
-    for (const id of ['day-a', 'day-b'])
-      await t.db.query(
-        `INSERT INTO points_programs (program_id, issuer, name, unit_value_fen, next_unit_value, expiry_months,
-           return_window_days, created_at, updated_at, ledger_key, tx_id, block_number)
-         VALUES ($1, 'MallAMSP', $1, 1, 'null'::jsonb, 24, 7, now(), now(), 'program~' || $1, 'tx-' || $1, 1)`,
-        [id],
-      );
+    h = await startReadModel();
+    for (const id of ['day-a', 'day-b']) await h.program(id, 'MallAMSP', 1);
     const accrual = (programId: string, ref: string, amount: number, at: string): Promise<unknown> =>
-      t.db.query(
+      h.t.db.query(
         `INSERT INTO points_accruals (program_id, source_ref, member, amount, merchant, lot_id, reversed, earned_at,
            accrual_tx_id, ledger_key, tx_id, block_number)
          VALUES ($1, $2, 'did:mallchain:m1', $3, 'store-1', 'lot-' || $2, 0, $4, 'tx-' || $2, 'acc~' || $2,
@@ -34,14 +24,14 @@ describe('points accrued, reversed and redeemed per Asia/Shanghai day (real Post
         [programId, ref, amount, at],
       );
     const reversal = (programId: string, ref: string, amount: number, at: string): Promise<unknown> =>
-      t.db.query(
+      h.t.db.query(
         `INSERT INTO points_reversals (program_id, reversal_ref, source_ref, member, lot_id, amount, at, ledger_key,
            tx_id, block_number)
          VALUES ($1, $2, 'src', 'did:mallchain:m1', 'lot-x', $3, $4, 'rev~' || $2, 'tx-' || $2, 3)`,
         [programId, ref, amount, at],
       );
     const redemption = (programId: string, ref: string, amount: number, at: string): Promise<unknown> =>
-      t.db.query(
+      h.t.db.query(
         `INSERT INTO points_redemptions (merchant, ref, mall, program_id, issuer, member, amount, value_fen, takes,
            clearing_key, at, ledger_key, tx_id, block_number)
          VALUES ('store-1', $2, 'MallAMSP', $1, 'MallAMSP', 'did:mallchain:m1', $3, $3, '[]'::jsonb, NULL, $4,
@@ -61,7 +51,7 @@ describe('points accrued, reversed and redeemed per Asia/Shanghai day (real Post
     await redemption('day-a', 'r2', 12, '2026-11-04T15:00:00Z'); // 11-04
     await redemption('day-b', 'r3', 8, '2026-11-04T15:00:00Z');
   });
-  afterAll(() => t.close());
+  afterAll(() => h.t.close());
 
   it('sums each Asia/Shanghai day of the range (both ends included), every day listed, other programs not', async () => {
     const r = await get('programId=day-a&from=2026-11-02&to=2026-11-04');
@@ -123,9 +113,9 @@ describe('points accrued, reversed and redeemed per Asia/Shanghai day (real Post
 
   it('needs points:read (401 without a key, 403 naming the scope)', async () => {
     expect(
-      (await t.app.inject({ url: '/v1/points/daily?programId=day-a&from=2026-11-02&to=2026-11-02' })).statusCode,
+      (await h.t.app.inject({ url: '/v1/points/daily?programId=day-a&from=2026-11-02&to=2026-11-02' })).statusCode,
     ).toBe(401);
-    const r = await get('programId=day-a&from=2026-11-02&to=2026-11-02', await t.key(['devices:write']));
+    const r = await get('programId=day-a&from=2026-11-02&to=2026-11-02', await h.t.key(['devices:write']));
     expect(r.statusCode).toBe(403);
     expect(JSON.stringify(r.json())).toMatch(/points:read/);
   });

@@ -1,8 +1,8 @@
 import canonicalize from 'canonicalize';
 import { createHash } from 'node:crypto';
 import type { DeviceKeysView, DeviceStatement, PublicJwk } from '../../src/ledger/domain/device.ledger';
-import { verifyStatement } from '../../src/huina/device-proof';
-import { ChaincodeRejectedError } from '../../src/ledger/ledger.port';
+import { verifyRawSignature } from '../../src/common/raw-signature';
+import { ChaincodeRejectedError, MvccConflictError } from '../../src/ledger/ledger.port';
 import type { FakeContract } from './fake-ledger';
 
 interface Device {
@@ -46,6 +46,16 @@ export class FakeDevices implements FakeContract {
     });
   }
 
+  /** As `devices:RotateDeviceKey`: the current key ends at `at`, the new one starts there. */
+  rotate(did: string, publicKeyJwk: PublicJwk, at = new Date().toISOString()): string {
+    const d = this.devices.get(did) ?? reject('NOT_FOUND', `device ${did} does not exist`);
+    const current = d.keys.at(-1);
+    if (current) current.validTo = at;
+    const kid = `${did}#key-${d.keys.length + 1}`;
+    d.keys.push({ kid, publicKeyJwk, alg: 'ES256', validFrom: at });
+    return kid;
+  }
+
   handles(fn: string): boolean {
     return fn.startsWith('devices:');
   }
@@ -81,18 +91,37 @@ export class FakeDevices implements FakeContract {
     };
   }
 
-  #attest(attestations: Entry[]): { result: string; changes: unknown[] } {
-    // As the chaincode: each entry's seq must pass the device's last one including the entries before it here.
-    const last = new Map<string, number>();
-    const anchored = attestations.map((e) => {
-      const r = this.#check(e, last.get(e.statement.deviceDid));
-      last.set(r.deviceDid, r.seq);
-      return r;
-    });
+  /**
+   * The attestations take effect when their transaction commits, not when it is endorsed: one that is endorsed but
+   * never ordered (a crash between signing and sending) has written nothing. A seq that moved between endorsement
+   * and commit is an MVCC conflict on `devseq/[did]`, as on a peer.
+   */
+  commit(fn: string, args: readonly string[]): void {
+    if (fn !== 'devices:SubmitAttestations') return;
+    const attestations = (JSON.parse(args[0] ?? '{}') as { attestations: Entry[] }).attestations;
+    try {
+      this.#checkAll(attestations);
+    } catch (e) {
+      throw new MvccConflictError(`MVCC_READ_CONFLICT: ${e instanceof Error ? e.message : String(e)}`);
+    }
     for (const e of attestations) {
       this.attestations.set(`${e.statement.deviceDid}#${e.statement.seq}`, e);
       (this.devices.get(e.statement.deviceDid) as Device).lastSeq = e.statement.seq;
     }
+  }
+
+  #checkAll(attestations: Entry[]): { deviceDid: string; seq: number; statementHash: string }[] {
+    // As the chaincode: each entry's seq must pass the device's last one including the entries before it here.
+    const last = new Map<string, number>();
+    return attestations.map((e) => {
+      const r = this.#check(e, last.get(e.statement.deviceDid));
+      last.set(r.deviceDid, r.seq);
+      return r;
+    });
+  }
+
+  #attest(attestations: Entry[]): { result: string; changes: unknown[] } {
+    const anchored = this.#checkAll(attestations);
     const changes = attestations.map((e) => ({
       entity: 'attestation',
       id: `att/${e.statement.deviceDid}/${e.statement.seq}`,
@@ -108,8 +137,15 @@ export class FakeDevices implements FakeContract {
     const d = this.devices.get(s.deviceDid) ?? reject('NOT_FOUND', `device ${s.deviceDid} does not exist`);
     if (d.status !== 'active') reject('DEVICE_INACTIVE', `device is ${d.status}`);
     const k = d.keys.find((x) => x.kid === e.kid) ?? reject('DEVICE_KEY', `${e.kid} is not a key of the device`);
+    // keyValidAt: from the whole second of validFrom to the exact validTo.
+    const at = Date.parse(s.periodEnd);
+    if (
+      Math.floor(Date.parse(k.validFrom) / 1000) * 1000 > at ||
+      (k.validTo !== undefined && at >= Date.parse(k.validTo))
+    )
+      reject('DEVICE_KEY', `${e.kid} was not valid at ${s.periodEnd}`);
     const bytes = Buffer.from(canonicalize(s) ?? '');
-    if (!verifyStatement(k.publicKeyJwk, bytes, e.signature)) reject('AUTH_SIGNATURE', 'signature does not verify');
+    if (!verifyRawSignature(k.publicKeyJwk, bytes, e.signature)) reject('AUTH_SIGNATURE', 'signature does not verify');
     const lastSeq = batchLast ?? d.lastSeq;
     if (s.seq <= lastSeq) reject('DEVICE_SEQ', `seq ${s.seq} is not above ${lastSeq}`);
     return { deviceDid: s.deviceDid, seq: s.seq, statementHash: createHash('sha256').update(bytes).digest('hex') };

@@ -31,6 +31,11 @@ export interface FakeContract {
   handles(fn: string): boolean;
   /** Executes a write with the contract's rules; throws ChaincodeRejectedError to refuse it. */
   submit(fn: string, args: readonly string[]): { result: string; changes: readonly unknown[] };
+  /**
+   * Called when a transaction `submit` endorsed is ordered and committed (not when it is only endorsed, or its
+   * sending fails): what it writes takes effect here. Throw MvccConflictError when what it read changed meanwhile.
+   */
+  commit?(fn: string, args: readonly string[]): void;
   evaluate(fn: string, args: readonly string[]): string;
 }
 
@@ -123,6 +128,7 @@ export class FakeLedger implements LedgerPort {
 
   #order(txId: string, fn: string, args: readonly string[], result: string, changes: readonly unknown[]): SubmitResult {
     this.#unsent.delete(txId);
+    this.#contracts.find((c) => c.handles(fn))?.commit?.(fn, args);
     const tx: Tx = {
       txId,
       blockNumber: (this.height + 1n).toString(),

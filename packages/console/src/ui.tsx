@@ -124,10 +124,13 @@ export function Figure({ label, value, id }: { label: string; value: ReactNode; 
   );
 }
 
-/** A button that runs an action once at a time and reports its outcome in a live region. */
+/**
+ * A button that runs an action once at a time and reports its outcome in a live region; a long action (one tracked
+ * through the intake) reports its progress through `progress` before its outcome.
+ */
 export function ActionButton(props: {
   label: string;
-  action: () => Promise<string>;
+  action: (progress: (text: string) => void) => Promise<string>;
   confirm?: string;
   danger?: boolean;
 }): ReactNode {
@@ -137,7 +140,12 @@ export function ActionButton(props: {
     if (props.confirm !== undefined && !window.confirm(props.confirm)) return;
     setBusy(true);
     try {
-      setOutcome({ ok: true, text: await props.action() });
+      setOutcome({
+        ok: true,
+        text: await props.action((text) => {
+          setOutcome({ ok: true, text });
+        }),
+      });
     } catch (e) {
       setOutcome({ ok: false, text: e instanceof Error ? e.message : String(e) });
     } finally {

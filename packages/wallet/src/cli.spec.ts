@@ -1,5 +1,5 @@
 /** The built CLI as a member runs it (`npm run build` first): a keystore file, a DID, a consent, refusals. */
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -10,21 +10,82 @@ import { decodeCompactConsent } from '@mallchain/wire';
 const CLI = join(__dirname, '..', 'dist', 'cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'wallet-cli-'));
 const file = join(dir, 'me.json');
-const env = { ...process.env, MALLCHAIN_WALLET_PASSPHRASE: 'a long passphrase' };
-const run = (args: string[], e: NodeJS.ProcessEnv = env): string =>
-  execFileSync(process.execPath, [CLI, ...args, '--wallet', file], { env: e, encoding: 'utf8' });
+/**
+ * The CLI's environment is built here, not copied from the test's: a MALLCHAIN_MALL_URL or key in the caller's
+ * environment would turn `did create` into a submission.
+ */
+const env: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  TMPDIR: tmpdir(),
+  LANG: 'C.UTF-8',
+  MALLCHAIN_WALLET_PASSPHRASE: 'a long passphrase',
+};
+const LIMIT_MS = 45_000;
+
+/** What the kernel says a process is doing (state, wait channel, blocked system call), read before it is killed. */
+function snapshot(pid: number | undefined): string {
+  if (pid === undefined) return 'no pid';
+  const read = (f: string): string => {
+    try {
+      return readFileSync(`/proc/${pid}/${f}`, 'utf8').trim();
+    } catch {
+      return '?';
+    }
+  };
+  const state = /^State:.*$/m.exec(read('status'))?.[0] ?? '?';
+  return `${state}; wchan ${read('wchan')}; syscall ${read('syscall').split(' ').slice(0, 3).join(' ')}`;
+}
+
+/**
+ * One CLI run with no stdin and a time limit. A run that overstays is reported with what the kernel says it is
+ * waiting for and what it printed, then killed, so a hang fails this test with a reason instead of blocking jest.
+ */
+function exec(args: string[], e: NodeJS.ProcessEnv = env): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args, '--wallet', file], {
+      env: e,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    const timer = setTimeout(() => {
+      const seen = snapshot(child.pid);
+      child.kill('SIGKILL');
+      reject(
+        new Error(
+          `wallet ${args.join(' ')} still running after ${LIMIT_MS} ms (${seen}); stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)}`,
+        ),
+      );
+    }, LIMIT_MS);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+  });
+}
+
+/** A run that must succeed: its stdout. */
+async function run(args: string[], e: NodeJS.ProcessEnv = env): Promise<string> {
+  const r = await exec(args, e);
+  if (r.code !== 0) throw new Error(`wallet ${args.join(' ')} exited ${String(r.code)}: ${r.err}`);
+  return r.out;
+}
 
 describe('wallet CLI', () => {
   beforeAll(() => {
     if (!existsSync(CLI)) throw new Error(`${CLI} missing: run npm run build first`);
   });
 
-  it('creates a wallet and a DID, and signs a redeem consent shown as text and QR code', () => {
-    expect(run(['init'])).toContain('new empty wallet');
-    const create = JSON.parse(run(['did', 'create', '--alg', 'EdDSA'])) as { document: { id: string } };
+  it('creates a wallet and a DID, and signs a redeem consent shown as text and QR code', async () => {
+    expect(await run(['init'])).toContain('new empty wallet');
+    const create = JSON.parse(await run(['did', 'create', '--alg', 'EdDSA'])) as { document: { id: string } };
     const did = create.document.id;
     expect(readFileSync(file, 'utf8')).not.toContain(did);
-    const out = run([
+    const out = await run([
       'consent',
       'redeem',
       '--did',
@@ -42,23 +103,19 @@ describe('wallet CLI', () => {
     expect(lines.length).toBeGreaterThan(20);
     const decoded = decodeCompactConsent(compact);
     expect(typeof decoded !== 'string' && decoded.payload).toMatchObject({ amount: 25, member: did, merchant: 'm1' });
-  });
+  }, 150_000);
 
-  it('refuses a wrong passphrase, a missing one, a bad amount and an unknown command', () => {
-    const fail = (args: string[], e: NodeJS.ProcessEnv): { code: number | null; err: string } => {
-      const r = spawnSync(process.execPath, [CLI, ...args, '--wallet', file], { env: e, encoding: 'utf8' });
-      return { code: r.status, err: r.stderr };
-    };
-    const wrong = fail(['did', 'list'], { ...env, MALLCHAIN_WALLET_PASSPHRASE: 'another passphrase' });
+  it('refuses a wrong passphrase, a missing one, a bad amount and an unknown command', async () => {
+    const wrong = await exec(['did', 'list'], { ...env, MALLCHAIN_WALLET_PASSPHRASE: 'another passphrase' });
     expect([wrong.code, wrong.err]).toEqual([1, expect.stringContaining('wrong passphrase')]);
-    expect(fail(['did', 'list'], { ...env, MALLCHAIN_WALLET_PASSPHRASE: '' }).err).toContain(
+    expect((await exec(['did', 'list'], { ...env, MALLCHAIN_WALLET_PASSPHRASE: '' })).err).toContain(
       'MALLCHAIN_WALLET_PASSPHRASE',
     );
-    const did = (JSON.parse(run(['did', 'list'])) as { did: string }[])[0]!.did;
-    const bad = fail(['consent', 'redeem', '--did', did, '--merchant', 'm', '--program', 'p', '--amount', '0'], env);
+    const did = (JSON.parse(await run(['did', 'list'])) as { did: string }[])[0]!.did;
+    const bad = await exec(['consent', 'redeem', '--did', did, '--merchant', 'm', '--program', 'p', '--amount', '0']);
     expect(bad.err).toContain('--amount must be a positive integer');
-    expect(fail(['nonsense'], env).code).toBe(2);
-  });
+    expect((await exec(['nonsense'])).code).toBe(2);
+  }, 150_000);
 
   it("submits did create to --mall's /v1/dids and follows it; a refusal leaves the keystore as it was", async () => {
     const bodies: unknown[] = [];
@@ -88,30 +145,25 @@ describe('wallet CLI', () => {
       });
     });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const cli = (args: string[], e: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> =>
-      new Promise((r) => {
-        execFile(process.execPath, [CLI, ...args, '--wallet', file, '--mall', url], { env: e }, (err, out, errOut) => {
-          r({ code: err ? Number(err.code) : 0, out, err: errOut });
-        });
-      });
+    const cli = (args: string[], e: NodeJS.ProcessEnv): ReturnType<typeof exec> => exec([...args, '--mall', url], e);
     try {
       const noKey = await cli(['did', 'create'], env);
       expect([noKey.code, noKey.err]).toEqual([1, expect.stringContaining('MALLCHAIN_MALL_API_KEY')]);
       const withKey = { ...env, MALLCHAIN_MALL_API_KEY: 'k-9' };
-      const before = (JSON.parse(run(['did', 'list'])) as unknown[]).length;
+      const before = (JSON.parse(await run(['did', 'list'])) as unknown[]).length;
       const ok = await cli(['did', 'create', '--alg', 'EdDSA'], withKey);
       const printed = JSON.parse(ok.out) as { request: { document: { id: string } }; committed: { txId: string } };
       expect(printed.committed).toEqual({ txId: 'tx-9', status: 'committed' });
       expect(bodies).toEqual([['/v1/dids', 'k-9', printed.request]]);
-      expect((JSON.parse(run(['did', 'list'])) as unknown[]).length).toBe(before + 1);
+      expect((JSON.parse(await run(['did', 'list'])) as unknown[]).length).toBe(before + 1);
       refuse = true;
       const no = await cli(['did', 'create'], withKey);
       expect([no.code, no.err]).toEqual([1, expect.stringContaining('400 Bad Request: document.id must be')]);
-      expect((JSON.parse(run(['did', 'list'])) as unknown[]).length).toBe(before + 1);
+      expect((JSON.parse(await run(['did', 'list'])) as unknown[]).length).toBe(before + 1);
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     }
-    // Six CLI processes (each derives the scrypt key): generous for a loaded machine.
-  }, 60_000);
+    // Six CLI processes (each derives the scrypt key), each with its own limit: generous for a loaded machine.
+  }, 300_000);
 });

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, DeviceProofError } from '../../common/errors';
+import { DeviceProofError } from '../../common/errors';
 import { AppConfig } from '../../config/app-config';
 import { type EReceipt, receiptDigest, receiptStatement } from '../../devices/e-receipt';
 import { checkProof } from '../../huina/device-proof';
-import { IntakeService } from '../../intake/intake.service';
+import type { IntakeRequest } from '../../intake/intake.types';
 import { type AttestationEntry, DeviceLedger } from '../../ledger/domain/device.ledger';
 
 /** The device attestation an accrual names (`points:Accrue` `attestation`). */
@@ -20,14 +20,13 @@ export interface VerifiedEReceipt {
 
 /**
  * Signed e-receipts of Haide receipts: checked before anything of the receipt is stored (a forged or stale one is
- * refused at once, with a `PROOF_*` code), then queued as a device attestation through the durable intake,
- * ordered by the printer's DID, as the Huina adapter queues a counter's proof.
+ * refused at once, with a `PROOF_*` code), then queued as a device attestation through the durable intake (in the
+ * receipt's own transaction), ordered by the printer's DID, as the Huina adapter queues a counter's proof.
  */
 @Injectable()
 export class EReceiptAnchor {
   constructor(
     private readonly devices: DeviceLedger,
-    private readonly intake: IntakeService,
     private readonly config: AppConfig,
   ) {}
 
@@ -54,28 +53,26 @@ export class EReceiptAnchor {
     return { ref: { deviceDid: e.deviceDid, seq: e.seq }, entry: { statement, kid, signature: e.signature } };
   }
 
-  /**
-   * Queues the attestation (the same statement again is a duplicate, the first signature stays the relayed one).
-   * @throws DeviceProofError `PROOF_CONFLICT` when the printer's seq was already used for another receipt
-   */
-  async queue(v: VerifiedEReceipt): Promise<void> {
+  /** The intake item of a checked e-receipt: its device attestation, ordered by the printer's DID. */
+  request(v: VerifiedEReceipt): IntakeRequest {
     const call = this.devices.submitAttestation(v.entry);
-    try {
-      await this.intake.accept({
-        kind: 'device-attestation',
-        naturalKey: `${v.ref.deviceDid}#${v.ref.seq}`,
-        orderingKey: v.ref.deviceDid,
-        payload: { statement: v.entry.statement, kid: v.entry.kid },
-        fn: call.fn,
-        args: call.args,
-      });
-    } catch (e) {
-      if (e instanceof ConflictError)
-        throw new DeviceProofError(
-          'PROOF_CONFLICT',
-          `seq ${v.ref.seq} of ${v.ref.deviceDid} was already used for another receipt`,
-        );
-      throw e;
-    }
+    return {
+      kind: ATTESTATION_KIND,
+      naturalKey: `${v.ref.deviceDid}#${v.ref.seq}`,
+      orderingKey: v.ref.deviceDid,
+      payload: { statement: v.entry.statement, kid: v.entry.kid },
+      fn: call.fn,
+      args: call.args,
+    };
   }
+}
+
+export const ATTESTATION_KIND = 'device-attestation';
+
+/** `PROOF_CONFLICT`: the printer's seq is already anchored over another receipt. */
+export function seqReused(ref: AttestationRef): DeviceProofError {
+  return new DeviceProofError(
+    'PROOF_CONFLICT',
+    `seq ${ref.seq} of ${ref.deviceDid} was already used for another receipt`,
+  );
 }

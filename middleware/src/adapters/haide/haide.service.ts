@@ -9,7 +9,12 @@ import type { HaideRequest } from './haide-envelope.guard';
 import { readJsonLines } from './json-lines.reader';
 import { RECEIPTS_PER_REQUEST_MAX, receiptsOf } from './receipt.validator';
 import { type AdjustmentsDay, ReconciliationStore, type TillDay } from './reconciliation.store';
-import { type LedgerTillDay, type Mismatch, ReconciliationVerifier } from './reconciliation-verifier';
+import {
+  type LedgerAdjustmentsDay,
+  type LedgerTillDay,
+  type Mismatch,
+  ReconciliationVerifier,
+} from './reconciliation-verifier';
 import type { HaideEnvelope } from './haide-envelope';
 import { shanghaiDayRange } from '../../points/shanghai-time';
 import { type ReceiptOutcome, type ReceiptResult, SalesService } from './sales.service';
@@ -18,8 +23,8 @@ export interface Reconciliation {
   readonly orgCode: string;
   readonly businessDate: string;
   readonly tills: VerifiedTillDay[];
-  /** The mall's manual corrections stored that day (they name no till). */
-  readonly adjustments: AdjustmentsDay;
+  /** The mall's manual corrections stored that day (they name no till); with `verify=ledger` also `ledger`. */
+  readonly adjustments: AdjustmentsDay & { readonly ledger?: LedgerAdjustmentsDay };
   /** With `verify=ledger`: `"ledger"`, each till's `ledger` figures, and the items whose figures differ. */
   readonly verify?: 'ledger';
   readonly mismatches?: Mismatch[];
@@ -98,7 +103,7 @@ export class HaideService {
         orgCode: env.orgCode,
         businessDate: day,
         tills: verified,
-        adjustments,
+        adjustments: { ...adjustments, ledger: v.adjustments },
         verify: 'ledger',
         mismatches: v.mismatches,
       },

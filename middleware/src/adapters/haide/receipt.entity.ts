@@ -7,7 +7,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 't
 @Entity('haide_receipts')
 @Check('haide_receipts_tx_type', `"tx_type" IN ('SALE', 'RETURN')`)
 @Index('haide_receipts_day', ['orgCode', 'businessDate', 'posNo'])
-@Index('haide_receipts_returns', ['orgCode', 'posNo', 'backFlowNo'])
+@Index('haide_receipts_returns', ['orgCode', 'posNo', 'backFlowNo'], { where: `tx_type = 'RETURN'` })
 export class HaideReceiptEntity {
   @PrimaryColumn({ name: 'org_code', type: 'text' })
   orgCode!: string;

@@ -33,100 +33,128 @@ const COLUMNS = `org_code AS "orgCode", pos_no AS "posNo", flow_no AS "flowNo", 
 export class ReceiptStore {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
-  async find(
+  /** The stored receipts of `keys` (posNo, flowNo) of one orgCode, by `posNo/flowNo`. */
+  async findMany(
     orgCode: string,
-    posNo: string,
-    flowNo: string,
+    keys: readonly { posNo: string; flowNo: string }[],
     q: Queryable = this.ds,
-  ): Promise<StoredReceipt | undefined> {
+  ): Promise<Map<string, StoredReceipt>> {
+    const out = new Map<string, StoredReceipt>();
+    if (keys.length === 0) return out;
     const rows = await q.query<StoredReceipt[]>(
-      `SELECT ${COLUMNS} FROM haide_receipts WHERE org_code = $1 AND pos_no = $2 AND flow_no = $3`,
-      [orgCode, posNo, flowNo],
+      `SELECT ${COLUMNS} FROM haide_receipts
+       WHERE org_code = $1 AND (pos_no, flow_no) IN (SELECT p, f FROM unnest($2::text[], $3::text[]) AS k(p, f))`,
+      [orgCode, keys.map((k) => k.posNo), keys.map((k) => k.flowNo)],
     );
-    return rows[0];
+    for (const r of rows) out.set(`${r.posNo}/${r.flowNo}`, r);
+    return out;
   }
 
   /**
-   * @param parked a return whose sale has not arrived: stored with `parked_since` = now, to be decided by the sale
-   * @returns false when a receipt with that natural key is already there
+   * Every return of the sales `sales` (posNo, sale flowNo), decided and parked, parked ones in arrival order: what
+   * earlier returns took, and what waits for its sale.
    */
-  async insert(r: StoredReceipt, q: Queryable = this.ds, parked = false): Promise<boolean> {
-    const rows = await q.query<unknown[]>(
+  async returnsOfSales(
+    orgCode: string,
+    sales: readonly { posNo: string; flowNo: string }[],
+    q: Queryable,
+  ): Promise<(StoredReceipt & { parked: boolean })[]> {
+    if (sales.length === 0) return [];
+    return q.query<(StoredReceipt & { parked: boolean })[]>(
+      `SELECT ${COLUMNS}, parked_since IS NOT NULL AS parked FROM haide_receipts
+       WHERE org_code = $1 AND tx_type = 'RETURN'
+         AND (pos_no, back_flow_no) IN (SELECT p, f FROM unnest($2::text[], $3::text[]) AS k(p, f))
+       ORDER BY parked_since, created_at, flow_no`,
+      [orgCode, sales.map((k) => k.posNo), sales.map((k) => k.flowNo)],
+    );
+  }
+
+  /**
+   * Stores receipts in one statement; parked ones (returns waiting for their sale) get `parked_since` in the order
+   * given. @returns the `posNo/flowNo` of the rows written (a key already there is left as it is)
+   */
+  async insertMany(rows: readonly { row: StoredReceipt; parked: boolean }[], q: Queryable): Promise<Set<string>> {
+    if (rows.length === 0) return new Set();
+    const col = <T>(f: (r: StoredReceipt) => T): T[] => rows.map((x) => f(x.row));
+    const res = await q.query<{ posNo: string; flowNo: string }[]>(
       `INSERT INTO haide_receipts (org_code, pos_no, flow_no, content_hash, tx_type, ocr_time, business_date,
          real_amt_fen, points, tracking_id, back_flow_no, member_did, program_id, merchant_id, app_id, parked_since)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, CASE WHEN $16 THEN now() END)
-       ON CONFLICT (org_code, pos_no, flow_no) DO NOTHING RETURNING 1`,
+       SELECT o, p, f, h, t, ot, bd, amt, pts, tid, bf, md, pg, mc, ap,
+              CASE WHEN pk THEN (SELECT clock_timestamp()) + n * interval '1 microsecond' END
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::date[],
+                   $8::bigint[], $9::int[], $10::uuid[], $11::text[], $12::text[], $13::text[], $14::text[],
+                   $15::text[], $16::bool[]) WITH ORDINALITY
+              AS r(o, p, f, h, t, ot, bd, amt, pts, tid, bf, md, pg, mc, ap, pk, n)
+       ORDER BY n
+       ON CONFLICT (org_code, pos_no, flow_no) DO NOTHING RETURNING pos_no AS "posNo", flow_no AS "flowNo"`,
       [
-        r.orgCode,
-        r.posNo,
-        r.flowNo,
-        r.contentHash,
-        r.txType,
-        r.ocrTime,
-        r.businessDate,
-        r.realAmtFen,
-        r.points,
-        r.trackingId,
-        r.backFlowNo,
-        r.memberDid,
-        r.programId,
-        r.merchantId,
-        r.appId,
-        parked,
+        col((r) => r.orgCode),
+        col((r) => r.posNo),
+        col((r) => r.flowNo),
+        col((r) => r.contentHash),
+        col((r) => r.txType),
+        col((r) => r.ocrTime),
+        col((r) => r.businessDate),
+        col((r) => r.realAmtFen),
+        col((r) => r.points),
+        col((r) => r.trackingId),
+        col((r) => r.backFlowNo),
+        col((r) => r.memberDid),
+        col((r) => r.programId),
+        col((r) => r.merchantId),
+        col((r) => r.appId),
+        rows.map((x) => x.parked),
       ],
     );
-    return rows.length === 1;
+    return new Set(res.map((r) => `${r.posNo}/${r.flowNo}`));
   }
 
-  /** Parked returns of a sale, in arrival order (the order they were answered `accepted`). */
-  async parkedOf(orgCode: string, posNo: string, saleFlowNo: string, q: Queryable): Promise<StoredReceipt[]> {
-    return q.query<StoredReceipt[]>(
-      `SELECT ${COLUMNS} FROM haide_receipts
-       WHERE org_code = $1 AND pos_no = $2 AND back_flow_no = $3 AND tx_type = 'RETURN' AND parked_since IS NOT NULL
-       ORDER BY parked_since, created_at, flow_no`,
-      [orgCode, posNo, saleFlowNo],
-    );
-  }
-
-  /** A parked return decided: its points, member and intake item; no longer parked. */
-  async release(
-    r: Pick<StoredReceipt, 'orgCode' | 'posNo' | 'flowNo' | 'points' | 'memberDid' | 'trackingId'>,
+  /** Parked returns decided by their sale: their points, member and intake item; no longer parked. */
+  async releaseMany(
+    orgCode: string,
+    rows: readonly Pick<StoredReceipt, 'posNo' | 'flowNo' | 'points' | 'memberDid' | 'trackingId'>[],
     q: Queryable,
   ): Promise<void> {
+    if (rows.length === 0) return;
     await q.query(
-      `UPDATE haide_receipts SET points = $4, member_did = $5, tracking_id = $6, parked_since = NULL
-       WHERE org_code = $1 AND pos_no = $2 AND flow_no = $3 AND parked_since IS NOT NULL`,
-      [r.orgCode, r.posNo, r.flowNo, r.points, r.memberDid, r.trackingId],
+      `UPDATE haide_receipts r SET points = u.pts, member_did = u.md, tracking_id = u.tid, parked_since = NULL
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::uuid[]) AS u(p, f, pts, md, tid)
+       WHERE r.org_code = $1 AND r.pos_no = u.p AND r.flow_no = u.f AND r.parked_since IS NOT NULL`,
+      [
+        orgCode,
+        rows.map((r) => r.posNo),
+        rows.map((r) => r.flowNo),
+        rows.map((r) => r.points),
+        rows.map((r) => r.memberDid),
+        rows.map((r) => r.trackingId),
+      ],
     );
   }
 
-  /** A parked return its sale refused (more than is left of it): no longer stored, counted as rejected instead. */
-  async discard(orgCode: string, posNo: string, flowNo: string, q: Queryable): Promise<void> {
+  /** Parked returns their sale refused (more than is left of it): no longer stored, counted as rejected instead. */
+  async discardMany(orgCode: string, keys: readonly { posNo: string; flowNo: string }[], q: Queryable): Promise<void> {
+    if (keys.length === 0) return;
     await q.query(
-      `DELETE FROM haide_receipts WHERE org_code = $1 AND pos_no = $2 AND flow_no = $3 AND parked_since IS NOT NULL`,
-      [orgCode, posNo, flowNo],
+      `DELETE FROM haide_receipts r USING unnest($2::text[], $3::text[]) AS k(p, f)
+       WHERE r.org_code = $1 AND r.pos_no = k.p AND r.flow_no = k.f AND r.parked_since IS NOT NULL`,
+      [orgCode, keys.map((k) => k.posNo), keys.map((k) => k.flowNo)],
     );
   }
 
-  /** What earlier returns of a sale took: amount and points (parked returns took nothing yet). */
-  async returnsOf(
-    orgCode: string,
-    posNo: string,
-    saleFlowNo: string,
-    q: Queryable,
-  ): Promise<{ fen: number; points: number }> {
-    const rows = await q.query<{ fen: string; points: string }[]>(
-      `SELECT coalesce(sum(real_amt_fen), 0)::text AS fen, coalesce(sum(points), 0)::text AS points FROM haide_receipts
-       WHERE org_code = $1 AND pos_no = $2 AND back_flow_no = $3 AND tx_type = 'RETURN' AND parked_since IS NULL`,
-      [orgCode, posNo, saleFlowNo],
-    );
-    return { fen: Number(rows[0]?.fen ?? 0), points: Number(rows[0]?.points ?? 0) };
-  }
-
-  /** Runs `work` in a transaction holding the lock of one sale: its returns are decided one at a time. */
-  withSaleLock<T>(saleKey: string, work: (q: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in ONE transaction holding the locks of the sales `saleKeys` (a sale and its returns are decided one
+   * request at a time). The locks are taken in one statement in the order of their lock numbers, so two requests
+   * sharing sales (two tills, two instances) wait for each other instead of deadlocking.
+   */
+  withSaleLocks<T>(saleKeys: readonly string[], work: (q: EntityManager) => Promise<T>): Promise<T> {
     return this.ds.transaction(async (m) => {
-      await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, [`haide.sale:${saleKey}`]);
+      if (saleKeys.length > 0)
+        await m.query(
+          `SELECT count(pg_advisory_xact_lock(l.h)) FROM (
+             SELECT DISTINCT hashtextextended('haide.sale:' || k, 7) AS h FROM unnest($1::text[]) AS k ORDER BY 1
+           ) AS l`,
+          [[...new Set(saleKeys)]],
+        );
       return work(m);
     });
   }

@@ -1,9 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors';
 import { PointsLedger } from '../../ledger/domain/points.ledger';
-import { type CommittedItem, ReconciliationStore, type TillDay } from './reconciliation.store';
+import {
+  type CommittedAdjustment,
+  type CommittedItem,
+  ReconciliationStore,
+  type TillDay,
+} from './reconciliation.store';
 
-/** At most this many committed items (receipts and redemptions of one orgCode and day) are looked up on the peer. */
+/**
+ * At most this many committed items (receipts, redemptions and adjustments of one orgCode and day) are looked up on
+ * the peer.
+ */
 export const VERIFY_LEDGER_MAX_ITEMS = 5_000;
 /** Evaluations in flight at once (each is one read on this mall's peer, nothing is ordered). */
 const CONCURRENCY = 16;
@@ -17,11 +25,21 @@ export interface LedgerTillDay {
   readonly pointsRedeemed: number;
 }
 
-/** One item whose cache figure and ledger figure differ (`ledger: null`: the ledger has no such record). */
+/** The committed manual corrections of the day as this mall's peer has them (debits as positive points). */
+export interface LedgerAdjustmentsDay {
+  readonly committed: number;
+  readonly pointsCredited: number;
+  readonly pointsDebited: number;
+}
+
+/**
+ * One item whose cache figure and ledger figure differ (`ledger: null`: the ledger has no such record). An
+ * adjustment names no till: `posNo` is '' and `flowNo` its adjustNo.
+ */
 export interface Mismatch {
   readonly posNo: string;
   readonly flowNo: string;
-  readonly kind: CommittedItem['kind'];
+  readonly kind: CommittedItem['kind'] | 'adjust';
   /** `points` (of the accrual or redemption), or `reversed` (all reversals of the sale a return names). */
   readonly field: 'points' | 'reversed';
   readonly cache: number;
@@ -30,6 +48,7 @@ export interface Mismatch {
 
 export interface Verification {
   readonly tills: Map<string, LedgerTillDay>;
+  readonly adjustments: LedgerAdjustmentsDay;
   readonly mismatches: Mismatch[];
 }
 
@@ -133,9 +152,37 @@ export class ReconciliationVerifier {
         for (const it of returns) differ(it, 'reversed', it.saleReversed, a.reversed);
       }
     });
+    const adjustments = await this.#adjustments(
+      await this.store.committedAdjustments(orgCode, businessDate),
+      mismatches,
+    );
     mismatches.sort(
       (x, y) => x.posNo.localeCompare(y.posNo) || x.flowNo.localeCompare(y.flowNo) || x.field.localeCompare(y.field),
     );
-    return { tills: figures, mismatches };
+    return { tills: figures, adjustments, mismatches };
+  }
+
+  /** A credit by its accrual (`GetAccrual` of its sourceRef), a debit by its record (`GetAdjustment` of its ref). */
+  async #adjustments(items: readonly CommittedAdjustment[], mismatches: Mismatch[]): Promise<LedgerAdjustmentsDay> {
+    const day = { committed: 0, pointsCredited: 0, pointsDebited: 0 };
+    await eachLimited(items, CONCURRENCY, async (it) => {
+      const credit = it.points > 0;
+      const found = credit
+        ? await this.points.accrual(it.programId, it.ref)
+        : await this.points.adjustment(it.programId, it.ref);
+      const cache = Math.abs(it.points);
+      const differ = (ledger: number | null): void => {
+        mismatches.push({ posNo: '', flowNo: it.adjustNo, kind: 'adjust', field: 'points', cache, ledger });
+      };
+      if (!found) {
+        differ(null);
+        return;
+      }
+      day.committed += 1;
+      if (credit) day.pointsCredited += found.amount;
+      else day.pointsDebited += found.amount;
+      if (found.amount !== cache) differ(found.amount);
+    });
+    return day;
   }
 }

@@ -57,8 +57,9 @@ export interface CommittedItem {
 }
 
 // Redemptions and adjustments carry no time of their own: their business day is when the middleware stored them.
-const SPENT_ON_DAY = `kind = $3 AND left(natural_key, length($1) + 1) = $1 || '/'
+const spentOnDay = (kind: '$3' | '$4'): string => `kind = ${kind} AND left(natural_key, length($1) + 1) = $1 || '/'
   AND (created_at AT TIME ZONE 'Asia/Shanghai')::date = $2::date`;
+const SPENT_ON_DAY = spentOnDay('$3');
 
 const DAY_SQL = `
 WITH stored AS (
@@ -125,6 +126,21 @@ SELECT payload->>'posNo', payload->>'flowNo', 'redeem', (args->>0)::jsonb->>'pro
   (args->>0)::jsonb->>'merchant', ((args->>0)::jsonb->>'amount')::int, 0
 ${COMMITTED_SPENT}`;
 
+/** A committed manual correction of a day: a credit is an accrual (its sourceRef), a debit a `points:Adjust` (its ref). */
+export interface CommittedAdjustment {
+  readonly adjustNo: string;
+  readonly programId: string;
+  /** The accrual's sourceRef (a credit) or the adjustment's ref (a debit), as the intake item sent it. */
+  readonly ref: string;
+  /** Signed points: positive credited, negative debited. */
+  readonly points: number;
+}
+
+const COMMITTED_ADJUSTMENTS_SQL = `
+SELECT substr(natural_key, length($1) + 2) AS "adjustNo", (args->>0)::jsonb->>'programId' AS "programId",
+  coalesce((args->>0)::jsonb->>'sourceRef', (args->>0)::jsonb->>'ref') AS ref, (payload->>'points')::int AS points
+${COMMITTED_SPENT} ORDER BY 1`;
+
 /** SQL of the day-end figures: stored receipts with their intake status, plus the counted ones. */
 @Injectable()
 export class ReconciliationStore {
@@ -150,13 +166,19 @@ export class ReconciliationStore {
     return rows.map((r) => ({ ...r, received: r.accepted + r.duplicates + r.rejected }));
   }
 
-  /** How many committed receipts and redemptions the day has (the bound of `verify=ledger`). */
+  /** How many committed receipts, redemptions and adjustments the day has (the bound of `verify=ledger`). */
   async committedCount(orgCode: string, businessDate: string): Promise<number> {
     const rows = await this.ds.query<{ n: number }[]>(
-      `SELECT (SELECT count(*) ${COMMITTED_RECEIPTS})::int + (SELECT count(*) ${COMMITTED_SPENT})::int AS n`,
-      [orgCode, businessDate, REDEEM_KIND],
+      `SELECT (SELECT count(*) ${COMMITTED_RECEIPTS})::int + (SELECT count(*) ${COMMITTED_SPENT})::int
+        + (SELECT count(*) FROM intake_items WHERE ${spentOnDay('$4')} AND status = 'committed')::int AS n`,
+      [orgCode, businessDate, REDEEM_KIND, ADJUST_KIND],
     );
     return rows[0]?.n ?? 0;
+  }
+
+  /** The day's committed manual corrections, each with the ledger reference it is recorded under. */
+  async committedAdjustments(orgCode: string, businessDate: string): Promise<CommittedAdjustment[]> {
+    return this.ds.query<CommittedAdjustment[]>(COMMITTED_ADJUSTMENTS_SQL, [orgCode, businessDate, ADJUST_KIND]);
   }
 
   /** The day's committed receipts and redemptions, each with the ledger reference it is recorded under. */

@@ -1,64 +1,73 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ConflictError, DeviceProofError } from '../../common/errors';
-import { contentHash } from '../../intake/group-commit.writer';
+import { contentHash, type WriteOutcome } from '../../intake/group-commit.writer';
 import { IntakeService } from '../../intake/intake.service';
 import type { IntakeAck, IntakeRequest } from '../../intake/intake.types';
 import { PointsLedger } from '../../ledger/domain/points.ledger';
-import { earnedPoints } from '../../points/earn-rule';
 import { MembersService } from '../../points/members.service';
-import { PointsRegistryService, type TillView } from '../../points/registry.service';
-import { returnReversal } from '../../points/reversal';
-import { parseShanghaiTime, shanghaiBusinessDate } from '../../points/shanghai-time';
-import { type AttestationRef, EReceiptAnchor } from './e-receipt.anchor';
-import { ReconciliationStore } from './reconciliation.store';
-import { CUSTODIAL_CREATE_KIND } from '../../points/custodial-dids.service';
+import { PointsRegistryService } from '../../points/registry.service';
+import { EReceiptAnchor, seqReused, type VerifiedEReceipt } from './e-receipt.anchor';
 import type { HaideEnvelope } from './haide-envelope';
-import { ReceiptStore, type StoredReceipt } from './receipt.store';
+import { accepted, conflict, type ReceiptOutcome, refusedProof, rejected, unstored } from './receipt-answers';
+import { type Decided, type Lookups, type PlannedRequest, ReceiptPlan, receiptKey } from './receipt-plan';
+import { ReconciliationStore } from './reconciliation.store';
+import { ReceiptStore } from './receipt.store';
 import { type HaideReceipt, isRecord, receiptProblems, toReceipt } from './receipt.validator';
 
-export type ReceiptStatus = 'accepted' | 'duplicate' | 'rejected';
+export type { ReceiptOutcome, ReceiptResult, ReceiptStatus } from './receipt-answers';
+export { RECEIPT_KIND, receiptKey, receiptRef } from './receipt-plan';
 
-/** Per receipt in the answer (DOMAIN.md); `httpStatus` is what a single-receipt request answers with. */
-export interface ReceiptResult {
-  readonly posNo: string;
-  readonly flowNo: string;
-  readonly status: ReceiptStatus;
-  readonly trackingId: string | null;
-  readonly points: number;
-  readonly message: string;
+type Proofs = Map<number, VerifiedEReceipt | DeviceProofError>;
+type Looked = Lookups & { readonly proofs: Proofs };
+
+/** A receipt of the request that passed validation, with the hash of its content. */
+interface Valid {
+  readonly index: number;
+  readonly receipt: HaideReceipt;
+  readonly hash: string;
 }
 
-export interface ReceiptOutcome {
-  readonly result: ReceiptResult;
-  readonly httpStatus: 200 | 202 | 400 | 409;
+/**
+ * One request's inputs to its transaction; `forced` holds the receipts settled by an earlier attempt, by key and
+ * content (`forcedKey`): every copy of a refused receipt in the request gets its answer without being planned again.
+ */
+interface Attempt {
+  readonly env: HaideEnvelope;
+  readonly items: readonly unknown[];
+  readonly early: ReadonlyMap<number, ReceiptOutcome>;
+  readonly valid: readonly Valid[];
+  readonly lookups: Looked;
+  readonly forced: Map<string, ReceiptOutcome>;
+  /** Intake items refused in attempts rolled back since: counted in the metrics with the attempt that commits. */
+  readonly refusedItems: { req: IntakeRequest; outcome: WriteOutcome }[];
 }
 
-/** Points a sale earns, for whom, and whether that member's DID is custodial (held by this mall). */
-interface Earned {
-  readonly member?: string;
-  readonly custodial?: boolean;
-  readonly points: number;
+/** A receipt's key and content: two copies of one receipt in a request share their forced answer. */
+const forcedKey = (v: Valid): string => `${v.receipt.posNo}/${v.receipt.flowNo}#${v.hash}`;
+
+/** An intake item of the attempt and its outcome, counted in the metrics once its transaction committed. */
+interface Queued {
+  readonly req: IntakeRequest;
+  readonly outcome: WriteOutcome;
 }
 
-/** The intake kind of receipts; natural key `orgCode/posNo/flowNo`. */
-export const RECEIPT_KIND = 'haide.receipt';
+/** The transaction found something that changes the plan (a conflict on the intake, a key taken meanwhile). */
+class Replan extends Error {}
 
-export function receiptKey(orgCode: string, posNo: string, flowNo: string): string {
-  return `${orgCode}/${posNo}/${flowNo}`;
-}
-
-/** The ledger reference of a receipt (accrual sourceRef, reversal reversalRef). */
-export function receiptRef(orgCode: string, posNo: string, flowNo: string): string {
-  return `haide:${receiptKey(orgCode, posNo, flowNo)}`;
-}
+/** Plans of one request tried at most this often (each retry settles a receipt or sees a concurrent winner). */
+const MAX_ATTEMPTS = 6;
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /**
  * Receipts of a Haide-style POS: validated, deduplicated on (orgCode, posNo, flowNo), turned into points
  * through the till's program (a sale accrues, a return reverses in proportion), and handed to the durable
- * intake. Each receipt stands alone: a bad one is named, the others are stored.
+ * intake. Each receipt stands alone in the answer: a bad one is named, the others are stored.
+ *
+ * A request (one receipt or up to 1,000) is decided in ONE Postgres transaction holding the locks of every sale
+ * it touches: tills, cards and earn rules are read once, the receipts, their intake items, the release of parked
+ * returns and the counts are written set-based, and the commit is one WAL flush for the whole request.
  */
 @Injectable()
 export class SalesService {
@@ -78,414 +87,182 @@ export class SalesService {
     items: readonly unknown[],
     prefixOf: (index: number) => string = () => '',
   ): Promise<ReceiptOutcome[]> {
-    const out: ReceiptOutcome[] = [];
-    for (const [i, item] of items.entries()) out.push(await this.#one(env, item, prefixOf(i)));
-    await this.counts.count(env.orgCode, unstored(items, out));
-    return out;
-  }
-
-  async #one(env: HaideEnvelope, item: unknown, prefix: string): Promise<ReceiptOutcome> {
-    if (!isRecord(item)) return rejected('', '', `${prefix || 'data '}must be an object`);
-    const problems = receiptProblems(item, prefix);
-    if (problems.length > 0) return rejected(str(item.posNo), str(item.flowNo), problems.join('; '));
-    const receipt = toReceipt(item);
-    const hash = contentHash(item);
-    const known = await this.receipts.find(env.orgCode, receipt.posNo, receipt.flowNo);
-    if (known) return repeated(known, hash);
-    const till = await this.registry.till(env.orgCode, receipt.posNo);
-    if (!till) return rejected(receipt.posNo, receipt.flowNo, `posNo ${receipt.posNo}: unknown till of ${env.orgCode}`);
-    try {
-      return receipt.txType === 'SALE'
-        ? await this.#sale(env, receipt, hash, till)
-        : await this.#return(env, receipt, hash, till);
-    } catch (e) {
-      if (e instanceof ConflictError) return conflict(receipt.posNo, receipt.flowNo, e.message);
-      if (e instanceof DeviceProofError) return refusedProof(receipt, e);
-      throw e;
-    }
-  }
-
-  /** Checks the e-receipt, then queues its attestation: a refusal leaves nothing of the receipt stored. */
-  async #attest(r: HaideReceipt): Promise<AttestationRef | undefined> {
-    if (r.eReceipt === undefined) return undefined;
-    const verified = await this.eReceipts.verify(r.raw, r.eReceipt);
-    await this.eReceipts.queue(verified);
-    return verified.ref;
-  }
-
-  async #salePoints(r: HaideReceipt, till: TillView): Promise<Earned | string> {
-    if (r.cardNo === undefined) return { points: 0 };
-    const holder = await this.members.cardMember(r.cardNo);
-    if (holder === undefined) return `cardNo ${r.cardNo}: no member has this card`;
-    const member = holder.did;
-    const custodial = holder.custodial;
-    if (r.score !== undefined) return { member, custodial, points: r.score };
-    const rule = await this.registry.earnRule(till.programId);
-    if (!rule) return `score is absent and program ${till.programId} has no earn rule`;
-    return {
-      member,
-      custodial,
-      points: earnedPoints({ realAmtFen: r.realAmtFen, category: till.category, payments: r.payments }, rule),
-    };
-  }
-
-  /**
-   * A sale, under its lock: its accrual, and the reversals of the returns parked for it (pushed before it), decided
-   * in arrival order, go to the intake in ONE transaction with the sale's row and the parked rows' release, so a
-   * crash leaves either all of them or none (the POS then re-pushes the sale).
-   */
-  async #sale(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
-    const earned = await this.#salePoints(r, till);
-    if (typeof earned === 'string') return rejected(r.posNo, r.flowNo, earned);
-    const attestation = await this.#attest(r);
-    const saleKey = receiptKey(env.orgCode, r.posNo, r.flowNo);
-    const outcome = await this.receipts.withSaleLock(saleKey, async (q) => {
-      const known = await this.receipts.find(env.orgCode, r.posNo, r.flowNo, q);
-      if (known) return { outcome: repeated(known, hash), released: false };
-      const accrual = this.#accrual(env.orgCode, r, till, earned, attestation);
-      const refused: StoredReceipt[] = [];
-      const parked = await this.receipts.parkedOf(env.orgCode, r.posNo, r.flowNo, q);
-      const decided = decideParked(parked, { points: earned.points, amountFen: r.realAmtFen }, refused);
-      const reversals = this.#reversals(env.orgCode, saleKey, till.programId, earned.member, decided);
-      const reqs = [...(accrual ? [accrual] : []), ...reversals.map((d) => d.request)];
-      const acks = await this.#acceptAll(q, reqs);
-      await this.#settleParked(q, env.orgCode, earned.member, decided, reversals, acks, refused);
-      const saleAck = accrual ? acks.get(accrual) : undefined;
-      const row = stored(env, r, hash, till, {
-        points: earned.points,
-        member: earned.member,
-        trackingId: saleAck?.trackingId,
-      });
-      return { outcome: await this.#record(row, saleAck, q), released: reqs.length > 0 };
+    const early = new Map<number, ReceiptOutcome>();
+    const valid: Valid[] = [];
+    items.forEach((item, index) => {
+      const prefix = prefixOf(index);
+      if (!isRecord(item)) return early.set(index, rejected('', '', `${prefix || 'data '}must be an object`));
+      const problems = receiptProblems(item, prefix);
+      if (problems.length > 0)
+        return early.set(index, rejected(str(item.posNo), str(item.flowNo), problems.join('; ')));
+      valid.push({ index, receipt: toReceipt(item), hash: contentHash(item) });
     });
-    if (outcome.released) this.intake.notify();
-    return outcome.outcome;
-  }
-
-  /** The sale's `points:Accrue` item, when it earns points for a member. */
-  #accrual(
-    orgCode: string,
-    r: HaideReceipt,
-    till: TillView,
-    earned: Earned,
-    attestation: AttestationRef | undefined,
-  ): IntakeRequest | undefined {
-    if (earned.member === undefined || earned.points <= 0) return undefined;
-    const call = this.ledger.accrue({
-      programId: till.programId,
-      member: earned.member,
-      amount: earned.points,
-      sourceRef: receiptRef(orgCode, r.posNo, r.flowNo),
-      merchant: till.merchantId,
-      ...(attestation === undefined ? {} : { attestation }),
-    });
-    // A DID this mall created at enrolment may still be on its way to the ledger: credit it only after its CreateDid.
-    const after =
-      earned.custodial === true ? { after: { kind: CUSTODIAL_CREATE_KIND, naturalKey: earned.member } } : {};
-    return {
-      kind: RECEIPT_KIND,
-      naturalKey: receiptKey(orgCode, r.posNo, r.flowNo),
-      payload: r.raw,
-      ...call,
-      ...after,
-    };
-  }
-
-  /** Releases the decided parked rows (points, member, intake item) and drops the refused ones, counted rejected. */
-  async #settleParked(
-    q: EntityManager,
-    orgCode: string,
-    member: string | undefined,
-    decided: readonly { row: StoredReceipt; points: number }[],
-    reversals: readonly { row: StoredReceipt; request: IntakeRequest }[],
-    acks: ReadonlyMap<IntakeRequest, IntakeAck>,
-    refused: readonly StoredReceipt[],
-  ): Promise<void> {
-    for (const d of decided) {
-      const rev = reversals.find((x) => x.row === d.row);
-      const trackingId = rev ? (acks.get(rev.request)?.trackingId ?? null) : null;
-      await this.receipts.release({ ...d.row, points: d.points, memberDid: member ?? null, trackingId }, q);
-    }
-    for (const p of refused) await this.receipts.discard(p.orgCode, p.posNo, p.flowNo, q);
-    const counted = refused.map((p) => ({ posNo: p.posNo, businessDate: p.businessDate, outcome: 'rejected' }));
-    await this.counts.count(orgCode, counted, q);
-  }
-
-  /** The `points:Reverse` items of decided parked returns that reverse something (a member, points > 0). */
-  #reversals(
-    orgCode: string,
-    saleKey: string,
-    programId: string,
-    member: string | undefined,
-    decided: readonly { row: StoredReceipt; points: number }[],
-  ): { row: StoredReceipt; request: IntakeRequest }[] {
-    if (member === undefined) return [];
-    return decided
-      .filter((d) => d.points > 0)
-      .map((d) => ({
-        row: d.row,
-        request: {
-          kind: RECEIPT_KIND,
-          naturalKey: receiptKey(orgCode, d.row.posNo, d.row.flowNo),
-          // The return was parked without its raw body; its content hash names exactly what was received.
-          payload: { parkedReturn: d.row.contentHash, releasedBy: saleKey },
-          orderingKey: saleKey,
-          after: { kind: RECEIPT_KIND, naturalKey: saleKey },
-          ...this.ledger.reverse({
-            programId,
-            sourceRef: `haide:${saleKey}`,
-            reversalRef: receiptRef(orgCode, d.row.posNo, d.row.flowNo),
-            amount: d.points,
-          }),
-        },
-      }));
-  }
-
-  /** Writes `reqs` in the open transaction `q`; any refusal (a conflict) throws, rolling the whole sale back. */
-  async #acceptAll(q: EntityManager, reqs: readonly IntakeRequest[]): Promise<Map<IntakeRequest, IntakeAck>> {
-    const acks = new Map<IntakeRequest, IntakeAck>();
-    if (reqs.length === 0) return acks;
-    const outcomes = await this.intake.acceptIn(q, reqs);
-    outcomes.forEach((o, i) => {
-      if (!o.ok) throw o.error;
-      const req = reqs[i];
-      if (req) acks.set(req, o.ack);
-    });
-    return acks;
-  }
-
-  async #return(env: HaideEnvelope, r: HaideReceipt, hash: string, till: TillView): Promise<ReceiptOutcome> {
-    const saleFlowNo = r.backFlowNo ?? '';
-    const saleKey = receiptKey(env.orgCode, r.posNo, saleFlowNo);
-    return this.receipts.withSaleLock(saleKey, async (q) => {
-      const known = await this.receipts.find(env.orgCode, r.posNo, r.flowNo, q);
-      if (known) return repeated(known, hash);
-      const sale = await this.receipts.find(env.orgCode, r.posNo, saleFlowNo, q);
-      if (sale === undefined) return this.#park(env, r, hash, till, q);
-      if (sale.txType !== 'SALE')
-        return rejected(
-          r.posNo,
-          r.flowNo,
-          `backFlowNo ${saleFlowNo}: ${r.posNo}/${saleFlowNo} is a return, not a sale`,
+    const lookups = await this.#lookups(env, valid);
+    const forced = new Map<string, ReceiptOutcome>();
+    const refusedItems: Attempt['refusedItems'] = [];
+    const saleKeys = valid.map(({ receipt: r }) =>
+      receiptKey(env.orgCode, r.posNo, r.txType === 'SALE' ? r.flowNo : (r.backFlowNo ?? '')),
+    );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { outcomes, queued } = await this.receipts.withSaleLocks(saleKeys, (q) =>
+          this.#decide(q, { env, items, early, valid, lookups, forced, refusedItems }),
         );
-      const before = await this.receipts.returnsOf(env.orgCode, r.posNo, saleFlowNo, q);
-      const points = returnReversal(
-        { points: sale.points, amountFen: sale.realAmtFen, returnedFen: before.fen, reversedPoints: before.points },
-        r.realAmtFen,
-      );
-      if (points === undefined)
-        return rejected(
-          r.posNo,
-          r.flowNo,
-          `realAmt: more than the ${sale.realAmtFen - before.fen} fen left of sale ${saleFlowNo}`,
+        // Only the attempt that committed is counted (with the refusals that settled receipts on the way).
+        this.intake.counted(
+          [...refusedItems.map((x) => x.req), ...queued.map((x) => x.req)],
+          [...refusedItems.map((x) => x.outcome), ...queued.map((x) => x.outcome)],
         );
-      // A return slip the printer signed is anchored too (it names no accrual: the reversal names the sale).
-      await this.#attest(r);
-      let ack: IntakeAck | undefined;
-      if (sale.memberDid !== null && points > 0) {
-        const call = this.ledger.reverse({
-          programId: sale.programId,
-          sourceRef: receiptRef(env.orgCode, r.posNo, saleFlowNo),
-          reversalRef: receiptRef(env.orgCode, r.posNo, r.flowNo),
-          amount: points,
-        });
-        // After the sale's own accrual has committed (the reversal names it), and after earlier returns of the sale.
-        ack = await this.intake.accept({
-          kind: RECEIPT_KIND,
-          naturalKey: receiptKey(env.orgCode, r.posNo, r.flowNo),
-          payload: r.raw,
-          orderingKey: saleKey,
-          after: { kind: RECEIPT_KIND, naturalKey: saleKey },
-          ...call,
-        });
+        if (queued.length > 0) this.intake.notify();
+        return outcomes;
+      } catch (e) {
+        if (attempt >= MAX_ATTEMPTS || !(e instanceof Replan || isDeadlock(e))) throw e;
+        await this.#verifyMissing(valid, lookups, forced);
       }
-      const row = stored(env, r, hash, till, {
-        points,
-        member: sale.memberDid ?? undefined,
-        trackingId: ack?.trackingId,
-      });
-      return { ...(await this.#record(row, ack, q)) };
-    });
+    }
+  }
+
+  /** Tills, card holders and earn rules of the whole request, and its e-receipts checked, before the transaction. */
+  async #lookups(env: HaideEnvelope, valid: readonly Valid[]): Promise<Looked> {
+    const tills = await this.registry.tillsOf(
+      env.orgCode,
+      valid.map((v) => v.receipt.posNo),
+    );
+    const cards = valid.flatMap((v) => (v.receipt.txType === 'SALE' && v.receipt.cardNo ? [v.receipt.cardNo] : []));
+    const holders = cards.length > 0 ? await this.members.cardMembers(cards) : new Map();
+    const rules = await this.registry.earnRulesOf([...tills.values()].map((t) => t.programId));
+    const proofs: Proofs = new Map();
+    const lookups = { tills, holders, rules, proofs, attestation: (v: VerifiedEReceipt) => this.eReceipts.request(v) };
+    // A receipt already stored is answered as before, whatever its printer's state is now: checked only if new.
+    const printed = valid.filter((v) => v.receipt.eReceipt !== undefined);
+    if (printed.length > 0) {
+      const known = await this.receipts.findMany(
+        env.orgCode,
+        printed.map((v) => v.receipt),
+      );
+      await this.#verify(
+        printed.filter((v) => !known.has(`${v.receipt.posNo}/${v.receipt.flowNo}`)),
+        proofs,
+      );
+    }
+    return lookups;
+  }
+
+  async #verify(list: readonly Valid[], proofs: Proofs): Promise<void> {
+    for (const v of list) {
+      const e = v.receipt.eReceipt;
+      if (e === undefined || proofs.has(v.index)) continue;
+      try {
+        proofs.set(v.index, await this.eReceipts.verify(v.receipt.raw, e));
+      } catch (err) {
+        if (!(err instanceof DeviceProofError)) throw err;
+        proofs.set(v.index, err);
+      }
+    }
+  }
+
+  /** E-receipts that the plan found unchecked (stored at the first look, gone since: a discarded parked return). */
+  async #verifyMissing(
+    valid: readonly Valid[],
+    lookups: Looked,
+    forced: ReadonlyMap<string, ReceiptOutcome>,
+  ): Promise<void> {
+    await this.#verify(
+      valid.filter((v) => !forced.has(forcedKey(v))),
+      lookups.proofs,
+    );
   }
 
   /**
-   * A return whose sale has not arrived: accepted and stored parked (under the sale's lock, so the sale, when it
-   * comes, sees it), with no points yet; the sale decides it. Its e-receipt is anchored now.
+   * The request's transaction: what is stored under the locks, the plan, then its writes set-based. A conflict the
+   * plan could not know (an intake item of that key with other content, a printer seq used meanwhile) settles that
+   * receipt for the next attempt and rolls this one back, so a refused receipt never takes the good ones with it.
    */
-  async #park(
-    env: HaideEnvelope,
-    r: HaideReceipt,
-    hash: string,
-    till: TillView,
-    q: Parameters<ReceiptStore['insert']>[1],
-  ): Promise<ReceiptOutcome> {
-    await this.#attest(r);
-    const row = stored(env, r, hash, till, { points: 0, member: undefined, trackingId: undefined });
-    if (!(await this.receipts.insert(row, q, true))) {
-      const winner = await this.receipts.find(row.orgCode, row.posNo, row.flowNo, q);
-      if (winner) return repeated(winner, hash);
-    }
-    return {
-      httpStatus: 202,
-      result: {
-        posNo: r.posNo,
-        flowNo: r.flowNo,
-        status: 'accepted',
-        trackingId: null,
-        points: 0,
-        message: `accepted: waiting for sale ${r.backFlowNo ?? ''} on ${r.posNo} (parked)`,
-      },
-    };
-  }
-
-  /** Stores the receipt; a concurrent push of the same key that got there first decides the answer. */
-  async #record(
-    row: StoredReceipt,
-    ack: IntakeAck | undefined,
-    q?: Parameters<ReceiptStore['insert']>[1],
-  ): Promise<ReceiptOutcome> {
-    // The intake may say duplicate after a crash between its write and this row: the POS never had an answer,
-    // and the receipt is stored now, so it is accepted.
-    let duplicate = false;
-    if (!(await this.receipts.insert(row, q))) {
-      // A concurrent push of the same key stored its row first; the one the intake accepted still says accepted.
-      const winner = await this.receipts.find(row.orgCode, row.posNo, row.flowNo, q);
-      if (winner && (winner.contentHash !== row.contentHash || ack?.outcome !== 'accepted'))
-        return repeated(winner, row.contentHash);
-      duplicate = winner === undefined;
-    }
-    return {
-      httpStatus: duplicate ? 200 : 202,
-      result: {
-        posNo: row.posNo,
-        flowNo: row.flowNo,
-        status: duplicate ? 'duplicate' : 'accepted',
-        trackingId: row.trackingId,
-        points: row.points,
-        message: duplicate ? 'duplicate' : 'accepted',
-      },
-    };
-  }
-}
-
-function stored(
-  env: HaideEnvelope,
-  r: HaideReceipt,
-  hash: string,
-  till: TillView,
-  effect: { points: number; member: string | undefined; trackingId: string | undefined },
-): StoredReceipt {
-  return {
-    orgCode: env.orgCode,
-    posNo: r.posNo,
-    flowNo: r.flowNo,
-    contentHash: hash,
-    txType: r.txType,
-    ocrTime: r.ocrTime,
-    businessDate: shanghaiBusinessDate(r.ocrTime),
-    realAmtFen: r.realAmtFen,
-    points: effect.points,
-    trackingId: effect.trackingId ?? null,
-    backFlowNo: r.backFlowNo ?? null,
-    memberDid: effect.member ?? null,
-    programId: till.programId,
-    merchantId: till.merchantId,
-    appId: env.appId,
-  };
-}
-
-/**
- * Parked returns of a sale in arrival order, by the rule of returns pushed after it (floor, the completing one
- * takes the remainder). One that exceeds what is left of the sale is refused as an over-return would be: it goes
- * to `refused` (discarded and counted as rejected; its POS had been told `accepted`, see docs/haide.md).
- */
-function decideParked(
-  parked: readonly StoredReceipt[],
-  sale: { points: number; amountFen: number },
-  refused: StoredReceipt[],
-): { row: StoredReceipt; points: number }[] {
-  const before = { fen: 0, points: 0 };
-  const out: { row: StoredReceipt; points: number }[] = [];
-  for (const row of parked) {
-    const points = returnReversal(
-      { points: sale.points, amountFen: sale.amountFen, returnedFen: before.fen, reversedPoints: before.points },
-      row.realAmtFen,
+  async #decide(q: EntityManager, a: Attempt): Promise<{ outcomes: ReceiptOutcome[]; queued: Queued[] }> {
+    const { plan, answers } = await this.#plan(q, a);
+    const { acks, queued } = await this.#queue(q, plan, a);
+    const trackingOf = (p: { request?: IntakeRequest }): string | null =>
+      p.request ? (acks.get(p.request)?.trackingId ?? null) : null;
+    for (const p of [...plan.rows, ...plan.releases]) p.row.trackingId = trackingOf(p);
+    await this.receipts.releaseMany(
+      a.env.orgCode,
+      plan.releases.map((p) => p.row),
+      q,
     );
-    if (points === undefined) {
-      refused.push(row);
-      continue;
-    }
-    before.fen += row.realAmtFen;
-    before.points += points;
-    out.push({ row, points });
+    // Before the insert: a refused parked return's key may be re-used later in the request, as it could be after.
+    await this.receipts.discardMany(a.env.orgCode, plan.discards, q);
+    const rows = plan.rows.filter((p) => !p.dropped);
+    const inserted = await this.receipts.insertMany(rows, q);
+    // A key stored by a concurrent request meanwhile (not under the same lock): the next attempt sees its row.
+    if (inserted.size !== rows.length) throw new Replan('a receipt stored meanwhile');
+    const outcomes = a.items.map((_, i) => {
+      const answer = answers.get(i);
+      if (answer === undefined) throw new Error(`receipt ${i} was not decided`);
+      if ('later' in answer) return answer.later();
+      return 'row' in answer ? accepted(answer.row) : answer;
+    });
+    const refused = plan.refused.map((p) => ({ posNo: p.posNo, businessDate: p.businessDate, outcome: 'rejected' }));
+    await this.counts.count(a.env.orgCode, [...unstored(a.items, outcomes), ...refused], q);
+    return { outcomes, queued };
   }
-  return out;
-}
 
-function rejected(posNo: string, flowNo: string, message: string): ReceiptOutcome {
-  return { httpStatus: 400, result: { posNo, flowNo, status: 'rejected', trackingId: null, points: 0, message } };
-}
-
-/** A refused e-receipt: the `PROOF_*` code leads the message (400, or 409 for an inactive printer or a reused seq). */
-function refusedProof(r: HaideReceipt, e: DeviceProofError): ReceiptOutcome {
-  return {
-    httpStatus: e.status === 409 ? 409 : 400,
-    result: {
+  /** Reads what is stored of the request's receipts and sales (under their locks) and decides each receipt. */
+  async #plan(q: EntityManager, a: Attempt): Promise<{ plan: ReceiptPlan; answers: Map<number, Decided> }> {
+    const sales = a.valid.map(({ receipt: r }) => ({
       posNo: r.posNo,
-      flowNo: r.flowNo,
-      status: 'rejected',
-      trackingId: null,
-      points: 0,
-      message: `${e.code}: ${e.message}`,
-    },
-  };
+      flowNo: r.txType === 'SALE' ? r.flowNo : (r.backFlowNo ?? ''),
+    }));
+    const known = await this.receipts.findMany(a.env.orgCode, [...a.valid.map((v) => v.receipt), ...sales], q);
+    const returns = await this.receipts.returnsOfSales(a.env.orgCode, sales, q);
+    const plan = new ReceiptPlan(a.env, this.ledger, a.lookups, known, returns);
+    const answers = new Map<number, Decided>(a.early);
+    let unchecked = false;
+    for (const v of a.valid) {
+      const stored = plan.known(v.receipt.posNo, v.receipt.flowNo) !== undefined;
+      if (!stored && v.receipt.eReceipt !== undefined && !a.lookups.proofs.has(v.index)) unchecked = true;
+      const f = stored ? undefined : a.forced.get(forcedKey(v));
+      answers.set(v.index, f ?? plan.decide(v.index, v.receipt, v.hash));
+    }
+    if (unchecked) throw new Replan('an e-receipt to check');
+    return { plan, answers };
+  }
+
+  /** The plan's intake items in the open transaction; a refused one settles its receipt and replans. */
+  async #queue(
+    q: EntityManager,
+    plan: ReceiptPlan,
+    a: Attempt,
+  ): Promise<{ acks: Map<IntakeRequest, IntakeAck>; queued: Queued[] }> {
+    const acks = new Map<IntakeRequest, IntakeAck>();
+    if (plan.requests.length === 0) return { acks, queued: [] };
+    const reqs = plan.requests.map((p) => p.request);
+    const outcomes = await this.intake.acceptIn(q, reqs);
+    let replan = false;
+    for (const [k, o] of outcomes.entries()) {
+      const p = plan.requests[k] as PlannedRequest;
+      if (o.ok) {
+        acks.set(p.request, o.ack);
+        continue;
+      }
+      if (!(o.error instanceof ConflictError)) throw o.error;
+      a.refusedItems.push({ req: p.request, outcome: o });
+      const v = a.valid.find((x) => x.index === p.index);
+      if (v) a.forced.set(forcedKey(v), refusal(v.receipt, p, o.error));
+      replan = true;
+    }
+    if (replan) throw new Replan('an intake item refused');
+    return { acks, queued: reqs.map((req, k) => ({ req, outcome: outcomes[k] as WriteOutcome })) };
+  }
 }
 
-function conflict(posNo: string, flowNo: string, message: string): ReceiptOutcome {
-  return {
-    httpStatus: 409,
-    result: { posNo, flowNo, status: 'rejected', trackingId: null, points: 0, message: `conflict: ${message}` },
-  };
+/** The answer of a receipt whose intake item was refused: its printer seq reused, or its key with other content. */
+function refusal(r: HaideReceipt, p: PlannedRequest, e: ConflictError): ReceiptOutcome {
+  const { posNo, flowNo } = r;
+  return p.attestation ? refusedProof(posNo, flowNo, seqReused(p.attestation)) : conflict(posNo, flowNo, e.message);
 }
 
-/** The same key again: the original outcome when the content is the same, else a conflict. */
-function repeated(known: StoredReceipt, hash: string): ReceiptOutcome {
-  if (known.contentHash !== hash)
-    return conflict(
-      known.posNo,
-      known.flowNo,
-      `receipt ${known.posNo}/${known.flowNo} was already received with other content`,
-    );
-  return {
-    httpStatus: 200,
-    result: {
-      posNo: known.posNo,
-      flowNo: known.flowNo,
-      status: 'duplicate',
-      trackingId: known.trackingId,
-      points: known.points,
-      message: 'duplicate',
-    },
-  };
-}
-
-/** Receipts answered duplicate or rejected, by till and business day (the receipt's, else today's). */
-function unstored(
-  items: readonly unknown[],
-  out: readonly ReceiptOutcome[],
-): { posNo: string; businessDate: string; outcome: string }[] {
-  const today = shanghaiBusinessDate(new Date());
-  return out.flatMap((o, i) => {
-    if (o.result.status === 'accepted') return [];
-    const item = items[i];
-    const raw = isRecord(item) ? item : {};
-    const at = parseShanghaiTime(raw.ocrTime);
-    return [
-      {
-        posNo: str(raw.posNo).slice(0, 40),
-        businessDate: at ? shanghaiBusinessDate(at) : today,
-        outcome: o.result.status,
-      },
-    ];
-  });
+/** Two requests' row locks crossed (e.g. the same printer seq in both): Postgres aborted one; it is tried again. */
+function isDeadlock(e: unknown): boolean {
+  const code = (e as { code?: unknown; driverError?: { code?: unknown } } | null)?.driverError?.code;
+  return code === '40P01' || (e as { code?: unknown } | null)?.code === '40P01';
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { ChaincodeStatus, ChannelListing, ChannelSummary, OrgIdentities } from '../../console/api-types';
 import type { AuditResult } from '../audit-log.entity';
 import type { OperationStatus, ProgressLine } from '../operation.entity';
 
@@ -14,17 +15,23 @@ export class OperationAcceptedDto {
   @ApiProperty({ example: '/v1/admin/consortium/operations/0b6e…' }) statusUrl!: string;
 }
 
-export class ChannelListingDto {
+export class ChannelListingDto implements ChannelListing {
   @ApiProperty({ example: 'mallchannel' }) channel!: string;
   @ApiProperty({ ...FREE_FORM, description: 'block height per peer that joined the channel' })
   heights!: Record<string, number>;
+  @ApiProperty({
+    ...FREE_FORM,
+    description: 'peers of the topology this middleware could not ask, with why: their height is unknown, not zero',
+    example: { 'peer0.mall-c.example.com': '14 UNAVAILABLE: No connection established' },
+  })
+  unreachable!: Record<string, string>;
   @ApiProperty({ type: String, isArray: true, example: ['MallAMSP', 'MallBMSP'] }) members!: string[];
   @ApiProperty({ type: String, isArray: true }) orderers!: string[];
 }
 
 export class OrgSummaryDto {
   @ApiProperty() mspId!: string;
-  @ApiProperty({ enum: ['Application', 'Orderer'] }) section!: string;
+  @ApiProperty({ enum: ['Application', 'Orderer'] }) section!: 'Application' | 'Orderer';
   @ApiProperty({ description: 'common name of the root CA' }) rootCa!: string;
   @ApiProperty() nodeOUs!: boolean;
   @ApiProperty({ type: String, isArray: true }) anchorPeers!: string[];
@@ -32,7 +39,7 @@ export class OrgSummaryDto {
   @ApiProperty({ ...FREE_FORM, description: 'policy name → rule in words' }) policies!: Record<string, string>;
 }
 
-export class ChannelSummaryDto {
+export class ChannelSummaryDto implements ChannelSummary {
   @ApiProperty() channel!: string;
   @ApiProperty() configSequence!: number;
   @ApiProperty() configBlock!: number;
@@ -41,7 +48,7 @@ export class ChannelSummaryDto {
   @ApiProperty({ ...FREE_FORM, description: 'policy path → rule in words' }) policies!: Record<string, string>;
   @ApiProperty({ ...FREE_FORM, description: 'timeout, maxMessageCount, absoluteMaxBytes, preferredMaxBytes' })
   batch!: object;
-  @ApiProperty({ ...FREE_FORM, description: 'type and consenters' }) consensus!: object;
+  @ApiProperty({ ...FREE_FORM, description: 'type and consenters' }) consensus!: ChannelSummary['consensus'];
   @ApiProperty({ type: OrgSummaryDto, isArray: true }) orgs!: OrgSummaryDto[];
 }
 
@@ -57,24 +64,24 @@ export class IdentitySummaryDto {
   @ApiProperty() issuer!: string;
 }
 
-export class OrgIdentitiesDto {
+export class OrgIdentitiesDto implements OrgIdentities {
   @ApiProperty() mspId!: string;
   @ApiProperty() domain!: string;
   @ApiProperty({ type: String, isArray: true }) admins!: string[];
   @ApiProperty({ type: IdentitySummaryDto, isArray: true }) identities!: IdentitySummaryDto[];
 }
 
-export class ChaincodeStatusDto {
+export class ChaincodeStatusDto implements ChaincodeStatus {
   @ApiProperty() channel!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ ...FREE_FORM, nullable: true, description: 'committed definition: sequence, version, approvals' })
-  committed!: object | null;
+  committed!: ChaincodeStatus['committed'];
   @ApiProperty({
     type: 'array',
     items: FREE_FORM,
     description: 'per org: mspId, installed packages, latest approval',
   })
-  orgs!: object[];
+  orgs!: ChaincodeStatus['orgs'];
 }
 
 export class ProgressLineDto implements ProgressLine {

@@ -86,6 +86,7 @@ export class FakeConsortiumAdmin implements ConsortiumAdminPort {
       [...this.net.channels].map(([channel, members]) => ({
         channel,
         heights: Object.fromEntries(members.map((m) => [m, 10])),
+        unreachable: {},
         members,
         orderers: ['orderer0.mallchain.example.com'],
       })),

@@ -11,6 +11,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import type { AttestationView, DeviceRecordView, DeviceStatus, DeviceView } from '../../console/api-types';
 
 export const DEVICE_TYPES = ['people_counter', 'receipt_printer', 'rfid_reader', 'gateway'] as const;
 export const DEVICE_DID = /^did:mallchain:[A-Za-z0-9_-]{43}$/;
@@ -106,18 +107,18 @@ export class AttestationsQueryDto {
   to!: string;
 }
 
-export class DeviceDto {
+export class DeviceDto implements DeviceView {
   @ApiProperty() did!: string;
   @ApiProperty() ownerMsp!: string;
   @ApiProperty() type!: string;
-  @ApiProperty({ enum: ['active', 'suspended', 'revoked'] }) status!: string;
+  @ApiProperty({ enum: ['active', 'suspended', 'revoked'] }) status!: DeviceStatus;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the ledger record (keys, location…)' })
-  record!: object;
+  record!: DeviceRecordView;
   @ApiProperty() txId!: string;
   @ApiProperty() blockNumber!: string;
 }
 
-export class AttestationDto {
+export class AttestationDto implements AttestationView {
   @ApiProperty() deviceDid!: string;
   @ApiProperty() seq!: number;
   @ApiProperty() periodStart!: string;

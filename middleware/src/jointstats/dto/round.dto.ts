@@ -105,6 +105,16 @@ export class ProposeRoundDto {
   @IsBoolean()
   attested?: boolean;
 
+  @ApiPropertyOptional({
+    example: 'ledger',
+    enum: ['ledger', 'private'],
+    description:
+      "where the deals' encrypted shares go: on the channel (default), or into each recipient's implicit private data collection with only their SHA-256 on the channel (docs/joint-stats.md, Private delivery)",
+  })
+  @IsOptional()
+  @IsIn(['ledger', 'private'])
+  shareDelivery?: 'ledger' | 'private';
+
   @ApiProperty({ example: '2026-03-02T04:00:00Z', description: 'joining and dealing close then' })
   @IsISO8601({ strict: true })
   deadline!: string;

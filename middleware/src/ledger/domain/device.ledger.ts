@@ -83,6 +83,20 @@ function request(value: unknown): string {
   return canonicalize(value) ?? '{}';
 }
 
+/**
+ * `SubmitAttestations` refusals about the statement's proof (chaincode/src/common/codes.ts): the device is unknown,
+ * suspended or revoked, of the wrong type, or the key is not one valid at `periodEnd` or its signature fails. None of
+ * them can turn into an acceptance later for the same statement, and none consumed a seq.
+ */
+export const PROOF_REFUSALS: readonly string[] = [
+  'DEVICE_KEY',
+  'DEVICE_ALG',
+  'AUTH_SIGNATURE',
+  'DEVICE_INACTIVE',
+  'DEVICE_TYPE',
+  'NOT_FOUND',
+];
+
 /** The chaincode's limit for one `SubmitAttestations` (chaincode/src/devices/device.parse.ts `MAX_BATCH`). */
 export const ATTESTATION_BATCH_MAX = 200;
 
@@ -121,8 +135,14 @@ export class DeviceLedger {
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     functions: LedgerFunctions,
   ) {
-    // A repeat is refused (DEVICE_SEQ), not absorbed: not idempotent, so the legacy driver does not carry it.
-    functions.register(FN.submitAttestations, { idempotent: false, batch: ATTESTATION_CODEC });
+    // A repeat is refused (DEVICE_SEQ), not absorbed: not idempotent, so the legacy driver does not carry it. A
+    // statement refused for its proof (key, signature, device status or type) never becomes valid and consumed no
+    // seq on the ledger: it releases its device's queue (docs/huina.md, "Device keys from the cache").
+    functions.register(FN.submitAttestations, {
+      idempotent: false,
+      batch: ATTESTATION_CODEC,
+      releasesOn: PROOF_REFUSALS,
+    });
   }
 
   /** What a new device key signs (JCS) to prove possession: bound to channel, chaincode, DID, key slot and owner. */

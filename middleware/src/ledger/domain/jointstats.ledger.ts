@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { ChaincodeRejectedError, type LedgerPort } from '../ledger.port';
 
@@ -14,6 +15,11 @@ export interface RoundProposal {
   readonly minContributors?: number;
   /** Deals must cite, per bucket contributed, the dealer's anchored device attestations (docs/joint-stats.md). */
   readonly attested?: boolean;
+  /**
+   * `private`: each deal's blobs go as transient data into the recipients' implicit collections (only their SHA-256
+   * on the channel), and a deal commits only when every recipient's peer endorsed it (docs/joint-stats.md).
+   */
+  readonly shareDelivery?: 'ledger' | 'private';
   readonly deadline: string;
 }
 
@@ -62,6 +68,8 @@ export interface DealView {
   readonly dealer: string;
   readonly commitments: string[][];
   readonly shares: Readonly<Record<string, string>>;
+  /** Private delivery: the SHA-256 (hex) of each recipient's blob; `shares` is then {}. */
+  readonly shareHashes?: Readonly<Record<string, string>>;
   readonly absent: readonly number[];
   /** Attested rounds: per bucket the cited attestations with the hash of the statement the device signed. */
   readonly evidence?: readonly (readonly { deviceDid: string; seq: number; statementHash: string }[])[];
@@ -87,6 +95,8 @@ export interface ComplaintRequest {
   readonly sharedPoint: string;
   readonly c: string;
   readonly s: string;
+  /** Private delivery: the blob complained about (the chaincode checks it against the deal's hash). */
+  readonly blob?: string;
 }
 
 const FN = {
@@ -98,8 +108,14 @@ const FN = {
   finalize: 'jointstats:FinalizeRound',
   round: 'jointstats:GetRound',
   getDeal: 'jointstats:GetDeal',
+  getDealShare: 'jointstats:GetDealShare',
   list: 'jointstats:ListRounds',
 } as const;
+
+/** SHA-256 (hex) of a blob, the name a private-delivery deal gives it on the channel. */
+export function blobSha256(blob: string): string {
+  return createHash('sha256').update(blob, 'utf8').digest('hex');
+}
 
 function request(value: unknown): string {
   return canonicalize(value) ?? '{}';
@@ -128,6 +144,32 @@ export class JointStatsLedger {
 
   async deal(req: DealRequest): Promise<void> {
     await this.ledger.submit(FN.deal, [request(req)]);
+  }
+
+  /**
+   * Private delivery: the blobs as transient `shares`, their SHA-256 in the request, and endorsement asked of a peer
+   * of every participant. A write to a recipient's implicit collection is valid only with that org's endorsement, so
+   * the deal commits only if every recipient's peer simulated it and holds its blob; one recipient peer down and the
+   * deal fails here (and is retried by the job), it never commits without the blob.
+   */
+  async dealPrivately(
+    req: DealRequest,
+    participants: readonly string[],
+    opts: { maxAttempts?: number; endorsingOrganizations?: readonly string[] } = {},
+  ): Promise<void> {
+    const { shares, ...rest } = req;
+    const shareHashes = Object.fromEntries(Object.entries(shares).map(([m, blob]) => [m, blobSha256(blob)]));
+    await this.ledger.submit(FN.deal, [request({ ...rest, shareHashes })], {
+      transient: { shares: Buffer.from(JSON.stringify(shares), 'utf8') },
+      endorsingOrganizations: [...(opts.endorsingOrganizations ?? participants)],
+      ...(opts.maxAttempts === undefined ? {} : { maxAttempts: opts.maxAttempts }),
+    });
+  }
+
+  /** Private delivery: the blob `dealer` addressed to this mall, read from this mall's own peer. */
+  async dealShare(roundId: string, dealer: string): Promise<string> {
+    const r = decode(await this.ledger.evaluate(FN.getDealShare, [request({ roundId, dealer })])) as { blob: string };
+    return r.blob;
   }
 
   /** Answers whether the chaincode found the partial valid (an invalid one is recorded, naming this mall). */

@@ -39,6 +39,16 @@ export interface LedgerAccrual {
   readonly reversed: number;
 }
 
+/** A debit correction as the ledger has it (`points:GetAdjustment`). */
+export interface LedgerAdjustment {
+  readonly programId: string;
+  readonly ref: string;
+  readonly member: string;
+  readonly amount: number;
+  readonly reasonCode: string;
+  readonly txId: string;
+}
+
 /** A redemption as the ledger has it (`points:GetRedemption`). */
 export interface LedgerRedemption {
   readonly merchant: string;
@@ -338,6 +348,17 @@ export class PointsLedger {
     try {
       const raw = await this.ledger.evaluate('points:GetRedemption', oneJsonArg({ merchant, ref }));
       return JSON.parse(Buffer.from(raw).toString('utf8')) as LedgerRedemption;
+    } catch (e) {
+      if (e instanceof ChaincodeRejectedError && e.code === 'NOT_FOUND') return undefined;
+      throw e;
+    }
+  }
+
+  /** `points:GetAdjustment { programId, ref }` on this mall's peer; undefined when the ledger has none. */
+  async adjustment(programId: string, ref: string): Promise<LedgerAdjustment | undefined> {
+    try {
+      const raw = await this.ledger.evaluate('points:GetAdjustment', oneJsonArg({ programId, ref }));
+      return JSON.parse(Buffer.from(raw).toString('utf8')) as LedgerAdjustment;
     } catch (e) {
       if (e instanceof ChaincodeRejectedError && e.code === 'NOT_FOUND') return undefined;
       throw e;

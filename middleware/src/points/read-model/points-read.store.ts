@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { DailyPointsDay, LiabilityView } from '../../console/api-types';
 import { NotFoundError } from '../../common/errors';
 import {
   ACCRUALS,
@@ -270,6 +271,21 @@ export class PointsReadStore {
     return rows.map((r) => recordFromRow(STATEMENTS.columns, r, true));
   }
 
+  /**
+   * Statements in which `mall` has a position and which hold no confirmation of `mall` yet (as projected), newest
+   * period first: what waits for that mall's admin.
+   */
+  async awaiting(mall: string): Promise<Rec[]> {
+    const rows = await this.#rows(
+      `SELECT s.* FROM points_statements s
+        WHERE s.positions @> jsonb_build_array(jsonb_build_object('mall', $1::text))
+          AND NOT EXISTS (SELECT 1 FROM points_confirmations c WHERE c.period_id = s.period_id AND c.mall = $1)
+        ORDER BY s.period_from DESC`,
+      [mall],
+    );
+    return rows.map((r) => recordFromRow(STATEMENTS.columns, r, true));
+  }
+
   async statement(periodId: string): Promise<{ statement: Rec; confirmations: Rec[] }> {
     const statement = await this.#one(STATEMENTS, 'statement', periodId, 'period_id = $1', [periodId]);
     const rows = await this.#rows(`SELECT * FROM points_confirmations WHERE period_id = $1 ORDER BY mall`, [periodId]);
@@ -277,28 +293,8 @@ export class PointsReadStore {
   }
 }
 
-/** One program's liability as the console shows it (`GET /v1/points/liabilities`). */
-export interface LiabilityView {
-  readonly programId: string;
-  readonly issuer: string;
-  readonly name: string;
-  readonly unitValueFen: number;
-  readonly outstanding: number;
-  readonly liabilityFen: number;
-  readonly expiringSoon: number;
-  readonly expiringWithinDays: number;
-}
-
-/** One Asia/Shanghai day of a program's points flow (`GET /v1/points/daily`). */
-export interface DailyPointsDay {
-  readonly day: string;
-  readonly accrued: number;
-  readonly accruals: number;
-  readonly reversed: number;
-  readonly reversals: number;
-  readonly redeemed: number;
-  readonly redemptions: number;
-}
+/** The liability and per-day answers are the console's types (console/api-types.ts). */
+export type { DailyPointsDay, LiabilityView } from '../../console/api-types';
 
 /** `GET /v1/points/daily`: every day of the range, in order. */
 export interface DailyPointsView {

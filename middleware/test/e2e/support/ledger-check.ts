@@ -1,3 +1,4 @@
+import { expandChanges } from '@mallchain/wire';
 import { createLedger } from '../../../src/ledger/ledger.factory';
 import { ChaincodeRejectedError, type LedgerEvent, type LedgerPort } from '../../../src/ledger/ledger.port';
 import { collectEvents } from '../../ledger/network';
@@ -48,14 +49,21 @@ export async function eventsSince(ledger: LedgerPort, fromBlock: bigint, fenceId
   return got;
 }
 
+/**
+ * The changes a `mallchain.changes` payload lists, version 1 or 2 (compact accruals expanded:
+ * chaincode/src/wire/change-event.ts), each as `{entity, id, op, data?}`; the caller names their shape.
+ */
+export function changesOf<C>(payload: Uint8Array): C[] {
+  return expandChanges(JSON.parse(new TextDecoder().decode(payload)) as { changes: unknown }) as C[];
+}
+
 /** For each note ID, the transactions whose `mallchain.changes` event puts that note. */
 export function notePuts(events: readonly LedgerEvent[], ids: readonly string[]): Map<string, string[]> {
   const wanted = new Set(ids);
   const puts = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const e of events) {
     if (e.eventName !== 'mallchain.changes') continue;
-    const { changes } = JSON.parse(new TextDecoder().decode(e.payload)) as { changes: Change[] };
-    for (const c of changes) {
+    for (const c of changesOf<Change>(e.payload)) {
       const id = c.data?.id;
       if (c.entity === 'note' && c.op === 'put' && id !== undefined && wanted.has(id)) puts.get(id)?.push(e.txId);
     }

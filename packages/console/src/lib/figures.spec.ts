@@ -1,12 +1,11 @@
 import {
   addDays,
-  byHour,
+  byBucket,
   byKind,
   currentKey,
   dailyFlow,
   lastDays,
   monthWindow,
-  netting,
   shanghaiDay,
   type SiteNode,
   totalsOf,
@@ -34,15 +33,30 @@ describe('console figures', () => {
     ]);
   });
 
-  it('groups the hourly counts by hour, oldest first', () => {
-    const rows = byHour([
-      { hour: '2026-12-01T11:00:00.000Z', status: 'committed', count: 4 },
-      { hour: '2026-12-01T10:00:00.000Z', status: 'dead', count: 1 },
-      { hour: '2026-12-01T11:00:00.000Z', status: 'pending', count: 2 },
+  it('groups the counts by bucket, oldest first: hours as UTC HH:mm, days as Asia/Shanghai MM-dd', () => {
+    const hours = byBucket(
+      [
+        { start: '2026-12-01T11:00:00.000Z', status: 'committed', count: 4 },
+        { start: '2026-12-01T10:00:00.000Z', status: 'dead', count: 1 },
+        { start: '2026-12-01T11:00:00.000Z', status: 'pending', count: 2 },
+      ],
+      'hour',
+    );
+    expect(hours).toEqual([
+      { label: '10:00', start: '2026-12-01T10:00:00.000Z', pending: 0, stalled: 0, committed: 0, dead: 1 },
+      { label: '11:00', start: '2026-12-01T11:00:00.000Z', pending: 2, stalled: 0, committed: 4, dead: 0 },
     ]);
-    expect(rows).toEqual([
-      { hour: '10:00', pending: 0, stalled: 0, committed: 0, dead: 1 },
-      { hour: '11:00', pending: 2, stalled: 0, committed: 4, dead: 0 },
+    // 16:00Z is midnight in Shanghai: the bucket of 2026-12-01 starts at 2026-11-30T16:00Z.
+    const days = byBucket(
+      [
+        { start: '2026-11-30T16:00:00.000Z', status: 'committed', count: 7 },
+        { start: '2026-11-29T16:00:00.000Z', status: 'committed', count: 3 },
+      ],
+      'day',
+    );
+    expect(days.map((d) => [d.label, d.committed])).toEqual([
+      ['11-30', 3],
+      ['12-01', 7],
     ]);
   });
 
@@ -53,20 +67,6 @@ describe('console figures', () => {
       '1,234.56',
       '-1.00',
       '1,000,000.00',
-    ]);
-  });
-
-  it('nets what two malls owe each other, and leaves out a pair that evens out', () => {
-    const owed = netting([
-      { debtor: 'MallAMSP', creditor: 'MallBMSP', amountFen: 1000 },
-      { debtor: 'MallBMSP', creditor: 'MallAMSP', amountFen: 300 },
-      { debtor: 'MallCMSP', creditor: 'MallAMSP', amountFen: 50 },
-      { debtor: 'MallAMSP', creditor: 'MallCMSP', amountFen: 50 },
-      { debtor: 'MallCMSP', creditor: 'MallBMSP', amountFen: 2000 },
-    ]);
-    expect(owed).toEqual([
-      { debtor: 'MallCMSP', creditor: 'MallBMSP', amountFen: 2000 },
-      { debtor: 'MallAMSP', creditor: 'MallBMSP', amountFen: 700 },
     ]);
   });
 

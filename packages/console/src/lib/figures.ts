@@ -1,19 +1,13 @@
 /** Pure arithmetic behind the screens (unit-tested): what is drawn is computed here, not in components. */
+import type {
+  DailyPointsDay as PointsDay,
+  IntakeBucketCount,
+  IntakeCount,
+  IntakeState,
+} from '../../../../middleware/src/console/api-types';
 
-export const INTAKE_STATES = ['pending', 'stalled', 'committed', 'dead'] as const;
-export type IntakeState = (typeof INTAKE_STATES)[number];
-
-export interface IntakeCount {
-  readonly kind: string;
-  readonly status: IntakeState;
-  readonly count: number;
-}
-
-export interface IntakeHourCount {
-  readonly hour: string;
-  readonly status: IntakeState;
-  readonly count: number;
-}
+export const INTAKE_STATES: readonly IntakeState[] = ['pending', 'stalled', 'committed', 'dead'];
+export type { IntakeBucketCount, IntakeCount, IntakeState };
 
 export type StateTotals = Record<IntakeState, number>;
 
@@ -37,14 +31,20 @@ export function byKind(counts: readonly IntakeCount[]): (StateTotals & { kind: s
   return [...rows.values()].sort((a, b) => a.kind.localeCompare(b.kind));
 }
 
-/** One point per hour present, with a count per state (for a stacked chart). */
-export function byHour(hours: readonly IntakeHourCount[]): (StateTotals & { hour: string })[] {
-  const rows = new Map<string, StateTotals & { hour: string }>();
-  for (const h of hours) {
-    const label = h.hour.slice(11, 16);
-    const row = rows.get(h.hour) ?? { hour: label, ...zero() };
-    row[h.status] += h.count;
-    rows.set(h.hour, row);
+/**
+ * One point per bucket present, oldest first, with a count per state (for a stacked chart), labelled `HH:mm` (UTC)
+ * for hours and `MM-dd` (Asia/Shanghai) for days.
+ */
+export function byBucket(
+  buckets: readonly IntakeBucketCount[],
+  unit: 'hour' | 'day',
+): (StateTotals & { label: string; start: string })[] {
+  const rows = new Map<string, StateTotals & { label: string; start: string }>();
+  for (const b of buckets) {
+    const label = unit === 'hour' ? b.start.slice(11, 16) : shanghaiDay(new Date(b.start)).slice(5);
+    const row = rows.get(b.start) ?? { label, start: b.start, ...zero() };
+    row[b.status] += b.count;
+    rows.set(b.start, row);
   }
   return [...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r);
 }
@@ -57,32 +57,6 @@ export function yuan(fen: number): string {
     .toString()
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return `${sign}${whole}.${(abs % 100).toString().padStart(2, '0')}`;
-}
-
-export interface Owed {
-  readonly debtor: string;
-  readonly creditor: string;
-  readonly amountFen: number;
-}
-
-/**
- * The open period's netting: what each pair of malls owes once their entries both ways are set off, largest first.
- * A pair that evens out is left out.
- */
-export function netting(entries: readonly Owed[]): Owed[] {
-  const pair = new Map<string, number>();
-  for (const e of entries) {
-    const [a, b] = e.debtor < e.creditor ? [e.debtor, e.creditor] : [e.creditor, e.debtor];
-    const k = `${a}\n${b}`;
-    pair.set(k, (pair.get(k) ?? 0) + (e.debtor === a ? e.amountFen : -e.amountFen));
-  }
-  const out: Owed[] = [];
-  for (const [k, v] of pair) {
-    const [a = '', b = ''] = k.split('\n');
-    if (v > 0) out.push({ debtor: a, creditor: b, amountFen: v });
-    if (v < 0) out.push({ debtor: b, creditor: a, amountFen: -v });
-  }
-  return out.sort((x, y) => y.amountFen - x.amountFen || x.debtor.localeCompare(y.debtor));
 }
 
 /** The first day of this month and of the next (UTC), as ISO times: the default clearing window. */
@@ -149,16 +123,7 @@ export function treeOrder<S extends SiteNode>(sites: readonly S[]): (S & { depth
   return out;
 }
 
-/** One Asia/Shanghai day of a program's points flow, as `GET /v1/points/daily` answers it. */
-export interface PointsDay {
-  readonly day: string;
-  readonly accrued: number;
-  readonly accruals: number;
-  readonly reversed: number;
-  readonly reversals: number;
-  readonly redeemed: number;
-  readonly redemptions: number;
-}
+export type { PointsDay };
 
 /** Each day with its net change (accrued − reversed − redeemed), and the sums over the range. */
 export function dailyFlow(days: readonly PointsDay[]): {

@@ -1,8 +1,8 @@
 import { type ReactNode, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api';
-import { byHour, byKind, INTAKE_STATES, totalsOf } from '../lib/figures';
-import type { IntakeItem, IntakeSummary } from '../types';
+import { byBucket, byKind, INTAKE_STATES, totalsOf } from '../lib/figures';
+import { INTAKE_WINDOWS, type IntakeItem, type IntakeSummary, type IntakeWindow } from '../types';
 import { ActionButton, Figure, Loaded, Table, useLoad } from '../ui';
 
 const COLORS = { pending: '#3b7dd8', stalled: '#d89b3b', committed: '#3ba55c', dead: '#c9463d' } as const;
@@ -89,9 +89,19 @@ function Lookup(): ReactNode {
   );
 }
 
-/** Intake flow: items per state (now, per source, per hour accepted), the dead items with requeue, one item's history. */
+const WINDOW_LABELS: Record<IntakeWindow, string> = {
+  '24h': 'last 24 hours, per hour (UTC)',
+  '7d': 'last 7 days, per Asia/Shanghai day',
+  '30d': 'last 30 days, per Asia/Shanghai day',
+};
+
+/**
+ * Intake flow: items per state (now, per source, per hour or day accepted), the dead items with requeue, one item's
+ * history.
+ */
 export function IntakeScreen(): ReactNode {
-  const summary = useLoad(() => api.get<IntakeSummary>('/v1/admin/intake/summary'), [], 10_000);
+  const [hist, setHist] = useState<IntakeWindow>('24h');
+  const summary = useLoad(() => api.get<IntakeSummary>(`/v1/admin/intake/summary?window=${hist}`), [hist], 10_000);
   const dead = useLoad(() => api.get<IntakeItem[]>('/v1/admin/intake?status=dead&limit=100'), []);
   return (
     <>
@@ -119,12 +129,33 @@ export function IntakeScreen(): ReactNode {
                   })),
                 ]}
               />
-              <figure className="chart" aria-label="Items accepted per hour, last 24 hours, by state now">
-                <figcaption>Accepted per hour (last 24 h), by state now</figcaption>
+              <label htmlFor="intake-window">History window</label>
+              <select
+                id="intake-window"
+                value={hist}
+                onChange={(e) => {
+                  setHist(e.target.value as IntakeWindow);
+                }}
+              >
+                {INTAKE_WINDOWS.map((w) => (
+                  <option key={w} value={w}>
+                    {WINDOW_LABELS[w]}
+                  </option>
+                ))}
+              </select>
+              <figure
+                className="chart"
+                aria-label={`Items accepted, ${WINDOW_LABELS[s.window]}, by state now`}
+                data-testid={`intake-chart-${s.window}`}
+              >
+                <figcaption>
+                  Accepted ({WINDOW_LABELS[s.window]}), by state now:{' '}
+                  <span data-testid="intake-window-total">{s.series.reduce((n, b) => n + b.count, 0)}</span>
+                </figcaption>
                 <ResponsiveContainer width="100%" height={220}>
-                  <BarChart data={byHour(s.hourly)}>
+                  <BarChart data={byBucket(s.series, s.bucket)}>
                     <CartesianGrid strokeDasharray="3 3" />
-                    <XAxis dataKey="hour" />
+                    <XAxis dataKey="label" />
                     <YAxis allowDecimals={false} />
                     <Tooltip />
                     <Legend />

@@ -8,20 +8,48 @@ function detail(v: Record<string, unknown>, name: string): string {
   return typeof x === 'number' || typeof x === 'string' || typeof x === 'boolean' ? String(x) : '';
 }
 
-function Consensus({ channel }: { channel: string }): ReactNode {
+/**
+ * The channel's config block as this mall's peer serves it: ordering (Raft or BFT, consenters) and every organisation
+ * of the channel with its anchor peers. Known for every mall, reachable or not.
+ */
+function ChannelConfig({ channel }: { channel: string }): ReactNode {
   const load = useLoad(
     () => api.get<ChannelSummary>(`/v1/admin/consortium/channels/${encodeURIComponent(channel)}`),
     [channel],
   );
-  if (load.error !== undefined) return <span className="error">{load.error}</span>;
-  if (load.data === undefined) return '…';
+  if (load.error !== undefined) return <p className="error">{load.error}</p>;
+  if (load.data === undefined) return <p>…</p>;
   const c = load.data.consensus;
   return (
-    <span data-testid={`consensus-${channel}`}>
-      {c.type} with {c.consenters.length} consenters ({c.consenters.join(', ')}); config block {load.data.configBlock},
-      sequence {load.data.configSequence}
-    </span>
+    <>
+      <p>
+        Ordering:{' '}
+        <span data-testid={`consensus-${channel}`}>
+          {c.type} with {c.consenters.length} consenters ({c.consenters.join(', ')}); config block{' '}
+          {load.data.configBlock}, sequence {load.data.configSequence}
+        </span>
+      </p>
+      <Table
+        caption={`Channel ${channel}: organisations in the config block, with their anchor peers`}
+        rows={load.data.orgs}
+        rowId={(o) => `config-org-${channel}-${o.mspId}`}
+        columns={[
+          { title: 'MSP ID', cell: (o) => o.mspId },
+          { title: 'section', cell: (o) => o.section },
+          { title: 'anchor peers', cell: (o) => o.anchorPeers.join(', ') || 'none' },
+        ]}
+      />
+    </>
   );
+}
+
+/** Heights of the peers this middleware reached, and the peers it could not ask (height unknown, not zero). */
+function heightRows(c: ChannelListing): { peer: string; height: string; note: string }[] {
+  const rows = [
+    ...Object.entries(c.heights).map(([peer, h]) => ({ peer, height: String(h), note: 'reached' })),
+    ...Object.entries(c.unreachable).map(([peer, why]) => ({ peer, height: 'unreachable', note: why })),
+  ];
+  return rows.sort((a, b) => a.peer.localeCompare(b.peer));
 }
 
 function checkpointOf(projection: Record<string, unknown>): string {
@@ -72,20 +100,19 @@ export function NetworkScreen(): ReactNode {
             list.map((c) => (
               <div key={c.channel}>
                 <Table
-                  caption={`Channel ${c.channel}: height per peer`}
-                  rows={Object.entries(c.heights).sort(([a], [b]) => a.localeCompare(b))}
-                  rowId={([peer]) => `height-${peer}`}
+                  caption={`Channel ${c.channel}: height per peer (peers this middleware can reach)`}
+                  rows={heightRows(c)}
+                  rowId={(r) => `height-${r.peer}`}
                   columns={[
-                    { title: 'peer', cell: ([peer]) => peer },
-                    { title: 'height', cell: ([, h]) => h, numeric: true },
+                    { title: 'peer', cell: (r) => r.peer },
+                    { title: 'height', cell: (r) => r.height, numeric: true },
+                    { title: 'note', cell: (r) => r.note },
                   ]}
                 />
                 <p>
                   Orderers: {c.orderers.join(', ')}. Members: {c.members.join(', ')}.
                 </p>
-                <p>
-                  Ordering: <Consensus channel={c.channel} />
-                </p>
+                <ChannelConfig channel={c.channel} />
               </div>
             ))
           }

@@ -1,9 +1,9 @@
 import { type ReactNode, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api';
-import { dailyFlow, lastDays, monthWindow, netting, type PointsDay, yuan } from '../lib/figures';
-import type { ClearingEntry, Liability, Statement } from '../types';
-import { Loaded, Table, useLoad } from '../ui';
+import { dailyFlow, lastDays, monthWindow, type PointsDay, yuan } from '../lib/figures';
+import type { AwaitingStatements, ClearingNet, IntakeAck, IntakeItem, Liability, Statement } from '../types';
+import { ActionButton, Loaded, Table, useLoad } from '../ui';
 
 function Liabilities(): ReactNode {
   const load = useLoad(() => api.get<Liability[]>('/v1/points/liabilities'), []);
@@ -142,8 +142,9 @@ function Daily(): ReactNode {
 
 function Clearing(): ReactNode {
   const [span, setSpan] = useState(() => monthWindow(new Date()));
+  // Netted by the middleware (GET /v1/points/clearing/net), not here: the console draws the route's figures.
   const load = useLoad(
-    () => api.get<ClearingEntry[]>(`/v1/points/clearing?from=${span.from}&to=${span.to}`),
+    () => api.get<ClearingNet>(`/v1/points/clearing/net?from=${span.from}&to=${span.to}`),
     [span.from, span.to],
   );
   const field = (name: 'from' | 'to', label: string): ReactNode => (
@@ -165,11 +166,11 @@ function Clearing(): ReactNode {
       {field('from', 'From (UTC)')}
       {field('to', 'To (UTC, exclusive)')}
       <Loaded load={load}>
-        {(entries) => (
+        {(net) => (
           <>
             <Table
               caption="Who owes whom, entries set off both ways"
-              rows={netting(entries)}
+              rows={net.owed}
               rowId={(o) => `owes-${o.debtor}-${o.creditor}`}
               empty="Nothing owed in this span."
               columns={[
@@ -179,7 +180,19 @@ function Clearing(): ReactNode {
                 { title: 'amount (¥)', cell: (o) => yuan(o.amountFen), numeric: true },
               ]}
             />
-            <p data-testid="clearing-entries">{entries.length} clearing entries</p>
+            <Table
+              caption="Net position per mall (receivable − payable)"
+              rows={net.positions}
+              rowId={(p) => `position-${p.mall}`}
+              empty="No positions in this span."
+              columns={[
+                { title: 'mall', cell: (p) => p.mall },
+                { title: 'receivable (¥)', cell: (p) => yuan(p.receivableFen), numeric: true },
+                { title: 'payable (¥)', cell: (p) => yuan(p.payableFen), numeric: true },
+                { title: 'net (¥)', cell: (p) => yuan(p.netFen), numeric: true },
+              ]}
+            />
+            <p data-testid="clearing-entries">{net.entries} clearing entries</p>
           </>
         )}
       </Loaded>
@@ -204,6 +217,62 @@ function Confirmations({ statement }: { statement: Statement }): ReactNode {
       {confirmed.size > 0 && waiting.length > 0 && '; '}
       {waiting.length > 0 ? `waiting for ${waiting.sort().join(', ')}` : 'all confirmed'}
     </span>
+  );
+}
+
+/** Polls an intake item until the ledger has decided it: committed (its block) or dead (its error). */
+async function tracked(trackingId: string, progress: (text: string) => void): Promise<string> {
+  for (let i = 0; i < 240; i++) {
+    const item = await api.get<IntakeItem>(`/v1/intake/${trackingId}`);
+    if (item.status === 'committed') return `confirmed: committed in block ${item.blockNumber ?? '?'}`;
+    if (item.status === 'dead') throw new Error(`confirmation dead: ${item.errorCode ?? ''} ${item.lastError ?? ''}`);
+    progress(`confirmation ${item.status} (attempt ${item.attempts}, tracking ${trackingId.slice(0, 8)})`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return `confirmation still pending (tracking ${trackingId})`;
+}
+
+/** Statements in which this mall has a position it has not confirmed; an admin confirms them here. */
+function Awaiting(): ReactNode {
+  const load = useLoad(() => api.get<AwaitingStatements>('/v1/points/statements/awaiting'), []);
+  return (
+    <section aria-labelledby="awaiting-h">
+      <h3 id="awaiting-h">Waiting for this mall&apos;s confirmation</h3>
+      <Loaded load={load}>
+        {(a) => (
+          <Table
+            caption={`Statements ${a.mall} has a position in and has not confirmed`}
+            rows={a.statements}
+            rowId={(s) => `awaiting-${s.periodId}`}
+            empty={`Nothing waits for ${a.mall}.`}
+            columns={[
+              { title: 'period', cell: (s) => `${s.from} … ${s.to}` },
+              {
+                title: 'net of this mall (¥)',
+                cell: (s) => yuan(s.positions.find((p) => p.mall === a.mall)?.netFen ?? 0),
+                numeric: true,
+              },
+              {
+                title: 'action',
+                cell: (s) => (
+                  <ActionButton
+                    label={`Confirm ${s.from.slice(0, 10)}`}
+                    confirm={`Confirm the statement ${s.periodId} on behalf of ${a.mall}?`}
+                    action={async (progress) => {
+                      const ack = await api.post<IntakeAck>(
+                        `/v1/points/statements/${encodeURIComponent(s.periodId)}/confirm`,
+                      );
+                      progress(`confirmation accepted: ${ack.status} (tracking ${ack.trackingId.slice(0, 8)})`);
+                      return tracked(ack.trackingId, progress);
+                    }}
+                  />
+                ),
+              },
+            ]}
+          />
+        )}
+      </Loaded>
+    </section>
   );
 }
 
@@ -243,6 +312,7 @@ export function PointsScreen(): ReactNode {
       <Liabilities />
       <Daily />
       <Clearing />
+      <Awaiting />
       <Statements />
     </>
   );
