@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { compactConsent, consentQr } from './consent';
 import type { KeyAlg } from './keys';
 import { MallClient, MallError } from './mall-client';
-import { emptyWallet, readKeystore, writeKeystore } from './keystore';
+import { emptyWallet, openKeystore, writeKeystore } from './keystore';
 import { Wallet } from './wallet';
 
 type Opts = Record<string, string | boolean | undefined>;
@@ -201,9 +201,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const wallet = new Wallet(readKeystore(path, passphrase));
+  const store = openKeystore(path, passphrase);
+  const wallet = new Wallet(store.contents);
   const out = await run(command, wallet, o, () => {
-    writeKeystore(path, wallet.contents, passphrase);
+    store.save(wallet.contents);
   });
   process.stdout.write(typeof out === 'string' ? `${out}\n` : `${JSON.stringify(out, null, 2)}\n`);
   return 0;

@@ -1,16 +1,12 @@
 /**
- * Member keys: P-256 (ES256, raw r||s signatures over SHA-256) and Ed25519 (EdDSA), on node:crypto. The
- * signature forms are the ones the chaincode verifies (chaincode/src/common/signature.ts).
+ * Member keys: P-256 (ES256, raw r||s signatures over SHA-256) and Ed25519 (EdDSA). Keys are made and used for
+ * signing with @noble/curves (RFC 6979 deterministic ECDSA, RFC 8032 Ed25519: no random number is drawn while
+ * signing); verification and hashing use node:crypto. The signature forms are the ones the chaincode verifies
+ * (chaincode/src/common/signature.ts). Keys stay JWKs, so keystores written by earlier versions open unchanged.
  */
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  sign,
-  verify,
-  type JsonWebKey,
-} from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify, type JsonWebKey } from 'node:crypto';
+import { ed25519 } from '@noble/curves/ed25519';
+import { p256 } from '@noble/curves/nist';
 import canonicalize from 'canonicalize';
 
 export type KeyAlg = 'ES256' | 'EdDSA';
@@ -45,21 +41,44 @@ function publicOf(jwk: JsonWebKey): PublicJwk {
   throw new Error('only P-256 and Ed25519 keys are supported');
 }
 
+const b64u = (b: Uint8Array): string => Buffer.from(b).toString('base64url');
+
+/** The 32-byte private scalar or seed of a JWK, refused when absent or of another length. */
+function secretOf(jwk: JsonWebKey): Uint8Array {
+  const d = typeof jwk.d === 'string' ? Buffer.from(jwk.d, 'base64url') : Buffer.alloc(0);
+  if (d.length !== 32) throw new Error('wallet: the key has no 32-byte private part');
+  return d;
+}
+
 /** A new key pair; `id` names it in the keystore. */
 export function generateKey(alg: KeyAlg, id: string, now = new Date()): WalletKey {
-  const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
-  const privateJwk = pair.privateKey.export({ format: 'jwk' });
+  let privateJwk: JsonWebKey;
+  if (alg === 'ES256') {
+    // A scalar in [1, n-1], from 48 random bytes reduced modulo n-1 (FIPS 186-5 A.2.1): the bias is negligible.
+    const secret = p256.utils.randomSecretKey();
+    const point = p256.getPublicKey(secret, false);
+    privateJwk = {
+      kty: 'EC',
+      crv: 'P-256',
+      x: b64u(point.subarray(1, 33)),
+      y: b64u(point.subarray(33)),
+      d: b64u(secret),
+    };
+  } else {
+    const seed = randomBytes(32);
+    privateJwk = { kty: 'OKP', crv: 'Ed25519', x: b64u(ed25519.getPublicKey(seed)), d: b64u(seed) };
+  }
   return { id, alg, publicJwk: publicOf(privateJwk), privateJwk, createdAt: now.toISOString() };
 }
 
 /** A base64url signature over `data` by `key`. */
 export function signBytes(key: WalletKey, data: Uint8Array): string {
-  const privateKey = createPrivateKey({ key: key.privateJwk, format: 'jwk' });
+  const secret = secretOf(key.privateJwk);
   const sig =
     key.alg === 'ES256'
-      ? sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' })
-      : sign(null, data, privateKey);
-  return sig.toString('base64url');
+      ? p256.sign(createHash('sha256').update(data).digest(), secret).toBytes('compact')
+      : ed25519.sign(data, secret);
+  return b64u(sig);
 }
 
 /** A base64url signature over JCS(`payload`). */

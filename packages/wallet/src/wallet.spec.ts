@@ -1,3 +1,4 @@
+import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +10,8 @@ import { didFromJwk, validateDocument } from '../../../chaincode/src/dids/did.do
 import { compactConsent, consentQr } from './consent';
 import { presentCredentials, readCredential } from './credential';
 import { kidOf } from './did';
-import { type KeyAlg, generateKey } from './keys';
-import { emptyWallet, readKeystore, writeKeystore } from './keystore';
+import { type KeyAlg, type WalletKey, generateKey, signBytes, verifyPayload, jcs } from './keys';
+import { emptyWallet, openKeystore, readKeystore, writeKeystore } from './keystore';
 import { Wallet } from './wallet';
 
 const FAST = { N: 2 ** 10, r: 8, p: 1 };
@@ -48,6 +49,65 @@ describe('keystore', () => {
     expect(() => readKeystore(path, 'correct horse')).toThrow('wrong passphrase or damaged file');
     writeFileSync(path, JSON.stringify({ ...file, kdf: { ...file.kdf, N: 2 ** 11 } }));
     expect(() => readKeystore(path, 'correct horse')).toThrow('wrong passphrase or damaged file');
+  });
+  it('an opened keystore saves without a second derivation: same salt and parameters, a fresh IV, the new contents', () => {
+    const path = join(dir, 'c.json');
+    writeKeystore(path, emptyWallet(), 'correct horse', FAST);
+    const before = JSON.parse(readFileSync(path, 'utf8')) as { kdf: unknown; cipher: { iv: string } };
+    const store = openKeystore(path, 'correct horse');
+    const w = new Wallet(store.contents);
+    w.createDid(CH, 'EdDSA');
+    store.save(w.contents);
+    const after = JSON.parse(readFileSync(path, 'utf8')) as typeof before;
+    expect(after.kdf).toEqual(before.kdf);
+    expect(after.cipher.iv).not.toBe(before.cipher.iv);
+    expect(readKeystore(path, 'correct horse')).toEqual(JSON.parse(JSON.stringify(w.contents)));
+    expect(() => openKeystore(path, 'wrong horse')).toThrow('wrong passphrase or damaged file');
+  });
+});
+
+describe.each<KeyAlg>(['ES256', 'EdDSA'])('%s keys', (alg) => {
+  const data = jcs({ what: 'a payload', n: 1 });
+
+  it('are new each time, sign verifiably, and a changed byte or another key does not verify', () => {
+    const a = generateKey(alg, 'k1');
+    const b = generateKey(alg, 'k2');
+    expect(a.privateJwk.d).not.toBe(b.privateJwk.d);
+    expect(Buffer.from(String(a.privateJwk.d), 'base64url')).toHaveLength(32);
+    const sig = signBytes(a, data);
+    expect(Buffer.from(sig, 'base64url')).toHaveLength(64);
+    expect(verifySignature(a.publicJwk as never, data, sig)).toBe(true);
+    expect(verifyPayload(a.publicJwk, { what: 'a payload', n: 1 }, sig)).toBe(true);
+    expect(verifyPayload(a.publicJwk, { what: 'a payload', n: 2 }, sig)).toBe(false);
+    expect(verifyPayload(b.publicJwk, { what: 'a payload', n: 1 }, sig)).toBe(false);
+    // Deterministic (RFC 6979 / RFC 8032): signing draws no random number.
+    expect(signBytes(a, data)).toBe(sig);
+  });
+
+  it('a key written by node:crypto (wallets of earlier versions) signs as node:crypto verifies; Ed25519 bytes match', () => {
+    const pair = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('ed25519');
+    const jwk = pair.privateKey.export({ format: 'jwk' });
+    const publicJwk =
+      alg === 'ES256' ? { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y } : { kty: 'OKP', crv: 'Ed25519', x: jwk.x };
+    const old: WalletKey = {
+      id: 'k',
+      alg,
+      publicJwk: publicJwk as never,
+      privateJwk: jwk,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
+    const sig = signBytes(old, data);
+    expect(verifySignature(old.publicJwk as never, data, sig)).toBe(true);
+    if (alg === 'EdDSA')
+      expect(sig).toBe(sign(null, data, createPrivateKey({ key: jwk, format: 'jwk' })).toString('base64url'));
+  });
+
+  it('refuses a key without a 32-byte private part', () => {
+    const k = generateKey(alg, 'k');
+    expect(() => signBytes({ ...k, privateJwk: { ...k.privateJwk, d: undefined } }, data)).toThrow(
+      '32-byte private part',
+    );
+    expect(() => signBytes({ ...k, privateJwk: { ...k.privateJwk, d: 'AAAA' } }, data)).toThrow('32-byte private part');
   });
 });
 
