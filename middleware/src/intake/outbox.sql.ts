@@ -19,9 +19,13 @@
  * a run ends before its first row that is not ready; only rows within the first `$2` of their key with nothing
  * blocked are checked against the dead items (`runs`). A dependency is one probe of the (kind, natural key) index per
  * row that has one (LATERAL ... LIMIT 1, never a scan of all committed items). Window functions and FOR UPDATE cannot
- * share a level, so the outer scan walks the outbox in ID order, takes unkeyed rows and the rows in `runs`, re-checks
- * a row's own state and dependency on the version it locks (FOR UPDATE OF o SKIP LOCKED), and stops at `$1`. Its
- * equality with the per-row form it replaced is a property test (test/intake/select-ready-equivalence.int-spec.ts).
+ * share a level, so the outer scan (`locked`) walks the outbox in ID order, takes unkeyed rows and the rows in `runs`,
+ * re-checks a row's own state and dependency on the version it locks (FOR UPDATE OF o SKIP LOCKED), and stops at
+ * `$1`. A row of a run it could not take (locked by another transaction: a stale holder renewing or backing off a row
+ * whose lease ran out, an operator's requeue; or changed since the snapshot) is a gap: the rows of that key after the
+ * gap are left (`gap`), so a key is only ever claimed from its head on (test/intake/locked-head.int-spec.ts). Their
+ * locks go at the claim's commit. Its equality with the per-row form it replaced, where no other transaction holds a
+ * row, is a property test (test/intake/select-ready-equivalence.int-spec.ts).
  */
 export const SELECT_READY = `
   WITH scope AS (
@@ -41,15 +45,25 @@ export const SELECT_READY = `
     SELECT k.id FROM keyed k
     WHERE k.place <= $2 AND k.blocked = 0
       AND NOT EXISTS (SELECT 1 FROM intake_items d
-                      WHERE d.status = 'dead' AND d.ordering_key = k.ordering_key AND d.queue_seq < k.id))
-  SELECT o.id, extract(epoch from (now() - o.available_at)) * 1000 AS age_ms FROM outbox o
-  LEFT JOIN LATERAL (SELECT true AS ok FROM intake_items a WHERE a.kind = o.after_kind AND a.natural_key = o.after_key
-                       AND a.status = 'committed' LIMIT 1) dep ON o.after_key IS NOT NULL
-  WHERE o.id IN (SELECT s.id FROM scope s)
-    AND o.available_at <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
-    AND (o.ordering_key IS NULL OR o.id IN (SELECT r.id FROM runs r))
-    AND (o.after_key IS NULL OR dep.ok IS NOT NULL)
-  ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED`;
+                      WHERE d.status = 'dead' AND d.ordering_key = k.ordering_key AND d.queue_seq < k.id)),
+  locked AS (
+    SELECT o.id, o.ordering_key, extract(epoch from (now() - o.available_at)) * 1000 AS age_ms FROM outbox o
+    LEFT JOIN LATERAL (SELECT true AS ok FROM intake_items a WHERE a.kind = o.after_kind AND a.natural_key = o.after_key
+                         AND a.status = 'committed' LIMIT 1) dep ON o.after_key IS NOT NULL
+    WHERE o.id IN (SELECT s.id FROM scope s)
+      AND o.available_at <= now() AND (o.claimed_until IS NULL OR o.claimed_until < now())
+      AND (o.ordering_key IS NULL OR o.id IN (SELECT r.id FROM runs r))
+      AND (o.after_key IS NULL OR dep.ok IS NOT NULL)
+    ORDER BY o.id LIMIT $1 FOR UPDATE OF o SKIP LOCKED),
+  gap AS (
+    SELECT k.ordering_key, min(k.id) AS first_gap FROM keyed k
+    WHERE k.id IN (SELECT r.id FROM runs r)
+      AND k.ordering_key IN (SELECT l.ordering_key FROM locked l)
+      AND k.id NOT IN (SELECT l.id FROM locked l)
+    GROUP BY k.ordering_key)
+  SELECT l.id, l.age_ms FROM locked l LEFT JOIN gap g ON g.ordering_key = l.ordering_key
+  WHERE g.first_gap IS NULL OR l.id < g.first_gap
+  ORDER BY l.id`;
 
 /** Whether the outbox has at least `$1` rows (a SELECT_READY scope of `$1` rows may have left some out). */
 export const HAS_ROWS = `SELECT count(*) = $1::bigint AS more FROM (SELECT 1 FROM outbox ORDER BY id LIMIT $1::bigint) s`;
