@@ -40,12 +40,32 @@ export async function putNote(
 
 /**
  * Every chaincode event from `fromBlock` up to a fence transaction committed now, i.e. everything committed before
- * this call returns (in ledger order).
+ * this call returns (in ledger order). Read in rounds of at most a minute, each resuming after the last event the one
+ * before got (a stream cut by a faulty link, or slow on a loaded machine, goes on where it stopped), within
+ * `deadlineMs` in all.
  */
-export async function eventsSince(ledger: LedgerPort, fromBlock: bigint, fenceId: string): Promise<LedgerEvent[]> {
+export async function eventsSince(
+  ledger: LedgerPort,
+  fromBlock: bigint,
+  fenceId: string,
+  deadlineMs = 5 * 60_000,
+): Promise<LedgerEvent[]> {
   const fence = await putNote(ledger, fenceId, 'fence');
-  const got = await collectEvents(ledger, fromBlock, fence.txId, undefined, 60_000);
-  if (got.at(-1)?.txId !== fence.txId) throw new Error(`events: fence ${fence.txId} not reached`);
+  const until = Date.now() + deadlineMs;
+  const got: LedgerEvent[] = [];
+  let rounds = 0;
+  while (got.at(-1)?.txId !== fence.txId && Date.now() < until) {
+    rounds++;
+    const last = got.at(-1);
+    const after = last ? { blockNumber: last.blockNumber, txId: last.txId } : undefined;
+    const round = await collectEvents(ledger, last ? last.blockNumber : fromBlock, fence.txId, after, 60_000).catch(
+      () => [] as LedgerEvent[],
+    );
+    got.push(...round);
+  }
+  if (got.at(-1)?.txId !== fence.txId) {
+    throw new Error(`events: fence ${fence.txId} not reached in ${rounds} rounds (${got.length} events read)`);
+  }
   return got;
 }
 
