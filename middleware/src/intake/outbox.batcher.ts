@@ -156,9 +156,9 @@ export class OutboxBatcher {
 
   /**
    * Items to claim for `free` slots: a slot carries one ledger call, and a batch call carries many items, so a claim
-   * asks for as many items as the last claim put in a call on average (`#itemsPerUnit`, 1 to start and for items
-   * that do not batch), at most `BATCH_SIZE`. Claiming one item per slot left batch calls at half their size and
-   * made the claims the bottleneck (bench:pos).
+   * asks for free × items per call (`#itemsPerUnit`, from the last claim: see {@link itemsPerCall}; 1 to start and
+   * for items that do not batch), at most `BATCH_SIZE`. Claiming one item per slot left batch calls at half their
+   * size and made the claims the bottleneck (bench:pos).
    */
   #claimSize(free: number): number {
     return Math.max(1, Math.min(this.config.size, Math.round(free * this.#itemsPerUnit)));
@@ -199,8 +199,12 @@ export class OutboxBatcher {
     // beyond the free slots go back unsent, before anything is started or kept alive (if the give-back fails, the
     // claim is dropped and its rows come back when their lease runs out), so calls stay within the limit.
     const units = this.carrier.units(items);
-    this.#itemsPerUnit = Math.min(this.config.callMaxItems, Math.max(1, items.length / units.length));
-    const { start, back } = fitLanes(lanes(units), this.config.concurrency - this.#inflight);
+    const free = this.config.concurrency - this.#inflight;
+    this.#itemsPerUnit = itemsPerCall(
+      { asked: max, units: units.map((u) => u.length), free },
+      this.config.callMaxItems,
+    );
+    const { start, back } = fitLanes(lanes(units), free);
     if (back.length > 0)
       await this.store.unclaim(
         back.flat(2).map((i) => i.trackingId),
@@ -393,6 +397,27 @@ function committed(item: ClaimedItem, txId: string, blockNumber: bigint): Outcom
 
 function retry(item: ClaimedItem, reason: string, delayMs: number): Outcome {
   return { kind: 'retry', item, reason, delayMs };
+}
+
+/**
+ * Items per ledger call to expect from the next claim, given the last one: the sizes of the calls (`units`) it made
+ * of the items it got, what it `asked` for and the slots that were `free`. When the claim was cut by its own size
+ * (it got all it asked) and made no more calls than there were free slots, the calls' size was set by the cut, not
+ * by the queue: the largest call shows what a call can hold (the average would settle on a full call plus a
+ * partial one for good, e.g. 144 items as 100 + 44 with two slots). Otherwise (the queue ran short, or items that
+ * do not batch made more calls than slots, given back) the average. Between 1 and `callMax`.
+ */
+export function itemsPerCall(
+  last: { readonly asked: number; readonly units: readonly number[]; readonly free: number },
+  callMax: number,
+): number {
+  const { asked, units, free } = last;
+  if (units.length === 0) return 1;
+  const got = units.reduce((a, b) => a + b, 0);
+  const average = got / units.length;
+  const cut = got >= asked && units.length <= free;
+  const estimate = cut ? Math.max(average, ...units) : average;
+  return Math.min(callMax, Math.max(1, estimate));
 }
 
 /**

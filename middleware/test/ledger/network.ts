@@ -24,7 +24,8 @@ export function uniqueId(prefix: string): string {
 
 /**
  * Chaincode events from `fromBlock` (or after the checkpoint `after`) up to and including the transaction
- * `untilTxId`; gives up after `timeoutMs` with what it got, so a missing event fails the caller's assertion.
+ * `untilTxId`; gives up after `timeoutMs` with what it got, so a missing event fails the caller's assertion. Events are
+ * appended to `got` as they arrive, so a caller keeps them even when the read fails part way.
  */
 export async function collectEvents(
   ledger: LedgerPort,
@@ -32,8 +33,8 @@ export async function collectEvents(
   untilTxId: string,
   after?: LedgerCheckpoint,
   timeoutMs = 20_000,
+  got: LedgerEvent[] = [],
 ): Promise<LedgerEvent[]> {
-  const got: LedgerEvent[] = [];
   const ac = new AbortController();
   const timer = setTimeout(() => {
     ac.abort();
@@ -42,6 +43,9 @@ export async function collectEvents(
     await ledger.chaincodeEvents(
       fromBlock,
       (e) => {
+        // A stream can hand over events it had buffered after the abort: nothing past the fence is taken, so the
+        // fence is always the last event (a later one would make a caller resume after it and wait in vain).
+        if (ac.signal.aborted) return Promise.resolve();
         got.push(e);
         if (e.txId === untilTxId) ac.abort();
         return Promise.resolve();

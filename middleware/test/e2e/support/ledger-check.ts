@@ -58,10 +58,10 @@ export async function eventsSince(
     rounds++;
     const last = got.at(-1);
     const after = last ? { blockNumber: last.blockNumber, txId: last.txId } : undefined;
-    const round = await collectEvents(ledger, last ? last.blockNumber : fromBlock, fence.txId, after, 60_000).catch(
-      () => [] as LedgerEvent[],
+    // A failed round keeps what it read: the next one resumes after it.
+    await collectEvents(ledger, last ? last.blockNumber : fromBlock, fence.txId, after, 60_000, got).catch(
+      () => undefined,
     );
-    got.push(...round);
   }
   if (got.at(-1)?.txId !== fence.txId) {
     throw new Error(`events: fence ${fence.txId} not reached in ${rounds} rounds (${got.length} events read)`);
