@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { lockProjection } from '../database/event-log';
 import { inTransaction } from '../database/transaction';
 import type { LedgerEvent } from '../ledger/ledger.port';
 import { errorText, isTransientDatabaseError, parseChanges } from './payload';
@@ -82,6 +83,7 @@ export class Projector {
     const outcome =
       (await this.#fast(s, items, checkpointName, last)) ??
       (await inTransaction(this.ds, async (qr) => {
+        await lockProjection(qr);
         const out = await this.#applyItems(qr, s, items);
         await this.writes.checkpoint(qr, s, checkpointName, last);
         return out;
@@ -104,6 +106,7 @@ export class Projector {
     if (parsed.length < items.length) return undefined;
     try {
       return await inTransaction(this.ds, async (qr) => {
+        await lockProjection(qr);
         const applied = await this.writes.apply(qr, s, parsed);
         await this.writes.checkpoint(qr, s, name, last);
         return { applied, parked: [] };

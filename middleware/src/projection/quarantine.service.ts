@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { AppError, BadInputError, ConflictError, NotFoundError, UnavailableError } from '../common/errors';
 import { AppConfig } from '../config/app-config';
-import { lockEventLog } from '../database/event-log';
+import { lockEventLog, lockProjection } from '../database/event-log';
 import { inTransaction } from '../database/transaction';
 import { errorText, isTransientDatabaseError, parseChanges } from './payload';
 import { ProjectionService } from './projection.service';
@@ -45,6 +45,7 @@ export class QuarantineService {
     checkId(id);
     try {
       return await inTransaction(this.ds, async (qr) => {
+        await lockProjection(qr);
         await lockEventLog(qr);
         return this.#reapply(qr, await this.#parked(qr, id));
       });

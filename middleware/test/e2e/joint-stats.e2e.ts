@@ -333,13 +333,32 @@ describe('jointstats on a real three-mall network, in-process (the cases where a
     // Wrong vector length in a deal: a round in dealing, a deal of 23 buckets.
     const dealing = `length-${run}`;
     await a.ledger.propose(proposal(dealing));
+    // Each mall joins through its own peer, which may not have the proposal's block yet (a step then waits for the
+    // round); A's peer may lag the last join, so the phase is read once A's peer has seen all three.
     for (const m of malls) {
       await m.store.approve(dealing, null);
-      await m.participant.step((await m.store.get(dealing))!);
+      await poll(
+        `${m.msp} joined ${dealing}`,
+        async () => {
+          await m.participant.step((await m.store.get(dealing))!);
+          const mine = await m.ledger.round(dealing);
+          return mine?.joined.some((j) => j.participant === m.msp) ? true : undefined;
+        },
+        60_000,
+        500,
+      );
     }
-    const v = await a.ledger.round(dealing);
-    expect(v?.phase).toBe('dealing');
-    const point = v!.joined[0]!.publicKey;
+    const v = await poll(
+      `${dealing} dealing on A's peer`,
+      async () => {
+        const r = await a.ledger.round(dealing);
+        return r && r.joined.length === malls.length ? r : undefined;
+      },
+      60_000,
+      500,
+    );
+    expect(v.phase).toBe('dealing');
+    const point = v.joined[0]!.publicKey;
     const wrong = {
       roundId: dealing,
       commitments: Array.from({ length: 23 }, () => [point, point]),

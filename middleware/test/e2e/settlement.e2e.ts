@@ -3,7 +3,8 @@
  * middleware: a clearing entry each way (Mall A's points redeemed at Mall B's car park, Mall B's points at Mall A's
  * food court, both with the member's wallet consent), a period closed through Mall A, the statement equal on both
  * caches and both peers, netted as docs/points.md says (gross per pair, positions summing to zero, one payment),
- * confirmed by Mall A and by Mall B, and the bad closes and confirmations refused with nothing written.
+ * confirmed by Mall A through its API and by Mall B from its operator console (chromium driven by playwright-core,
+ * as in console.e2e.ts: a console confirmation needs a closed period, which only this file waits for), and the bad closes and confirmations refused with nothing written.
  *
  * The lag, honestly: `ClosePeriod` refuses a period whose `to` is less than the settlement lag (30 minutes,
  * `SETTLEMENT_LAG_MS`, a chaincode constant and no parameter) before its transaction time, because the peer accepts
@@ -13,11 +14,13 @@
  * close step's timeout allows 40). Settlement periods are channel-wide, so the period also holds entries other
  * test files booked earlier; the expected statement is computed independently from Mall B's peer (`GetClearing`).
  */
+import { chromium } from 'playwright-core';
 import { uniqueId } from '../ledger/network';
 import { poll, type IntakeView } from './support/http';
 import { type Member, type MallApi, createDid, evaluate, mallApi, newMember, redemption } from './support/points-world';
 import { type TwoMallWorld, twoMallWorld } from './support/two-mall-world';
 
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LAG_MS = 30 * 60_000; // chaincode/src/points/settlement.ts SETTLEMENT_LAG_MS
 const MARGIN_MS = 10_000; // `to` this much older than the lag: the close is submitted a little after it is built
 
@@ -45,6 +48,11 @@ interface Statement {
   closedBy: string;
 }
 type StatementView = { statement: Statement; confirmations: { mall: string }[] };
+
+/** Fen as the console shows yuan (packages/console/src/lib/figures.ts `yuan`): 1,234.50, -2.50. */
+function yuanOf(fen: number): string {
+  return (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
 
 /** Gross per pair and positions from the entries, the way docs/points.md defines them (sorted by MSP ID). */
 function expectedNetting(entries: readonly Entry[]): Pick<Statement, 'gross' | 'positions'> {
@@ -250,11 +258,40 @@ describe('settlement on the real network: a period closed through Mall A, confir
     expect(await evaluate(world.peerB, 'points:GetStatement', { periodId })).toEqual(before);
   });
 
-  it('Mall A and Mall B each confirm through their own middleware; both peers show both confirmations', async () => {
+  it('Mall A confirms through its API, Mall B from its operator console in a browser; both peers show both', async () => {
     if (!period) throw new Error('no period closed');
-    const path = statementPath(period.periodId);
+    const { periodId } = period;
+    const path = statementPath(periodId);
     const first = await A.ok(`${path}/confirm`, {});
-    await B.ok(`${path}/confirm`, {});
+    // Mall B's admin presses Confirm on the console's Points screen (its middleware serves it): the row of this
+    // statement shows B's net as the statement has it, the confirmation goes through B's intake to the ledger.
+    const netOfB = (await B.get<StatementView>(path)).statement.positions.find((x) => x.mall === 'MallBMSP')?.netFen;
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.on('dialog', (d) => void d.accept());
+      await page.goto(`${world.b.app.base}/console/`);
+      await page.getByLabel('API key').fill(world.b.key);
+      await page.getByLabel('API key').press('Enter');
+      await page.getByRole('navigation').getByRole('link', { name: 'Points' }).click();
+      const row = page.getByTestId(`awaiting-${periodId}`);
+      await row.waitFor({ timeout: 60_000 });
+      expect(await row.locator('td[data-col="net of this mall (¥)"]').textContent()).toBe(yuanOf(netOfB ?? 0));
+      await row.getByRole('button', { name: `Confirm ${period.from.slice(0, 10)}` }).click();
+      await row
+        .getByRole('status')
+        .filter({ hasText: /^confirmed: committed in block \d+$/ })
+        .waitFor({ timeout: 180_000 });
+      // After a reload the statement no longer waits for Mall B, and its row says who confirmed.
+      await page.reload();
+      await page
+        .getByTestId(`confirmations-${periodId}`)
+        .filter({ hasText: 'confirmed by MallAMSP, MallBMSP' })
+        .waitFor();
+      expect(await page.getByTestId(`awaiting-${periodId}`).count()).toBe(0);
+    } finally {
+      await browser.close();
+    }
     for (const peer of [world.peerA, world.peerB]) {
       const v = await evaluate<StatementView>(peer, 'points:GetStatement', { periodId: period.periodId });
       expect(v.confirmations.map((c) => c.mall)).toEqual(['MallAMSP', 'MallBMSP']);
