@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/test'],
   // *.int-spec.ts: real Postgres (and HTTP through inject); those under test/ledger and test/e2e need a Fabric
   // network and belong to jest.e2e.config.js.
-  testMatch: ['**/*.spec.ts', '**/*.test.ts', '**/*.int-spec.ts'],
+  testMatch: ['**/*.spec.ts', '**/*.int-spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/ledger/', '<rootDir>/test/e2e/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/test/tsconfig.json' }],

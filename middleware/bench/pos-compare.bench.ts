@@ -84,7 +84,8 @@ function line(label: string, durationS: number, r: PhaseResult): string {
   const accepted = rate(r.pushed.accepted, r.pushSeconds);
   const committed = rate(r.stages.committed, r.stages.commitSpanS);
   const projected = rate(r.stages.projected, r.stages.projectSpanS);
-  const mw = r.cpuPush.find((c) => c.name.startsWith('middleware'))?.cores ?? 0;
+  // Every middleware process of the mall (one, or an API and a worker with BENCH_<side>_MW_SPLIT=1).
+  const mw = r.cpuPush.filter((c) => c.name.startsWith('middleware')).reduce((n, c) => n + c.cores, 0);
   const pg = r.cpuPush.find((c) => c.name.startsWith('postgres'))?.cores ?? 0;
   const lost = r.pushed.accepted - r.ledger.credited;
   return `| ${label} | ${r.batch} | ${durationS} s | ${r.pushed.accepted} | **${f0(accepted)}** | **${f0(committed)}** | **${f0(projected)}** | ${f0(r.ackP50)} / ${f0(r.ackP99)} | ${f0(r.stages.projectP50Ms)} / ${f0(r.stages.projectP95Ms)} | ${lost} lost, ${r.ledger.doubled} doubled | ${mw.toFixed(2)} / ${pg.toFixed(2)} | ${r.load} |`;

@@ -107,13 +107,24 @@ export async function posMall(opts: { tills: number; members: number; log: (m: s
       ),
     },
   });
-  const app = await startRealChild(env, 120_000);
+  // BENCH_MW_SPLIT=1: the deployment of docs/middleware.md "Scaling out" — a worker process (batcher, projection,
+  // webhooks, jobs) started first (it runs the migrations), and an API process with WORKERS_ENABLED=false that the
+  // tills push to. Without it one process does both, as `npm run system:up` starts it.
+  const split = env.SPLIT === '1';
+  delete env.SPLIT;
+  const worker = split ? await startRealChild({ ...env, WORKERS_ENABLED: 'true' }, 120_000) : undefined;
+  const app = await startRealChild(
+    split ? { ...env, WORKERS_ENABLED: 'false', MIGRATIONS_RUN: 'false' } : env,
+    120_000,
+  );
   const pg = new Client({ connectionString: url });
   await pg.connect();
   const close = async (): Promise<void> => {
-    app.proc.kill('SIGTERM');
-    await Promise.race([app.exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (app.proc.exitCode === null && app.proc.signalCode === null) app.proc.kill('SIGKILL');
+    for (const child of worker ? [app, worker] : [app]) {
+      child.proc.kill('SIGTERM');
+      await Promise.race([child.exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
+    }
     await pg.end();
     await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await net.stop();
@@ -153,7 +164,8 @@ export async function posMall(opts: { tills: number; members: number; log: (m: s
     const partner = await ok(app.base, 'POST', '/v1/admin/partners', { kind: 'haide', orgCode: 'BENCH', name: 'b' });
     const pos = { url: app.base, appId: String(partner.appId), secret: String(partner.secret), orgCode: 'BENCH' };
     const nodes = nodePids(net.file);
-    if (app.proc.pid !== undefined) nodes.set('middleware (Mall A)', app.proc.pid);
+    if (app.proc.pid !== undefined) nodes.set(worker ? 'middleware API (Mall A)' : 'middleware (Mall A)', app.proc.pid);
+    if (worker?.proc.pid !== undefined) nodes.set('middleware worker (Mall A)', worker.proc.pid);
     return { networkFile: net.file, app, pg, pos, programId, tills, cards, nodes, close };
   } catch (e) {
     await close();

@@ -9,6 +9,9 @@
 //   BENCH_BATCHES     batch sizes (default "20,100"); BENCH_NO_DOC=1 prints only
 //   BENCH_RATE        receipts/s offered in all (paced tills: the ack at a given load, not at saturation); unset:
 //                     each till sends its next request as soon as the last is answered
+//   BENCH_MW_<NAME>   <NAME> in the middleware's environment (e.g. BENCH_MW_BATCH_SIZE=500); BENCH_MW_SPLIT=1 runs
+//                     the mall as an API process (WORKERS_ENABLED=false) the tills push to and a worker process
+//                     (docs/middleware.md, "Scaling out")
 //   MALLCHAIN_HOME / MALLCHAIN_PORT_BASE  the dev network, reused when up, else started and stopped afterwards
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';

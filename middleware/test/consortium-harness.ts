@@ -34,6 +34,7 @@ export interface AuditRow {
 
 export interface ConsortiumApp {
   readonly app: NestFastifyApplication;
+  readonly databaseUrl: string;
   readonly net: FakeNetwork;
   readonly db: DataSource;
   /** A key of this mall (MallAMSP) with `scopes`, named `name`. */
@@ -56,45 +57,60 @@ export function startConsortiumApp(
   extra: Record<string, string> = {},
   extraModules: NonNullable<DynamicModule['imports']> = [],
 ): Promise<ConsortiumApp> {
-  return onFreshDatabase(async (database) => {
-    const config = loadConfig(testEnv(database.url, { WORKERS_ENABLED: 'false', ...extra }));
-    const ledger = new FakeLedger();
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.forRoot(config, { provide: LEDGER, useValue: ledger }), ...extraModules],
-    })
-      .overrideProvider(CONSORTIUM_ADMIN_FACTORY)
-      .useValue(net.factory())
-      .compile();
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
-    const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
-    const { keys, db } = await initTestApp(app).catch(async (e: unknown) => {
-      await app.close();
-      throw e;
-    });
-    return {
-      app,
-      net,
-      db,
-      key: async (scopes, name = 'test') => (await keys.create(config.mallMspId, name, scopes)).key,
-      call: async (method, url, key, body) => {
-        const res = await app.inject({
-          method,
-          url,
-          headers: key === undefined ? {} : { 'x-api-key': key },
-          ...(body === undefined ? {} : { payload: body as object }),
-        });
-        const json = (res.headers['content-type'] ?? '').toString().startsWith('application/json');
-        return { status: res.statusCode, body: json ? res.json<Reply['body']>() : {} };
-      },
-      audit: () => db.query<AuditRow[]>(`SELECT * FROM consortium_audit_log ORDER BY started_at, finished_at`),
-      close: () =>
-        closeAll(
-          () => app.close(),
-          () => {
-            ledger.close();
-          },
-          () => database.drop(),
-        ),
-    };
+  return onFreshDatabase((database) =>
+    openConsortiumApp(database.url, net, extra, extraModules, () => database.drop()),
+  );
+}
+
+/**
+ * The same application on an existing database (`databaseUrl`): a second middleware instance of the mall beside one
+ * from `startConsortiumApp`. `drop` runs last on close (the first instance's close drops the database).
+ */
+export async function openConsortiumApp(
+  databaseUrl: string,
+  net = new FakeNetwork(),
+  extra: Record<string, string> = {},
+  extraModules: NonNullable<DynamicModule['imports']> = [],
+  drop: () => Promise<void> = () => Promise.resolve(),
+): Promise<ConsortiumApp> {
+  const config = loadConfig(testEnv(databaseUrl, { WORKERS_ENABLED: 'false', ...extra }));
+  const ledger = new FakeLedger();
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config, { provide: LEDGER, useValue: ledger }), ...extraModules],
+  })
+    .overrideProvider(CONSORTIUM_ADMIN_FACTORY)
+    .useValue(net.factory())
+    .compile();
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Nest types its options as a class
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { logger: false });
+  const { keys, db } = await initTestApp(app).catch(async (e: unknown) => {
+    await app.close();
+    throw e;
   });
+  return {
+    app,
+    databaseUrl,
+    net,
+    db,
+    key: async (scopes, name = 'test') => (await keys.create(config.mallMspId, name, scopes)).key,
+    call: async (method, url, key, body) => {
+      const res = await app.inject({
+        method,
+        url,
+        headers: key === undefined ? {} : { 'x-api-key': key },
+        ...(body === undefined ? {} : { payload: body as object }),
+      });
+      const json = (res.headers['content-type'] ?? '').toString().startsWith('application/json');
+      return { status: res.statusCode, body: json ? res.json<Reply['body']>() : {} };
+    },
+    audit: () => db.query<AuditRow[]>(`SELECT * FROM consortium_audit_log ORDER BY started_at, finished_at`),
+    close: () =>
+      closeAll(
+        () => app.close(),
+        () => {
+          ledger.close();
+        },
+        drop,
+      ),
+  };
 }

@@ -28,14 +28,32 @@ export interface OperationAccepted {
 const UNIQUE_VIOLATION = '23505';
 
 /**
+ * Advisory lock class of a running operation: the instance that runs operation `id` holds the session lock
+ * (OPERATION_LOCK, hashtext(id)) on a connection of its own from before the row exists until the row is final. The
+ * lock ends with that session — the process exited, crashed or lost its database — so "nobody holds it" is exactly
+ * "nobody runs it any more", whichever instance asks.
+ */
+const OPERATION_LOCK = 7310;
+
+const INTERRUPTED = { code: 'INTERRUPTED', message: 'the middleware stopped while this operation ran' };
+
+/** A session advisory lock held on a connection of its own; `release` unlocks and gives the connection back. */
+interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
  * Long admin operations as in-process jobs whose progress lines and result are kept in
  * Postgres. The request that starts one is answered 202; its audit row is written when the
- * job ends. After a restart, jobs left running are marked failed (the process that ran them is gone).
+ * job ends. An operation left `running` by an instance that is gone (see OPERATION_LOCK) is marked failed when
+ * any instance starts, and when a new operation finds it in the way; one that another live instance runs is
+ * left alone (several middleware instances of a mall share the table).
  */
 @Injectable()
 export class OperationsService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly #logger = new Logger('ConsortiumOperations');
   readonly #inFlight = new Set<Promise<void>>();
+  readonly #afterRecovery: (() => Promise<void>)[] = [];
 
   constructor(
     @InjectRepository(OperationEntity) private readonly rows: Repository<OperationEntity>,
@@ -43,14 +61,32 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.rows.update(
-      { status: 'running' },
-      {
-        status: 'failed',
-        finishedAt: new Date(),
-        error: { code: 'INTERRUPTED', message: 'the middleware stopped while this operation ran' },
-      },
-    );
+    await this.recoverInterrupted();
+  }
+
+  /** Runs after every recovery pass (a proposal left `submitting` by an interrupted submit reopens). */
+  afterRecovery(hook: () => Promise<void>): void {
+    this.#afterRecovery.push(hook);
+  }
+
+  /** Operations left `running` by an instance that is gone become failed (INTERRUPTED); returns how many. */
+  async recoverInterrupted(): Promise<number> {
+    let recovered = 0;
+    for (const row of await this.rows.findBy({ status: 'running' })) {
+      const lock = await this.#tryHold(row.id);
+      if (!lock) continue; // another instance runs it
+      try {
+        const r = await this.rows.update(
+          { id: row.id, status: 'running' },
+          { status: 'failed', finishedAt: new Date(), error: INTERRUPTED },
+        );
+        recovered += r.affected ?? 0;
+      } finally {
+        await lock.release();
+      }
+    }
+    for (const hook of this.#afterRecovery) await hook();
+    return recovered;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -59,18 +95,26 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
 
   async start<T>(scope: AuditScope, op: LongOperation<T>): Promise<OperationAccepted> {
     const id = randomUUID();
+    let lock: HeldLock | undefined;
     try {
       if (op.precheck) await op.precheck(this.audit.admin(scope));
+      // Held before the row exists, so no instance ever sees this operation running and unheld.
+      lock = await this.#tryHold(id);
+      if (!lock) throw new Error(`operation lock of ${id} is taken`);
       await this.#insert(id, scope);
       await op.claim?.();
     } catch (e) {
       await this.rows.delete({ id, status: 'running' });
+      await lock?.release();
       await this.audit.fail(scope, e);
       throw e;
     }
-    const job = this.#execute(id, scope, op).catch((e: unknown) => {
-      this.#logger.error(e);
-    });
+    const held = lock;
+    const job = this.#execute(id, scope, op)
+      .catch((e: unknown) => {
+        this.#logger.error(e);
+      })
+      .finally(() => held.release());
     this.#inFlight.add(job);
     void job.finally(() => this.#inFlight.delete(job));
     return { operationId: id, status: 'running', statusUrl: `/v1/admin/consortium/operations/${id}` };
@@ -82,7 +126,36 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
     return row;
   }
 
-  async #insert(id: string, scope: AuditScope): Promise<void> {
+  /** The operation's session lock on a connection of its own, or `undefined` when another session holds it. */
+  async #tryHold(id: string): Promise<HeldLock | undefined> {
+    const qr = this.rows.manager.connection.createQueryRunner();
+    await qr.connect();
+    try {
+      const [row] = (await qr.query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS got', [OPERATION_LOCK, id])) as {
+        got: boolean;
+      }[];
+      if (row?.got !== true) {
+        await qr.release();
+        return undefined;
+      }
+    } catch (e) {
+      await qr.release();
+      throw e;
+    }
+    return {
+      // Never throws: when the session is gone, so is its lock (the connection is dropped, not reused).
+      release: async () => {
+        try {
+          await qr.query('SELECT pg_advisory_unlock($1, hashtext($2))', [OPERATION_LOCK, id]);
+        } catch (e) {
+          this.#logger.warn(`operation ${id}: its lock session ended before the operation did (${String(e)})`);
+        }
+        await qr.release().catch(() => undefined);
+      },
+    };
+  }
+
+  async #insert(id: string, scope: AuditScope, retry = true): Promise<void> {
     try {
       await this.rows.insert({
         id,
@@ -95,11 +168,17 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
       });
     } catch (e) {
       if ((e as { driverError?: { code?: string } }).driverError?.code !== UNIQUE_VIOLATION) throw e;
-      const running = await this.rows.findOneBy({ status: 'running' });
-      throw new ConflictError(
-        `another consortium operation is running (${running?.kind ?? 'unknown'} ${running?.id ?? ''}); wait until it ends`,
-      );
+      // The one running operation may be a leftover of an instance that is gone: recover it and try once more.
+      if (retry && (await this.recoverInterrupted()) > 0) return this.#insert(id, scope, false);
+      throw await this.#busy();
     }
+  }
+
+  async #busy(): Promise<ConflictError> {
+    const running = await this.rows.findOneBy({ status: 'running' });
+    return new ConflictError(
+      `another consortium operation is running (${running?.kind ?? 'unknown'} ${running?.id ?? ''}); wait until it ends`,
+    );
   }
 
   async #execute<T>(id: string, scope: AuditScope, op: LongOperation<T>): Promise<void> {

@@ -82,11 +82,25 @@ export class ProposalsService implements OnApplicationBootstrap {
     private readonly operations: OperationsService,
     private readonly config: AppConfig,
     @Inject(CONSORTIUM_ADMIN_FACTORY) private readonly factory: ConsortiumAdminFactory,
-  ) {}
+  ) {
+    operations.afterRecovery(() => this.reopenInterrupted());
+  }
 
-  /** A submit that was running when the process stopped is over: its proposal collects again. */
   async onApplicationBootstrap(): Promise<void> {
-    await this.rows.update({ status: 'submitting' }, { status: 'open', updatedAt: new Date() });
+    await this.reopenInterrupted();
+  }
+
+  /**
+   * A submit that was running in an instance that is gone is over: its proposal collects again. A submit runs as an
+   * operation and a proposal is `submitting` only while its operation is `running`; operations left by a gone
+   * instance are marked failed first (OperationsService.recoverInterrupted), so a `running` one is live and its
+   * proposal is left alone.
+   */
+  async reopenInterrupted(): Promise<void> {
+    await this.rows.query(
+      `UPDATE consortium_proposals SET status = 'open', updated_at = now()
+       WHERE status = 'submitting' AND NOT EXISTS (SELECT 1 FROM consortium_operations WHERE status = 'running')`,
+    );
   }
 
   async #scope(principal: Principal, operation: string, target: Record<string, unknown>): Promise<AuditScope> {
