@@ -4,6 +4,7 @@
  * used to mark every `running` row failed, which also let a second operation start beside the first); an operation
  * whose instance is gone — its database session ended — is recovered by whichever instance looks next.
  */
+import { Client } from 'pg';
 import { FORMER_ADMIN_SCOPES } from '../src/auth/scopes';
 import { OperationsService } from '../src/consortium/operations.service';
 import { ProposalsService } from '../src/consortium/proposals.service';
@@ -44,63 +45,111 @@ describe('consortium operations across two instances of one mall', () => {
   };
   const proposalStatus = async (id: string): Promise<string | undefined> =>
     (await a.db.query<{ status: string }[]>(`SELECT status FROM consortium_proposals WHERE id = $1`, [id]))[0]?.status;
-  /** Ends the database session that holds a running operation's lock: what a crash of its instance does. */
-  const killHolder = async (): Promise<number> => {
+  /** Ends the database session that holds operation `id`'s lock: what a crash of its instance does. */
+  const killHolder = async (id: string): Promise<number> => {
+    // pg_locks is the whole server's: only this database, only this operation (other suites hold locks too).
     const rows = await a.db.query<{ ok: boolean }[]>(
-      `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks WHERE locktype = 'advisory' AND classid = 7310 AND granted`,
+      `SELECT pg_terminate_backend(pid) AS ok FROM pg_locks
+       WHERE locktype = 'advisory' AND classid = 7310 AND objsubid = 2 AND granted
+         AND objid::text::bigint = (hashtext($1)::bigint & 4294967295)
+         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [id],
     );
     return rows.length;
   };
-
-  it('an instance that starts leaves another instance’s running operation alone; starting one meanwhile is 409', async () => {
+  const held = (): { release: () => void } => {
     let release = (): void => undefined;
     a.net.hold = new Promise((r) => (release = r));
-    const res = await a.call('POST', `${BASE}/channels`, admin, { name: 'east', malls: ['MallA', 'MallBMSP'] });
+    return {
+      release: () => {
+        release();
+      },
+    };
+  };
+  const channel = async (on: ConsortiumApp, name: string): Promise<string> => {
+    const res = await on.call('POST', `${BASE}/channels`, admin, { name, malls: ['MallA', 'MallBMSP'] });
     expect(res.status).toBe(202);
-    const id = res.body.operationId as string;
-    const submitting = await proposal();
-    await a.db.query(`UPDATE consortium_proposals SET status = 'submitting' WHERE id = $1`, [submitting]);
+    return res.body.operationId as string;
+  };
+
+  it('an instance that starts leaves another instance’s running operation alone; starting one meanwhile is 409', async () => {
+    const hold = held();
+    const id = await channel(a, 'east');
     await boot(b);
     expect(await operation(b, id)).toMatchObject({ status: 'running' });
-    expect(await proposalStatus(submitting)).toBe('submitting');
     const second = await b.call('POST', `${BASE}/channels`, admin, { name: 'west', malls: ['MallA', 'MallBMSP'] });
     expect(second.status).toBe(409);
     expect(second.body.message).toMatch(
       new RegExp(`another consortium operation is running \\(channel.create ${id}\\)`),
     );
-    release();
+    hold.release();
     expect(await finished(id)).toMatchObject({ status: 'succeeded' });
-    await a.db.query(`UPDATE consortium_proposals SET status = 'open' WHERE id = $1`, [submitting]);
+  });
+
+  it('a submit a live instance runs keeps its proposal submitting through another instance’s start; once that instance is gone, both are recovered', async () => {
+    const pid = await proposal();
+    const opId = '7d1e0c52-5a8e-4c57-9a51-0f3e2b6c9d10';
+    // A live instance running that proposal's submit: its session holds the operation's lock.
+    const live = new Client({ connectionString: a.databaseUrl });
+    await live.connect();
+    await live.query('SELECT pg_advisory_lock(7310, hashtext($1))', [opId]);
+    await live.query(
+      `INSERT INTO consortium_operations (id, kind, status, actor, target, started_at)
+       VALUES ($1, 'proposal.submit', 'running', 'x', $2, now())`,
+      [opId, JSON.stringify({ proposal: pid, submitter: 'MallAMSP' })],
+    );
+    await live.query(`UPDATE consortium_proposals SET status = 'submitting' WHERE id = $1`, [pid]);
+    await boot(b);
+    expect(await operation(b, opId)).toMatchObject({ status: 'running' });
+    expect(await proposalStatus(pid)).toBe('submitting');
+    await live.end(); // the instance is gone
+    await boot(b);
+    expect(await operation(b, opId)).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' } });
+    expect(await proposalStatus(pid)).toBe('open');
   });
 
   it('an operation whose instance is gone is marked failed when another instance starts one, which then runs', async () => {
-    let release = (): void => undefined;
-    a.net.hold = new Promise((r) => (release = r));
-    const res = await a.call('POST', `${BASE}/channels`, admin, { name: 'north', malls: ['MallA', 'MallBMSP'] });
-    expect(res.status).toBe(202);
-    const gone = res.body.operationId as string;
-    const submitting = await proposal();
-    await a.db.query(`UPDATE consortium_proposals SET status = 'submitting' WHERE id = $1`, [submitting]);
-    expect(await killHolder()).toBe(1);
-    const next = await b.call('POST', `${BASE}/channels`, admin, { name: 'south', malls: ['MallA', 'MallBMSP'] });
-    expect(next.status).toBe(202);
+    const hold = held();
+    const gone = await channel(a, 'north');
+    expect(await killHolder(gone)).toBe(1);
+    const next = await channel(b, 'south');
     expect(await operation(b, gone)).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' } });
-    expect(await proposalStatus(submitting)).toBe('open');
-    expect(await finished(next.body.operationId as string)).toMatchObject({ status: 'succeeded' });
-    release();
+    expect(await finished(next)).toMatchObject({ status: 'succeeded' });
+    // The process that ran it lost only its session: its operation goes on and records its real outcome
+    // (docs/admin-api.md, "Long operations").
+    hold.release();
+    expect(
+      await eventually(async () => {
+        const body = await operation(a, gone);
+        return body.status === 'failed' ? undefined : body;
+      }),
+    ).toMatchObject({ status: 'succeeded' });
   });
 
-  it('at start, an instance marks failed what a gone instance left running, and reopens its proposal', async () => {
-    let release = (): void => undefined;
-    a.net.hold = new Promise((r) => (release = r));
-    const res = await a.call('POST', `${BASE}/channels`, admin, { name: 'central', malls: ['MallA', 'MallBMSP'] });
-    const gone = res.body.operationId as string;
-    const submitting = await proposal();
-    await a.db.query(`UPDATE consortium_proposals SET status = 'submitting' WHERE id = $1`, [submitting]);
-    expect(await killHolder()).toBe(1);
+  it('a proposal left submitting without a running submit is reopened at start, even while another operation runs', async () => {
+    const hold = held();
+    const id = await channel(a, 'central');
+    const pid = await proposal();
+    await a.db.query(`UPDATE consortium_proposals SET status = 'submitting' WHERE id = $1`, [pid]);
     await boot(b);
-    expect(await operation(b, gone)).toMatchObject({ status: 'failed', error: { code: 'INTERRUPTED' } });
-    expect(await proposalStatus(submitting)).toBe('open');
-    release();
+    expect(await proposalStatus(pid)).toBe('open');
+    expect(await operation(b, id)).toMatchObject({ status: 'running' });
+    hold.release();
+    expect(await finished(id)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('concurrent starts in one instance take one connection each in turn: the pool is never exhausted', async () => {
+    const hold = held();
+    const first = await channel(a, 'pool-0');
+    const many = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        a.call('POST', `${BASE}/channels`, admin, { name: `pool-${i + 1}`, malls: ['MallA', 'MallBMSP'] }),
+      ),
+    );
+    expect(many.map((r) => r.status)).toEqual(many.map(() => 409));
+    // Everything else still gets connections.
+    expect((await a.call('GET', `${BASE}/operations/${first}`, admin)).status).toBe(200);
+    hold.release();
+    expect(await finished(first)).toMatchObject({ status: 'succeeded' });
   });
 });

@@ -66,7 +66,10 @@ describe('projection: two writers racing on the same events', () => {
   const waitingOn = async (holder: Client, key: number): Promise<number> =>
     (
       await holder.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted`,
+        // pg_locks is the whole server's: only this suite's database counts (other suites take the same locks).
+        `SELECT count(*)::int AS n FROM pg_locks
+         WHERE locktype = 'advisory' AND objid = $1 AND NOT granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
         [key],
       )
     ).rows[0]!.n;

@@ -54,6 +54,7 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
   readonly #logger = new Logger('ConsortiumOperations');
   readonly #inFlight = new Set<Promise<void>>();
   readonly #afterRecovery: (() => Promise<void>)[] = [];
+  #starting: Promise<unknown> = Promise.resolve();
 
   constructor(
     @InjectRepository(OperationEntity) private readonly rows: Repository<OperationEntity>,
@@ -93,19 +94,29 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
     await Promise.allSettled([...this.#inFlight]);
   }
 
-  async start<T>(scope: AuditScope, op: LongOperation<T>): Promise<OperationAccepted> {
+  /**
+   * Starts are taken one at a time in this instance, and refused at once while this instance runs one: a start
+   * holds a connection for its lock while it inserts, so concurrent starts could otherwise take the whole pool.
+   */
+  start<T>(scope: AuditScope, op: LongOperation<T>): Promise<OperationAccepted> {
+    const turn = this.#starting.then(() => this.#start(scope, op));
+    this.#starting = turn.catch(() => undefined);
+    return turn;
+  }
+
+  async #start<T>(scope: AuditScope, op: LongOperation<T>): Promise<OperationAccepted> {
     const id = randomUUID();
     let lock: HeldLock | undefined;
     try {
       if (op.precheck) await op.precheck(this.audit.admin(scope));
+      if (this.#inFlight.size > 0) throw await this.#busy();
       // Held before the row exists, so no instance ever sees this operation running and unheld.
       lock = await this.#tryHold(id);
       if (!lock) throw new Error(`operation lock of ${id} is taken`);
       await this.#insert(id, scope);
       await op.claim?.();
     } catch (e) {
-      await this.rows.delete({ id, status: 'running' });
-      await lock?.release();
+      await this.#abandon(id, lock);
       await this.audit.fail(scope, e);
       throw e;
     }
@@ -118,6 +129,17 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
     this.#inFlight.add(job);
     void job.finally(() => this.#inFlight.delete(job));
     return { operationId: id, status: 'running', statusUrl: `/v1/admin/consortium/operations/${id}` };
+  }
+
+  /** A start that failed: its row (if any) goes, then its lock; a row left by a failed delete is recoverable. */
+  async #abandon(id: string, lock: HeldLock | undefined): Promise<void> {
+    try {
+      await this.rows.delete({ id, status: 'running' });
+    } catch (e) {
+      this.#logger.error(`operation ${id}: its row could not be removed after a failed start (${String(e)})`);
+    } finally {
+      await lock?.release();
+    }
   }
 
   async get(id: string): Promise<OperationEntity> {
@@ -168,8 +190,12 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
       });
     } catch (e) {
       if ((e as { driverError?: { code?: string } }).driverError?.code !== UNIQUE_VIOLATION) throw e;
-      // The one running operation may be a leftover of an instance that is gone: recover it and try once more.
-      if (retry && (await this.recoverInterrupted()) > 0) return this.#insert(id, scope, false);
+      // The one running operation may be a leftover of an instance that is gone: recover it (or let a concurrent
+      // recovery by another instance end) and try once more.
+      if (retry) {
+        await this.recoverInterrupted();
+        return this.#insert(id, scope, false);
+      }
       throw await this.#busy();
     }
   }

@@ -92,14 +92,16 @@ export class ProposalsService implements OnApplicationBootstrap {
 
   /**
    * A submit that was running in an instance that is gone is over: its proposal collects again. A submit runs as an
-   * operation and a proposal is `submitting` only while its operation is `running`; operations left by a gone
-   * instance are marked failed first (OperationsService.recoverInterrupted), so a `running` one is live and its
-   * proposal is left alone.
+   * operation (`proposal.submit`, target `{proposal: id}`) and a proposal is `submitting` only while that operation
+   * is `running`; operations left by a gone instance are marked failed first (OperationsService.recoverInterrupted),
+   * so a proposal whose submit still runs is a live one's and is left alone.
    */
   async reopenInterrupted(): Promise<void> {
     await this.rows.query(
-      `UPDATE consortium_proposals SET status = 'open', updated_at = now()
-       WHERE status = 'submitting' AND NOT EXISTS (SELECT 1 FROM consortium_operations WHERE status = 'running')`,
+      `UPDATE consortium_proposals p SET status = 'open', updated_at = now()
+       WHERE p.status = 'submitting' AND NOT EXISTS (
+         SELECT 1 FROM consortium_operations o
+         WHERE o.status = 'running' AND o.kind = 'proposal.submit' AND o.target->>'proposal' = p.id::text)`,
     );
   }
 
