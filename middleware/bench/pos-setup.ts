@@ -1,7 +1,8 @@
 // The mall the POS benchmark pushes to: one middleware (real ledger driver) in its own process on a fresh
 // database, with a program, a merchant, tills, an earn rule, members with custodial DIDs and a Haide appId.
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { Network } from '../../fabric-network/src/network';
@@ -42,7 +43,9 @@ async function admin(sql: string): Promise<void> {
 
 /** The dev network of MALLCHAIN_HOME / MALLCHAIN_PORT_BASE: reused when up, else started (and stopped after). */
 export async function devNetwork(log: (m: string) => void): Promise<{ file: string; stop(): Promise<void> }> {
-  if (existsSync(NETWORK_FILE)) return { file: NETWORK_FILE, stop: () => Promise.resolve() };
+  // Up = its description is there and its nodes run (a stopped network leaves network.json behind).
+  if (existsSync(NETWORK_FILE) && [...nodePids(NETWORK_FILE).values()].some(alive))
+    return { file: NETWORK_FILE, stop: () => Promise.resolve() };
   const network = new Network(settingsFromEnv(), log);
   await network.up();
   return {
@@ -51,6 +54,15 @@ export async function devNetwork(log: (m: string) => void): Promise<{ file: stri
       await network.down(false);
     },
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function nodePids(networkFile: string): Map<string, number> {
@@ -85,6 +97,43 @@ async function members(base: string, count: number, tag: string): Promise<string
   return cards;
 }
 
+/**
+ * The mall's middleware processes on `env`, as the bench's BENCH_MW_* settings ask:
+ * - BENCH_MW_SPLIT=1: the deployment of docs/middleware.md "Scaling out" — a worker process (batcher, projection,
+ *   webhooks, jobs) started first (it runs the migrations), and an API process with WORKERS_ENABLED=false that the
+ *   tills push to. Without it one process does both, as `npm run system:up` starts it.
+ * - BENCH_MW_PRIORITY=n: their scheduling priority (os.setPriority; below 0 needs root). On this shared machine the
+ *   tills, Fabric and Postgres compete with the middleware for two cores; a negative value shows what the
+ *   middleware does when it has a host of its own.
+ * - BENCH_MW_LOG_DIR=dir: each process's stderr (its warnings) is kept there as middleware-<pid>.log on stop.
+ */
+async function middleware(
+  env: Record<string, string>,
+): Promise<{ app: ChildApp; worker: ChildApp | undefined; stop(): Promise<void> }> {
+  const { SPLIT: split, PRIORITY: priority, LOG_DIR: logDir, ...rest } = env;
+  const worker = split === '1' ? await startRealChild({ ...rest, WORKERS_ENABLED: 'true' }, 120_000) : undefined;
+  const app = await startRealChild(
+    worker ? { ...rest, WORKERS_ENABLED: 'false', MIGRATIONS_RUN: 'false' } : rest,
+    120_000,
+  );
+  const children = worker ? [app, worker] : [app];
+  if (priority !== undefined)
+    for (const child of children) if (child.proc.pid !== undefined) setPriority(child.proc.pid, Number(priority));
+  return {
+    app,
+    worker,
+    stop: async () => {
+      for (const child of children) {
+        if (logDir !== undefined)
+          writeFileSync(path.join(logDir, `middleware-${child.proc.pid ?? 0}.log`), child.stderr());
+        child.proc.kill('SIGTERM');
+        await Promise.race([child.exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
+      }
+    },
+  };
+}
+
 /** Starts Mall A's middleware on the dev network and registers everything the simulated tills need. */
 export async function posMall(opts: { tills: number; members: number; log: (m: string) => void }): Promise<PosMall> {
   const net = await devNetwork(opts.log);
@@ -107,24 +156,12 @@ export async function posMall(opts: { tills: number; members: number; log: (m: s
       ),
     },
   });
-  // BENCH_MW_SPLIT=1: the deployment of docs/middleware.md "Scaling out" — a worker process (batcher, projection,
-  // webhooks, jobs) started first (it runs the migrations), and an API process with WORKERS_ENABLED=false that the
-  // tills push to. Without it one process does both, as `npm run system:up` starts it.
-  const split = env.SPLIT === '1';
-  delete env.SPLIT;
-  const worker = split ? await startRealChild({ ...env, WORKERS_ENABLED: 'true' }, 120_000) : undefined;
-  const app = await startRealChild(
-    split ? { ...env, WORKERS_ENABLED: 'false', MIGRATIONS_RUN: 'false' } : env,
-    120_000,
-  );
+  const mw = await middleware(env);
+  const { app, worker } = mw;
   const pg = new Client({ connectionString: url });
   await pg.connect();
   const close = async (): Promise<void> => {
-    for (const child of worker ? [app, worker] : [app]) {
-      child.proc.kill('SIGTERM');
-      await Promise.race([child.exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
-    }
+    await mw.stop();
     await pg.end();
     await admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await net.stop();

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { ProjectionService } from '../src/projection/projection.service';
 import { FakeLedger } from './support/fake-ledger';
@@ -190,6 +191,46 @@ describe('projection quarantine (poison events)', () => {
       appliedChanges: 1,
     });
     expect(await text('k2')).toBe('old');
+  });
+
+  it('a re-apply waits for a projecting transaction in progress (projection lock), then skips the key it made newer', async () => {
+    await t.db.query<unknown[]>(`ALTER TABLE notes ADD CONSTRAINT notes_no_stale CHECK (text <> 'stale')`);
+    await projection.stop();
+    await put(t.ledger, 'rk', 'stale');
+    projection.start();
+    await caughtUp();
+    await t.db.query<unknown[]>(`ALTER TABLE notes DROP CONSTRAINT notes_no_stale`);
+    const stale = (await parked()).find((p) => p.txId === t.ledger.txs.at(-1)!.txId)!;
+    await projection.stop();
+    await put(t.ledger, 'rk', 'fresh');
+    // Hold the event-log lock from outside: the live projection, holding the projection lock, waits for it.
+    const holder = new Client({ connectionString: t.config.databaseUrl });
+    await holder.connect();
+    const waiting = async (key: number): Promise<number> =>
+      (
+        await holder.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = $1 AND NOT granted
+             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          [key],
+        )
+      ).rows[0]!.n;
+    try {
+      await holder.query('SELECT pg_advisory_lock(7301)');
+      projection.start();
+      await eventually(async () => ((await waiting(7301)) === 1 ? true : undefined));
+      const reapply = post(`/v1/admin/projection/quarantine/${stale.id}/reapply`);
+      // The re-apply waits for the projection lock, not beside the projection for the event-log lock: had it gone
+      // ahead, it would have found no newer event of `rk` logged and written the stale text over the fresh one.
+      await eventually(async () => ((await waiting(7302)) === 1 ? true : undefined));
+      expect(await waiting(7301)).toBe(1);
+      await holder.query('SELECT pg_advisory_unlock(7301)');
+      const res = await reapply;
+      expect(res.json()).toMatchObject({ status: 'reapplied', appliedChanges: 0, skippedChanges: [{ id: 'note/rk' }] });
+    } finally {
+      await holder.end();
+    }
+    await caughtUp();
+    expect(await text('rk')).toBe('fresh');
   });
 
   it('discard, unknown, malformed and wrong-scope requests', async () => {

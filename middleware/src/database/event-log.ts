@@ -11,9 +11,8 @@ export async function lockEventLog(qr: QueryRunner): Promise<void> {
 /**
  * Taken first by every writer of the read model from ledger events — the live projection's transactions and a
  * quarantine re-apply — and held until commit. It serialises those writers with each other only (the intake and the
- * webhooks never take it), so the projection can take the event-log lock last, for the moment of its append, and
- * still no ledger event can be applied between a re-apply's check and its writes. Lock order: this one, then
- * `lockEventLog`.
+ * webhooks never take it): a second instance's projection or a re-apply waits here without holding the event-log
+ * lock the intake's settles need. Lock order: this one, then `lockEventLog`.
  */
 export async function lockProjection(qr: QueryRunner): Promise<void> {
   await qr.query('SELECT pg_advisory_xact_lock(7302)');

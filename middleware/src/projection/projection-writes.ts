@@ -24,21 +24,17 @@ export class ProjectionWrites {
   constructor(private readonly registry: ProjectorRegistry) {}
 
   /**
-   * Applies the changes of the events not logged before, then logs them; returns those. A transaction in the
+   * Logs the events and applies the changes of those not logged before; returns those. A transaction in the
    * quarantine is skipped too (it is the admin's), except by the re-apply itself (`extra`).
    *
-   * The log is written last: appending takes the event-log lock (`lockEventLog`), held until commit, and every
-   * writer of `events` (the intake's acknowledgements among them) waits for it; taken first, it was held through
-   * all the typed writes. The caller holds the projection lock (`lockProjection`), so no other projecting
-   * transaction (a second middleware instance, a re-apply) runs between the check of which events are new and the
-   * append. Should a writer without it log one of them in between anyway, the insert logs fewer rows than were
-   * applied and the whole transaction is rolled back as a serialization failure (retried from the checkpoint,
-   * where those events are then seen as logged), so a change is never applied twice.
+   * The log is written first, under the event-log lock (`lockEventLog`, held until commit): the typed writes then
+   * run with the lock already held. Taking it last instead was measured slower under load — projection, commits and
+   * acknowledgements (docs/bench-pos.md, 2026-12-04), likely because the projection then held its row locks while it
+   * queued behind the intake's settles for the lock. The caller also holds the projection lock (`lockProjection`).
    */
   async apply(qr: QueryRunner, s: string, parsed: readonly Parsed[], extra?: LogExtra): Promise<Parsed[]> {
     if (parsed.length === 0) return [];
-    const fresh = await this.#unlogged(qr, s, parsed, extra);
-    if (fresh.length === 0) return [];
+    const fresh = await this.#logNew(qr, s, parsed, extra);
     const changes = fresh.flatMap((p) =>
       p.payload.changes.map((change) => ({
         change,
@@ -46,7 +42,6 @@ export class ProjectionWrites {
       })),
     );
     await this.changes(qr, s, changes);
-    await this.#log(qr, s, fresh, extra);
     return fresh;
   }
 
@@ -65,39 +60,24 @@ export class ProjectionWrites {
     );
   }
 
-  /** The events not in the log yet (nor, unless re-applied, in the quarantine), in their order. */
-  async #unlogged(qr: QueryRunner, s: string, parsed: readonly Parsed[], extra?: LogExtra): Promise<Parsed[]> {
-    const known = (await qr.query(
-      `SELECT e.tx_id FROM ${s}.events e WHERE e.type = 'ledger.changes' AND e.tx_id = ANY($1::text[])
-       ${extra ? '' : `UNION SELECT q.tx_id FROM ${s}.projection_quarantine q WHERE q.tx_id = ANY($1::text[])`}`,
-      [parsed.map((p) => p.event.txId)],
-    )) as { tx_id: string }[];
-    const seen = new Set(known.map((r) => r.tx_id));
-    const fresh: Parsed[] = [];
-    for (const p of parsed) {
-      // An event delivered twice in one batch is applied once.
-      if (seen.has(p.event.txId)) continue;
-      seen.add(p.event.txId);
-      fresh.push(p);
-    }
-    return fresh;
-  }
-
-  /** Appends the applied events to the log in ledger order, under the event-log lock (held until commit). */
-  async #log(qr: QueryRunner, s: string, fresh: readonly Parsed[], extra?: LogExtra): Promise<void> {
+  /** Appends the events to the log in ledger order; returns those not logged before (the ones to apply), once each. */
+  async #logNew(qr: QueryRunner, s: string, parsed: readonly Parsed[], extra?: LogExtra): Promise<Parsed[]> {
     await lockEventLog(qr);
     const logged = (await qr.query(
       `INSERT INTO ${s}.events (type, tx_id, block_number, data)
        SELECT 'ledger.changes', t, b, d FROM unnest($1::text[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS u(t, b, d, o)
+       ${extra ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${s}.projection_quarantine q WHERE q.tx_id = u.t)`}
        ORDER BY o
        ON CONFLICT (tx_id) WHERE type = 'ledger.changes' DO NOTHING RETURNING tx_id`,
       [
-        fresh.map((p) => p.event.txId),
-        fresh.map((p) => p.event.blockNumber.toString()),
-        fresh.map((p) => JSON.stringify({ fn: p.payload.fn, changes: p.payload.changes, ...extra })),
+        parsed.map((p) => p.event.txId),
+        parsed.map((p) => p.event.blockNumber.toString()),
+        parsed.map((p) => JSON.stringify({ fn: p.payload.fn, changes: p.payload.changes, ...extra })),
       ],
     )) as { tx_id: string }[];
-    if (logged.length !== fresh.length) throw new ProjectionRaceError(fresh.length - logged.length);
+    const fresh = new Set(logged.map((r) => r.tx_id));
+    // An event delivered twice in one batch is logged once, and applied once.
+    return parsed.filter((p) => fresh.delete(p.event.txId));
   }
 
   /** Typed tables: in bulk where the projector can, otherwise change by change, in ledger order. */
@@ -121,18 +101,6 @@ export class ProjectionWrites {
         else await typed.remove(qr, change, meta);
       }
     }
-  }
-}
-
-/**
- * Another writer logged events this transaction applied, between the check and the insert: a serialization failure
- * (SQLSTATE 40001), so that the projector retries the batch from its checkpoint instead of quarantining an event.
- */
-export class ProjectionRaceError extends Error {
-  override name = 'ProjectionRaceError';
-  readonly code = '40001';
-  constructor(readonly events: number) {
-    super(`${events} event(s) applied here were logged by a concurrent writer meanwhile: rolled back, to be retried`);
   }
 }
 
