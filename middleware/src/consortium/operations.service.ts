@@ -95,8 +95,9 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * Starts are taken one at a time in this instance, and refused at once while this instance runs one: a start
-   * holds a connection for its lock while it inserts, so concurrent starts could otherwise take the whole pool.
+   * Starts are taken one at a time in this instance: a start holds a connection for its lock while it inserts (and
+   * may recover a leftover row with more), so concurrent starts could otherwise take the whole pool. A start made
+   * as soon as the previous operation's row is final is not refused (its job may still be releasing its lock).
    */
   start<T>(scope: AuditScope, op: LongOperation<T>): Promise<OperationAccepted> {
     const turn = this.#starting.then(() => this.#start(scope, op));
@@ -109,7 +110,6 @@ export class OperationsService implements OnApplicationBootstrap, OnApplicationS
     let lock: HeldLock | undefined;
     try {
       if (op.precheck) await op.precheck(this.audit.admin(scope));
-      if (this.#inFlight.size > 0) throw await this.#busy();
       // Held before the row exists, so no instance ever sees this operation running and unheld.
       lock = await this.#tryHold(id);
       if (!lock) throw new Error(`operation lock of ${id} is taken`);
